@@ -1,0 +1,24 @@
+"""Entry point: ``streamlit run app.py``. Page config and navigation, set once."""
+
+import streamlit as st
+
+from ui.navigation import PAGES
+
+st.set_page_config(
+    page_title="AI in policing: a public workshop",
+    page_icon="⚖️",
+    layout="wide",
+    initial_sidebar_state="auto",
+    menu_items={"Get help": None, "Report a bug": None, "About": (
+        "A workshop tool for public dialogues on AI in policing. "
+        "Everything here runs on made-up data."
+    )},
+)
+
+sections: dict[str, list] = {}
+for page in PAGES:
+    sections.setdefault(page.section, []).append(
+        st.Page(page.path, title=page.title, icon=page.icon, default=page.default)
+    )
+
+st.navigation(sections).run()

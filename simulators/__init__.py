@@ -1,0 +1,29 @@
+"""Pure-Python simulators of AI in policing, on synthetic data. No Streamlit here."""
+
+from simulators.config import Setting, SimConfig, setting, settings_of, validate
+from simulators.fairness import (
+    METRICS,
+    MITIGATIONS,
+    FairModel,
+    Outcome,
+    Terms,
+    disparities,
+    fit_mitigation,
+    summary,
+)
+
+__all__ = [
+    "METRICS",
+    "MITIGATIONS",
+    "FairModel",
+    "Outcome",
+    "Setting",
+    "SimConfig",
+    "Terms",
+    "disparities",
+    "fit_mitigation",
+    "setting",
+    "settings_of",
+    "summary",
+    "validate",
+]

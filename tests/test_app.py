@@ -1,0 +1,75 @@
+"""AppTest: the app starts, the Welcome page renders, the shared components work."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_app_opens_on_the_welcome_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert "AI in policing" in at.title[0].value
+    headers = [h.value for h in at.header]
+    assert "The three uses of AI you will try" in headers
+    assert "What happens to what you say" in headers
+    assert "How to continue" in headers
+    text = " ".join(m.value for m in at.markdown)
+    for use in ("101 calls", "Summarising evidence", "Predictive policing"):
+        assert use in text
+
+
+def test_every_registered_page_renders_without_error():
+    from ui.navigation import PAGES
+
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.switch_page(page.path).run()
+        assert not at.exception, (page.path, at.exception)
+
+
+def _panel_app():
+    from dataclasses import dataclass
+
+    import numpy as np
+    import pandas as pd
+    import streamlit as st
+
+    from simulators.config import SimConfig, setting
+    from simulators.fairness import Outcome, Terms
+    from ui.config_sliders import config_controls
+    from ui.fairness_panel import fairness_panel
+
+    @dataclass(frozen=True)
+    class Cfg(SimConfig):
+        miss_b: float = setting(0.25, label="Missed in B", help="h", min=0, max=1, step=0.05)
+        mode: str = setting("x", label="Mode", help="h", choices={"x": "Ex", "y": "Why"})
+        seed: int = setting(0, label="World", help="h", min=0, max=99, advanced=True)
+
+    cfg = config_controls(Cfg, key="demo")
+    n = 40
+    y_true = np.array([1, 0] * n)
+    y_pred = y_true.copy()
+    b = np.arange(2 * n) >= n
+    misses = np.flatnonzero(b & (y_true == 1))[: round(cfg.miss_b * n / 2)]
+    y_pred[misses] = 0
+    terms = Terms(unit="calls", positive="needed a fast response", flagged="fast-tracked")
+    out = Outcome(y_true, y_pred, pd.Series(np.where(b, "B", "A"), name="group"), terms=terms)
+    gaps = fairness_panel(out)
+    st.session_state["shown_gap"] = gaps["equalized_odds_difference"]
+    st.session_state["shown_cfg"] = cfg
+
+
+def test_panel_speaks_plainly_and_follows_the_slider():
+    at = AppTest.from_function(_panel_app, default_timeout=30).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Of every 100 calls that needed a fast response, the AI missed 25 from group B" in text
+    assert at.session_state["shown_gap"] == 0.25
+    assert any("largest difference" in c.value for c in at.caption)
+    at.slider(key="demo.miss_b").set_value(0.5).run()
+    assert at.session_state["shown_gap"] == 0.5
+    at.radio(key="demo.mode").set_value("y").run()
+    assert at.session_state["shown_cfg"].mode == "y"
+    assert at.session_state["shown_cfg"].miss_b == 0.5

@@ -1,0 +1,105 @@
+"""One panel that shows what any ``Outcome`` does to each group.
+
+Bars are drawn in the browser (Vega-Lite through ``st.altair_chart``) in a
+colour-blind-safe palette; every chart has a one-line reading under it.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from simulators.fairness import Outcome, disparities
+from ui import wording
+
+DEFAULT_METRICS = ["selection_rate", "false_negative_rate", "false_positive_rate"]
+
+
+def rates_frame(outcome: Outcome, metrics: list[str]) -> pd.DataFrame:
+    """Long table of group x metric, rates in percent, for the chart."""
+    by_group = outcome.fairness.by_group
+    rows = []
+    for group in by_group.index:
+        for m in metrics:
+            rows.append(
+                {
+                    "group": outcome.terms.group(group),
+                    "code": str(group),
+                    "measure": wording.metric_label(m, outcome.terms),
+                    "percent": round(100 * float(by_group.loc[group, m]), 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def rates_chart(outcome: Outcome, metrics: list[str]) -> alt.Chart:
+    data = rates_frame(outcome, metrics)
+    names = [outcome.terms.group(g) for g in outcome.groups]
+    colour = alt.Color(
+        "group:N",
+        title=None,
+        scale=alt.Scale(domain=names, range=wording.group_colours(outcome.groups)),
+        legend=alt.Legend(orient="top"),
+    )
+    base = alt.Chart(data).encode(
+        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("group:N", sort=names),
+        x=alt.X("percent:Q", title="out of every 100", scale=alt.Scale(domain=[0, 100])),
+        tooltip=["group", "measure", alt.Tooltip("percent:Q", format=".0f")],
+    )
+    bars = base.mark_bar().encode(color=colour)
+    labels = base.mark_text(align="left", dx=3, fontSize=13).encode(
+        text=alt.Text("percent:Q", format=".0f")
+    )
+    return (bars + labels).properties(height=alt.Step(22))
+
+
+def fairness_panel(
+    outcome: Outcome,
+    *,
+    metrics: list[str] | None = None,
+    title: str = "What this does to each group",
+) -> dict[str, float]:
+    """Draw the panel; return the headline disparities it showed."""
+    metrics = metrics or DEFAULT_METRICS
+    gaps = disparities(outcome)
+    terms = outcome.terms
+    with st.container(border=True):
+        st.subheader(title)
+        st.markdown(f"**{wording.headline(outcome)}**")
+        st.altair_chart(
+            rates_chart(outcome, metrics),
+            width="stretch",
+            alt=wording.chart_reading(outcome, metrics),
+        )
+        st.caption(wording.chart_reading(outcome, metrics))
+        c1, c2, c3 = st.columns(3)
+        c1.metric(
+            "Gap in mistakes",
+            wording.points(gaps["equalized_odds_difference"]),
+            help=wording.gap_meaning("equalized_odds_difference"),
+        )
+        c2.metric(
+            f"Gap in {terms.flagged}",
+            wording.points(gaps["demographic_parity_difference"]),
+            help=wording.gap_meaning("demographic_parity_difference"),
+        )
+        c3.metric(
+            f"{terms.flagged.capitalize()} overall",
+            f"{wording.per_100(gaps['selection_rate'])} in 100",
+            help=wording.metric_meaning("selection_rate", terms),
+        )
+        with st.expander("What do these words mean?"):
+            for m in [*metrics, "accuracy"]:
+                st.markdown(f"**{wording.metric_label(m, terms)}**: "
+                            f"{wording.metric_meaning(m, terms)}")
+            st.markdown(
+                "**Gap in mistakes**: "
+                + wording.gap_meaning("equalized_odds_difference")
+            )
+            st.markdown(
+                f"**Gap in {terms.flagged}**: "
+                + wording.gap_meaning("demographic_parity_difference")
+            )
+    return gaps

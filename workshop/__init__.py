@@ -1,0 +1,1 @@
+"""Workshops, participants and their reactions. No Streamlit here."""
