@@ -17,6 +17,7 @@ __all__ = [
     "MITIGATIONS",
     "FairModel",
     "Outcome",
+    "Preset",
     "Setting",
     "SimConfig",
     "Terms",

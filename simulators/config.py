@@ -133,3 +133,16 @@ class SimConfig:
 
     def replace(self, **changes: Any) -> Any:
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named scenario the facilitator can put the whole room on.
+
+    ``script`` is two sentences the facilitator can say while it is on screen.
+    """
+
+    key: str
+    title: str
+    script: str
+    config: Any
