@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.navigation import PAGES
+from ui.participant import sidebar_badge
 
 st.set_page_config(
     page_title="AI in policing: a public workshop",
@@ -21,4 +22,6 @@ for page in PAGES:
         st.Page(page.path, title=page.title, icon=page.icon, default=page.default)
     )
 
-st.navigation(sections).run()
+page = st.navigation(sections)
+page.run()
+sidebar_badge()

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from ui import participant
 from ui.navigation import use_cases
+from workshop.store import StoreUnavailable, WorkshopNotFound
 
 TITLE = "AI in policing: try it, question it, have your say"
 
@@ -50,7 +52,48 @@ WHAT_HAPPENS = """
   without nicknames, in the report of this workshop.
 """
 
+CONSENT = """
+**Before you join.** We record only your answers, the settings on your screen when you
+gave them, and a made-up nickname. No name, email or phone number. Taking part is
+voluntary: you can leave at any time from the menu, and skip any question.
+"""
+
+
+def join_box() -> None:
+    me = participant.current()
+    with st.container(border=True):
+        if me is not None:
+            st.markdown("**You have joined the workshop.** Your nickname is")
+            st.text(f"{me.pseudonym}  (workshop: {me.title})")
+            return
+        st.markdown("**Join the workshop**")
+        st.markdown(CONSENT)
+        with st.form("join"):
+            code = st.text_input(
+                "Workshop code (on the projector)",
+                value=st.query_params.get("code", ""),
+                max_chars=20,
+                placeholder="e.g. K7MX3Q",
+            )
+            if st.form_submit_button("Join", type="primary"):
+                if not code.strip():
+                    st.error("Type the code shown on the projector first.")
+                    return
+                try:
+                    participant.join(code)
+                except WorkshopNotFound as err:
+                    st.error(str(err))
+                    return
+                except StoreUnavailable:
+                    st.error("The workshop can't be reached just now. Please try again "
+                             "in a moment, or tell the facilitator.")
+                    return
+                st.rerun()
+        st.caption("No code? You can still try everything on your own, without joining.")
+
+
 st.title(TITLE)
+join_box()
 st.markdown(INTRO)
 
 st.header("The three uses of AI you will try")

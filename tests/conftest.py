@@ -1,5 +1,9 @@
+import os
+
 import pytest
 import streamlit as st
+
+from tests.postgres import postgres_server
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +12,20 @@ def _fresh_streamlit_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path, monkeypatch):
+    """Every test gets its own empty SQLite workshop database."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'workshop.db'}")
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A real PostgreSQL server. Skipped on a laptop without it; required in CI."""
+    with postgres_server() as url:
+        if url is None:
+            if os.environ.get("CI"):
+                pytest.fail("PostgreSQL must be installed in CI (.ci/run installs it)")
+            pytest.skip("PostgreSQL is not installed here")
+        yield url

@@ -20,6 +20,7 @@ WORKSHOP, USE_CASES, FACILITATOR = "Workshop", "Use cases", "Facilitator"
 
 PAGES: list[PageInfo] = [
     PageInfo(WORKSHOP, "pages/welcome.py", "Welcome", "👋", default=True),
+    PageInfo(FACILITATOR, "pages/facilitator.py", "Run the workshop", "🧑‍🏫"),
 ]
 
 
