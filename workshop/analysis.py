@@ -63,3 +63,24 @@ def theme_counts(df: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=int)
     themes = df["themes"].fillna("").str.split("; ").explode()
     return themes[themes != ""].value_counts()
+
+
+def rank_advice(df: pd.DataFrame, *, include_hidden: bool = False) -> pd.DataFrame:
+    """Advice ranked by how much of the room agrees, with where opinion splits.
+
+    ``agreement`` is the share of votes cast that agree (passes count as votes, so
+    advice nobody feels strongly about doesn't top the list). ``divided`` marks
+    advice with real support on both sides: at least two agree and two disagree,
+    and the smaller side at least half the larger.
+    """
+    out = df if include_hidden else df[~df["hidden"].astype(bool)]
+    out = out.copy()
+    votes = out["agree"] + out["disagree"] + out["pass"]
+    out["votes"] = votes
+    out["agreement"] = (out["agree"] / votes.where(votes > 0)).round(3)
+    lo = out[["agree", "disagree"]].min(axis=1)
+    hi = out[["agree", "disagree"]].max(axis=1)
+    out["divided"] = (lo >= 2) & (lo >= hi / 2)
+    return out.sort_values(
+        ["agreement", "votes", "advice_id"], ascending=[False, False, True], na_position="last"
+    ).reset_index(drop=True)

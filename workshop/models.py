@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -26,6 +35,13 @@ class Workshop(Base):
     passphrase_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Where the facilitator has put the room: kept here, not in a server's memory, so
+    # late joiners and every app instance sharing one database see the same thing.
+    stage: Mapped[str] = mapped_column(String(20), default="first_views")
+    preset_use_case: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    preset_key: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    preset_config: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    preset_version: Mapped[int] = mapped_column(Integer, default=0)
 
     @property
     def is_open(self) -> bool:
@@ -62,4 +78,40 @@ class Reaction(Base):
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Advice(Base):
+    """A short piece of advice a participant wrote in the closing round."""
+
+    __tablename__ = "advice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    theme: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Vote(Base):
+    """One participant's agree / disagree / pass on one piece of advice."""
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("advice_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    advice_id: Mapped[int] = mapped_column(
+        ForeignKey("advice.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    vote: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

@@ -30,8 +30,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workshop.models import Base, Participant, Reaction, Workshop
-from workshop.vocabulary import COMFORT, COMMENT_MAX, STAGES, THEMES
+from workshop.models import Advice, Base, Participant, Reaction, Vote, Workshop
+from workshop.vocabulary import (
+    ADVICE_MAX,
+    ADVICE_THEMES,
+    COMFORT,
+    COMMENT_MAX,
+    DIALOGUE_STAGES,
+    STAGES,
+    THEMES,
+    VOTES,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE = ROOT / "var" / "workshop.db"
@@ -218,9 +227,49 @@ class Store:
         """Delete a workshop and everything recorded in it."""
         with self._session() as s:
             w = self._workshop(s, code)
+            advice_ids = select(Advice.id).where(Advice.workshop_id == w.id)
+            s.execute(delete(Vote).where(Vote.advice_id.in_(advice_ids)))
+            s.execute(delete(Advice).where(Advice.workshop_id == w.id))
             s.execute(delete(Reaction).where(Reaction.workshop_id == w.id))
             s.execute(delete(Participant).where(Participant.workshop_id == w.id))
             s.delete(w)
+
+    # -- where the room is ------------------------------------------------------
+
+    def set_stage(self, code: str, stage: str) -> None:
+        if stage not in DIALOGUE_STAGES:
+            raise ValueError(f"stage must be one of {', '.join(DIALOGUE_STAGES)}, got {stage!r}")
+        with self._session() as s:
+            self._workshop(s, code).stage = stage
+
+    def set_preset(
+        self, code: str, use_case: str | None, preset_key: str | None,
+        config: dict[str, Any] | None,
+    ) -> int:
+        """Put the room on a preset (or clear it with ``None``); returns its version."""
+        if use_case is not None and not _USE_CASE.match(use_case):
+            raise ValueError(f"use_case must be a short lower-case name, got {use_case!r}")
+        if config is not None:
+            json.dumps(config, allow_nan=False)
+        with self._session() as s:
+            w = self._workshop(s, code)
+            w.preset_use_case, w.preset_key = use_case, preset_key
+            w.preset_config = dict(config) if config is not None else None
+            w.preset_version = (w.preset_version or 0) + 1
+            return w.preset_version
+
+    def room(self, code: str) -> dict[str, Any]:
+        """What every participant's screen follows: the stage and the current preset."""
+        with self._session() as s:
+            w = self._workshop(s, code)
+            return {
+                "stage": w.stage or "first_views",
+                "use_case": w.preset_use_case,
+                "preset_key": w.preset_key,
+                "config": w.preset_config,
+                "version": w.preset_version or 0,
+                "open": w.is_open,
+            }
 
     # -- participants -----------------------------------------------------------
 
@@ -336,6 +385,125 @@ class Store:
             )
         return {"participants": int(n_people or 0), "reactions": int(n_reactions or 0)}
 
+    # -- the advice round --------------------------------------------------------
+
+    def _open_participant(self, s: Session, participant_id: str) -> Participant:
+        p = s.get(Participant, str(participant_id))
+        if p is None:
+            raise ValueError("Unknown participant: please join the workshop again.")
+        w = s.get(Workshop, p.workshop_id)
+        if w is None or not w.is_open:
+            raise ValueError("This workshop has closed, so no more answers are taken.")
+        return p
+
+    def add_advice(
+        self, participant_id: str, theme: str, text: str, client_id: str
+    ) -> Advice:
+        """Store one piece of advice; the same ``client_id`` twice stores it once."""
+        if theme not in ADVICE_THEMES:
+            raise ValueError(f"theme must be one of {', '.join(ADVICE_THEMES)}, got {theme!r}")
+        text = str(text or "").strip()
+        if not text:
+            raise ValueError("Write your advice first.")
+        if len(text) > ADVICE_MAX:
+            raise ValueError(f"Advice must be at most {ADVICE_MAX} characters.")
+        if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
+            raise ValueError("client_id must be a string of 8 to 64 characters")
+        try:
+            with self._session() as s:
+                existing = s.scalar(select(Advice).where(Advice.client_id == client_id))
+                if existing is not None:
+                    return existing
+                p = self._open_participant(s, participant_id)
+                a = Advice(client_id=client_id, workshop_id=p.workshop_id,
+                           participant_id=p.id, theme=theme, text=text)
+                s.add(a)
+            return a
+        except IntegrityError:
+            with self._session() as s:
+                existing = s.scalar(select(Advice).where(Advice.client_id == client_id))
+            if existing is None:
+                raise
+            return existing
+
+    def vote(self, participant_id: str, advice_id: int, vote: str) -> None:
+        """Agree, disagree or pass; voting again changes the one vote."""
+        if vote not in VOTES:
+            raise ValueError(f"vote must be one of {', '.join(VOTES)}, got {vote!r}")
+        for attempt in range(2):
+            try:
+                with self._session() as s:
+                    p = self._open_participant(s, participant_id)
+                    a = s.get(Advice, int(advice_id))
+                    if a is None or a.workshop_id != p.workshop_id:
+                        raise ValueError("No such advice in this workshop.")
+                    v = s.scalar(select(Vote).where(
+                        Vote.advice_id == a.id, Vote.participant_id == p.id))
+                    if v is None:
+                        s.add(Vote(advice_id=a.id, participant_id=p.id, vote=vote))
+                    else:
+                        v.vote = vote
+                return
+            except IntegrityError:
+                if attempt:
+                    raise  # two votes raced twice: give up loudly
+
+    def hide_advice(self, code: str, advice_id: int, hidden: bool = True) -> None:
+        with self._session() as s:
+            w = self._workshop(s, code)
+            done = s.execute(
+                update(Advice)
+                .where(Advice.id == int(advice_id), Advice.workshop_id == w.id)
+                .values(hidden=bool(hidden))
+            )
+            if done.rowcount == 0:
+                raise ValueError("No such advice in this workshop.")
+
+    def advice(self, code: str, participant_id: str | None = None) -> pd.DataFrame:
+        """Every piece of advice with its vote counts (and this participant's vote)."""
+        with self._session() as s:
+            w = self._workshop(s, code)
+            items = s.execute(
+                select(Advice, Participant.pseudonym)
+                .join(Participant, Participant.id == Advice.participant_id)
+                .where(Advice.workshop_id == w.id)
+                .order_by(Advice.id)
+            ).all()
+            votes = s.execute(
+                select(Vote.advice_id, Vote.participant_id, Vote.vote)
+                .join(Advice, Advice.id == Vote.advice_id)
+                .where(Advice.workshop_id == w.id)
+            ).all()
+        tally: dict[int, dict[str, int]] = {}
+        mine: dict[int, str] = {}
+        for advice_id, voter, v in votes:
+            tally.setdefault(advice_id, {}).setdefault(v, 0)
+            tally[advice_id][v] += 1
+            if participant_id is not None and voter == participant_id:
+                mine[advice_id] = v
+        rows = []
+        for a, name in items:
+            t = tally.get(a.id, {})
+            rows.append({
+                "advice_id": a.id, "created_at": a.created_at, "author": name,
+                "author_id": a.participant_id, "theme": a.theme, "text": a.text,
+                "hidden": a.hidden, "agree": t.get("agree", 0),
+                "disagree": t.get("disagree", 0), "pass": t.get("pass", 0),
+                "my_vote": mine.get(a.id),
+            })
+        columns = ["advice_id", "created_at", "author", "author_id", "theme", "text",
+                   "hidden", "agree", "disagree", "pass", "my_vote"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def export_advice_csv(self, code: str) -> str:
+        """The advice for a report, with votes; hidden advice left out, formulas neutralised."""
+        df = self.advice(code)
+        df = df[~df["hidden"].astype(bool)].drop(columns=["author_id", "my_vote", "hidden"])
+        df["created_at"] = df["created_at"].map(lambda t: pd.Timestamp(t).isoformat())
+        for col in ("author", "theme", "text", "created_at"):
+            df[col] = df[col].map(neutralise)
+        return df.to_csv(index=False)
+
     # -- reading and exporting --------------------------------------------------
 
     def _rows(self, code: str) -> tuple[Workshop, list[tuple[Reaction, str]]]:
@@ -410,6 +578,19 @@ class Store:
                     "metrics": r.metrics,
                 }
                 for r, name in rows
+            ],
+            "advice": [
+                {
+                    "advice_id": int(a["advice_id"]),
+                    "theme": a["theme"],
+                    "text": a["text"],
+                    "author": a["author"],
+                    "agree": int(a["agree"]),
+                    "disagree": int(a["disagree"]),
+                    "pass": int(a["pass"]),
+                }
+                for a in self.advice(code).to_dict("records")
+                if not a["hidden"]
             ],
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)

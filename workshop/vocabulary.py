@@ -27,3 +27,22 @@ THEMES = {
 }
 
 COMMENT_MAX = 1000
+
+#: The stages of the dialogue the facilitator moves the room through.
+DIALOGUE_STAGES = {
+    "first_views": "First views",
+    "use_cases": "Trying the uses of AI",
+    "questions": "Outstanding questions",
+    "advice": "Our advice",
+}
+
+#: The three themes the dialogue's advice fell under.
+ADVICE_THEMES = {
+    "oversight": "Oversight and accountability",
+    "accuracy_bias": "Accuracy and bias",
+    "transparency": "Transparency in how it is brought in",
+}
+
+VOTES = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass / unsure"}
+
+ADVICE_MAX = 280
