@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.navigation import PAGES
 from ui.participant import sidebar_badge
+from ui.presenter import exit_button, presenter_switch
 
 st.set_page_config(
     page_title="AI in policing: a public workshop",
@@ -22,6 +23,9 @@ for page in PAGES:
         st.Page(page.path, title=page.title, icon=page.icon, default=page.default)
     )
 
-page = st.navigation(sections)
+page = st.navigation(sections, position="hidden" if st.query_params.get("present") == "1"
+                     else "sidebar")
 page.run()
 sidebar_badge()
+presenter_switch()
+exit_button()

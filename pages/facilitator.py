@@ -8,12 +8,14 @@ import altair as alt
 import segno
 import streamlit as st
 
+from simulators import registry
+from ui.navigation import use_cases
 from ui.store import get_store
 from ui.wording import GROUP_COLOURS
 from workshop import analysis
 from workshop.network import public_base_url, with_code
 from workshop.store import StoreUnavailable, WorkshopNotFound, normalise_code
-from workshop.vocabulary import COMFORT, STAGES
+from workshop.vocabulary import ADVICE_THEMES, COMFORT, DIALOGUE_STAGES, STAGES
 
 KEY = "facilitator.code"
 TEXT = {
@@ -173,6 +175,83 @@ def comment_stream(code: str, df) -> None:
                 st.rerun(scope="fragment")
 
 
+def lead(code: str) -> None:
+    """Move the room through the dialogue's stages and put everyone on one picture."""
+    st.subheader("Lead the room")
+    room = store.room(code)
+    stages = list(DIALOGUE_STAGES)
+    stage = st.segmented_control(
+        "Where the room is now (shown on every participant's screen)",
+        stages, format_func=DIALOGUE_STAGES.get, default=room["stage"],
+        key="facilitator.stage",
+    )
+    if stage and stage != room["stage"]:
+        store.set_stage(code, stage)
+        st.rerun()
+    pages = [p for p in use_cases() if p.use_case and registry.presets(p.use_case)]
+    if not pages:
+        return
+    st.markdown("**Scenarios.** Pick one and put every screen on it. Participants get a "
+                "button to jump to your view, and can go back to their own settings.")
+    tabs = st.tabs([f"{p.icon} {p.title}" for p in pages])
+    for tab, page in zip(tabs, pages, strict=True):
+        with tab:
+            presets = registry.presets(page.use_case)
+            keys = [p.key for p in presets]
+            current = room["preset_key"] if room["use_case"] == page.use_case else None
+            chosen = st.radio(
+                "Scenario", keys, key=f"facilitator.preset.{page.use_case}",
+                index=keys.index(current) if current in keys else 0,
+                format_func=lambda k, ps=presets: next(p.title for p in ps if p.key == k),
+            )
+            preset = next(p for p in presets if p.key == chosen)
+            with st.container(border=True):
+                st.markdown("**What to say**")
+                st.write(preset.script)
+            live = current == preset.key
+            c1, c2 = st.columns(2)
+            if c1.button("Put everyone on this" if not live else "Everyone is on this ✓",
+                         key=f"facilitator.apply.{page.use_case}", type="primary",
+                         disabled=live):
+                store.set_preset(code, page.use_case, preset.key, preset.config.to_dict())
+                st.rerun()
+            c2.page_link(page.path, label=f"Open {page.title} to present it", icon="📺")
+    if room["use_case"]:
+        if st.button("Stop leading: let everyone explore freely"):
+            store.set_preset(code, None, None, None)
+            st.rerun()
+
+
+@st.fragment(run_every="5s")
+def advice_view(code: str) -> None:
+    try:
+        items = store.advice(code)
+    except StoreUnavailable:
+        return
+    if items.empty:
+        return
+    st.subheader("The room's advice, most agreed first")
+    ranked = analysis.rank_advice(items)
+    divided = ranked[ranked["divided"]]
+    st.caption(f"{len(ranked)} pieces of advice. Agreement = share of votes that agree. "
+               + (f"{len(divided)} split the room (marked ⚖️)." if len(divided) else
+                  "None splits the room so far."))
+    table = ranked.assign(
+        theme=ranked["theme"].map(ADVICE_THEMES),
+        split=ranked["divided"].map({True: "⚖️", False: ""}),
+    )[["text", "theme", "agree", "disagree", "pass", "agreement", "split", "advice_id"]]
+    st.dataframe(table.drop(columns=["advice_id"]), hide_index=True,
+                 column_config={"agreement": st.column_config.ProgressColumn(
+                     "agreement", min_value=0.0, max_value=1.0, format="percent")})
+    with st.expander("Hide a piece of advice"):
+        for row in ranked.itertuples():
+            text_col, button_col = st.columns([5, 1])
+            text_col.text(row.text)
+            if button_col.button("Hide", key=f"advice.hide.{row.advice_id}"):
+                store.hide_advice(code, row.advice_id)
+                st.rerun(scope="fragment")
+
+
 def manage(code: str) -> None:
     st.subheader("Export and close")
     try:
@@ -181,10 +260,13 @@ def manage(code: str) -> None:
     except StoreUnavailable:
         st.warning(TEXT["down"])
         return
-    c1, c2 = st.columns(2)
+    advice_csv = store.export_advice_csv(code)
+    c1, c2, c3 = st.columns(3)
     c1.download_button("Download answers (CSV)", csv, file_name=f"workshop-{code}.csv",
                        mime="text/csv")
-    c2.download_button("Download answers (JSON)", js, file_name=f"workshop-{code}.json",
+    c2.download_button("Download advice (CSV)", advice_csv,
+                       file_name=f"workshop-{code}-advice.csv", mime="text/csv")
+    c3.download_button("Download everything (JSON)", js, file_name=f"workshop-{code}.json",
                        mime="application/json")
     st.caption("Each row is one answer with the settings and numbers the person was "
                "looking at. Nicknames are made up; hidden comments are left out.")
@@ -224,5 +306,7 @@ else:
         st.stop()
     st.text(f"Workshop: {workshop.title}")
     join_panel(code)
+    lead(code)
     live_view(code)
+    advice_view(code)
     manage(code)

@@ -114,6 +114,6 @@ if pages:
 else:
     st.write("Open a page from the menu when your facilitator asks you to.")
 st.caption(
-    "On a phone, the menu is behind the ☰ button at the top left. "
+    "On a phone, open the menu with the » button at the top left. "
     "You can come back to this page at any time."
 )

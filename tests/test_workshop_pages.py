@@ -129,14 +129,14 @@ def test_database_down_keeps_the_answer_and_sends_it_later(store, monkeypatch):
     at.button[0].click().run()
     assert not at.exception
     assert "couldn't save" in at.warning[0].value
-    assert len(at.session_state["reactions.pending"]) == 1
+    assert len(at.session_state["outbox.pending"]) == 1
     assert store.reactions(w.code).empty
 
     monkeypatch.setattr(Store, "record", real_record)
     at.run()  # any next interaction sends it
     df = store.reactions(w.code)
     assert len(df) == 1 and df.loc[0, "comment"] == "keep this"
-    assert at.session_state["reactions.pending"] == []
+    assert at.session_state["outbox.pending"] == []
 
 
 def _facilitator(store=None):

@@ -14,15 +14,21 @@ class PageInfo:
     icon: str
     blurb: str = ""  # one line for the Welcome page's list of use cases
     default: bool = False
+    use_case: str | None = None  # the name reactions and presets use (simulators.registry)
 
 
 WORKSHOP, USE_CASES, FACILITATOR = "Workshop", "Use cases", "Facilitator"
 
 PAGES: list[PageInfo] = [
     PageInfo(WORKSHOP, "pages/welcome.py", "Welcome", "👋", default=True),
+    PageInfo(WORKSHOP, "pages/advice.py", "Our advice", "🗣️"),
     PageInfo(FACILITATOR, "pages/facilitator.py", "Run the workshop", "🧑‍🏫"),
 ]
 
 
 def use_cases() -> list[PageInfo]:
     return [p for p in PAGES if p.section == USE_CASES]
+
+
+def page_for(use_case: str) -> PageInfo | None:
+    return next((p for p in PAGES if p.use_case == use_case), None)

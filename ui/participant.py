@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.room import room_state
 from ui.store import get_store
 from workshop.store import StoreUnavailable, WorkshopNotFound
+from workshop.vocabulary import DIALOGUE_STAGES
 
 _KEY = "participant"
 
@@ -71,6 +73,11 @@ def sidebar_badge() -> None:
             return
         st.markdown("**You are taking part as**")
         st.text(f"{me.pseudonym}\nin: {me.title}")
+        try:
+            stage = room_state(me.code)["stage"]
+            st.caption(f"The room is now at: **{DIALOGUE_STAGES.get(stage, stage)}**")
+        except (StoreUnavailable, WorkshopNotFound):
+            pass
         if st.button("Leave the workshop", key="leave_workshop"):
             leave()
             st.rerun()

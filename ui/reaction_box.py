@@ -8,17 +8,16 @@ the session and is sent on the next try: nothing typed is lost.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import streamlit as st
 
-from ui import participant
+from ui import outbox, participant
+from ui.presenter import presenting
 from ui.store import get_store
 from workshop.store import StoreUnavailable
 from workshop.vocabulary import COMFORT, COMMENT_MAX, THEMES
 
-PENDING = "reactions.pending"  # answers not yet saved, oldest first
 DONE = "reactions.done"  # (use_case, stage) pairs answered this session
 FLASH = "reactions.flash"
 
@@ -34,32 +33,13 @@ TEXT = {
     "comment": "Anything else you want to say? (optional, please no names)",
     "send": "Send my answer",
     "sent": "Thank you, your answer is saved.",
-    "waiting": "We couldn't save your answer just now. It is kept on this page and "
-    "will be sent the next time you press Send or move a slider.",
-    "closed": "This workshop is closed, so no more answers are taken.",
 }
-
-
-def _flush(store: Any) -> tuple[int, str | None]:
-    """Send waiting answers, oldest first. Returns (sent, problem)."""
-    pending: list[dict[str, Any]] = st.session_state.setdefault(PENDING, [])
-    sent = 0
-    while pending:
-        item = pending[0]
-        try:
-            store.record(**item)
-        except StoreUnavailable:
-            return sent, "unavailable"
-        except ValueError as err:
-            pending.pop(0)
-            return sent, str(err)
-        pending.pop(0)
-        sent += 1
-    return sent, None
 
 
 def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any]) -> None:
     """Draw the box; ``config`` and ``metrics`` are what the participant is looking at."""
+    if presenting():
+        return  # the projector shows the picture, not one person's answer box
     st.divider()
     st.subheader(TEXT["title"])
     me = participant.current()
@@ -67,24 +47,26 @@ def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any])
         st.info(TEXT["join"])
         st.page_link("pages/welcome.py", label="Join the workshop", icon="👋")
         return
-    store = get_store()
     if st.session_state.pop(FLASH, False):
         st.success(TEXT["sent"])
-    if st.session_state.get(PENDING):
-        sent, problem = _flush(store)
-        if problem == "unavailable":
-            st.warning(TEXT["waiting"])
-        elif problem:
-            st.error(problem)
+    if outbox.pending():
+        sent, problem = outbox.flush()
+        if problem:
+            st.warning(problem)
         elif sent:
             st.success(TEXT["sent"])
-    done = st.session_state.setdefault(DONE, set())
+    if DONE not in st.session_state:
+        try:  # after a reload, pick up where this person was
+            st.session_state[DONE] = get_store().answered(me.id)
+        except StoreUnavailable:
+            st.session_state[DONE] = set()
+    done = st.session_state[DONE]
     stage = "after" if (use_case, "before") in done else "before"
     st.markdown(TEXT[stage])
     if stage == "after" and (use_case, "after") in done:
         st.caption(TEXT["after_again"])
     client_key = f"reactions.client.{use_case}.{stage}"
-    st.session_state.setdefault(client_key, uuid.uuid4().hex)
+    st.session_state.setdefault(client_key, outbox.new_client_id())
     with st.form(f"reaction.{use_case}", clear_on_submit=True, border=False):
         comfort = st.radio(
             "How comfortable would you be?",
@@ -110,25 +92,21 @@ def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any])
     if comfort is None:
         st.error("Please pick how comfortable you would be (1 to 5) first.")
         return
-    st.session_state.setdefault(PENDING, []).append(
-        dict(
-            participant_id=me.id,
-            use_case=use_case,
-            stage=stage,
-            comfort=int(comfort),
-            themes=list(themes or []),
-            comment=comment or "",
-            config=dict(config),
-            metrics=dict(metrics),
-            client_id=st.session_state.pop(client_key),
-        )
+    problem = outbox.send(
+        "record",
+        participant_id=me.id,
+        use_case=use_case,
+        stage=stage,
+        comfort=int(comfort),
+        themes=list(themes or []),
+        comment=comment or "",
+        config=dict(config),
+        metrics=dict(metrics),
+        client_id=st.session_state.pop(client_key),
     )
     done.add((use_case, stage))
-    sent, problem = _flush(store)
-    if problem == "unavailable":
-        st.warning(TEXT["waiting"])
-    elif problem:
-        st.error(problem)
+    if problem:
+        st.warning(problem)
     else:
         st.session_state[FLASH] = True
         st.rerun()

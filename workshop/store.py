@@ -361,6 +361,16 @@ class Store:
                 raise
             return existing
 
+    def answered(self, participant_id: str) -> set[tuple[str, str]]:
+        """The (use_case, stage) pairs this participant has already answered."""
+        with self._session() as s:
+            rows = s.execute(
+                select(Reaction.use_case, Reaction.stage)
+                .where(Reaction.participant_id == str(participant_id))
+                .distinct()
+            ).all()
+        return {(u, st) for u, st in rows}
+
     def hide_reaction(self, code: str, reaction_id: int, hidden: bool = True) -> None:
         with self._session() as s:
             w = self._workshop(s, code)
