@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PORT   ?= 8501
 BIN    := $(VENV)/bin
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint bench clean
 
@@ -13,7 +14,7 @@ run: $(VENV)/.installed-run
 	@echo ""
 	$(BIN)/streamlit run app.py --server.address 0.0.0.0 --server.port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -28,6 +29,11 @@ $(VENV)/.installed-run: requirements.txt | $(BIN)/python
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
+
+# axe-core, for the accessibility checks in the browser tests (skipped without npm)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund; \
+	else echo "npm not found: browser accessibility checks will fail"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

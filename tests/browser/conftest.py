@@ -1,0 +1,22 @@
+import os
+
+import pytest
+
+from tests.browser.harness import app_server, browser, chromium_available
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """The real app, started once for the browser tests, on its own fresh database."""
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium must be installed in CI (.ci/run installs it)")
+        pytest.skip("Chromium is not installed here (apt-get install chromium)")
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium(live_app):
+    with browser() as b:
+        yield b
