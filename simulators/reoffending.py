@@ -30,8 +30,8 @@ cohort of ``n_people``; those scored people are the rows of the outcome. Its sco
 its estimate of the chance of re-arrest, and a person is labelled high risk when the
 score reaches ``threshold``.
 
-The fixes (``mitigation``) need an audit: a sample of the past cohort (a fifth of
-it, at least 300 people) whose true reoffending was found out carefully, not read off
+The fixes (``mitigation``) need an audit: a sample of the past cohort (three in ten of
+them, at least 500 people) whose true reoffending was found out carefully, not read off
 arrest records. ``"threshold_optimizer"`` keeps the model and learns a cut-off per
 group from the audit (so it has to know each person's group, and it decides by a
 weighted coin toss near the cut-off); ``"exponentiated_gradient"`` retrains on the
@@ -72,7 +72,7 @@ REARREST_IF_REOFFEND = 0.60  # chance the records show reoffending as a re-arres
 REARREST_IF_REOFFEND_EXTRA = 0.35  # added in group B at full label bias
 REARREST_IF_NOT = 0.03  # re-arrested though they did not reoffend
 REARREST_IF_NOT_EXTRA = 0.12  # added in group B at full label bias
-AUDIT_SHARE, AUDIT_MIN = 0.2, 300
+AUDIT_SHARE, AUDIT_MIN = 0.3, 500
 
 FEATURES = ("age", "arrests", "convictions", "employed")
 
@@ -397,12 +397,19 @@ def score_histogram(outcome: RiskOutcome, step: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def score_medians(outcome: RiskOutcome) -> dict[str, int]:
+    """Each group's middle risk score (0-100): half the group scores this or more."""
+    scores = outcome.people["score"].to_numpy()
+    groups = outcome.sensitive.to_numpy()
+    return {g: round(100 * float(np.median(scores[groups == g]))) for g in outcome.groups}
+
+
 # --- The "why this score" card ------------------------------------------------------
 # Every sentence of the card is here, so a translation is one place.
 CARD = {
     "age": "Age {value:.0f}",
-    "arrests": "{value:.0f} past arrest(s)",
-    "convictions": "{value:.0f} past conviction(s)",
+    "arrests": ("1 past arrest", "{value:.0f} past arrests"),
+    "convictions": ("1 past conviction", "{value:.0f} past convictions"),
     "employed_yes": "Has a job",
     "employed_no": "Has no job",
     "typical_age": "a typical person here is {ref:.0f}",
@@ -416,7 +423,6 @@ CARD = {
     "points": "{n} points",
     "none": "makes almost no difference to their score",
     "reason": "{what} ({typical}): {effect}.",
-    "score": "Risk score: {score} out of 100.",
     "rule_one": "People scoring {cut} or more are labelled high risk.",
     "rule_groups": "The fix uses a cut-off for each group: about {cut} for {group}.",
     "rule_chance": "At this score the fix labels {chance} in 100 people like them high risk, "
@@ -431,9 +437,13 @@ CARD = {
     "though they had not reoffended.",
     "record_wrong_no": "What the police records show: no new arrest, "
     "though they did reoffend.",
-    "hidden": "What the AI could not see: they really committed {offences} offence(s) in "
-    "the past. Of their {arrests} arrest(s), {stops} came from being stopped when they "
-    "had done nothing.",
+    "hidden": "What the AI could not see: they really committed {offences} in the past.",
+    "hidden_stops": "Of their {arrests}, {stops} came from being stopped when they had "
+    "done nothing.",
+    "hidden_no_stops": "Every one of their arrests was for a real offence.",
+    "hidden_no_arrests": "They had never been arrested.",
+    "offence": ("{n} offence", "{n} offences"),
+    "arrest": ("{n} arrest", "{n} arrests"),
     "verdict_false_alarm": "A false alarm: labelled high risk, but did not reoffend.",
     "verdict_missed": "Missed: went on to reoffend, but was not labelled high risk.",
     "verdict_caught": "Labelled high risk, and did go on to reoffend.",
@@ -446,7 +456,7 @@ class Reason:
     """One feature's part in a score: the score minus the score had it been typical."""
 
     feature: str
-    shown: str  # "6 past arrest(s)"
+    shown: str  # "6 past arrests"
     points: int  # score points this feature adds (negative: takes away)
     sentence: str
 
@@ -480,7 +490,7 @@ def _reason_text(feature: str, value: float, ref: float, points: int) -> tuple[s
         shown = CARD["age"].format(value=value)
         typical = CARD["typical_age"].format(ref=ref)
     else:
-        shown = CARD[feature].format(value=value)
+        shown = CARD[feature][int(value != 1)].format(value=value)
         typical = CARD["typical_count"].format(ref=ref)
     pts = CARD["point"] if abs(points) == 1 else CARD["points"].format(n=abs(points))
     if points > 0:
@@ -490,6 +500,22 @@ def _reason_text(feature: str, value: float, ref: float, points: int) -> tuple[s
     else:
         effect = CARD["none"]
     return shown, CARD["reason"].format(what=shown, typical=typical, effect=effect)
+
+
+def _count(word: str, n: int) -> str:
+    return CARD[word][int(n != 1)].format(n=n)
+
+
+def _hidden(offences: int, arrests: int, stops: int) -> str:
+    """What the record hides: real offences, and arrests with no offence behind them."""
+    first = CARD["hidden"].format(offences=_count("offence", offences))
+    if arrests == 0:
+        second = CARD["hidden_no_arrests"]
+    elif stops == 0:
+        second = CARD["hidden_no_stops"]
+    else:
+        second = CARD["hidden_stops"].format(arrests=_count("arrest", arrests), stops=stops)
+    return f"{first} {second}"
 
 
 def explain(outcome: RiskOutcome, index: int) -> PersonCard:
@@ -543,15 +569,11 @@ def explain(outcome: RiskOutcome, index: int) -> PersonCard:
         rearrested=rearrested,
         kind=kind,
         reasons=reasons,
-        rule=CARD["score"].format(score=score) + " " + rule,
+        rule=rule,
         decision=CARD["decision_yes"] if flagged else CARD["decision_no"],
         truth=CARD["truth_yes"] if reoffended else CARD["truth_no"],
         record=record,
-        hidden=CARD["hidden"].format(
-            offences=int(row["offences"]),
-            arrests=int(row["arrests"]),
-            stops=int(row["stop_arrests"]),
-        ),
+        hidden=_hidden(int(row["offences"]), int(row["arrests"]), int(row["stop_arrests"])),
         verdict=CARD[f"verdict_{kind}"],
     )
 
@@ -589,8 +611,9 @@ PRESETS: list[Preset] = [
         "audit_fix",
         "A fix checked by an audit",
         "A careful audit finds out who really reoffended, and the AI gets a separate "
-        "cut-off for each group to even out its mistakes. The gap shrinks, but only by "
-        "using each person's group, and more of group A is now wrongly labelled.",
+        "cut-off for each group so both groups get the same share of mistakes. The gap "
+        "shrinks, but only by holding group B to a higher score: the AI now has to be "
+        "told each person's group.",
         RiskConfig(**_BOTH, mitigation="threshold_optimizer"),
     ),
 ]
