@@ -1,0 +1,1 @@
+"""Load testing the real server over Streamlit's own websocket protocol."""

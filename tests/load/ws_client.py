@@ -1,0 +1,454 @@
+"""One participant's browser without the browser: Streamlit's own websocket protocol.
+
+A :class:`Session` connects to ``/_stcore/stream`` with the ``streamlit``
+subprotocol, sends ``BackMsg.rerun_script`` messages the way the frontend does,
+and reads ``ForwardMsg``s until the run's ``script_finished``. It learns the
+pages from the ``navigation`` message and the widgets from the deltas' new
+elements (id, kind, user key, range, options, current value), so nothing here
+knows about any particular page::
+
+    async with Session(url, query_string="p=...") as s:
+        await s.open()                          # the default page
+        await s.open("reoffending")             # a page by its url path
+        run = await s.set(s.widget("reoffending.label_bias"), 0.4)
+        run.seconds, run.exceptions             # widget change -> finished rerun
+
+What is sent, as the browser would (streamlit 1.67):
+
+- every rerun carries the current query string (kept up to date from
+  ``page_info_changed``) and the current page's script hash;
+- widget values the user changed are sent with every later rerun while the
+  widget is on screen. Untouched widgets are left out: the server keeps their
+  value from the previous run, so the run is the same as the browser's;
+- widgets inside a form keep their new value on the client until the form's
+  submit button is pressed; then the values and the button's trigger go in one
+  ``widget_states`` (and a ``clear_on_submit`` form forgets them);
+- ``auto_rerun`` messages (``st.fragment(run_every=...)``) start timers that
+  send fragment reruns, as phones left on a page would. A tick is skipped while a
+  full rerun this client asked for is still running.
+
+Messages cached by the browser (``cached_message_hashes``) are not claimed, so
+the server sends every message in full: a little more work than real phones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+STREAM_PATH = "/_stcore/stream"
+SUBPROTOCOL = "streamlit"
+_ID_PREFIX = "$$ID"
+
+#: element kind -> the WidgetState field its value travels in (streamlit 1.67)
+VALUE_FIELD = {
+    "slider": "double_array_value",
+    "radio": "string_value",
+    "selectbox": "string_value",
+    "text_area": "string_value",
+    "text_input": "string_value",
+    "number_input": "double_value",
+    "checkbox": "bool_value",  # also st.toggle
+    "button_group": "string_array_value",  # st.pills, st.segmented_control
+    "multiselect": "string_array_value",
+    "button": "trigger_value",
+}
+_ALERT = {v: k for k, v in Alert.Format.items()}
+_STATUS = {v: k for k, v in ForwardMsg.ScriptFinishedStatus.items()}
+
+
+class ProtocolError(RuntimeError):
+    """The connection broke, or the server sent what a browser could not use."""
+
+
+@dataclass
+class Widget:
+    """A widget as the page drew it in the last run."""
+
+    id: str
+    kind: str
+    key: str | None
+    label: str = ""
+    form_id: str = ""
+    value: Any = None
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    options: list[str] = field(default_factory=list)
+    submit: bool = False  # a form's submit button
+
+    @property
+    def field(self) -> str | None:
+        """The last part of the key: ``"reoffending.label_bias"`` -> ``"label_bias"``."""
+        return self.key.rsplit(".", 1)[-1] if self.key else None
+
+    def grid(self) -> list[float]:
+        """Every value a slider can take."""
+        if self.min is None or self.max is None or not self.step:
+            return []
+        n = int(round((self.max - self.min) / self.step))
+        return [round(self.min + i * self.step, 10) for i in range(n + 1)]
+
+
+@dataclass
+class Run:
+    """What one rerun did, as this client saw it."""
+
+    seconds: float
+    status: str
+    exceptions: list[str]
+    alerts: list[tuple[str, str]]  # (ERROR/WARNING/INFO/SUCCESS, text)
+    widgets: dict[str, Widget]
+    texts: list[str]
+
+    @property
+    def errors(self) -> list[str]:
+        """Exceptions drawn in the page and a compile error, if any."""
+        out = list(self.exceptions)
+        if self.status == "FINISHED_WITH_COMPILE_ERROR":
+            out.append("the script failed to compile")
+        return out
+
+
+def _widget(kind: str, el: Any) -> Widget | None:
+    wid = getattr(el, "id", "")
+    if not isinstance(wid, str) or not wid.startswith(_ID_PREFIX):
+        return None
+    key = wid.split("-", 2)[-1]  # ids are "$$ID-<hash>-<user key or None>"
+    w = Widget(id=wid, kind=kind, key=None if key == "None" else key,
+               label=getattr(el, "label", ""), form_id=getattr(el, "form_id", ""))
+    if kind == "slider":
+        w.min, w.max, w.step = el.min, el.max, el.step
+        w.value = list(el.value if el.set_value else el.default)
+    elif kind in ("radio", "selectbox"):
+        w.options = list(el.options)
+        if el.set_value and el.HasField("raw_value"):
+            w.value = el.raw_value
+        elif el.HasField("default") and 0 <= el.default < len(w.options):
+            w.value = w.options[el.default]
+    elif kind == "number_input":
+        w.min = el.min if el.has_min else None
+        w.max = el.max if el.has_max else None
+        w.step = el.step
+        w.value = el.value if el.set_value and el.HasField("value") else (
+            el.default if el.HasField("default") else None)
+    elif kind in ("text_area", "text_input"):
+        w.value = el.value if el.set_value and el.HasField("value") else el.default
+    elif kind == "checkbox":
+        w.value = el.value if el.set_value else el.default
+    elif kind == "button_group":
+        w.options = [o.content for o in el.options]
+        w.value = list(el.raw_values) if el.set_value else [w.options[i] for i in el.default]
+    elif kind == "multiselect":
+        w.options = list(el.options)
+        w.value = list(el.raw_values) if el.set_value else [w.options[i] for i in el.default]
+    elif kind == "button":
+        w.submit = bool(el.is_form_submitter)
+    return w
+
+
+def state_for(widget: Widget, value: Any) -> WidgetState:
+    """The ``WidgetState`` the browser sends for ``value`` in ``widget``."""
+    ws = WidgetState(id=widget.id)
+    where = VALUE_FIELD.get(widget.kind)
+    if where is None:
+        raise ValueError(f"this client can't set a {widget.kind} widget ({widget.key})")
+    if where == "double_array_value":
+        values = value if isinstance(value, Sequence) else [value]
+        ws.double_array_value.data[:] = [float(v) for v in values]
+    elif where == "string_value":
+        if isinstance(value, int) and widget.options:  # an option's position
+            value = widget.options[value]
+        ws.string_value = str(value)
+    elif where == "string_array_value":
+        ws.string_array_value.data[:] = [str(v) for v in value]
+    elif where == "double_value":
+        ws.double_value = float(value)
+    elif where == "bool_value":
+        ws.bool_value = bool(value)
+    else:
+        ws.trigger_value = True
+    return ws
+
+
+class Session:
+    """One browser tab on the app. Use as ``async with Session(url) as s``."""
+
+    def __init__(self, url: str, *, query_string: str = "", timeout: float = 60.0,
+                 auto_rerun: bool = True) -> None:
+        parts = urlsplit(url)
+        self.ws_url = f"ws://{parts.netloc}{parts.path.rstrip('/')}{STREAM_PATH}"
+        self.query_string = query_string
+        self.timeout = timeout
+        self.auto_rerun = auto_rerun
+        self.pages: dict[str, str] = {}  # url path ("" for the default page) -> script hash
+        self.page_hash = ""
+        self.widgets: dict[str, Widget] = {}  # by id, as of the last finished full run
+        self.fragment_runs = 0
+        self.fragment_errors: list[str] = []
+        self.problems: list[str] = []  # protocol trouble, seen by the reader
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task | None = None
+        self._timers: dict[str, asyncio.Task] = {}
+        self._touched: dict[str, WidgetState] = {}  # id -> last value the user set
+        self._pending_form: dict[str, dict[str, WidgetState]] = {}
+        self._run_id = ""
+        self._fragment_run = False
+        self._elements: dict[tuple[int, ...], Widget | None] = {}
+        self._exceptions: list[str] = []
+        self._alerts: list[tuple[str, str]] = []
+        self._texts: list[str] = []
+        self._done: asyncio.Future[str] | None = None
+        self._busy = False
+        self._closing = False
+
+    # -- connection -------------------------------------------------------------
+
+    async def __aenter__(self) -> Session:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def connect(self) -> None:
+        self._ws = await connect(
+            self.ws_url, subprotocols=[SUBPROTOCOL], max_size=None, proxy=None,
+            open_timeout=self.timeout, ping_interval=None,
+        )
+        if self._ws.subprotocol != SUBPROTOCOL:
+            raise ProtocolError(f"server chose subprotocol {self._ws.subprotocol!r}")
+        self._reader = asyncio.create_task(self._read())
+
+    async def close(self) -> None:
+        self._closing = True
+        for t in self._timers.values():
+            t.cancel()
+        self._timers.clear()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+
+    # -- what the user does -------------------------------------------------------
+
+    async def open(self, page: str | None = None) -> Run:
+        """Load the app (``page=None``: the page the address names) or go to a page."""
+        if page is None:
+            return await self.rerun(page_name="")
+        if page not in self.pages:
+            raise ProtocolError(f"no page {page!r}; the app has {sorted(self.pages)}")
+        self._touched.clear()
+        self._pending_form.clear()
+        return await self.rerun(page_hash=self.pages[page])
+
+    def widget(self, key: str) -> Widget:
+        found = [w for w in self.widgets.values() if w.key == key]
+        if not found:
+            raise KeyError(f"no widget with key {key!r} on this page")
+        return found[0]
+
+    def find(self, kind: str | None = None, *, form_id: str | None = None) -> list[Widget]:
+        return [w for w in self.widgets.values()
+                if (kind is None or w.kind == kind)
+                and (form_id is None or w.form_id == form_id)]
+
+    def current(self, widget: Widget) -> Any:
+        """The widget's value as the user last set it, else as the page drew it."""
+        ws = self._touched.get(widget.id)
+        if ws is None:
+            return widget.value
+        return getattr(ws, VALUE_FIELD[widget.kind]) if widget.kind != "slider" else list(
+            ws.double_array_value.data)
+
+    async def set(self, widget: Widget, value: Any) -> Run | None:
+        """Change a widget as a user would; a widget in a form waits for its submit."""
+        ws = state_for(widget, value)
+        if widget.form_id:
+            self._pending_form.setdefault(widget.form_id, {})[widget.id] = ws
+            return None
+        self._touched[widget.id] = ws
+        return await self.rerun()
+
+    async def click(self, button: Widget) -> Run:
+        """Press a button; a form's submit button sends the form's values with it."""
+        extra = [state_for(button, True)]
+        if button.submit:
+            extra += self._pending_form.pop(button.form_id, {}).values()
+        return await self.rerun(extra=extra)
+
+    # -- the protocol ---------------------------------------------------------------
+
+    async def rerun(self, *, page_hash: str | None = None, page_name: str | None = None,
+                    extra: Iterable[WidgetState] = ()) -> Run:
+        """Ask for a full rerun and wait for it to finish; the time includes the send."""
+        if self._busy:
+            raise RuntimeError("one rerun at a time per session")
+        self._busy = True
+        try:
+            for t in self._timers.values():  # the browser drops them on a full rerun
+                t.cancel()
+            self._timers.clear()
+            states = {**self._touched, **{s.id: s for s in extra}}
+            msg = self._back_msg(states.values(), page_hash=page_hash, page_name=page_name)
+            self._done = asyncio.get_running_loop().create_future()
+            started = time.perf_counter()
+            await self._send(msg)
+            try:
+                status = await asyncio.wait_for(self._done, self.timeout)
+            except TimeoutError:
+                raise ProtocolError(f"no script_finished within {self.timeout:.0f} s") from None
+            seconds = time.perf_counter() - started
+            return Run(seconds, status, list(self._exceptions), list(self._alerts),
+                       dict(self.widgets), list(self._texts))
+        finally:
+            self._done = None
+            self._busy = False
+
+    def _back_msg(self, states: Iterable[WidgetState], *, page_hash: str | None = None,
+                  page_name: str | None = None, fragment_id: str = "") -> BackMsg:
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query_string
+        cs.page_script_hash = self.page_hash if page_hash is None else page_hash
+        if page_name is not None:
+            cs.page_name = page_name
+        cs.widget_states.widgets.extend(states)
+        if fragment_id:
+            cs.fragment_id = fragment_id
+            cs.is_auto_rerun = True
+        return msg
+
+    async def _send(self, msg: BackMsg) -> None:
+        if self._ws is None:
+            raise ProtocolError("not connected")
+        try:
+            await self._ws.send(msg.SerializeToString())
+        except ConnectionClosed as err:
+            raise ProtocolError(f"connection closed: {err}") from None
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        try:
+            async for data in self._ws:
+                msg = ForwardMsg()
+                msg.ParseFromString(data if isinstance(data, bytes) else data.encode())
+                self._handle(msg)
+        except ConnectionClosed as err:
+            self._fail(f"connection closed: {err}")
+        except Exception as err:  # a message we can't read is a protocol error
+            self._fail(f"{type(err).__name__}: {err}")
+        else:
+            self._fail("connection closed by the server")
+
+    def _fail(self, problem: str) -> None:
+        if self._closing:
+            return
+        self.problems.append(problem)
+        if self._done is not None and not self._done.done():
+            self._done.set_exception(ProtocolError(problem))
+
+    def _handle(self, msg: ForwardMsg) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self._run_id = msg.metadata.run.script_run_id
+            self._fragment_run = bool(msg.metadata.run.fragment_ids)
+            if not self._fragment_run:
+                self._elements, self._exceptions, self._alerts = {}, [], []
+                self._texts = []
+                self.page_hash = msg.new_session.page_script_hash
+        elif kind == "delta":
+            self._delta(msg)
+        elif kind == "navigation":
+            self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
+            if msg.navigation.page_script_hash:
+                self.page_hash = msg.navigation.page_script_hash
+        elif kind == "page_info_changed":
+            self.query_string = msg.page_info_changed.query_string
+        elif kind == "auto_rerun":
+            if self.auto_rerun:
+                a = msg.auto_rerun
+                old = self._timers.pop(a.fragment_id, None)
+                if old is not None:
+                    old.cancel()
+                self._timers[a.fragment_id] = asyncio.get_running_loop().create_task(
+                    self._tick(a.fragment_id, a.interval))
+        elif kind == "stop_auto_rerun":
+            for t in self._timers.values():
+                t.cancel()
+            self._timers.clear()
+        elif kind == "script_finished":
+            self._finished(msg)
+        elif kind == "page_not_found":
+            self.problems.append(f"page not found: {msg.page_not_found.page_name!r}")
+        elif kind == "session_event":
+            ev = msg.session_event
+            if ev.HasField("script_compilation_exception"):
+                e = ev.script_compilation_exception
+                self._exceptions.append(f"{e.type}: {e.message}")
+        elif kind == "ref_hash":
+            self._fail("server sent a cached-message reference this client never claimed")
+
+    def _finished(self, msg: ForwardMsg) -> None:
+        status = _STATUS.get(msg.script_finished, str(msg.script_finished))
+        if status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY":
+            self.fragment_runs += 1
+            self._collect_widgets()
+            return
+        if status == "FINISHED_EARLY_FOR_RERUN":
+            return  # st.rerun() or a newer request: another run follows
+        self._collect_widgets()
+        # Widgets gone from the page stop being sent, as in the browser.
+        self._touched = {i: s for i, s in self._touched.items() if i in self.widgets}
+        if self._done is not None and not self._done.done():
+            self._done.set_result(status)
+
+    def _collect_widgets(self) -> None:
+        self.widgets = {w.id: w for w in self._elements.values() if w is not None}
+
+    def _delta(self, msg: ForwardMsg) -> None:
+        path = tuple(msg.metadata.delta_path)
+        d = msg.delta
+        which = d.WhichOneof("type")
+        if which == "add_block":  # a new block replaces whatever was under its path
+            for p in [p for p in self._elements if p[: len(path)] == path]:
+                del self._elements[p]
+            return
+        if which != "new_element":
+            return
+        el_kind = d.new_element.WhichOneof("type")
+        el = getattr(d.new_element, el_kind) if el_kind else None
+        self._elements[path] = None
+        if el_kind == "exception" and not el.is_warning:
+            text = f"{el.type}: {el.message}"
+            (self.fragment_errors if self._fragment_run else self._exceptions).append(text)
+        elif el_kind == "alert":
+            self._alerts.append((_ALERT.get(el.format, str(el.format)), el.body))
+        elif el_kind in ("markdown", "text", "heading"):
+            self._texts.append(el.body)
+        elif el_kind is not None:
+            self._elements[path] = _widget(el_kind, el)
+
+    async def _tick(self, fragment_id: str, interval: float) -> None:
+        """Rerun a ``run_every`` fragment every ``interval`` seconds, as the browser does."""
+        while True:
+            await asyncio.sleep(interval)
+            if self._busy or self._ws is None:
+                continue
+            states = list(self._touched.values())
+            with contextlib.suppress(ProtocolError):
+                await self._send(self._back_msg(states, fragment_id=fragment_id))
