@@ -96,10 +96,11 @@ class Report:
 
     def table(self) -> str:
         o = self.options
+        pages = ", ".join(p or "(default page)" for p in self.pages) or "-"
         lines = [
             f"Load test: {o['sessions']} sessions, {o['duration']:.0f} s, a slider move every "
             f"{o['interval']:g} s (±20 %), {o['moves_per_page']} per page, then a reaction",
-            f"server {self.url} (pid {self.server_pid}); pages: {', '.join(p or '(default page)' for p in self.pages) or '-'}",
+            f"server {self.url} (pid {self.server_pid}); pages: {pages}",
             "",
             f"{'':34}{'n':>6}{'p50':>9}{'p95':>9}{'max':>9}",
         ]
