@@ -4,9 +4,10 @@ The world
 ---------
 A square city of ``grid_size x grid_size`` map squares ("areas"), split into 16
 neighbourhoods (a 4 x 4 patchwork); 6 of them, picked at random, are group B's, the
-rest group A's. Every area has a true daily crime rate, drawn for both groups from
-the same skewed distribution (a few busy areas, many quiet ones); group B's rates are
-then multiplied by ``crime_rate_ratio`` (1 by default: the same crime everywhere).
+rest group A's. Every area has a true daily crime rate from one skewed distribution
+(a few busy areas, many quiet ones), sampled so that every neighbourhood gets the same
+mix of busy and quiet streets; group B's rates are then multiplied by
+``crime_rate_ratio`` (1 by default: the same crime in both groups' areas).
 
 Each day crime happens (Poisson counts per area). It enters police records in two
 ways:
@@ -15,7 +16,8 @@ ways:
   ``REPORT_RATE * (1 - reporting_gap)`` in group B's (Akpinar et al. 2021);
 - a patrol in that area finds it, with probability ``DISCOVERY_RATE`` for each crime
   nobody reported. As for drug offences, most of what gets recorded is what patrols
-  find, so the records say at least as much about where patrols went as about crime.
+  find (about 6 in 10 recorded crimes at the defaults), so the records say as much
+  about where patrols went as about where crime is.
 
 The past
 --------
@@ -44,10 +46,15 @@ What the model counts (``mitigation``, after Ensign et al. 2018):
 - ``"none"``: every recorded crime, reported or found.
 - ``"reported_only"``: only crimes victims reported; patrols' finds are ignored.
 - ``"discount_discoveries"``: a crime a patrol found counts
-  ``min(1, average patrol rate / this area's patrol rate)``: as if every area had
-  been patrolled equally often, so areas patrolled every day stop piling up finds.
+  ``min(1, average patrol rate / this area's patrol rate)``, where an area's patrol
+  rate is its exponentially weighted share of days with a patrol: as if every area
+  had been patrolled equally often, so areas patrolled every day stop piling up finds.
 - ``"exploration"``: everything counts, but a share ``exploration`` of the patrols
   goes to areas picked at random among the rest, so the model sees beyond its habits.
+
+The audit (one row per area): ``y_true`` = a real hotspot (one of the ``n_patrols``
+areas with the highest true rate), ``y_pred`` = patrolled on the last day,
+``sensitive`` = the area's group.
 
 >>> out = simulate(HotspotConfig(days=30, seed=1))
 >>> sorted(out.history.columns)
@@ -98,11 +105,11 @@ MITIGATION_CHOICES = {
 
 TERMS = Terms(
     unit="areas",
-    positive="were real hotspots",
-    negative="were not real hotspots",
+    positive="were hotspots",
+    negative="were not hotspots",
     flagged="patrolled",
     missed="missed",
-    false_alarm="patrolled without being a hotspot",
+    false_alarm="patrolled anyway",
     harm="false_positive_rate",
     group_names={"A": "group A areas", "B": "group B areas"},
 )
@@ -338,8 +345,8 @@ def simulate(config: HotspotConfig) -> HotspotOutcome:
         if config.mitigation == "reported_only":
             counted = reported[t]
         elif config.mitigation == "discount_discoveries":
-            weight = np.minimum(1.0, fair_rate / np.maximum(patrol_rate, 1e-9))
-            counted = reported[t] + found * weight
+            discount = np.minimum(1.0, fair_rate / np.maximum(patrol_rate, 1e-9))
+            counted = reported[t] + found * discount
         else:
             counted = reported[t] + found
         memory = DECAY * memory + counted
