@@ -132,7 +132,7 @@ METRIC_SHARE_VALUE = "{n} in 100"
 METRIC_SHARE_HELP = "Averaged over all the days the computer ran."
 FAIRLEARN_NOTE = (
     "Here Fairlearn counts each of the {cells} map squares as one case. 'Patrolled' "
-    "means the square had a patrol on the last day; a 'hotspot' is one of the "
+    "means the square had a patrol on the last day; a 'true hotspot' is one of the "
     "{k} squares with the most real crime."
 )
 

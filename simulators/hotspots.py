@@ -105,7 +105,7 @@ MITIGATION_CHOICES = {
 
 TERMS = Terms(
     unit="areas",
-    positive="were hotspots",
+    positive="were true hotspots",
     negative="were not hotspots",
     flagged="patrolled",
     missed="missed",
