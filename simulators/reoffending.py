@@ -271,7 +271,9 @@ def simulate(config: RiskConfig) -> RiskOutcome:
     X_past, X_now = _features(world, past), _features(world, now)
     group_now = pd.Series(world["group"][now], name="group")
 
-    model = Pipeline([("scale", StandardScaler()), ("logit", LogisticRegression())])
+    # Newton's method on four features: the same fit as lbfgs, several times faster.
+    logit = LogisticRegression(solver="newton-cholesky")
+    model = Pipeline([("scale", StandardScaler()), ("logit", logit)])
     base = fit_mitigation(
         model, X_past, world["rearrested"][past], world["group"][past], "none",
         threshold=config.threshold, seed=config.seed,
