@@ -480,7 +480,7 @@ def _score(files: _Files, model: LogisticRegression | None) -> np.ndarray:
 
 def _top_k(files: _Files, score: np.ndarray, ratio: float) -> np.ndarray:
     k = np.maximum(1, np.round(ratio * files.size))
-    return score > 1.0 - k / files.size - 1e-9
+    return score > 1.0 - k / files.size + 1e-9
 
 
 def _per_witness_quota(files: _Files, score: np.ndarray, ratio: float) -> np.ndarray:
