@@ -160,7 +160,7 @@ def city_map(frame, outlines, field: str, legend: str, n: int, patrols: bool) ->
         y2="y_end:Q",
         color=alt.Color(
             f"{field}:Q",
-            scale=alt.Scale(scheme=MAP_SCHEME),
+            scale=alt.Scale(scheme=MAP_SCHEME, type="sqrt"),
             legend=alt.Legend(title=legend, orient="bottom", gradientLength=160),
         ),
         tooltip=[
@@ -173,7 +173,7 @@ def city_map(frame, outlines, field: str, legend: str, n: int, patrols: bool) ->
     )
     layers = [heat]
     if patrols:
-        size = max(12, int((MAP_SIZE / n) ** 2 * 0.35))
+        size = max(16, int((MAP_SIZE / n) ** 2 * 0.45))
         layers.append(
             base.transform_filter("datum.patrolled")
             .mark_point(shape="circle", filled=True, fill="white", stroke="black",
