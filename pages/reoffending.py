@@ -81,9 +81,13 @@ HIST_ALT = "Bar chart of risk scores for group A and group B, with the cut-off m
 RECORDS_TITLE = "What the AI learned from"
 RECORDS_MEASURES = {
     "reoffended_per_100": "Really reoffended",
-    "rearrested_per_100": "Arrested again (what the AI learned)",
+    "rearrested_per_100": "Arrested again",
 }
-RECORDS_X = "out of every 100 people in the past"
+RECORDS_Y = "Out of every 100 people"
+RECORDS_NOTE = (
+    "The AI was trained on people from the past. It only had 'arrested again' to learn "
+    "from, not who really reoffended."
+)
 RECORDS_READING = (
     "In the past records, {rb} in 100 of group B and {ra} in 100 of group A were "
     "arrested again, though {tb} and {ta} in 100 really reoffended."
@@ -96,7 +100,7 @@ RECORDS_ALT = "Bars comparing, per group, who really reoffended with who was arr
 
 CARD_TITLE = "Why this score?"
 CARD_INTRO = "Pick a person to see what the AI saw, and what really happened."
-PICK_KIND = "Show me"
+PICK_KIND = "Show me someone who was"
 PICK_GROUP = "From"
 PICK_GROUPS = {"any": "either group", "A": "group A", "B": "group B"}
 PICK_NEXT = "🔀 Show someone else"
@@ -206,9 +210,9 @@ def records_chart(outcome) -> alt.Chart:
     data = pd.DataFrame(rows)
     names = [outcome.terms.group(g) for g in rec.index]
     base = alt.Chart(data).encode(
-        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        yOffset=alt.YOffset("group:N", sort=names),
-        x=alt.X("percent:Q", title=RECORDS_X, scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("measure:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("group:N", sort=names),
+        y=alt.Y("percent:Q", title=RECORDS_Y, scale=alt.Scale(domain=[0, 100])),
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
@@ -218,10 +222,10 @@ def records_chart(outcome) -> alt.Chart:
         ),
         tooltip=["group", "measure", alt.Tooltip("percent:Q", format=".0f")],
     )
-    labels = base.mark_text(align="left", dx=3, fontSize=13).encode(
+    labels = base.mark_text(baseline="bottom", dy=-3, fontSize=13).encode(
         text=alt.Text("percent:Q", format=".0f")
     )
-    return (bars + labels).properties(height=alt.Step(22))
+    return (bars + labels).properties(height=240)
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -307,6 +311,7 @@ with group_col:
 
     with st.container(border=True):
         st.subheader(RECORDS_TITLE)
+        st.caption(RECORDS_NOTE)
         st.altair_chart(records_chart(outcome), width="stretch", alt=RECORDS_ALT)
         rec = outcome.records
         st.caption(RECORDS_READING.format(

@@ -337,11 +337,11 @@ def simulate(config: RiskConfig) -> RiskOutcome:
 
 #: Which people the page can ask for, and how to find them.
 KINDS = {
-    "false_alarm": "someone labelled high risk who did not reoffend",
-    "missed": "someone who went on to reoffend but was not labelled high risk",
-    "caught": "someone labelled high risk who did go on to reoffend",
-    "cleared": "someone not labelled high risk who did not reoffend",
-    "any": "anyone at all",
+    "false_alarm": "labelled high risk, did not reoffend",
+    "missed": "not labelled high risk, did reoffend",
+    "caught": "labelled high risk, did reoffend",
+    "cleared": "not labelled high risk, did not reoffend",
+    "any": "anyone",
 }
 
 
