@@ -87,6 +87,7 @@ class Report:
     peak_rss_mb: float | None = None  # sampled, server process and its children
     hwm_mb: float | None = None  # the kernel's peak resident size of the server process
     server_cpu_s: float | None = None
+    client_cpu_s: float = 0.0  # this process: the load generator shares the cores
     wall_s: float = 0.0
     loadavg: str = ""
 
@@ -116,8 +117,12 @@ class Report:
             lines.append(row(f"  on {page}", xs))
         lines.append(row("page open", self.page_open))
         lines.append(row("reaction sent -> rerun finished", self.reaction))
+        planned = o["sessions"] * o["duration"] / o["interval"]
         lines += [
             "",
+            f"slider moves:          {len(self.slider)} done, about {planned:.0f} planned "
+            "(a session waits for each rerun, so a slow server gets fewer)"
+            if self.slider else "slider moves:          none (no slider on these pages)",
             f"fragment auto-reruns:  {self.fragment_runs}",
             f"errors:                {len(self.errors)}",
             f"reactions:             sent {len(self.sent)}, stored {self.stored}, "
@@ -130,6 +135,7 @@ class Report:
         if self.server_cpu_s is not None and self.wall_s:
             lines.append(f"server CPU:            {self.server_cpu_s:.0f} s in {self.wall_s:.0f} s "
                          f"({self.server_cpu_s / self.wall_s:.2f} cores busy on average)")
+        lines.append(f"load client CPU:       {self.client_cpu_s:.0f} s (this process)")
         lines.append(f"machine load average:  {self.loadavg} (at the end; {os.cpu_count()} cores)")
         for n in self.notes:
             lines.append(f"note: {n}")
@@ -383,6 +389,7 @@ async def run_room(opts: Options, url: str, database_url: str,
     peak = [0.0]
     sampler = asyncio.create_task(sample_memory(server_pid, peak)) if server_pid else None
     cpu0 = cpu_seconds(server_pid) if server_pid else None
+    client0 = time.process_time()
     started = time.monotonic()
     deadline = started + opts.ramp + opts.duration
     people = [Participant(n, pid, url, pages, opts, report, deadline)
@@ -400,6 +407,7 @@ async def run_room(opts: Options, url: str, database_url: str,
         if t.exception() is not None:
             report.errors.append(f"a session crashed: {t.exception()!r}")
     report.wall_s = time.monotonic() - started
+    report.client_cpu_s = time.process_time() - client0
     if sampler is not None:
         sampler.cancel()
         report.peak_rss_mb = peak[0]
