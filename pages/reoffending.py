@@ -74,6 +74,10 @@ HIST_READING = (
     "Half of group B score {b} or more, and half of group A score {a} or more. "
     "Everyone to the right of the {line} is labelled high risk."
 )
+HIST_NO_LINE = (
+    "Half of group B score {b} or more, and half of group A score {a} or more. The "
+    "retrained AI does not use these scores: it decides by chance, from a mix of AIs."
+)
 HIST_LINE_ONE = "dashed line"
 HIST_LINE_GROUPS = "line in their group's colour (mostly: near it, chance decides)"
 HIST_ALT = "Bar chart of risk scores for group A and group B, with the cut-off marked."
@@ -304,7 +308,8 @@ with group_col:
         st.altair_chart(histogram_chart(outcome, outcome.cutoffs, one_cut), width="stretch",
                         alt=HIST_ALT)
         medians = score_medians(outcome)
-        st.caption(HIST_READING.format(
+        reading = HIST_NO_LINE if config.mitigation == "exponentiated_gradient" else HIST_READING
+        st.caption(reading.format(
             a=medians.get("A", "-"), b=medians.get("B", "-"),
             line=HIST_LINE_ONE if one_cut else HIST_LINE_GROUPS,
         ))

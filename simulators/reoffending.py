@@ -172,7 +172,10 @@ class RiskOutcome(Outcome):
     the features the model saw (``FEATURES``), the hidden truth (``offences``,
     ``stop_arrests``, ``reoffended``), the record (``rearrested``), ``score``,
     ``flag_chance`` (the chance the decision rule labels them high risk) and
-    ``flagged``. ``records`` compares, per group of the past cohort the model learned
+    ``flagged``. ``score`` is always the risk score of the model trained on the
+    records (``model``); with a fix, ``decider`` labels people, from per-group cut-offs
+    on that score (``cutoffs``) or, when retrained, without it (cut-offs are NaN).
+    ``records`` compares, per group of the past cohort the model learned
     from, the truth with the records.
     """
 
@@ -183,7 +186,8 @@ class RiskOutcome(Outcome):
     mitigation: str
     reference: dict[str, float]
     audit_size: int
-    model: FairModel = field(repr=False, compare=False)
+    model: FairModel = field(repr=False, compare=False)  # gives the risk score
+    decider: FairModel = field(repr=False, compare=False)  # labels (the fix, if any)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -294,14 +298,15 @@ def simulate(config: RiskConfig) -> RiskOutcome:
                 f"or a bigger group B ({err})"
             ) from err
 
-    score = fair.score(X_now)
+    score = base.score(X_now)  # the risk score: the model trained on the records
     flagged = fair.predict(X_now, group_now)
     if config.mitigation == "threshold_optimizer":
         chance = fair.model._pmf_predict(X_now, sensitive_features=group_now)[:, 1]
         cutoffs = _cutoffs(score, chance, group_now.to_numpy())
     elif config.mitigation == "exponentiated_gradient":
-        chance = score  # the retrained mix labels a person high risk with this chance
-        cutoffs = _cutoffs(score, chance, group_now.to_numpy())
+        # The retrained mix decides without the risk score: no cut-off on it.
+        chance = fair.score(X_now)
+        cutoffs = {"A": float("nan"), "B": float("nan")}
     else:
         chance = (score >= config.threshold).astype(float)
         cutoffs = {"A": config.threshold, "B": config.threshold}
@@ -329,7 +334,8 @@ def simulate(config: RiskConfig) -> RiskOutcome:
         mitigation=config.mitigation,
         reference=reference,
         audit_size=n_audit if config.mitigation != "none" else 0,
-        model=fair,
+        model=base,
+        decider=fair,
     )
 
 
@@ -429,6 +435,8 @@ CARD = {
     "rule_groups": "The fix uses a cut-off for each group: about {cut} for {group}.",
     "rule_chance": "At this score the fix labels {chance} in 100 people like them high risk, "
     "by a weighted coin toss.",
+    "rule_mix": "The retrained AI does not use this score. It labels {chance} in 100 people "
+    "like them high risk, picking by chance among a mix of AIs.",
     "decision_yes": "The AI labelled them high risk.",
     "decision_no": "The AI did not label them high risk.",
     "truth_yes": "What really happened: they went on to reoffend.",
@@ -549,6 +557,8 @@ def explain(outcome: RiskOutcome, index: int) -> PersonCard:
     rearrested = bool(row["rearrested"])
     if outcome.mitigation == "none":
         rule = CARD["rule_one"].format(cut=round(100 * outcome.threshold))
+    elif outcome.mitigation == "exponentiated_gradient":
+        rule = CARD["rule_mix"].format(chance=round(100 * float(row["flag_chance"])))
     else:
         cut = outcome.cutoffs.get(group, float("nan"))
         cut_text = "-" if cut != cut else str(round(100 * cut))

@@ -126,3 +126,13 @@ def test_a_tiny_town_with_a_fix_gives_a_message_not_a_traceback():
     at.run()
     assert not at.exception
     assert shown(at)["config"]["n_people"] == 200
+
+
+def test_the_retrain_fix_renders_and_says_it_decides_by_chance(page):
+    at = page
+    at.slider(key=f"{KEY}.historic_patrol_bias").set_value(0.8).run()
+    at.radio(key=f"{KEY}.mitigation").set_value("exponentiated_gradient").run()
+    assert not at.exception
+    text = text_of(at)
+    assert "mix of AIs" in text and "does not use this score" in text
+    assert shown(at)["config"]["mitigation"] == "exponentiated_gradient"
