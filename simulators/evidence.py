@@ -555,7 +555,8 @@ def _threshold_fix(cfg: EvidenceConfig, model: LogisticRegression | None, files:
 
 
 def _showcase(files: _Files) -> int:
-    """The case to show: the first with both groups and an exculpatory fact from group B.
+    """The case to show: the first short file with group A witnesses, at least two group B
+    witnesses, and a fact from group B that points away from the suspect.
 
     Chosen from who the witnesses are and what they saw, not from the summariser's
     settings, so the same case stays on screen while a participant moves those sliders.
@@ -565,9 +566,12 @@ def _showcase(files: _Files) -> int:
     has_a = np.bincount(files.case[w & (files.group == 0)], minlength=n) > 0
     has_b = np.bincount(files.case[w & (files.group == 1)], minlength=n) > 0
     b_excul = np.bincount(files.case[w & (files.group == 1) & (files.tag == 2)], minlength=n) > 0
+    b_statements = np.unique(files.case[w & (files.group == 1)] * 100
+                             + files.block[w & (files.group == 1)]) // 100
+    two_b = np.bincount(b_statements, minlength=n) >= 2
     short = np.diff(files.starts) <= 40  # fits a phone screen better
-    for candidates in (has_a & b_excul & short, has_a & b_excul, has_a & has_b,
-                       np.ones(n, dtype=bool)):
+    for candidates in (has_a & b_excul & two_b & short, has_a & b_excul & short,
+                       has_a & b_excul, has_a & has_b, np.ones(n, dtype=bool)):
         if candidates.any():
             return int(np.argmax(candidates))
     return 0  # pragma: no cover
