@@ -132,9 +132,9 @@ WHY = """
   courts (COMPAS). Among people who did *not* reoffend, 45 in 100 Black defendants had
   been labelled higher risk, against 23 in 100 white defendants.
 - **No fix is free.** Researchers (Chouldechova 2017; Kleinberg and others 2016) showed
-  that when two groups' recorded rates differ, no score can be equally accurate for
-  both groups and make equally many mistakes for both at once. Someone has to choose
-  which kind of fairness matters most.
+  that when two groups' recorded rates differ, no score can both mean the same for each
+  group (a score of 30 meaning the same chance for everyone) and make equally many
+  mistakes of each kind for both. Someone has to choose which kind of fairness matters most.
 """
 
 
