@@ -38,7 +38,7 @@ INTRO = (
     "where they are. Step through the days and watch what the computer learns."
 )
 PRESETS_LABEL = "Scenarios from the facilitator"
-PRESETS_HELP = "Pick one to put the whole room on the same settings."
+PRESETS_HELP = "Pick the story the facilitator is telling: it sets all the sliders."
 SETTINGS_TITLE = "Change the city"
 SPINNER = "Running the city for {days} days…"
 RESET = "Some settings could not be used, so they were put back to normal: {names}."
@@ -53,6 +53,13 @@ MAP_REAL_TITLE = "Real crime"
 MAP_REAL_LEGEND = "Crimes a day"
 MAP_RECORD_TITLE = "What the computer has on record, and today's patrols"
 MAP_RECORD_LEGEND = "On record"
+TOOLTIP = {
+    "group": "Group",
+    "real": "Real crimes a day",
+    "on_record": "On record",
+    "patrolled": "Patrol that day",
+    "hotspot": "True hotspot",
+}
 MAP_KEY = (
     "Darker squares have more crime. Group B's neighbourhoods are outlined in orange. "
     "A white dot is a square with a patrol that day."
@@ -164,11 +171,8 @@ def city_map(frame, outlines, field: str, legend: str, n: int, patrols: bool) ->
             legend=alt.Legend(title=legend, orient="bottom", gradientLength=160),
         ),
         tooltip=[
-            alt.Tooltip("group:N", title="Group"),
-            alt.Tooltip("real:Q", title="Real crimes a day"),
-            alt.Tooltip("on_record:Q", title="On record"),
-            alt.Tooltip("patrolled:N", title="Patrol today"),
-            alt.Tooltip("hotspot:N", title="Real hotspot"),
+            alt.Tooltip(f"{name}:{'Q' if name in ('real', 'on_record') else 'N'}", title=title)
+            for name, title in TOOLTIP.items()
         ],
     )
     layers = [heat]
