@@ -512,7 +512,7 @@ class _ScoreAsProbability(ClassifierMixin, BaseEstimator):
     """The summariser's own score (column 0 of X, between 0 and 1) as a fitted classifier,
     so Fairlearn's ThresholdOptimizer can choose a cut-off on it per group."""
 
-    def fit(self, X, y=None):  # noqa: D102 - nothing to learn
+    def fit(self, X, y=None):  # nothing to learn: the score is the summariser's
         self.classes_ = np.array([0, 1])
         return self
 
