@@ -80,6 +80,7 @@ class Report:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     fragment_runs: int = 0
+    fragment_requests: int = 0
     sent: list[tuple[str, str, str]] = field(default_factory=list)  # (participant, use case, tag)
     stored: int = 0
     missing: list[tuple[str, str, str]] = field(default_factory=list)
@@ -123,7 +124,8 @@ class Report:
             f"slider moves:          {len(self.slider)} done, about {planned:.0f} planned "
             "(a session waits for each rerun, so a slow server gets fewer)"
             if self.slider else "slider moves:          none (no slider on these pages)",
-            f"fragment auto-reruns:  {self.fragment_runs}",
+            f"fragment auto-reruns:  {self.fragment_requests} sent, "
+            f"{self.fragment_runs} finished (run_every fragments, as phones send them)",
             f"errors:                {len(self.errors)}",
             f"reactions:             sent {len(self.sent)}, stored {self.stored}, "
             f"missing {len(self.missing)}, stored twice {self.duplicated}",
@@ -265,6 +267,12 @@ class Participant:
             self.report.errors.append(f"session {self.n} on {where}: {p}")
         return not problems
 
+    async def _pace(self, due: float) -> float:
+        """Wait until ``due``; return when the next move is due. A late server
+        is not owed the moves it missed: the next one comes an interval later."""
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        return max(due, time.monotonic()) + self.opts.interval * self.rng.uniform(0.8, 1.2)
+
     async def run(self) -> None:
         await asyncio.sleep(self.rng.uniform(0, self.opts.ramp))
         s = Session(self.url, query_string=f"p={self.pid}", timeout=self.opts.timeout,
@@ -287,8 +295,7 @@ class Participant:
                     sliders = _bias_sliders(s.widgets)
                     if not sliders:
                         break
-                    await asyncio.sleep(max(0.0, next_move - time.monotonic()))
-                    next_move += self.opts.interval * self.rng.uniform(0.8, 1.2)
+                    next_move = await self._pace(next_move)
                     if time.monotonic() >= self.deadline:
                         break
                     w = self.rng.choice(sliders)
@@ -302,13 +309,13 @@ class Participant:
                 await self.react(s, where)
                 if not _bias_sliders(s.widgets):
                     # Nothing to move here: pace the visit like a slider move.
-                    await asyncio.sleep(max(0.0, next_move - time.monotonic()))
-                    next_move += self.opts.interval * self.rng.uniform(0.8, 1.2)
+                    next_move = await self._pace(next_move)
         except ProtocolError as err:
             self.report.errors.append(f"session {self.n} on {where}: {err}")
             s.problems.clear()  # the same trouble, already counted
         finally:
             self.report.fragment_runs += s.fragment_runs
+            self.report.fragment_requests += s.fragment_requests
             for e in s.fragment_errors:
                 self.report.errors.append(f"session {self.n}, a fragment rerun: {e}")
             for p in s.problems:

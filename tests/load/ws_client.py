@@ -24,8 +24,10 @@ What is sent, as the browser would (streamlit 1.67):
   submit button is pressed; then the values and the button's trigger go in one
   ``widget_states`` (and a ``clear_on_submit`` form forgets them);
 - ``auto_rerun`` messages (``st.fragment(run_every=...)``) start timers that
-  send fragment reruns, as phones left on a page would. A tick is skipped while a
-  full rerun this client asked for is still running.
+  send fragment reruns, as phones left on a page do; like the frontend, a timer
+  keeps running when the same fragment and interval come again, fires whether or
+  not a run is going on, and all timers stop when a full run starts or the page
+  changes.
 
 Messages cached by the browser (``cached_message_hashes``) are not claimed, so
 the server sends every message in full: a little more work than real phones.
@@ -197,11 +199,12 @@ class Session:
         self.page_hash = ""
         self.widgets: dict[str, Widget] = {}  # by id, as of the last finished full run
         self.fragment_runs = 0
+        self.fragment_requests = 0
         self.fragment_errors: list[str] = []
         self.problems: list[str] = []  # protocol trouble, seen by the reader
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task | None = None
-        self._timers: dict[str, asyncio.Task] = {}
+        self._timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment -> timer
         self._touched: dict[str, WidgetState] = {}  # id -> last value the user set
         self._pending_form: dict[str, dict[str, WidgetState]] = {}
         self._run_id = ""
@@ -234,9 +237,7 @@ class Session:
 
     async def close(self) -> None:
         self._closing = True
-        for t in self._timers.values():
-            t.cancel()
-        self._timers.clear()
+        self._stop_timers()
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
@@ -254,6 +255,7 @@ class Session:
             raise ProtocolError(f"no page {page!r}; the app has {sorted(self.pages)}")
         self._touched.clear()
         self._pending_form.clear()
+        self._stop_timers()
         return await self.rerun(page_hash=self.pages[page])
 
     def widget(self, key: str) -> Widget:
@@ -300,9 +302,6 @@ class Session:
             raise RuntimeError("one rerun at a time per session")
         self._busy = True
         try:
-            for t in self._timers.values():  # the browser drops them on a full rerun
-                t.cancel()
-            self._timers.clear()
             states = {**self._touched, **{s.id: s for s in extra}}
             msg = self._back_msg(states.values(), page_hash=page_hash, page_name=page_name)
             self._done = asyncio.get_running_loop().create_future()
@@ -368,6 +367,7 @@ class Session:
             self._run_id = msg.metadata.run.script_run_id
             self._fragment_run = bool(msg.metadata.run.fragment_ids)
             if not self._fragment_run:
+                self._stop_timers()  # the page's auto_rerun messages start them again
                 self._elements, self._exceptions, self._alerts = {}, [], []
                 self._texts = []
                 self.page_hash = msg.new_session.page_script_hash
@@ -382,15 +382,14 @@ class Session:
         elif kind == "auto_rerun":
             if self.auto_rerun:
                 a = msg.auto_rerun
-                old = self._timers.pop(a.fragment_id, None)
-                if old is not None:
-                    old.cancel()
-                self._timers[a.fragment_id] = asyncio.get_running_loop().create_task(
-                    self._tick(a.fragment_id, a.interval))
+                old = self._timers.get(a.fragment_id)
+                if a.fragment_id and (old is None or old[0] != a.interval):
+                    self._stop_timers([a.fragment_id])
+                    task = asyncio.get_running_loop().create_task(
+                        self._tick(a.fragment_id, a.interval))
+                    self._timers[a.fragment_id] = (a.interval, task)
         elif kind == "stop_auto_rerun":
-            for t in self._timers.values():
-                t.cancel()
-            self._timers.clear()
+            self._stop_timers(msg.stop_auto_rerun.fragment_ids)
         elif kind == "script_finished":
             self._finished(msg)
         elif kind == "page_not_found":
@@ -443,12 +442,19 @@ class Session:
         elif el_kind is not None:
             self._elements[path] = _widget(el_kind, el)
 
+    def _stop_timers(self, fragment_ids: Iterable[str] | None = None) -> None:
+        for f in list(self._timers) if fragment_ids is None else list(fragment_ids):
+            timer = self._timers.pop(f, None)
+            if timer is not None:
+                timer[1].cancel()
+
     async def _tick(self, fragment_id: str, interval: float) -> None:
         """Rerun a ``run_every`` fragment every ``interval`` seconds, as the browser does."""
         while True:
             await asyncio.sleep(interval)
-            if self._busy or self._ws is None:
-                continue
+            if self._ws is None:
+                return
+            self.fragment_requests += 1
             states = list(self._touched.values())
             with contextlib.suppress(ProtocolError):
                 await self._send(self._back_msg(states, fragment_id=fragment_id))
