@@ -99,13 +99,13 @@ def test_picking_a_kind_of_person_shows_one(page):
     assert any(w.value.startswith("Missed") for w in at.warning)
 
 
-@pytest.mark.parametrize("typed", ["abc", "-5", "0", "99999", "3.5", "<b>7", "**7**", "1e3"])
-def test_typed_person_numbers_that_cannot_be_used_get_a_message(page, typed):
+def test_typed_person_numbers_that_cannot_be_used_get_a_message(page):
     at = page
-    at.text_input(key=f"{KEY}.person_number").input(typed).run()
-    assert not at.exception
-    assert any("Type a whole number from 1 to 800" in w.value for w in at.warning)
-    assert "<b>" not in text_of(at) and "**7" not in text_of(at)  # what was typed is never echoed
+    for typed in ["abc", "-5", "0", "99999", "3.5", "<b>7", "**7**", "1e3"]:
+        at.text_input(key=f"{KEY}.person_number").input(typed).run()
+        assert not at.exception, typed
+        assert any("Type a whole number from 1 to 800" in w.value for w in at.warning), typed
+        assert "<b>" not in text_of(at) and "**7" not in text_of(at)  # never echoed
 
 
 def test_a_typed_number_shows_that_person(page):
