@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import outbox, participant
+from ui.navigation import page_link
 from ui.store import get_store
 from workshop.store import StoreUnavailable, WorkshopNotFound
 from workshop.vocabulary import ADVICE_MAX, ADVICE_THEMES, VOTES
@@ -36,7 +37,7 @@ st.write(TEXT["intro"])
 me = participant.current()
 if me is None:
     st.info(TEXT["join"])
-    st.page_link("pages/welcome.py", label="Join the workshop", icon="👋")
+    page_link("pages/welcome.py", label="Join the workshop", icon="👋")
     st.stop()
 
 store = get_store()

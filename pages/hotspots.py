@@ -3,7 +3,6 @@
 import altair as alt
 import streamlit as st
 
-from simulators.config import settings_of
 from simulators.fairness import summary
 from simulators.hotspots import (
     PRESETS,
@@ -16,8 +15,10 @@ from simulators.hotspots import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.config_sliders import _KEEP, config_controls, set_config, widget_key
+from ui.config_sliders import config_controls, set_config
 from ui.fairness_panel import fairness_panel
+from ui.follow import follow_facilitator
+from ui.reaction_box import reaction_box
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"
@@ -41,7 +42,6 @@ PRESETS_LABEL = "Scenarios from the facilitator"
 PRESETS_HELP = "Pick the story the facilitator is telling: it sets all the sliders."
 SETTINGS_TITLE = "Change the city"
 SPINNER = "Running the city for {days} days…"
-RESET = "Some settings could not be used, so they were put back to normal: {names}."
 
 DAY_LABEL = "Day"
 DAY_HELP = "Move to see where patrols went on any day."
@@ -243,28 +243,9 @@ def toggle_play() -> None:
         st.session_state[HOLD_KEY] = True
 
 
-def sanitise_settings() -> list[str]:
-    """Put back to its default any stored setting the city cannot take.
-
-    A value can only reach session state out of range from outside the widgets (an
-    old saved value, a script); the slider would raise on it, so it is reset here.
-    """
-    reset = []
-    for name, meta, default in settings_of(HotspotConfig):
-        wkey = widget_key(KEY, name)
-        value = st.session_state.get(wkey, st.session_state.get(_KEEP + wkey, default))
-        try:
-            good = getattr(HotspotConfig(**{name: value}), name)
-        except (TypeError, ValueError):
-            good = default
-            reset.append(meta.label)
-        if type(good) is not type(value) or good != value:
-            st.session_state[wkey] = good
-    return reset
-
-
 st.title(TITLE)
 st.write(INTRO)
+follow_facilitator("hotspots", HotspotConfig, KEY)
 
 titles = {p.key: p.title for p in PRESETS}
 st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
@@ -272,9 +253,6 @@ st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
 
 with st.container(border=True):
     st.subheader(SETTINGS_TITLE)
-    reset = sanitise_settings()
-    if reset:
-        st.warning(RESET.format(names=", ".join(reset)))
     left, right = st.columns(2)
     first = ["historic_patrol_bias", "reporting_gap", "crime_rate_ratio"]
     config_controls(HotspotConfig, key=KEY, only=first, where=left)
@@ -378,3 +356,4 @@ metrics = summary(outcome)
 metrics.update({f"group_b_{k}": round(v, 4) for k, v in run.items()})
 metrics.update({f"hotspots_{k}": v for k, v in found.items()})
 st.session_state[f"{KEY}.shown"] = {"config": config.to_dict(), "metrics": metrics}
+reaction_box("hotspots", config.to_dict(), metrics)

@@ -18,6 +18,8 @@ from simulators.reoffending import (
 from ui.cache import simulate_cached
 from ui.config_sliders import config_controls, set_config
 from ui.fairness_panel import fairness_panel
+from ui.follow import follow_facilitator
+from ui.reaction_box import reaction_box
 from ui.wording import GROUP_COLOURS
 
 KEY = "reoffending"
@@ -266,6 +268,7 @@ def typed_person(text: str, n: int) -> tuple[int | None, bool]:
 
 st.title(TITLE)
 st.write(INTRO)
+follow_facilitator("reoffending", RiskConfig, KEY)
 
 titles = {p.key: p.title for p in PRESETS}
 st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
@@ -375,3 +378,4 @@ with st.expander(WHY_TITLE):
 metrics = summary(outcome)
 metrics["person_shown"] = card.number
 st.session_state[f"{KEY}.shown"] = {"config": config.to_dict(), "metrics": metrics}
+reaction_box("reoffending", config.to_dict(), metrics)

@@ -23,6 +23,7 @@ def test_points_and_per_100():
     assert wording.points(0.01) == "1 percentage point"
     assert wording.points(0.001) == "no difference"
     assert wording.per_100(float("nan")) == "none"
+    assert wording.short_points(0.234) == "23 points" and wording.short_points(0) == "no gap"
 
 
 def test_reading_says_when_groups_are_level():

@@ -17,6 +17,7 @@ from simulators.config import Setting, settings_of
 
 C = TypeVar("C")
 _KEEP = "_keep."
+RESET = "Some settings could not be used, so they were put back to normal: {names}."
 
 
 def widget_key(key: str, name: str) -> str:
@@ -66,16 +67,27 @@ def config_controls(
     skip_set = set(skip)
     values: dict[str, Any] = {}
     basic, advanced = [], []
+    reset = []
     for name, meta, default in settings_of(config_cls):
         wkey = widget_key(key, name)
         if wkey not in st.session_state:
             # Streamlit forgets a widget's value when its page is left; the
             # "_keep." copy brings a participant's own settings back.
             st.session_state[wkey] = st.session_state.get(_KEEP + wkey, default)
+        value = st.session_state[wkey]
+        try:  # a stored value the widget would refuse goes back to its default
+            good = getattr(config_cls(**{name: value}), name)
+        except (TypeError, ValueError):
+            good = default
+            reset.append(meta.label)
+        if type(good) is not type(value) or good != value:
+            st.session_state[wkey] = good
         if (only_set is not None and name not in only_set) or name in skip_set:
             values[name] = st.session_state[wkey]
             continue
         (advanced if meta.advanced else basic).append((name, meta, default, wkey))
+    if reset:
+        where.warning(RESET.format(names=", ".join(reset)))
     for name, meta, default, wkey in basic:
         values[name] = _draw(where, wkey, name, meta, default)
     if advanced:

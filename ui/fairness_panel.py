@@ -43,7 +43,7 @@ def rates_chart(outcome: Outcome, metrics: list[str]) -> alt.Chart:
         legend=alt.Legend(orient="top"),
     )
     base = alt.Chart(data).encode(
-        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=150)),
         yOffset=alt.YOffset("group:N", sort=names),
         x=alt.X("percent:Q", title="out of every 100", scale=alt.Scale(domain=[0, 100])),
         tooltip=["group", "measure", alt.Tooltip("percent:Q", format=".0f")],
@@ -77,12 +77,12 @@ def fairness_panel(
         c1, c2, c3 = st.columns(3)
         c1.metric(
             "Gap in mistakes",
-            wording.points(gaps["equalized_odds_difference"]),
+            wording.short_points(gaps["equalized_odds_difference"]),
             help=wording.gap_meaning("equalized_odds_difference"),
         )
         c2.metric(
             f"Gap in {terms.flagged}",
-            wording.points(gaps["demographic_parity_difference"]),
+            wording.short_points(gaps["demographic_parity_difference"]),
             help=wording.gap_meaning("demographic_parity_difference"),
         )
         c3.metric(

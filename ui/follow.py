@@ -14,7 +14,7 @@ import streamlit as st
 from simulators import registry
 from ui import participant
 from ui.config_sliders import config_values, set_config
-from ui.navigation import page_for
+from ui.navigation import page_for, page_link
 from ui.room import room_state
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
@@ -80,4 +80,4 @@ def _banner(use_case: str, config_cls: type, key: str, code: str) -> None:
         page = page_for(room["use_case"])
         st.info(TEXT["elsewhere"])
         if page is not None:
-            st.page_link(page.path, label=f"Go to {page.title}", icon=page.icon)
+            page_link(page.path, label=f"Go to {page.title}", icon=page.icon)

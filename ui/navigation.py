@@ -21,6 +21,12 @@ WORKSHOP, USE_CASES, FACILITATOR = "Workshop", "Use cases", "Facilitator"
 
 PAGES: list[PageInfo] = [
     PageInfo(WORKSHOP, "pages/welcome.py", "Welcome", "👋", default=True),
+    PageInfo(USE_CASES, "pages/hotspots.py", "Crime hotspots", "🗺️",
+             blurb="watch patrols follow the records, and the records follow the patrols",
+             use_case="hotspots"),
+    PageInfo(USE_CASES, "pages/reoffending.py", "Reoffending risk", "🔮",
+             blurb="who an AI labels high risk when arrest records are skewed",
+             use_case="reoffending"),
     PageInfo(WORKSHOP, "pages/advice.py", "Our advice", "🗣️"),
     PageInfo(FACILITATOR, "pages/facilitator.py", "Run the workshop", "🧑‍🏫"),
 ]
@@ -32,3 +38,15 @@ def use_cases() -> list[PageInfo]:
 
 def page_for(use_case: str) -> PageInfo | None:
     return next((p for p in PAGES if p.use_case == use_case), None)
+
+
+def page_link(path: str, label: str, icon: str | None = None) -> None:
+    """``st.page_link``, or plain text where the page isn't in this app's menu
+    (a page script run on its own, as in its unit tests)."""
+    import streamlit as st
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        st.caption(f"{icon or ''} {label}".strip())

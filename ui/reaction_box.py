@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from ui import outbox, participant
+from ui.navigation import page_link
 from ui.presenter import presenting
 from ui.store import get_store
 from workshop.store import StoreUnavailable
@@ -45,7 +46,7 @@ def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any])
     me = participant.current()
     if me is None:
         st.info(TEXT["join"])
-        st.page_link("pages/welcome.py", label="Join the workshop", icon="👋")
+        page_link("pages/welcome.py", label="Join the workshop", icon="👋")
         return
     if st.session_state.pop(FLASH, False):
         st.success(TEXT["sent"])

@@ -36,6 +36,14 @@ def points(diff: float) -> str:
     return "no difference" if n == 0 else f"{n} percentage point{'s' if n != 1 else ''}"
 
 
+def short_points(diff: float) -> str:
+    """The same, short enough for a headline figure on a phone: '23 points'."""
+    if diff is None or math.isnan(diff):
+        return "n/a"
+    n = round(100 * abs(diff))
+    return "no gap" if n == 0 else f"{n} point{'s' if n != 1 else ''}"
+
+
 def metric_label(metric: str, terms: Terms) -> str:
     """A short chart label for a metric in this use case's words."""
     return {
