@@ -183,3 +183,24 @@ def test_facilitator_creates_a_workshop_and_sees_answers_as_plain_text(store):
     hide = [b for b in at.button if b.label == "Hide"][0]
     hide.click().run()
     assert store.reactions(code).loc[0, "hidden"]
+
+
+def test_facilitator_moves_the_room_and_puts_everyone_on_a_scenario(store):
+    at = _facilitator()
+    at.text_input[2].set_value("Community hall")
+    at.text_input[3].set_value(PASS)
+    at.text_input[4].set_value(PASS)
+    at.button[1].click().run()
+    code = at.session_state["facilitator.code"]
+    at.segmented_control(key="facilitator.stage").set_value("advice").run()
+    assert store.room(code)["stage"] == "advice"
+    from simulators import registry
+
+    preset = registry.presets("reoffending")[1]
+    at.radio(key="facilitator.preset.reoffending").set_value(preset.key).run()
+    assert any(preset.script in m.value for m in at.markdown)
+    at.button(key="facilitator.apply.reoffending").click().run()
+    room = store.room(code)
+    assert (room["use_case"], room["preset_key"]) == ("reoffending", preset.key)
+    assert room["config"] == preset.config.to_dict()
+    assert at.button(key="facilitator.apply.reoffending").disabled
