@@ -7,12 +7,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulators.config import settings_of
 from simulators.evidence import PRESETS, EvidenceConfig, officer_check, simulate
 from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.config_sliders import _KEEP, config_controls, set_config, widget_key
+from ui.config_sliders import config_controls, set_config
 from ui.fairness_panel import fairness_panel
+from ui.follow import follow_facilitator
+from ui.reaction_box import reaction_box
 from ui.wording import GROUP_COLOURS
 
 KEY = "evidence"
@@ -35,7 +36,6 @@ INTRO = (
 PRESETS_LABEL = "Scenarios from the facilitator"
 PRESETS_HELP = "Pick one to put the whole room on the same settings."
 SETTINGS_TITLE = "Change the AI and the case files"
-RESET = "Some settings could not be used, so they were put back to normal: {names}."
 SPINNER = "The AI is reading {n} case files…"
 
 CASE_TITLE = "One case file and its summary"
@@ -171,29 +171,6 @@ def apply_preset() -> None:
             set_config(preset.config, key=KEY)
 
 
-def sanitise_settings() -> list[str]:
-    """Put back to its default any stored setting the simulator cannot take.
-
-    Values only get out of range from outside the widgets (a typed number, an old
-    saved value); the widget would raise on them, so they are reset here first.
-    """
-    reset = []
-    for name, meta, default in settings_of(EvidenceConfig):
-        for wkey in (widget_key(KEY, name), _KEEP + widget_key(KEY, name)):
-            if wkey not in st.session_state:
-                continue
-            value = st.session_state[wkey]
-            try:
-                good = getattr(EvidenceConfig(**{name: value}), name)
-            except (TypeError, ValueError):
-                good = default
-                if meta.label not in reset:
-                    reset.append(meta.label)
-            if type(good) is not type(value) or good != value:
-                st.session_state[wkey] = good
-    return reset
-
-
 def reveal(world: str, token: str) -> None:
     worlds = st.session_state.setdefault(REVEALED_KEY, [])
     if world not in worlds:
@@ -285,6 +262,7 @@ def per_100(x: float) -> str:
 
 st.title(TITLE)
 st.write(INTRO)
+follow_facilitator("evidence", EvidenceConfig, KEY)
 
 titles = {p.key: p.title for p in PRESETS}
 st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
@@ -292,9 +270,6 @@ st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
 
 with st.container(border=True):
     st.subheader(SETTINGS_TITLE)
-    reset = sanitise_settings()
-    if reset:
-        st.warning(RESET.format(names=", ".join(reset)))
     left, right = st.columns(2)
     first = ["group_b_share", "dialect_strength", "label_bias", "summary_ratio"]
     config_controls(EvidenceConfig, key=KEY, only=first, where=left)
@@ -408,3 +383,4 @@ if check is not None:
     metrics["officer_caught"] = check.caught
     metrics["officer_missed"] = check.missed
 st.session_state[f"{KEY}.shown"] = {"config": config.to_dict(), "metrics": metrics}
+reaction_box("evidence", config.to_dict(), metrics)

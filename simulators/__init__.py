@@ -1,6 +1,6 @@
 """Pure-Python simulators of AI in policing, on synthetic data. No Streamlit here."""
 
-from simulators.config import Setting, SimConfig, setting, settings_of, validate
+from simulators.config import Preset, Setting, SimConfig, setting, settings_of, validate
 from simulators.fairness import (
     METRICS,
     MITIGATIONS,

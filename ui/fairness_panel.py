@@ -40,7 +40,7 @@ def rates_chart(outcome: Outcome, metrics: list[str]) -> alt.Chart:
         "group:N",
         title=None,
         scale=alt.Scale(domain=names, range=wording.group_colours(outcome.groups)),
-        legend=alt.Legend(orient="top"),
+        legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
     )
     base = alt.Chart(data).encode(
         y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=150)),

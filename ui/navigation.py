@@ -21,6 +21,9 @@ WORKSHOP, USE_CASES, FACILITATOR = "Workshop", "Use cases", "Facilitator"
 
 PAGES: list[PageInfo] = [
     PageInfo(WORKSHOP, "pages/welcome.py", "Welcome", "👋", default=True),
+    PageInfo(USE_CASES, "pages/evidence.py", "Summarising evidence", "📄",
+             blurb="whose facts, and which facts, an AI summary leaves out",
+             use_case="evidence"),
     PageInfo(USE_CASES, "pages/hotspots.py", "Crime hotspots", "🗺️",
              blurb="watch patrols follow the records, and the records follow the patrols",
              use_case="hotspots"),
