@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
@@ -490,12 +491,12 @@ def _garble(
     return heard.astype(np.int64), status
 
 
-def _counts(call: np.ndarray, heard: np.ndarray, n: int) -> np.ndarray:
+def _counts(call: np.ndarray, heard: np.ndarray, n: int) -> sparse.csr_matrix:
     """Word counts per call over the fixed vocabulary (lost and unknown words skipped)."""
-    v = len(_bank().vocab)
     keep = heard >= 0
-    flat = np.bincount(call[keep] * v + heard[keep], minlength=n * v)
-    return flat.reshape(n, v).astype(np.float64)
+    return sparse.csr_matrix(
+        (np.ones(int(keep.sum())), (call[keep], heard[keep])), shape=(n, len(_bank().vocab))
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -551,7 +552,7 @@ class TriageOutcome(Outcome):
 def _route_model(X: np.ndarray, route: np.ndarray) -> Any:
     if len(np.unique(route)) < 2:
         return None
-    return LogisticRegression(C=4.0, max_iter=200).fit(X, route)
+    return LogisticRegression(C=MODEL_C, solver="liblinear").fit(X, route)
 
 
 def _decide(fast: np.ndarray, route_model: Any, X: np.ndarray) -> np.ndarray:
@@ -662,7 +663,7 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     flip = w.u_noise < HISTORY_NOISE
     y_hist[flip] = 1 - y_hist[flip]
 
-    estimator = LogisticRegression(C=MODEL_C, max_iter=300)
+    estimator = LogisticRegression(C=MODEL_C, solver="liblinear")
     base = fit_mitigation(
         estimator, X[train], y_hist[train], sensitive[train], "none",
         threshold=config.fast_track_threshold, seed=config.seed,
@@ -673,12 +674,9 @@ def simulate(config: TriageConfig) -> TriageOutcome:
         fitted_on = config.mitigation_data
         y_fix = w.y_true[audit] if fitted_on == "audit" else y_hist[audit]
         # The threshold optimiser keeps the trained AI and learns a cut-off per group;
-        # the reduction retrains (liblinear: the same model, faster on few rows).
-        estimator = base.model if config.mitigation == "threshold_optimizer" else (
-            LogisticRegression(C=MODEL_C, solver="liblinear")
-        )
+        # the reduction retrains the same kind of model under a fairness rule.
         model = fit_mitigation(
-            estimator, X_audit, y_fix, sensitive[audit].reset_index(drop=True),
+            base.model, X_audit, y_fix, sensitive[audit].reset_index(drop=True),
             config.mitigation, prefit=True, threshold=config.fast_track_threshold,
             seed=config.seed,
         )
