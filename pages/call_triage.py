@@ -77,7 +77,7 @@ ASR_HELP = "Off: the AI reads exactly what you typed, as if nothing was misheard
 SAID_TITLE = "What the caller said"
 HEARD_TITLE = "What the AI heard"
 HEARD_KEY = "Words in [brackets] were misheard; […] marks a word that was lost."
-HEARD_COUNT = "{lost} word(s) lost and {wrong} misheard, out of {total}."
+HEARD_COUNT = "Here: {wrong} misheard and {lost} lost, out of {total} words."
 DECISIONS = {
     "fast_track": "🚨 Fast-track to a person now",
     "advise": "💬 Give advice or take a report",
@@ -110,6 +110,10 @@ DRIVERS_READING = (
     "Pushed hardest towards fast-track: {up}. Pulled hardest towards 'can wait': {down}."
 )
 DRIVERS_NONE = "No word it heard pushed the AI either way."
+DRIVERS_NOTE = (
+    "Some of these words have nothing to do with danger: the AI learned which words "
+    "went with which decisions in the past, not what they mean."
+)
 NOTHING = "nothing"
 TEXT_ALT = "Bars for each word the AI heard, showing how hard it pushed the decision."
 
@@ -136,7 +140,7 @@ PROXY_KINDS = {
     "area B": "Group B's area names",
     "dialect": "Group B's dialect words",
 }
-PROXY_X = "how hard these words push (below 0: towards 'can wait')"
+PROXY_X = "push (below 0: towards 'can wait')"
 PROXY_READING = (
     "On average, group B's area names push {b} and its dialect words push {d}; group A's "
     "area names push {a}. {verdict}"
@@ -144,6 +148,8 @@ PROXY_READING = (
 PROXY_DOWN = "Group B's words pull the AI towards 'can wait' more than group A's."
 PROXY_LEVEL = "Neither group's words pull much harder than the other's."
 PROXY_PUSH = {"down": "towards 'can wait'", "up": "towards fast-track", "none": "hardly at all"}
+PROXY_NOISE = 0.3  # pushes smaller than this come and go from one made-up town to the next
+PROXY_DOMAIN = [-1.5, 1.5]
 
 FIX_TITLE = "🛠️ Try a fix"
 FIX_INTRO = (
@@ -200,12 +206,16 @@ REVIEW_READING = (
     "wrong."
 )
 REVIEW_URGENT = (
-    "But of the {missed} urgent calls the AI missed, only {caught} were checked: it "
-    "misses most of them while feeling sure, so nobody looks again."
+    "But of the {missed} urgent calls the AI missed, the person caught only {caught}: the "
+    "AI misses most of them while feeling sure, so nobody looks again."
+)
+REVIEW_NONE = (
+    "Nobody checks any call yet: all of the AI's {errors} mistakes in every 1,000 calls "
+    "stand. Each line shows what checking more calls would catch, and what it would cost."
 )
 REVIEW_ALT = "Line chart: mistakes caught and mistakes left against hours of checking."
 
-WHY_TITLE = "Why this matters"
+WHY_TITLE = "📚 Why this matters"
 WHY_TEXT = """
 - **Speech-to-text does not hear everyone equally.** Koenecke and others (PNAS, 2020)
   tested five big companies' systems: on average they got **35 words in 100 wrong for
@@ -277,7 +287,8 @@ def proxy_chart(push: dict[str, float]) -> tuple[pd.DataFrame, dict]:
         "encoding": {
             "y": {"field": "words", "type": "nominal", "title": None,
                   "sort": list(PROXY_KINDS.values()), "axis": {"labelLimit": 220}},
-            "x": {"field": "push", "type": "quantitative", "title": PROXY_X},
+            "x": {"field": "push", "type": "quantitative", "title": PROXY_X,
+                  "scale": {"domain": PROXY_DOMAIN, "clamp": True}},
             "color": {"field": "group", "type": "nominal", "legend": None,
                       "scale": {"domain": ["A", "B"], "range": ["#0072B2", "#E69F00"]}},
             "tooltip": [{"field": "words", "type": "nominal"},
@@ -402,8 +413,10 @@ def show_listen(outcome, config) -> None:
                                                          total=len(heard.words)))
     if not heard.decision:
         return
-    c1, c2 = st.columns(2)
-    c1.metric(DECISION_LABEL, DECISIONS[heard.decision])
+    c1, c2 = st.columns([3, 2])
+    with c1:  # a long decision would be cut short in a metric on a phone
+        st.caption(DECISION_LABEL)
+        st.subheader(DECISIONS[heard.decision])
     c2.metric(SURE_LABEL, SURE_VALUE.format(n=pct(heard.confidence)), help=SURE_HELP)
     st.caption(URGENCY_TEXT.format(n=pct(heard.urgency), t=pct(config.fast_track_threshold)))
     if heard.true_need is not None:
@@ -429,15 +442,16 @@ def show_listen(outcome, config) -> None:
         up = [f"'{w}'" for w, p in heard.drivers if p > 0][:2]
         down = [f"'{w}'" for w, p in heard.drivers if p < 0][:2]
         st.caption(DRIVERS_READING.format(up=" and ".join(up) or NOTHING,
-                                          down=" and ".join(down) or NOTHING))
+                                          down=" and ".join(down) or NOTHING)
+                   + " " + DRIVERS_NOTE)
     else:
         st.caption(DRIVERS_NONE)
 
 
 def push_word(x: float) -> str:
-    if x < -0.1:
+    if x < -PROXY_NOISE:
         return PROXY_PUSH["down"]
-    if x > 0.1:
+    if x > PROXY_NOISE:
         return PROXY_PUSH["up"]
     return PROXY_PUSH["none"]
 
@@ -466,7 +480,7 @@ show_listen(outcome, config)
 
 st.header(WORLD_TITLE)
 st.write(WORLD_INTRO)
-controls, panel = st.columns([2, 3])
+controls, panel = st.columns([1, 2])
 with controls, st.container(border=True):
     config = config_controls(
         TriageConfig, key=KEY,
@@ -493,7 +507,8 @@ with st.container(border=True):
     st.caption(PROXY_READING.format(
         b=push_word(push.get("area B", 0.0)), d=push_word(push.get("dialect", 0.0)),
         a=push_word(push.get("area A", 0.0)),
-        verdict=PROXY_DOWN if b_push < push.get("area A", 0.0) - 0.2 else PROXY_LEVEL,
+        verdict=PROXY_DOWN if b_push < push.get("area A", 0.0) - 2 * PROXY_NOISE
+        else PROXY_LEVEL,
     ))
 
 st.header(FIX_TITLE)
@@ -538,17 +553,20 @@ c2.metric(REVIEW_HOURS, f"{round(work['hours']):,}", help=per)
 c3.metric(REVIEW_CAUGHT, f"{round(work['errors_caught']):,}", help=per)
 c4.metric(REVIEW_LEFT, f"{round(work['errors_left']):,}", help=per)
 draw(review_chart(outcome.review_curve, work["hours"]), REVIEW_ALT)
-st.caption(REVIEW_READING.format(
-    share=pct(config.human_review_share), hours=round(work["hours"]),
-    caught=round(work["errors_caught"]), errors=round(work["ai_errors"]),
-    made=round(work["errors_made"]),
-))
+if config.human_review_share > 0:
+    st.caption(REVIEW_READING.format(
+        share=pct(config.human_review_share), hours=round(work["hours"]),
+        caught=round(work["errors_caught"]), errors=round(work["ai_errors"]),
+        made=round(work["errors_made"]),
+    ))
+else:
+    st.caption(REVIEW_NONE.format(errors=round(work["ai_errors"])))
 if config.human_review_share > 0 and work["urgent_missed_by_ai"] > 0:
     st.caption(REVIEW_URGENT.format(missed=round(work["urgent_missed_by_ai"]),
                                     caught=round(work["urgent_caught"])))
 
-with st.expander(WHY_TITLE, expanded=False):
-    st.markdown(WHY_TEXT)
+st.header(WHY_TITLE)
+st.markdown(WHY_TEXT)
 st.caption(TOY_NOTE.format(n=N_TEST, hist=config.n_calls))
 
 metrics = dict(outcome.summary())

@@ -92,7 +92,7 @@ MARK_LOST = "[…]"
 
 TERMS = Terms(
     unit="calls",
-    positive="needed a fast response",
+    positive="were urgent",
     negative="could wait",
     flagged="fast-tracked",
     missed="missed",
@@ -993,9 +993,18 @@ def proxy_words(outcome: TriageOutcome) -> pd.DataFrame:
 
 def proxy_push(outcome: TriageOutcome) -> dict[str, float]:
     """Average push towards fast-tracking of each kind of group-revealing word:
-    "area A", "area B" and "dialect" (group B's way of talking)."""
-    words = proxy_words(outcome)
-    return {k: float(v) for k, v in words.groupby("kind")["push"].mean().items()}
+    "area A", "area B" and "dialect" (group B's way of talking), each word weighted
+    by how often the AI heard it in the new calls."""
+    bank = _bank()
+    weights = word_weights(outcome.model)
+    heard = outcome.heard_tokens["heard"]
+    count = np.bincount(heard[heard >= 0], minlength=len(bank.vocab))
+    out = {}
+    for kind in ("area A", "area B", "dialect"):
+        ids = [bank.index[w] for w, k in bank.proxies.items() if k == kind and w in bank.index]
+        total = count[ids].sum()
+        out[kind] = float((weights[ids] * count[ids]).sum() / total) if total else 0.0
+    return out
 
 
 def example_calls(outcome: TriageOutcome, k: int = 12) -> list[int]:
@@ -1064,8 +1073,9 @@ PRESETS: list[Preset] = [
     Preset(
         "human_in_the_loop",
         "5. A person in the loop",
-        "A person now double-checks the 30 in 100 calls the AI is least sure about. More "
-        "mistakes are caught, and it costs hours of a person's time every day.",
+        "A person now double-checks the 30 in 100 calls the AI is least sure about: many "
+        "mistakes are caught, for hours of a person's time every day. But nobody checks the "
+        "urgent calls the AI is wrongly sure can wait, and more of those come from group B.",
         TriageConfig(
             asr_error_gap=0.16, label_bias=0.5, mitigation="threshold_optimizer",
             human_review_share=0.3,

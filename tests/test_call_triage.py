@@ -353,6 +353,9 @@ def test_presets_show_what_their_scripts_claim():
     assert avg(gap, "biased_history") > avg(gap, "fair_start") + 0.1
     assert avg(gap, "a_fix") < avg(gap, "biased_history") - 0.1
     assert avg(lambda o: o.workload["errors_caught"], "human_in_the_loop") > 50
+    assert avg(fnr("B"), "human_in_the_loop") > avg(fnr("A"), "human_in_the_loop")
+    loop = _run(**by_key["human_in_the_loop"].to_dict()).workload
+    assert loop["urgent_caught"] < loop["urgent_missed_by_ai"] / 2  # sure, and wrong
     assert avg(lambda o: o.workload["hours"], "human_in_the_loop") == pytest.approx(30)
     assert avg(lambda o: disparities(o)["accuracy"], "human_in_the_loop") > avg(
         lambda o: disparities(o)["accuracy"], "a_fix"
