@@ -148,7 +148,7 @@ class TriageConfig(SimConfig):
         label="How sure before fast-tracking",
         help="The AI passes a call to a person straight away when it is at least this "
         "sure the call is urgent. Lower catches more urgent calls but also sends more "
-        "calls that could wait.",
+        "calls that could wait. A fix for fairness sets its own lines instead.",
         min=0.1,
         max=0.9,
         step=0.05,
