@@ -255,6 +255,11 @@ class _Bank:
     sound: np.ndarray  # (vocab, 2) soundalike word ids, -1 if none
     mishear: np.ndarray
     proxies: dict[str, str]  # word -> "area A", "area B" or "dialect"
+    # The same strings as numpy object arrays, for building many texts at once.
+    shown_arr: np.ndarray
+    tails_arr: np.ndarray
+    vocab_arr: np.ndarray
+    vocab_cap: np.ndarray
 
 
 @functools.lru_cache(maxsize=1)
@@ -349,7 +354,18 @@ def _bank() -> _Bank:
         sound=sound,
         mishear=np.array([vocab[w] for w in spec["mishearings"]], dtype=np.int32),
         proxies=proxies,
+        shown_arr=_objects(shown),
+        tails_arr=_objects(tails),
+        vocab_arr=_objects(vocab),
+        vocab_cap=_objects(w[:1].upper() + w[1:] for w in vocab),
     )
+
+
+def _objects(strings: Any) -> np.ndarray:
+    out = list(strings)
+    arr = np.empty(len(out), dtype=object)
+    arr[:] = out
+    return arr
 
 
 def kinds_of_call() -> list[dict[str, Any]]:
@@ -557,7 +573,7 @@ def _route_model(X: np.ndarray, route: np.ndarray) -> Any:
 
 def _decide(fast: np.ndarray, route_model: Any, X: np.ndarray) -> np.ndarray:
     """fast_track / advise / signpost for each row."""
-    if route_model is None or not len(X):
+    if route_model is None or not X.shape[0]:
         sign = np.zeros(len(fast), dtype=bool)
     else:
         sign = route_model.predict(X).astype(bool)
@@ -572,24 +588,27 @@ def _confidence(pred: np.ndarray, score: np.ndarray) -> np.ndarray:
 
 def _text(bank: _Bank, tok: np.ndarray, heard: np.ndarray, status: np.ndarray,
           starts: np.ndarray, lens: np.ndarray) -> tuple[list[str], list[str]]:
-    """Said and heard text of each call; heard words marked [misheard] or […] lost."""
-    shown = bank.shown
-    vocab = bank.vocab
-    tails = bank.tails
-    said_tokens = [shown[i] for i in bank.tok_shown[tok]]
-    heard_tokens = list(said_tokens)
-    for j in np.flatnonzero(status):
-        if status[j] == 2:
-            heard_tokens[j] = MARK_LOST + tails[bank.tok_tail[tok[j]]]
-        else:
-            w = vocab[heard[j]]
-            t = tok[j]
-            w = w[:1].upper() + w[1:] if bank.tok_cap[t] else w
-            heard_tokens[j] = f"[{w}]{tails[bank.tok_tail[t]]}"
-    said, heard_text = [], []
-    for a, n in zip(starts.tolist(), lens.tolist(), strict=True):
-        said.append(" ".join(said_tokens[a : a + n]))
-        heard_text.append(" ".join(heard_tokens[a : a + n]))
+    """Said and heard text of each call; heard words marked [misheard] or […] lost.
+
+    Built with whole-array operations and one join per text, not a loop per call.
+    """
+    said_tok = bank.shown_arr[bank.tok_shown[tok]]
+    heard_tok = said_tok.copy()
+    tails = bank.tails_arr[bank.tok_tail[tok]]
+    lost, wrong = status == 2, status == 1
+    heard_tok[lost] = MARK_LOST + tails[lost]
+    words = np.where(bank.tok_cap[tok[wrong]], bank.vocab_cap[heard[wrong]],
+                     bank.vocab_arr[heard[wrong]])
+    heard_tok[wrong] = "[" + words + "]" + tails[wrong]
+    if not len(lens) or (lens == 0).any():  # a silent call: join one by one
+        return (
+            [" ".join(said_tok[a : a + n]) for a, n in zip(starts, lens, strict=True)],
+            [" ".join(heard_tok[a : a + n]) for a, n in zip(starts, lens, strict=True)],
+        )
+    sep = np.full(len(tok), " ", dtype=object)
+    sep[starts + lens - 1] = "\n"
+    said = "".join((said_tok + sep).tolist()).split("\n")[:-1]
+    heard_text = "".join((heard_tok + sep).tolist()).split("\n")[:-1]
     return said, heard_text
 
 
@@ -655,7 +674,7 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     counts = _counts(w.tok_call, heard, n)
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[train])
     X = tfidf.transform(counts)  # sparse: the regressions train fast on it
-    X_audit, X_test = X[audit].toarray(), X[test].toarray()  # Fairlearn wants dense rows
+    X_test = X[test]
 
     # What past call handlers decided.
     y_hist = w.y_true.copy()
@@ -671,6 +690,8 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     model = base
     fitted_on = "history"
     if config.mitigation != "none":
+        # Fairlearn's mitigations want dense rows (without a fix, sparse rows are faster).
+        X_audit, X_test = X[audit].toarray(), X_test.toarray()
         fitted_on = config.mitigation_data
         y_fix = w.y_true[audit] if fitted_on == "audit" else y_hist[audit]
         # The threshold optimiser keeps the trained AI and learns a cut-off per group;
