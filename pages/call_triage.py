@@ -17,10 +17,12 @@ from simulators.call_triage import (
     proxy_push,
     simulate,
 )
-from simulators.config import settings_of
+from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.config_sliders import _KEEP, config_controls, config_values, set_config, widget_key
+from ui.config_sliders import RESET, config_controls, config_values, sanitise, set_config
 from ui.fairness_panel import fairness_panel
+from ui.follow import follow_facilitator
+from ui.reaction_box import reaction_box
 
 KEY = "call_triage"
 PRESET_KEY = f"{KEY}.preset"
@@ -54,7 +56,6 @@ INTRO_2 = (
 )
 PRESETS_LABEL = "Scenarios from the facilitator"
 PRESETS_HELP = "Pick one to put the whole room on the same settings."
-RESET = "Some settings could not be used, so they were put back to normal: {names}."
 SPINNER = "The AI is learning from past calls…"
 
 LISTEN_TITLE = "🎧 Listen in"
@@ -349,22 +350,6 @@ def apply_preset() -> None:
             set_config(preset.config, key=KEY)
 
 
-def sanitise_settings() -> list[str]:
-    """Put back to its default any stored setting the simulator cannot take."""
-    reset = []
-    for name, meta, default in settings_of(TriageConfig):
-        wkey = widget_key(KEY, name)
-        value = st.session_state.get(wkey, st.session_state.get(_KEEP + wkey, default))
-        try:
-            good = getattr(TriageConfig(**{name: value}), name)
-        except (TypeError, ValueError):
-            good = default
-            reset.append(meta.label)
-        if type(good) is not type(value) or good != value:
-            st.session_state[wkey] = good
-    return reset
-
-
 def show_listen(outcome, config) -> None:
     st.header(LISTEN_TITLE)
     st.write(LISTEN_INTRO)
@@ -458,13 +443,14 @@ def push_word(x: float) -> str:
 
 st.title(TITLE)
 st.write(INTRO)
+follow_facilitator("call_triage", TriageConfig, KEY)
 st.markdown(CHOICES_TEXT)
 st.markdown(INTRO_2)
 
 titles = {p.key: p.title for p in PRESETS}
 st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
          on_change=apply_preset, help=PRESETS_HELP)
-reset = sanitise_settings()
+reset = sanitise(TriageConfig, key=KEY)
 if reset:
     st.warning(RESET.format(names=", ".join(reset)))
 
@@ -569,6 +555,7 @@ st.header(WHY_TITLE)
 st.markdown(WHY_TEXT)
 st.caption(TOY_NOTE.format(n=N_TEST, hist=config.n_calls))
 
-metrics = dict(outcome.summary())
+metrics = dict(summary(outcome))
 metrics.update({f"review_{k}": round(float(v), 2) for k, v in work.items()})
 st.session_state[f"{KEY}.shown"] = {"config": config.to_dict(), "metrics": metrics}
+reaction_box("call_triage", config.to_dict(), metrics)

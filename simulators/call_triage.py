@@ -54,7 +54,6 @@ from simulators.fairness import (
     Terms,
     disparities,
     fit_mitigation,
-    summary,
 )
 
 DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "call_templates.json"
@@ -549,20 +548,6 @@ class TriageOutcome(Outcome):
     route_model: Any = field(repr=False)
     tfidf: TfidfTransformer = field(repr=False)
     heard_tokens: dict[str, np.ndarray] = field(repr=False)
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def gaps(self) -> dict[str, float]:
-        """:func:`simulators.fairness.disparities`, worked out once per outcome
-        (a page shows a cached outcome on every rerun)."""
-        if "gaps" not in self._memo:
-            self._memo["gaps"] = disparities(self)
-        return self._memo["gaps"]
-
-    def summary(self) -> dict[str, float]:
-        """:func:`simulators.fairness.summary`, worked out once per outcome."""
-        if "summary" not in self._memo:
-            self._memo["summary"] = summary(self)
-        return self._memo["summary"]
 
 
 def _route_model(X: np.ndarray, route: np.ndarray) -> Any:
@@ -975,7 +960,7 @@ def fix_cost(fixed: TriageOutcome, plain: TriageOutcome) -> dict[str, Any]:
     """
 
     def rates(o: TriageOutcome) -> dict[str, float]:
-        gaps, by_group = o.gaps(), o.fairness.by_group
+        gaps, by_group = disparities(o), o.fairness.by_group
         out = {"gap": gaps["equalized_odds_difference"],
                "fast_tracked": gaps["selection_rate"], "right": gaps["accuracy"]}
         for g in by_group.index.astype(str):

@@ -102,6 +102,8 @@ class Outcome:
     score: np.ndarray | None = None
     terms: Terms = field(default_factory=Terms)
     fairness: MetricFrame = field(init=False, repr=False)
+    # Headline numbers, worked out once: a page redraws a cached outcome on every rerun.
+    _memo: dict[str, Any] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.y_true = _binary("y_true", self.y_true)
@@ -139,10 +141,12 @@ def disparities(outcome: Outcome) -> dict[str, float]:
     The selection rate and accuracy always travel with the gaps, so a "fix" that
     closes a gap by flagging nobody is visible as such.
     """
+    if "disparities" in outcome._memo:
+        return dict(outcome._memo["disparities"])
     kw = {"sensitive_features": outcome.sensitive}
     diff = outcome.fairness.difference()
     overall = outcome.fairness.overall
-    return {
+    outcome._memo["disparities"] = gaps = {
         "demographic_parity_difference": float(
             demographic_parity_difference(outcome.y_true, outcome.y_pred, **kw)
         ),
@@ -154,6 +158,7 @@ def disparities(outcome: Outcome) -> dict[str, float]:
         "selection_rate": float(overall["selection_rate"]),
         "accuracy": float(overall["accuracy"]),
     }
+    return dict(gaps)
 
 
 def summary(outcome: Outcome) -> dict[str, float]:
@@ -161,6 +166,8 @@ def summary(outcome: Outcome) -> dict[str, float]:
 
     This is what a participant's reaction stores as "the numbers on screen".
     """
+    if "summary" in outcome._memo:
+        return dict(outcome._memo["summary"])
     out = {k: round(v, 4) for k, v in disparities(outcome).items()}
     by_group = outcome.fairness.by_group
     for group in by_group.index:
@@ -168,7 +175,8 @@ def summary(outcome: Outcome) -> dict[str, float]:
             value = by_group.loc[group, metric]
             key = f"{metric}[{group}]"
             out[key] = int(value) if metric == "count" else round(float(value), 4)
-    return out
+    outcome._memo["summary"] = out
+    return dict(out)
 
 
 @dataclass

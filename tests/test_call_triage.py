@@ -28,7 +28,7 @@ from simulators.call_triage import (
     simulate,
 )
 from simulators.config import Preset, settings_of, validate
-from simulators.fairness import disparities
+from simulators.fairness import disparities, summary
 
 SEEDS = (1, 2, 3)
 SMALL: dict = {}
@@ -118,7 +118,7 @@ def test_outcome_carries_what_the_page_needs():
     for key in ("calls_checked", "hours", "errors_caught", "errors_left", "ai_errors"):
         assert key in o.workload
     assert list(o.review_curve["share"]) == pytest.approx(np.linspace(0, 1, 21))
-    json.dumps(o.summary())
+    json.dumps(summary(o))
 
 
 def test_same_seed_same_calls_other_seed_other_calls():

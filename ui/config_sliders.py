@@ -48,6 +48,30 @@ def _draw(where: Any, wkey: str, name: str, meta: Setting, default: Any) -> Any:
     return where.slider(meta.label, lo, hi, step=step, key=wkey, help=meta.help)
 
 
+def sanitise(config_cls: type, *, key: str) -> list[str]:
+    """Bring each setting's stored value into session state, usable.
+
+    Streamlit forgets a widget's value when its page is left; the ``_keep.`` copy
+    brings a participant's own settings back. A stored value the widget would
+    refuse (an old saved value, a script) goes back to its default; the labels of
+    those settings are returned so the page can say so.
+    """
+    reset = []
+    for name, meta, default in settings_of(config_cls):
+        wkey = widget_key(key, name)
+        if wkey not in st.session_state:
+            st.session_state[wkey] = st.session_state.get(_KEEP + wkey, default)
+        value = st.session_state[wkey]
+        try:
+            good = getattr(config_cls(**{name: value}), name)
+        except (TypeError, ValueError):
+            good = default
+            reset.append(meta.label)
+        if type(good) is not type(value) or good != value:
+            st.session_state[wkey] = good
+    return reset
+
+
 def config_controls(
     config_cls: type[C],
     *,
@@ -67,21 +91,9 @@ def config_controls(
     skip_set = set(skip)
     values: dict[str, Any] = {}
     basic, advanced = [], []
-    reset = []
+    reset = sanitise(config_cls, key=key)
     for name, meta, default in settings_of(config_cls):
         wkey = widget_key(key, name)
-        if wkey not in st.session_state:
-            # Streamlit forgets a widget's value when its page is left; the
-            # "_keep." copy brings a participant's own settings back.
-            st.session_state[wkey] = st.session_state.get(_KEEP + wkey, default)
-        value = st.session_state[wkey]
-        try:  # a stored value the widget would refuse goes back to its default
-            good = getattr(config_cls(**{name: value}), name)
-        except (TypeError, ValueError):
-            good = default
-            reset.append(meta.label)
-        if type(good) is not type(value) or good != value:
-            st.session_state[wkey] = good
         if (only_set is not None and name not in only_set) or name in skip_set:
             values[name] = st.session_state[wkey]
             continue

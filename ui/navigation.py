@@ -21,6 +21,9 @@ WORKSHOP, USE_CASES, FACILITATOR = "Workshop", "Use cases", "Facilitator"
 
 PAGES: list[PageInfo] = [
     PageInfo(WORKSHOP, "pages/welcome.py", "Welcome", "👋", default=True),
+    PageInfo(USE_CASES, "pages/call_triage.py", "101 calls", "📞",
+             blurb="whose urgent calls slip through when an AI answers the non-emergency line",
+             use_case="call_triage"),
     PageInfo(USE_CASES, "pages/evidence.py", "Summarising evidence", "📄",
              blurb="whose facts, and which facts, an AI summary leaves out",
              use_case="evidence"),
