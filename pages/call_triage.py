@@ -19,13 +19,13 @@ from simulators.call_triage import (
 )
 from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.config_sliders import RESET, config_controls, config_values, sanitise, set_config
+from ui.config_sliders import RESET, config_controls, config_values, sanitise
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
+from ui.presets import preset_pills, preset_script
 from ui.reaction_box import reaction_box
 
 KEY = "call_triage"
-PRESET_KEY = f"{KEY}.preset"
 MODE_KEY = f"{KEY}.listen_mode"
 CALL_KEY = f"{KEY}.listen_call"
 TEXT_KEY = f"{KEY}.listen_text"
@@ -54,8 +54,6 @@ INTRO_2 = (
     "in two groups: **group A**, and **group B**, who live on the Northgate side of town "
     "and whose accent the speech-to-text knows less well."
 )
-PRESETS_LABEL = "Scenarios from the facilitator"
-PRESETS_HELP = "Pick one to put the whole room on the same settings."
 SPINNER = "The AI is learning from past calls…"
 
 LISTEN_TITLE = "🎧 Listen in"
@@ -343,12 +341,6 @@ def draw(chart: tuple[pd.DataFrame, dict], alt_text: str) -> None:
 # ----------------------------------------------------------------------------- page
 
 
-def apply_preset() -> None:
-    chosen = st.session_state.get(PRESET_KEY)
-    for preset in PRESETS:
-        if preset.key == chosen:
-            set_config(preset.config, key=KEY)
-
 
 def show_listen(outcome, config) -> None:
     st.header(LISTEN_TITLE)
@@ -447,18 +439,14 @@ follow_facilitator("call_triage", TriageConfig, KEY)
 st.markdown(CHOICES_TEXT)
 st.markdown(INTRO_2)
 
-titles = {p.key: p.title for p in PRESETS}
-st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
-         on_change=apply_preset, help=PRESETS_HELP)
+preset_pills(PRESETS, key=KEY)
 reset = sanitise(TriageConfig, key=KEY)
 if reset:
     st.warning(RESET.format(names=", ".join(reset)))
 
 # The outcome for the settings in force; the widgets further down draw the same ones.
 config = config_values(TriageConfig, key=KEY)
-for preset in PRESETS:
-    if preset.key == st.session_state.get(PRESET_KEY) and preset.config == config:
-        st.info(preset.script, icon="🗣️")
+preset_script(PRESETS, config, key=KEY)
 with st.spinner(SPINNER):
     outcome = simulate_cached(simulate, config)
 

@@ -10,14 +10,14 @@ import streamlit as st
 from simulators.evidence import PRESETS, EvidenceConfig, officer_check, simulate
 from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.config_sliders import config_controls, set_config
+from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
+from ui.presets import preset_pills, preset_script
 from ui.reaction_box import reaction_box
 from ui.wording import GROUP_COLOURS
 
 KEY = "evidence"
-PRESET_KEY = f"{KEY}.preset"
 ONLY_KEY = f"{KEY}.only_left_out"
 REVEALED_KEY = f"{KEY}.revealed_worlds"  # worlds whose answer this person has seen
 PLAYED_KEY = f"{KEY}.played"  # the settings the answer was revealed on
@@ -33,8 +33,6 @@ INTRO = (
     "in a dialect or in simple second-language English. Whose facts make it into the "
     "summary?"
 )
-PRESETS_LABEL = "Scenarios from the facilitator"
-PRESETS_HELP = "Pick one to put the whole room on the same settings."
 SETTINGS_TITLE = "Change the AI and the case files"
 SPINNER = "The AI is reading {n} case files…"
 
@@ -164,12 +162,6 @@ SOURCES = """
 # ----------------------------------------------------------------------------- helpers
 
 
-def apply_preset() -> None:
-    chosen = st.session_state.get(PRESET_KEY)
-    for preset in PRESETS:
-        if preset.key == chosen:
-            set_config(preset.config, key=KEY)
-
 
 def reveal(world: str, token: str) -> None:
     worlds = st.session_state.setdefault(REVEALED_KEY, [])
@@ -264,9 +256,7 @@ st.title(TITLE)
 st.write(INTRO)
 follow_facilitator("evidence", EvidenceConfig, KEY)
 
-titles = {p.key: p.title for p in PRESETS}
-st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
-         on_change=apply_preset, help=PRESETS_HELP)
+preset_pills(PRESETS, key=KEY)
 
 with st.container(border=True):
     st.subheader(SETTINGS_TITLE)
@@ -275,9 +265,7 @@ with st.container(border=True):
     config_controls(EvidenceConfig, key=KEY, only=first, where=left)
     config = config_controls(EvidenceConfig, key=KEY, skip=first, where=right)
 
-for preset in PRESETS:
-    if preset.key == st.session_state.get(PRESET_KEY) and preset.config == config:
-        st.info(preset.script, icon="🗣️")
+preset_script(PRESETS, config, key=KEY)
 
 with st.spinner(SPINNER.format(n=config.n_cases)):
     outcome = simulate_cached(simulate, config)

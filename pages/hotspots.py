@@ -15,15 +15,15 @@ from simulators.hotspots import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.config_sliders import config_controls, set_config
+from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
+from ui.presets import preset_pills, preset_script
 from ui.reaction_box import reaction_box
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"
 PLAY_KEY = f"{KEY}.playing"
-PRESET_KEY = f"{KEY}.preset"
 DAYS_KEY = f"{KEY}.days_in_run"
 HOLD_KEY = f"{KEY}.hold"  # show the first day of a play before stepping on
 TICK_SECONDS = 0.8  # time between steps while playing
@@ -38,8 +38,6 @@ INTRO = (
     "squares of a made-up city that get a patrol. But police mostly record crime "
     "where they are. Step through the days and watch what the computer learns."
 )
-PRESETS_LABEL = "Scenarios from the facilitator"
-PRESETS_HELP = "Pick the story the facilitator is telling: it sets all the sliders."
 SETTINGS_TITLE = "Change the city"
 SPINNER = "Running the city for {days} days…"
 
@@ -226,14 +224,6 @@ def share_chart(history, day: int) -> alt.Chart:
 
 # ----------------------------------------------------------------------------- page
 
-def apply_preset() -> None:
-    chosen = st.session_state.get(PRESET_KEY)
-    for preset in PRESETS:
-        if preset.key == chosen:
-            set_config(preset.config, key=KEY)
-            st.session_state[DAY_KEY] = preset.config.days
-            st.session_state[PLAY_KEY] = False
-
 
 def toggle_play() -> None:
     playing = not st.session_state.get(PLAY_KEY, False)
@@ -243,13 +233,16 @@ def toggle_play() -> None:
         st.session_state[HOLD_KEY] = True
 
 
+def after_preset(preset) -> None:
+    st.session_state[DAY_KEY] = preset.config.days
+    st.session_state[PLAY_KEY] = False
+
+
 st.title(TITLE)
 st.write(INTRO)
 follow_facilitator("hotspots", HotspotConfig, KEY)
 
-titles = {p.key: p.title for p in PRESETS}
-st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
-         on_change=apply_preset, help=PRESETS_HELP)
+preset_pills(PRESETS, key=KEY, then=after_preset)
 
 with st.container(border=True):
     st.subheader(SETTINGS_TITLE)
@@ -258,9 +251,7 @@ with st.container(border=True):
     config_controls(HotspotConfig, key=KEY, only=first, where=left)
     config = config_controls(HotspotConfig, key=KEY, skip=first, where=right)
 
-for preset in PRESETS:
-    if preset.key == st.session_state.get(PRESET_KEY) and preset.config == config:
-        st.info(preset.script, icon="🗣️")
+preset_script(PRESETS, config, key=KEY)
 
 with st.spinner(SPINNER.format(days=config.days)):
     outcome = simulate_cached(simulate, config)

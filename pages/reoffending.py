@@ -16,14 +16,14 @@ from simulators.reoffending import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.config_sliders import config_controls, set_config
+from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
+from ui.presets import preset_pills, preset_script
 from ui.reaction_box import reaction_box
 from ui.wording import GROUP_COLOURS
 
 KEY = "reoffending"
-PRESET_KEY = f"{KEY}.preset"
 KIND_KEY = f"{KEY}.pick_kind"
 GROUP_KEY = f"{KEY}.pick_group"
 NTH_KEY = f"{KEY}.nth"
@@ -41,8 +41,6 @@ INTRO = (
     "anyone's group. Both groups of made-up people behave in exactly the same way: "
     "only their records differ."
 )
-PRESETS_LABEL = "Scenarios from the facilitator"
-PRESETS_HELP = "Pick one to put the whole room on the same settings."
 SETTINGS_TITLE = "Change the records and the AI"
 SPINNER = "Scoring the people…"
 SPINNER_RETRAIN = "Retraining the AI with a fairness rule takes a few seconds…"
@@ -237,12 +235,6 @@ def records_chart(outcome) -> alt.Chart:
 # ----------------------------------------------------------------------------- callbacks
 
 
-def apply_preset() -> None:
-    chosen = st.session_state.get(PRESET_KEY)
-    for preset in PRESETS:
-        if preset.key == chosen:
-            set_config(preset.config, key=KEY)
-
 
 def next_person() -> None:
     st.session_state[NTH_KEY] = st.session_state.get(NTH_KEY, 0) + 1
@@ -270,9 +262,7 @@ st.title(TITLE)
 st.write(INTRO)
 follow_facilitator("reoffending", RiskConfig, KEY)
 
-titles = {p.key: p.title for p in PRESETS}
-st.pills(PRESETS_LABEL, list(titles), format_func=titles.get, key=PRESET_KEY,
-         on_change=apply_preset, help=PRESETS_HELP)
+preset_pills(PRESETS, key=KEY)
 
 with st.container(border=True):
     st.subheader(SETTINGS_TITLE)
@@ -281,9 +271,7 @@ with st.container(border=True):
     config_controls(RiskConfig, key=KEY, only=first, where=left)
     config = config_controls(RiskConfig, key=KEY, skip=first, where=right)
 
-for preset in PRESETS:
-    if preset.key == st.session_state.get(PRESET_KEY) and preset.config == config:
-        st.info(preset.script, icon="🗣️")
+preset_script(PRESETS, config, key=KEY)
 
 slow = config.mitigation == "exponentiated_gradient"
 try:

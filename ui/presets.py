@@ -1,0 +1,43 @@
+"""Scenario pills on a use-case page: one tap puts every setting on a named story."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from simulators.config import Preset
+from ui.config_sliders import set_config
+
+LABEL = "Scenarios"
+HELP = "Each scenario sets all the sliders to tell one part of the story."
+
+
+def _apply(presets: Sequence[Preset], key: str, then: Callable[[Preset], None] | None) -> None:
+    chosen = st.session_state.get(f"{key}.preset")
+    for preset in presets:
+        if preset.key == chosen:
+            set_config(preset.config, key=key)
+            if then is not None:
+                then(preset)
+
+
+def preset_pills(
+    presets: Sequence[Preset], *, key: str, then: Callable[[Preset], None] | None = None
+) -> None:
+    """Draw the pills (widget key ``f"{key}.preset"``); call before the sliders.
+
+    ``then(preset)`` runs after a scenario is applied, for page state the sliders
+    don't hold (a day counter, say).
+    """
+    titles = {p.key: p.title for p in presets}
+    st.pills(LABEL, list(titles), format_func=titles.get, key=f"{key}.preset",
+             on_change=_apply, args=(presets, key, then), help=HELP)
+
+
+def preset_script(presets: Sequence[Preset], config: object, *, key: str) -> None:
+    """The chosen scenario's two sentences, while the settings are still on it."""
+    chosen = st.session_state.get(f"{key}.preset")
+    for preset in presets:
+        if preset.key == chosen and preset.config == config:
+            st.info(preset.script, icon="🗣️")
