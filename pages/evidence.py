@@ -10,6 +10,7 @@ import streamlit as st
 from simulators.evidence import PRESETS, EvidenceConfig, officer_check, simulate
 from simulators.fairness import summary
 from ui.cache import simulate_cached
+from ui.charts import draw
 from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
@@ -352,7 +353,7 @@ else:
 st.markdown(f"**{BY_FACT_TITLE}**")
 reading = BY_FACT_READING.format(a=per_100(outcome.exculpatory_recall["A"]),
                                  b=per_100(outcome.exculpatory_recall["B"]))
-st.altair_chart(by_fact_chart(outcome.recall_by_fact), width="stretch", alt=reading)
+draw(by_fact_chart(outcome.recall_by_fact), alt_text=reading)
 st.caption(reading)
 
 with st.expander(WHY_TITLE, expanded=False):

@@ -15,6 +15,7 @@ from simulators.hotspots import (
     simulate,
 )
 from ui.cache import simulate_cached
+from ui.charts import draw, spec
 from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
@@ -266,6 +267,20 @@ st.button(PAUSE if playing else PLAY, key=f"{KEY}.play", on_click=toggle_play,
           disabled=days == 1)
 
 
+@st.cache_data(max_entries=4000, show_spinner=False)
+def day_charts(config: HotspotConfig, day: int) -> tuple[dict, dict, dict]:
+    """The two maps and the line chart for one day, built once for the whole room."""
+    outcome = simulate_cached(simulate, config)
+    frame = map_frame(outcome, day - 1)
+    outlines = group_outlines(outcome)
+    n = config.grid_size
+    return (
+        spec(city_map(frame, outlines, "real", MAP_REAL_LEGEND, n, False)),
+        spec(city_map(frame, outlines, "on_record", MAP_RECORD_LEGEND, n, True)),
+        spec(share_chart(outcome.history, day)),
+    )
+
+
 @st.fragment(run_every=TICK_SECONDS if playing else None)
 def day_view() -> None:
     if st.session_state.get(PLAY_KEY, False) and not st.session_state.pop(HOLD_KEY, False):
@@ -281,9 +296,7 @@ def day_view() -> None:
         day = 1
     st.progress(day / days, text=PROGRESS.format(day=day, days=days))
 
-    frame = map_frame(outcome, day - 1)
-    outlines = group_outlines(outcome)
-    n = config.grid_size
+    real_map, record_map, line = day_charts(config, day)
     share = shares_on(outcome, day - 1)
     reading = MAP_READING.format(
         day=day,
@@ -294,17 +307,15 @@ def day_view() -> None:
     real_col, record_col = st.columns(2)
     with real_col:
         st.markdown(f"**{MAP_REAL_TITLE}**")
-        st.altair_chart(city_map(frame, outlines, "real", MAP_REAL_LEGEND, n, False),
-                        width="content", alt=MAP_ALT.format(day=day))
+        draw(real_map, width="content", alt_text=MAP_ALT.format(day=day))
     with record_col:
         st.markdown(f"**{MAP_RECORD_TITLE}**")
-        st.altair_chart(city_map(frame, outlines, "on_record", MAP_RECORD_LEGEND, n, True),
-                        width="content", alt=MAP_ALT.format(day=day))
+        draw(record_map, width="content", alt_text=MAP_ALT.format(day=day))
     st.caption(MAP_KEY)
     st.caption(reading)
 
     st.markdown(f"**{LINE_TITLE}**")
-    st.altair_chart(share_chart(outcome.history, day), width="stretch", alt=LINE_TITLE)
+    draw(line, alt_text=LINE_TITLE)
     st.caption(line_reading)
 
 

@@ -16,6 +16,7 @@ from simulators.reoffending import (
     simulate,
 )
 from ui.cache import simulate_cached
+from ui.charts import draw
 from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
@@ -296,8 +297,7 @@ with group_col:
     with st.container(border=True):
         st.subheader(HIST_TITLE)
         one_cut = config.mitigation == "none"
-        st.altair_chart(histogram_chart(outcome, outcome.cutoffs, one_cut), width="stretch",
-                        alt=HIST_ALT)
+        draw(histogram_chart(outcome, outcome.cutoffs, one_cut), alt_text=HIST_ALT)
         medians = score_medians(outcome)
         reading = HIST_NO_LINE if config.mitigation == "exponentiated_gradient" else HIST_READING
         st.caption(reading.format(
@@ -308,7 +308,7 @@ with group_col:
     with st.container(border=True):
         st.subheader(RECORDS_TITLE)
         st.caption(RECORDS_NOTE)
-        st.altair_chart(records_chart(outcome), width="stretch", alt=RECORDS_ALT)
+        draw(records_chart(outcome), alt_text=RECORDS_ALT)
         rec = outcome.records
         st.caption(RECORDS_READING.format(
             rb=pct(rec.loc["B", "rearrested_per_100"]), ra=pct(rec.loc["A", "rearrested_per_100"]),

@@ -16,8 +16,10 @@ def _fresh_streamlit_caches():
 
 @pytest.fixture(autouse=True)
 def _own_database(tmp_path, monkeypatch):
-    """Every test gets its own empty SQLite workshop database."""
+    """Every test gets its own empty SQLite workshop database, and every chart an
+    AppTest draws is checked against the Vega-Lite schema (ui/charts.py)."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'workshop.db'}")
+    monkeypatch.setenv("WORKSHOP_CHECK_CHARTS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """One panel that shows what any ``Outcome`` does to each group.
 
-Bars are drawn in the browser (Vega-Lite through ``st.altair_chart``) in a
+Bars are drawn in the browser (Vega-Lite, see ``ui/charts.py``) in a
 colour-blind-safe palette; every chart has a one-line reading under it.
 """
 
@@ -12,6 +12,7 @@ import streamlit as st
 
 from simulators.fairness import Outcome, disparities
 from ui import wording
+from ui.charts import draw
 
 DEFAULT_METRICS = ["selection_rate", "false_negative_rate", "false_positive_rate"]
 
@@ -68,11 +69,7 @@ def fairness_panel(
     with st.container(border=True):
         st.subheader(title)
         st.markdown(f"**{wording.headline(outcome)}**")
-        st.altair_chart(
-            rates_chart(outcome, metrics),
-            width="stretch",
-            alt=wording.chart_reading(outcome, metrics),
-        )
+        draw(rates_chart(outcome, metrics), alt_text=wording.chart_reading(outcome, metrics))
         st.caption(wording.chart_reading(outcome, metrics))
         c1, c2, c3 = st.columns(3)
         c1.metric(
