@@ -254,20 +254,14 @@ def advice_view(code: str) -> None:
 
 def manage(code: str) -> None:
     st.subheader("Export and close")
-    try:
-        csv = store.export_csv(code)
-        js = store.export_json(code)
-    except StoreUnavailable:
-        st.warning(TEXT["down"])
-        return
-    advice_csv = store.export_advice_csv(code)
+    # The files are made when the button is pressed, so they hold every answer so far.
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Download answers (CSV)", csv, file_name=f"workshop-{code}.csv",
-                       mime="text/csv")
-    c2.download_button("Download advice (CSV)", advice_csv,
+    c1.download_button("Download answers (CSV)", lambda: store.export_csv(code),
+                       file_name=f"workshop-{code}.csv", mime="text/csv")
+    c2.download_button("Download advice (CSV)", lambda: store.export_advice_csv(code),
                        file_name=f"workshop-{code}-advice.csv", mime="text/csv")
-    c3.download_button("Download everything (JSON)", js, file_name=f"workshop-{code}.json",
-                       mime="application/json")
+    c3.download_button("Download everything (JSON)", lambda: store.export_json(code),
+                       file_name=f"workshop-{code}.json", mime="application/json")
     st.caption("Each row is one answer with the settings and numbers the person was "
                "looking at. Nicknames are made up; hidden comments are left out.")
     w = store.workshop(code)
