@@ -23,8 +23,7 @@ for page in PAGES:
         st.Page(page.path, title=page.title, icon=page.icon, default=page.default)
     )
 
-page = st.navigation(sections, position="hidden" if st.query_params.get("present") == "1"
-                     else "sidebar")
+page = st.navigation(sections)
 page.run()
 sidebar_badge()
 presenter_switch()

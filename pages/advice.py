@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import outbox, participant
-from ui.navigation import page_link
+from ui.navigation import page_link, through_app
 from ui.store import get_store
 from workshop.store import StoreUnavailable, WorkshopNotFound
 from workshop.vocabulary import ADVICE_MAX, ADVICE_THEMES, VOTES
+
+through_app()
 
 TEXT = {
     "title": "Our advice",

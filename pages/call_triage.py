@@ -22,8 +22,11 @@ from ui.cache import simulate_cached
 from ui.config_sliders import RESET, config_controls, config_values, sanitise
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
+from ui.navigation import through_app
 from ui.presets import preset_pills, preset_script
 from ui.reaction_box import reaction_box
+
+through_app()
 
 KEY = "call_triage"
 MODE_KEY = f"{KEY}.listen_mode"

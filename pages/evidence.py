@@ -14,9 +14,12 @@ from ui.charts import draw
 from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
+from ui.navigation import through_app
 from ui.presets import preset_pills, preset_script
 from ui.reaction_box import reaction_box
 from ui.wording import GROUP_COLOURS
+
+through_app()
 
 KEY = "evidence"
 ONLY_KEY = f"{KEY}.only_left_out"

@@ -9,13 +9,15 @@ import segno
 import streamlit as st
 
 from simulators import registry
-from ui.navigation import use_cases
+from ui.navigation import through_app, use_cases
 from ui.store import get_store
 from ui.wording import GROUP_COLOURS
 from workshop import analysis
 from workshop.network import public_base_url, with_code
 from workshop.store import StoreUnavailable, WorkshopNotFound, normalise_code
 from workshop.vocabulary import ADVICE_THEMES, COMFORT, DIALOGUE_STAGES, STAGES
+
+through_app()
 
 KEY = "facilitator.code"
 TEXT = {

@@ -19,8 +19,11 @@ from ui.charts import draw, spec
 from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
+from ui.navigation import through_app
 from ui.presets import preset_pills, preset_script
 from ui.reaction_box import reaction_box
+
+through_app()
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from ui import participant
-from ui.navigation import use_cases
+from ui.navigation import through_app, use_cases
 from workshop.store import StoreUnavailable, WorkshopNotFound
+
+through_app()
 
 TITLE = "AI in policing: try it, question it, have your say"
 

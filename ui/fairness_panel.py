@@ -44,7 +44,9 @@ def rates_chart(outcome: Outcome, metrics: list[str]) -> alt.Chart:
         legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
     )
     base = alt.Chart(data).encode(
-        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=150)),
+        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(
+            # "Missed (of those that ...)" on two lines, so a phone shows it whole
+            labelExpr="split(replace(datum.label, ' (', '|('), '|')", labelLimit=180)),
         yOffset=alt.YOffset("group:N", sort=names),
         x=alt.X("percent:Q", title="out of every 100", scale=alt.Scale(domain=[0, 100])),
         tooltip=["group", "measure", alt.Tooltip("percent:Q", format=".0f")],

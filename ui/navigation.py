@@ -56,3 +56,23 @@ def page_link(path: str, label: str, icon: str | None = None) -> None:
         st.page_link(path, label=label, icon=icon)
     except StreamlitPageNotFoundError:
         st.caption(f"{icon or ''} {label}".strip())
+
+
+def through_app() -> None:
+    """Make sure this page runs inside ``app.py`` (its menu, page config, sidebar).
+
+    Streamlit treats a ``pages/`` folder as an old-style multipage app until
+    ``app.py`` first calls ``st.navigation``: on a freshly started server, a phone
+    reloading ``/call_triage`` would run that page script alone. Every page calls this
+    first; it switches Streamlit to ``app.py``'s menu and reruns, landing on the
+    same page (both name it by its file). Only a session's first run is redirected:
+    that is the only one a live server can meet (the switch is for the whole
+    server), while AppTest resets it before every run, where a rerun mid-session
+    would lose the click that caused it.
+    """
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and len(st.session_state) == 0:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -106,3 +106,20 @@ def test_facilitator_and_participant_journey(live_app, chromium):
     finally:
         host.close()
         phone.close()
+
+
+@pytest.mark.server
+def test_a_deep_link_on_a_fresh_server_opens_inside_the_app(chromium):
+    """After a laptop restart, phones reload e.g. /hotspots before anyone opens /."""
+    from tests.browser.harness import app_server
+
+    with app_server() as url:
+        tab = chromium.new_page(viewport=PHONE)
+        tab.goto(f"{url}/reoffending")
+        wait_for_app(tab)
+        tab.wait_for_timeout(500)
+        wait_for_app(tab)
+        nav = tab.get_by_test_id("stSidebarNav").inner_text()
+        assert "Use cases" in nav and "Reoffending risk" in nav
+        assert tab.get_by_role("heading", name=re.compile("Reoffending risk")).count() >= 1
+        tab.close()
