@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.cache import warm_up_presets
 from ui.navigation import PAGES
 from ui.participant import sidebar_badge
 from ui.presenter import exit_button, presenter_switch
@@ -23,6 +24,7 @@ for page in PAGES:
         st.Page(page.path, title=page.title, icon=page.icon, default=page.default)
     )
 
+warm_up_presets()
 page = st.navigation(sections)
 page.run()
 sidebar_badge()

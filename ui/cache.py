@@ -9,10 +9,16 @@ once. Pages treat outcomes as read-only.
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+
+from simulators import registry
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -23,3 +29,24 @@ def _simulate(module: str, config: Any) -> Any:
 def simulate_cached(simulate: Callable[[Any], Any], config: Any) -> Any:
     """``simulate(config)``, computed once per distinct config for the whole server."""
     return _simulate(simulate.__module__, config)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_presets() -> threading.Thread:
+    """Simulate every scenario once, in the background, when the server starts.
+
+    The facilitator's first "Put everyone on this" then finds its result waiting,
+    instead of sixty phones asking for the same new world at the same moment.
+    """
+
+    def work() -> None:
+        for use_case, (module, _cls) in registry.USE_CASES.items():
+            for preset in registry.presets(use_case):
+                try:
+                    _simulate(module, preset.config)
+                except Exception:  # noqa: BLE001 - a page will show the error itself
+                    log.exception("warming up %s/%s failed", use_case, preset.key)
+
+    thread = threading.Thread(target=work, name="warm-up-presets", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,23 @@
+"""Outcomes are shared by the whole room, and every scenario is ready before it's asked for."""
+
+from simulators import registry
+from ui import cache
+
+
+def test_the_same_config_is_simulated_once_for_everyone():
+    module = registry.module("reoffending")
+    config = registry.config_class("reoffending")(n_people=300)
+    first = cache.simulate_cached(module.simulate, config)
+    assert cache.simulate_cached(module.simulate, config.replace()) is first
+
+
+def test_every_scenario_is_simulated_at_start(monkeypatch):
+    cache.warm_up_presets().join(timeout=300)
+
+    def not_again(config):
+        raise AssertionError(f"simulated again: {config}")
+
+    for use_case, (name, _cls) in registry.USE_CASES.items():
+        monkeypatch.setattr(registry.module(use_case), "simulate", not_again)
+        for preset in registry.presets(use_case):
+            assert cache._simulate(name, preset.config) is not None
