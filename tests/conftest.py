@@ -20,6 +20,7 @@ def _own_database(tmp_path, monkeypatch):
     AppTest draws is checked against the Vega-Lite schema (ui/charts.py)."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'workshop.db'}")
     monkeypatch.setenv("WORKSHOP_CHECK_CHARTS", "1")
+    monkeypatch.setenv("WORKSHOP_WARM_UP", "0")  # tests/test_cache.py checks it
 
 
 @pytest.fixture(scope="session")

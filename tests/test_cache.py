@@ -12,6 +12,7 @@ def test_the_same_config_is_simulated_once_for_everyone():
 
 
 def test_every_scenario_is_simulated_at_start(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_WARM_UP", "1")
     cache.warm_up_presets().join(timeout=300)
 
     def not_again(config):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,7 @@ def warm_up_presets() -> threading.Thread:
 
     The facilitator's first "Put everyone on this" then finds its result waiting,
     instead of sixty phones asking for the same new world at the same moment.
+    ``WORKSHOP_WARM_UP=0`` skips it (the tests do, to keep their cores).
     """
 
     def work() -> None:
@@ -48,5 +50,6 @@ def warm_up_presets() -> threading.Thread:
                     log.exception("warming up %s/%s failed", use_case, preset.key)
 
     thread = threading.Thread(target=work, name="warm-up-presets", daemon=True)
-    thread.start()
+    if os.environ.get("WORKSHOP_WARM_UP", "1") != "0":
+        thread.start()
     return thread
