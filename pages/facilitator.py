@@ -9,13 +9,14 @@ import segno
 import streamlit as st
 
 from simulators import registry
+from ui.charts import draw
 from ui.navigation import through_app, use_cases
 from ui.store import get_store
 from ui.wording import GROUP_COLOURS
 from workshop import analysis
 from workshop.network import public_base_url, with_code
 from workshop.store import StoreUnavailable, WorkshopNotFound, normalise_code
-from workshop.vocabulary import ADVICE_THEMES, COMFORT, DIALOGUE_STAGES, STAGES
+from workshop.vocabulary import ADVICE_THEMES, COMFORT, DIALOGUE_STAGES, STAGES, THEMES
 
 through_app()
 
@@ -120,8 +121,9 @@ def live_view(code: str) -> None:
         alt.Chart(table)
         .mark_bar()
         .encode(
-            x=alt.X("label:N", sort=list(COMFORT.values()), title=None,
-                    axis=alt.Axis(labelAngle=-30)),
+            x=alt.X("comfort:O", scale=alt.Scale(domain=list(COMFORT)),
+                    title="1 = very uncomfortable … 5 = very comfortable",
+                    axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("when:N", sort=list(STAGES.values())),
             y=alt.Y("reactions:Q", title="answers", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
@@ -129,14 +131,15 @@ def live_view(code: str) -> None:
                 title=None,
                 scale=alt.Scale(domain=list(STAGES.values()),
                                 range=[GROUP_COLOURS["A"], GROUP_COLOURS["B"], "#009E73"]),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top", labelLimit=0),
             ),
             column=alt.Column("use case:N", title=None),
             tooltip=["use case", "when", "label", "reactions"],
         )
-        .properties(width=180, height=180)
+        .properties(width=260, height=200)
     )
-    st.altair_chart(chart)
+    draw(chart, width="content",
+         alt_text="How comfortable people are with each use of AI, before and after trying it")
     summary = analysis.shift_summary(df)
     if summary.empty:
         st.caption("How comfortable people are, before and after trying each use. "
@@ -152,7 +155,8 @@ def live_view(code: str) -> None:
         st.dataframe(summary.rename(columns={"use_case": "use case"}), hide_index=True)
     themes = analysis.theme_counts(df)
     if not themes.empty:
-        st.caption("Most picked: " + ", ".join(f"{t} ({n})" for t, n in themes.head(4).items()))
+        st.caption("Most picked: " + ", ".join(
+            f"{THEMES.get(t, t)} ({n})" for t, n in themes.head(4).items()))
     comment_stream(code, df)
 
 

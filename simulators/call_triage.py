@@ -1048,21 +1048,21 @@ def example_calls(outcome: TriageOutcome, k: int = 12) -> list[int]:
 PRESETS: list[Preset] = [
     Preset(
         "fair_start",
-        "1. A fair start",
+        "A fair start",
         "Both groups are heard equally well and past call handlers marked every call "
         "fairly. The AI misses about as many urgent calls from each group.",
         TriageConfig(),
     ),
     Preset(
         "misheard",
-        "2. Misheard voices",
+        "Misheard voices",
         "Now the speech-to-text gets 35 words in 100 wrong for group B, as a real study "
         "found for some voices. Watch how many of their urgent calls slip through.",
         TriageConfig(asr_error_gap=0.16),
     ),
     Preset(
         "biased_history",
-        "3. An unfair past",
+        "An unfair past",
         "On top of that, past call handlers marked half of group B's urgent calls as "
         "'can wait'. The AI is never told anyone's group, yet it learns the unfairness "
         "from the area names and words in the calls.",
@@ -1070,7 +1070,7 @@ PRESETS: list[Preset] = [
     ),
     Preset(
         "a_fix",
-        "4. A fix, checked by hand",
+        "A fix, checked by hand",
         "People listen again to 500 past calls to write down what each truly needed, and "
         "the AI gets a different cut-off for each group. The gap shrinks; look at what it "
         "costs in calls fast-tracked that could have waited.",
@@ -1078,7 +1078,7 @@ PRESETS: list[Preset] = [
     ),
     Preset(
         "human_in_the_loop",
-        "5. A person in the loop",
+        "A person in the loop",
         "A person now double-checks the 30 in 100 calls the AI is least sure about: many "
         "mistakes are caught, for hours of a person's time every day. But nobody checks the "
         "urgent calls the AI is wrongly sure can wait, and more of those come from group B.",
