@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from tests.load.ws_client import ProtocolError, Run, Session, Widget
+from tests.load.ws_client import LostRun, ProtocolError, Run, Session, Widget
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _REACTION = re.compile(r"^reaction\.(?P<use_case>[a-z0-9_]+)\.comfort$")
@@ -81,6 +81,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     fragment_runs: int = 0
     fragment_requests: int = 0
+    lost_runs: int = 0  # full runs whose end the server never sent (see ws_client.LostRun)
     sent: list[tuple[str, str, str]] = field(default_factory=list)  # (participant, use case, tag)
     stored: int = 0
     missing: list[tuple[str, str, str]] = field(default_factory=list)
@@ -126,7 +127,9 @@ class Report:
             if self.slider else "slider moves:          none (no slider on these pages)",
             f"fragment auto-reruns:  {self.fragment_requests} sent, "
             f"{self.fragment_runs} finished (run_every fragments, as phones send them)",
-            f"errors:                {len(self.errors)}",
+            f"errors:                {len(self.errors)}"
+            + (f" ({self.lost_runs} of them runs whose end the server dropped: "
+               "a run_every fragment raced them)" if self.lost_runs else ""),
             f"reactions:             sent {len(self.sent)}, stored {self.stored}, "
             f"missing {len(self.missing)}, stored twice {self.duplicated}",
             "server peak memory:    "
@@ -259,6 +262,7 @@ class Participant:
         self.pages = pages[n % len(pages):] + pages[: n % len(pages)] if pages else []
         self.deadline = deadline
         self.sent = 0
+        self.doing = "connecting"
 
     def _check(self, where: str, run: Run) -> bool:
         problems = run.errors + [f"error message shown: {body}"
@@ -273,6 +277,16 @@ class Participant:
         await asyncio.sleep(max(0.0, due - time.monotonic()))
         return max(due, time.monotonic()) + self.opts.interval * self.rng.uniform(0.8, 1.2)
 
+    async def _act(self, where: str, what: str, action: Awaitable[Run | None]) -> Run | None:
+        """Do one thing; a run the server cut short is an error, and the session goes on."""
+        self.doing = what
+        try:
+            return await action
+        except LostRun as err:
+            self.report.lost_runs += 1
+            self.report.errors.append(f"session {self.n} on {where}, {what}: {err}")
+            return None
+
     async def run(self) -> None:
         await asyncio.sleep(self.rng.uniform(0, self.opts.ramp))
         s = Session(self.url, query_string=f"p={self.pid}", timeout=self.opts.timeout,
@@ -281,16 +295,19 @@ class Participant:
         try:
             await s.connect()
             where = "the first page"
-            self._check(where, await s.open())
+            run = await self._act(where, "opening it", s.open())
+            if run is not None:
+                self._check(where, run)
             next_move = time.monotonic() + self.rng.uniform(0, self.opts.interval)
             k = 0
             while time.monotonic() < self.deadline and self.pages:
                 page = self.pages[k % len(self.pages)]
                 k += 1
                 where = page or "(default page)"
-                run = await s.open(page)
-                self.report.page_open.append(run.seconds)
-                self._check(where, run)
+                run = await self._act(where, "opening the page", s.open(page))
+                if run is not None:
+                    self.report.page_open.append(run.seconds)
+                    self._check(where, run)
                 for _ in range(self.opts.moves_per_page):
                     sliders = _bias_sliders(s.widgets)
                     if not sliders:
@@ -301,17 +318,18 @@ class Participant:
                     w = self.rng.choice(sliders)
                     value = s.current(w)
                     current = value[0] if value else w.min or 0.0
-                    run = await s.set(w, _next_value(w, current, self.rng))
-                    assert run is not None
-                    self.report.slider.append(run.seconds)
-                    self.report.slider_by_page.setdefault(where, []).append(run.seconds)
-                    self._check(f"{where} ({w.key})", run)
+                    run = await self._act(where, f"moving {w.key}",
+                                          s.set(w, _next_value(w, current, self.rng)))
+                    if run is not None:
+                        self.report.slider.append(run.seconds)
+                        self.report.slider_by_page.setdefault(where, []).append(run.seconds)
+                        self._check(f"{where} ({w.key})", run)
                 await self.react(s, where)
                 if not _bias_sliders(s.widgets):
                     # Nothing to move here: pace the visit like a slider move.
                     next_move = await self._pace(next_move)
         except ProtocolError as err:
-            self.report.errors.append(f"session {self.n} on {where}: {err}")
+            self.report.errors.append(f"session {self.n} on {where}, {self.doing}: {err}")
             s.problems.clear()  # the same trouble, already counted
         finally:
             self.report.fragment_runs += s.fragment_runs
@@ -344,7 +362,9 @@ class Participant:
             self.report.errors.append(f"session {self.n} on {where}: reaction form has no submit")
             return
         self.report.sent.append((self.pid, use_case, tag))
-        run = await s.click(submit)
+        run = await self._act(where, "sending a reaction", s.click(submit))
+        if run is None:
+            return
         self.report.reaction.append(run.seconds)
         if self._check(f"{where} (reaction)", run) and not any(
             kind == "SUCCESS" for kind, _ in run.alerts

@@ -75,6 +75,20 @@ class ProtocolError(RuntimeError):
     """The connection broke, or the server sent what a browser could not use."""
 
 
+class LostRun(ProtocolError):
+    """A fragment run started before the full run we asked for had finished.
+
+    The server ran the script, but the end of the run (its last deltas and its
+    ``script_finished``) never reached the browser. Streamlit 1.67's AppSession
+    does this when a ``run_every`` fragment's auto-rerun arrives after the script
+    thread has finished but before the event loop has sent the run's last
+    messages: the request finds the ScriptRunner stopped, starts a new one, and
+    the old one's pending messages are dropped as coming from a "non-current
+    ScriptRunner". A browser keeps showing the stale end of the page. The session
+    can carry on.
+    """
+
+
 @dataclass
 class Widget:
     """A widget as the page drew it in the last run."""
@@ -209,13 +223,16 @@ class Session:
         self._pending_form: dict[str, dict[str, WidgetState]] = {}
         self._run_id = ""
         self._fragment_run = False
-        self._elements: dict[tuple[int, ...], Widget | None] = {}
+        self._elements: dict[tuple[int, ...], Widget | None] = {}  # by delta path
+        self._run_paths: set[tuple[int, ...]] = set()  # drawn by the current full run
+        self._full_started = False  # our full run's new_session has arrived
         self._exceptions: list[str] = []
         self._alerts: list[tuple[str, str]] = []
         self._texts: list[str] = []
         self._done: asyncio.Future[str] | None = None
         self._busy = False
         self._closing = False
+        self._seen: list[str] = []  # what arrived since the last full rerun was asked for
 
     # -- connection -------------------------------------------------------------
 
@@ -305,12 +322,16 @@ class Session:
             states = {**self._touched, **{s.id: s for s in extra}}
             msg = self._back_msg(states.values(), page_hash=page_hash, page_name=page_name)
             self._done = asyncio.get_running_loop().create_future()
+            self._seen = []
+            self._full_started = False
             started = time.perf_counter()
             await self._send(msg)
             try:
                 status = await asyncio.wait_for(self._done, self.timeout)
             except TimeoutError:
-                raise ProtocolError(f"no script_finished within {self.timeout:.0f} s") from None
+                seen = self._seen[:12] + (["..."] if len(self._seen) > 12 else [])
+                raise ProtocolError(f"no script_finished within {self.timeout:.0f} s "
+                                    f"(since asking: {', '.join(seen) or 'nothing'})") from None
             seconds = time.perf_counter() - started
             return Run(seconds, status, list(self._exceptions), list(self._alerts),
                        dict(self.widgets), list(self._texts))
@@ -363,14 +384,26 @@ class Session:
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
+        if kind in ("script_finished", "new_session"):
+            run = "fragment" if msg.metadata.run.fragment_ids else "full"
+            what = _STATUS.get(msg.script_finished, "?") if kind == "script_finished" else kind
+            self._seen.append(f"{what}({run} {msg.metadata.run.script_run_id[:6]})")
+        elif kind not in ("delta", "session_status_changed"):
+            self._seen.append(kind or "?")
         if kind == "new_session":
             self._run_id = msg.metadata.run.script_run_id
             self._fragment_run = bool(msg.metadata.run.fragment_ids)
             if not self._fragment_run:
                 self._stop_timers()  # the page's auto_rerun messages start them again
-                self._elements, self._exceptions, self._alerts = {}, [], []
+                self._run_paths, self._exceptions, self._alerts = set(), [], []
                 self._texts = []
                 self.page_hash = msg.new_session.page_script_hash
+                self._full_started = True
+            elif self._full_started and self._done is not None and not self._done.done():
+                self._collect_widgets()  # the browser keeps the stale rest of the page
+                self._done.set_exception(LostRun(
+                    "the server dropped the end of this run (a run_every fragment "
+                    "rerun raced it)"))
         elif kind == "delta":
             self._delta(msg)
         elif kind == "navigation":
@@ -410,6 +443,8 @@ class Session:
             return
         if status == "FINISHED_EARLY_FOR_RERUN":
             return  # st.rerun() or a newer request: another run follows
+        # As the browser does at the end of a full run: drop what it did not redraw.
+        self._elements = {p: w for p, w in self._elements.items() if p in self._run_paths}
         self._collect_widgets()
         # Widgets gone from the page stop being sent, as in the browser.
         self._touched = {i: s for i, s in self._touched.items() if i in self.widgets}
@@ -423,9 +458,11 @@ class Session:
         path = tuple(msg.metadata.delta_path)
         d = msg.delta
         which = d.WhichOneof("type")
+        self._run_paths.add(path)
         if which == "add_block":  # a new block replaces whatever was under its path
-            for p in [p for p in self._elements if p[: len(path)] == path]:
+            for p in [p for p in self._elements if p[: len(path)] == path and p != path]:
                 del self._elements[p]
+            self._elements[path] = None
             return
         if which != "new_element":
             return
