@@ -16,7 +16,9 @@ def live_app():
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(live_app):
+    # Per module: Playwright's sync API holds an event loop on this thread while it
+    # runs, which would stop later tests (the load test) from starting their own.
     with browser() as b:
         yield b
