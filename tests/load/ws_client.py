@@ -22,7 +22,8 @@ What is sent, as the browser would (streamlit 1.67):
   value from the previous run, so the run is the same as the browser's;
 - widgets inside a form keep their new value on the client until the form's
   submit button is pressed; then the values and the button's trigger go in one
-  ``widget_states`` (and a ``clear_on_submit`` form forgets them);
+  ``widget_states`` (and in any fragment tick sent before that run ends), and the
+  form forgets them;
 - ``auto_rerun`` messages (``st.fragment(run_every=...)``) start timers that
   send fragment reruns, as phones left on a page do; like the frontend, a timer
   keeps running when the same fragment and interval come again, fires whether or
@@ -304,11 +305,20 @@ class Session:
         return await self.rerun()
 
     async def click(self, button: Widget) -> Run:
-        """Press a button; a form's submit button sends the form's values with it."""
-        extra = [state_for(button, True)]
-        if button.submit:
-            extra += self._pending_form.pop(button.form_id, {}).values()
-        return await self.rerun(extra=extra)
+        """Press a button; a form's submit button sends the form's values with it.
+
+        Submitted values count as set by the user until the run ends, so a
+        fragment tick sent meanwhile carries them too (the server merges a newer
+        request's widget states over an older pending one, keeping only its
+        triggers); then the form is cleared, as ``clear_on_submit`` does.
+        """
+        submitted = self._pending_form.pop(button.form_id, {}) if button.submit else {}
+        self._touched.update(submitted)
+        try:
+            return await self.rerun(extra=[state_for(button, True)])
+        finally:
+            for wid in submitted:
+                self._touched.pop(wid, None)
 
     # -- the protocol ---------------------------------------------------------------
 
