@@ -99,6 +99,23 @@ def join_panel(code: str) -> None:
         st.caption("Phones must be on the same network as this laptop.")
 
 
+def downloads(code: str) -> None:
+    """The exports, remade with the live view, so they hold every answer shown."""
+    try:
+        files = store.export_csv(code), store.export_advice_csv(code), store.export_json(code)
+    except StoreUnavailable:
+        return
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Download answers (CSV)", files[0],
+                       file_name=f"workshop-{code}.csv", mime="text/csv")
+    c2.download_button("Download advice (CSV)", files[1],
+                       file_name=f"workshop-{code}-advice.csv", mime="text/csv")
+    c3.download_button("Download everything (JSON)", files[2],
+                       file_name=f"workshop-{code}.json", mime="application/json")
+    st.caption("Each row is one answer with the settings and numbers the person was "
+               "looking at. Nicknames are made up; hidden comments are left out.")
+
+
 @st.fragment(run_every="3s")
 def live_view(code: str) -> None:
     try:
@@ -111,6 +128,7 @@ def live_view(code: str) -> None:
     a, b = st.columns(2)
     a.metric("People joined", counts["participants"])
     b.metric("Answers", counts["reactions"])
+    downloads(code)
     if df.empty:
         st.info(TEXT["no_answers"])
         return
@@ -259,17 +277,7 @@ def advice_view(code: str) -> None:
 
 
 def manage(code: str) -> None:
-    st.subheader("Export and close")
-    # The files are made when the button is pressed, so they hold every answer so far.
-    c1, c2, c3 = st.columns(3)
-    c1.download_button("Download answers (CSV)", lambda: store.export_csv(code),
-                       file_name=f"workshop-{code}.csv", mime="text/csv")
-    c2.download_button("Download advice (CSV)", lambda: store.export_advice_csv(code),
-                       file_name=f"workshop-{code}-advice.csv", mime="text/csv")
-    c3.download_button("Download everything (JSON)", lambda: store.export_json(code),
-                       file_name=f"workshop-{code}.json", mime="application/json")
-    st.caption("Each row is one answer with the settings and numbers the person was "
-               "looking at. Nicknames are made up; hidden comments are left out.")
+    st.subheader("Close or delete")
     w = store.workshop(code)
     if w.is_open:
         if st.button("Close the workshop to new answers"):
