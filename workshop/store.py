@@ -156,6 +156,29 @@ class Store:
                 "The workshop database can't be reached just now."
             ) from err
 
+    def _insert_once(
+        self, model: type[Reaction] | type[Advice], participant_id: str, client_id: str,
+        **fields: Any,
+    ) -> Any:
+        """Add one participant's row, once per ``client_id`` (a resubmit returns the first)."""
+        try:
+            with self._session() as s:
+                existing = s.scalar(select(model).where(model.client_id == client_id))
+                if existing is not None:
+                    return existing
+                p = self._open_participant(s, participant_id)
+                row = model(client_id=client_id, workshop_id=p.workshop_id,
+                            participant_id=p.id, **fields)
+                s.add(row)
+            return row
+        except IntegrityError:
+            # The same client_id arrived twice at once: the other one won.
+            with self._session() as s:
+                existing = s.scalar(select(model).where(model.client_id == client_id))
+            if existing is None:
+                raise
+            return existing
+
     def ping(self) -> bool:
         try:
             with self._session() as s:
@@ -328,38 +351,11 @@ class Store:
                 raise ValueError(f"{name} must hold only plain numbers and text: {err}") from err
         if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
             raise ValueError("client_id must be a string of 8 to 64 characters")
-        try:
-            with self._session() as s:
-                existing = s.scalar(select(Reaction).where(Reaction.client_id == client_id))
-                if existing is not None:
-                    return existing
-                p = s.get(Participant, str(participant_id))
-                if p is None:
-                    raise ValueError("Unknown participant: please join the workshop again.")
-                w = s.get(Workshop, p.workshop_id)
-                if w is None or not w.is_open:
-                    raise ValueError("This workshop has closed, so no more answers are taken.")
-                r = Reaction(
-                    client_id=client_id,
-                    workshop_id=p.workshop_id,
-                    participant_id=p.id,
-                    use_case=use_case,
-                    stage=stage,
-                    comfort=comfort,
-                    themes=themes,
-                    comment=comment,
-                    config=dict(config),
-                    metrics=dict(metrics),
-                )
-                s.add(r)
-            return r
-        except IntegrityError:
-            # The same client_id arrived twice at once: the other one won.
-            with self._session() as s:
-                existing = s.scalar(select(Reaction).where(Reaction.client_id == client_id))
-            if existing is None:
-                raise
-            return existing
+        return self._insert_once(
+            Reaction, participant_id, client_id,
+            use_case=use_case, stage=stage, comfort=comfort, themes=themes,
+            comment=comment, config=dict(config), metrics=dict(metrics),
+        )
 
     def answered(self, participant_id: str) -> set[tuple[str, str]]:
         """The (use_case, stage) pairs this participant has already answered."""
@@ -419,22 +415,7 @@ class Store:
             raise ValueError(f"Advice must be at most {ADVICE_MAX} characters.")
         if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
             raise ValueError("client_id must be a string of 8 to 64 characters")
-        try:
-            with self._session() as s:
-                existing = s.scalar(select(Advice).where(Advice.client_id == client_id))
-                if existing is not None:
-                    return existing
-                p = self._open_participant(s, participant_id)
-                a = Advice(client_id=client_id, workshop_id=p.workshop_id,
-                           participant_id=p.id, theme=theme, text=text)
-                s.add(a)
-            return a
-        except IntegrityError:
-            with self._session() as s:
-                existing = s.scalar(select(Advice).where(Advice.client_id == client_id))
-            if existing is None:
-                raise
-            return existing
+        return self._insert_once(Advice, participant_id, client_id, theme=theme, text=text)
 
     def vote(self, participant_id: str, advice_id: int, vote: str) -> None:
         """Agree, disagree or pass; voting again changes the one vote."""
