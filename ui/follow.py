@@ -53,7 +53,13 @@ def follow_facilitator(use_case: str, config_cls: type, key: str) -> None:
         _banner(use_case, config_cls, key, code)
 
 
-@st.fragment(run_every="4s")
+# Every phone in the room asks every POLL seconds; each ask is a (small) rerun on the
+# one server, and Streamlit 1.67 can drop the end of a full rerun that a tick races
+# (see the load test's notes). Moving a slider also rereads the room at once.
+POLL = "10s"
+
+
+@st.fragment(run_every=POLL)
 def _banner(use_case: str, config_cls: type, key: str, code: str) -> None:
     if st.session_state.pop(JUMPED, False):
         st.rerun()  # redraw the whole page with the new settings
