@@ -10,7 +10,7 @@ import streamlit as st
 from simulators.evidence import PRESETS, EvidenceConfig, officer_check, simulate
 from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.charts import draw
+from ui.charts import draw, spec_for
 from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
@@ -356,7 +356,8 @@ else:
 st.markdown(f"**{BY_FACT_TITLE}**")
 reading = BY_FACT_READING.format(a=per_100(outcome.exculpatory_recall["A"]),
                                  b=per_100(outcome.exculpatory_recall["B"]))
-draw(by_fact_chart(outcome.recall_by_fact), alt_text=reading)
+draw(spec_for(outcome, "by_fact", lambda: by_fact_chart(outcome.recall_by_fact)),
+     alt_text=reading)
 st.caption(reading)
 
 with st.expander(WHY_TITLE, expanded=False):

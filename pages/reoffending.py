@@ -16,7 +16,7 @@ from simulators.reoffending import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.charts import draw
+from ui.charts import draw, spec_for
 from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
@@ -300,7 +300,9 @@ with group_col:
     with st.container(border=True):
         st.subheader(HIST_TITLE)
         one_cut = config.mitigation == "none"
-        draw(histogram_chart(outcome, outcome.cutoffs, one_cut), alt_text=HIST_ALT)
+        draw(spec_for(outcome, ("histogram", one_cut),
+                      lambda: histogram_chart(outcome, outcome.cutoffs, one_cut)),
+             alt_text=HIST_ALT)
         medians = score_medians(outcome)
         reading = HIST_NO_LINE if config.mitigation == "exponentiated_gradient" else HIST_READING
         st.caption(reading.format(
@@ -311,7 +313,8 @@ with group_col:
     with st.container(border=True):
         st.subheader(RECORDS_TITLE)
         st.caption(RECORDS_NOTE)
-        draw(records_chart(outcome), alt_text=RECORDS_ALT)
+        draw(spec_for(outcome, "records", lambda: records_chart(outcome)),
+             alt_text=RECORDS_ALT)
         rec = outcome.records
         st.caption(RECORDS_READING.format(
             rb=pct(rec.loc["B", "rearrested_per_100"]), ra=pct(rec.loc["A", "rearrested_per_100"]),

@@ -12,7 +12,7 @@ import streamlit as st
 
 from simulators.fairness import Outcome, disparities
 from ui import wording
-from ui.charts import draw
+from ui.charts import draw, spec_for
 
 DEFAULT_METRICS = ["selection_rate", "false_negative_rate", "false_positive_rate"]
 
@@ -71,7 +71,8 @@ def fairness_panel(
     with st.container(border=True):
         st.subheader(title)
         st.markdown(f"**{wording.headline(outcome)}**")
-        draw(rates_chart(outcome, metrics), alt_text=wording.chart_reading(outcome, metrics))
+        chart = spec_for(outcome, ("rates", *metrics), lambda: rates_chart(outcome, metrics))
+        draw(chart, alt_text=wording.chart_reading(outcome, metrics))
         st.caption(wording.chart_reading(outcome, metrics))
         c1, c2, c3 = st.columns(3)
         c1.metric(
