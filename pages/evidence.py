@@ -11,11 +11,10 @@ from simulators.evidence import PRESETS, EvidenceConfig, officer_check, simulate
 from simulators.fairness import summary
 from ui.cache import simulate_cached
 from ui.charts import draw, spec_for
-from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
-from ui.presets import preset_pills, preset_script
+from ui.presets import settings_box
 from ui.reaction_box import reaction_box
 from ui.wording import GROUP_COLOURS
 
@@ -260,16 +259,8 @@ st.title(TITLE)
 st.write(INTRO)
 follow_facilitator("evidence", EvidenceConfig, KEY)
 
-preset_pills(PRESETS, key=KEY)
-
-with st.container(border=True):
-    st.subheader(SETTINGS_TITLE)
-    left, right = st.columns(2)
-    first = ["group_b_share", "dialect_strength", "label_bias", "summary_ratio"]
-    config_controls(EvidenceConfig, key=KEY, only=first, where=left)
-    config = config_controls(EvidenceConfig, key=KEY, skip=first, where=right)
-
-preset_script(PRESETS, config, key=KEY)
+config = settings_box(EvidenceConfig, PRESETS, key=KEY, title=SETTINGS_TITLE,
+                      first=["group_b_share", "dialect_strength", "label_bias", "summary_ratio"])
 
 with st.spinner(SPINNER.format(n=config.n_cases)):
     outcome = simulate_cached(simulate, config)

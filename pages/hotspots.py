@@ -16,11 +16,10 @@ from simulators.hotspots import (
 )
 from ui.cache import simulate_cached
 from ui.charts import draw, spec
-from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
-from ui.presets import preset_pills, preset_script
+from ui.presets import settings_box
 from ui.reaction_box import reaction_box
 
 through_app()
@@ -246,16 +245,8 @@ st.title(TITLE)
 st.write(INTRO)
 follow_facilitator("hotspots", HotspotConfig, KEY)
 
-preset_pills(PRESETS, key=KEY, then=after_preset)
-
-with st.container(border=True):
-    st.subheader(SETTINGS_TITLE)
-    left, right = st.columns(2)
-    first = ["historic_patrol_bias", "reporting_gap", "crime_rate_ratio"]
-    config_controls(HotspotConfig, key=KEY, only=first, where=left)
-    config = config_controls(HotspotConfig, key=KEY, skip=first, where=right)
-
-preset_script(PRESETS, config, key=KEY)
+config = settings_box(HotspotConfig, PRESETS, key=KEY, title=SETTINGS_TITLE, then=after_preset,
+                      first=["historic_patrol_bias", "reporting_gap", "crime_rate_ratio"])
 
 with st.spinner(SPINNER.format(days=config.days)):
     outcome = simulate_cached(simulate, config)

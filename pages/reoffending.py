@@ -17,11 +17,10 @@ from simulators.reoffending import (
 )
 from ui.cache import simulate_cached
 from ui.charts import draw, spec_for
-from ui.config_sliders import config_controls
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
-from ui.presets import preset_pills, preset_script
+from ui.presets import settings_box
 from ui.reaction_box import reaction_box
 from ui.wording import GROUP_COLOURS
 
@@ -266,16 +265,8 @@ st.title(TITLE)
 st.write(INTRO)
 follow_facilitator("reoffending", RiskConfig, KEY)
 
-preset_pills(PRESETS, key=KEY)
-
-with st.container(border=True):
-    st.subheader(SETTINGS_TITLE)
-    left, right = st.columns(2)
-    first = ["historic_patrol_bias", "label_bias"]
-    config_controls(RiskConfig, key=KEY, only=first, where=left)
-    config = config_controls(RiskConfig, key=KEY, skip=first, where=right)
-
-preset_script(PRESETS, config, key=KEY)
+config = settings_box(RiskConfig, PRESETS, key=KEY, title=SETTINGS_TITLE,
+                      first=["historic_patrol_bias", "label_bias"])
 
 slow = config.mitigation == "exponentiated_gradient"
 try:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
 from simulators.config import Preset
-from ui.config_sliders import set_config
+from ui.config_sliders import config_controls, set_config
 
 LABEL = "Scenarios"
 HELP = "Each scenario sets all the sliders to tell one part of the story."
@@ -41,3 +42,25 @@ def preset_script(presets: Sequence[Preset], config: object, *, key: str) -> Non
     for preset in presets:
         if preset.key == chosen and preset.config == config:
             st.info(preset.script, icon="🗣️")
+
+
+def settings_box(
+    config_cls: type,
+    presets: Sequence[Preset],
+    *,
+    key: str,
+    title: str,
+    first: Sequence[str],
+    then: Callable[[Preset], None] | None = None,
+) -> Any:
+    """Scenario pills, then the settings in a box (``first`` on the left, the rest on
+    the right; one column on a phone), then the chosen scenario's script.
+    Returns the config the widgets describe."""
+    preset_pills(presets, key=key, then=then)
+    with st.container(border=True):
+        st.subheader(title)
+        left, right = st.columns(2)
+        config_controls(config_cls, key=key, only=first, where=left)
+        config = config_controls(config_cls, key=key, skip=first, where=right)
+    preset_script(presets, config, key=key)
+    return config
