@@ -59,8 +59,9 @@ class Participant(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
-class Reaction(Base):
-    __tablename__ = "reactions"
+class ParticipantText:
+    """What reactions and advice share: sent once per ``client_id`` by one participant
+    of one workshop, and hideable by the facilitator."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -70,6 +71,13 @@ class Reaction(Base):
     participant_id: Mapped[str] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Reaction(ParticipantText, Base):
+    __tablename__ = "reactions"
+
     use_case: Mapped[str] = mapped_column(String(40))
     stage: Mapped[str] = mapped_column(String(10))
     comfort: Mapped[int] = mapped_column(Integer)
@@ -77,27 +85,15 @@ class Reaction(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
-class Advice(Base):
+class Advice(ParticipantText, Base):
     """A short piece of advice a participant wrote in the closing round."""
 
     __tablename__ = "advice"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(64), unique=True)
-    workshop_id: Mapped[int] = mapped_column(
-        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[str] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), index=True
-    )
     theme: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class Vote(Base):
