@@ -19,6 +19,7 @@ from simulators.call_triage import (
 )
 from simulators.fairness import summary
 from ui.cache import simulate_cached
+from ui.charts import draw, per_outcome, spec_for
 from ui.config_sliders import RESET, config_controls, config_values, sanitise
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
@@ -336,13 +337,15 @@ def review_chart(curve: pd.DataFrame, hours: float) -> tuple[pd.DataFrame, dict]
     return data, spec
 
 
-def draw(chart: tuple[pd.DataFrame, dict], alt_text: str) -> None:
-    data, spec = chart
-    st.vega_lite_chart(data, spec, width="stretch", alt=alt_text)
-
-
 # ----------------------------------------------------------------------------- page
 
+
+def call_labels(outcome) -> dict[int, str]:
+    """The calls to pick from, by row, with the words the picker shows."""
+    calls = outcome.calls
+    return {i: CALL_OPTION.format(n=i + 1, kind=calls.iloc[i]["kind"],
+                                  group=calls.iloc[i]["group"])
+            for i in example_calls(outcome)}
 
 
 def show_listen(outcome, config) -> None:
@@ -352,20 +355,17 @@ def show_listen(outcome, config) -> None:
         MODE_LABEL, list(MODES), format_func=MODES.get, key=MODE_KEY, default="pick",
     ) or "pick"
     if mode == "pick":
-        rows = example_calls(outcome)
-        calls = outcome.calls
-        if st.session_state.get(CALL_KEY) not in rows:
+        labels = per_outcome(outcome, "call labels", lambda: call_labels(outcome))
+        rows = list(labels)
+        if st.session_state.get(CALL_KEY) not in labels:
             st.session_state[CALL_KEY] = rows[0]
-        call = st.selectbox(
-            CALL_LABEL, rows, key=CALL_KEY,
-            format_func=lambda i: CALL_OPTION.format(
-                n=i + 1, kind=calls.iloc[i]["kind"], group=calls.iloc[i]["group"]
-            ),
-        )
-        heard = listen_in(outcome, call=int(call))
-        where = WHERE_TO.get(calls.iloc[int(call)]["kind"], "")
+        call = int(st.selectbox(CALL_LABEL, rows, key=CALL_KEY, format_func=labels.__getitem__))
+        heard = per_outcome(outcome, ("heard", call), lambda: listen_in(outcome, call=call))
+        where = per_outcome(outcome, ("where", call),
+                            lambda: WHERE_TO.get(outcome.calls.iloc[call]["kind"], ""))
+        drivers_key = ("drivers", call)
     else:
-        where = ""
+        where, drivers_key = "", None  # a typed call: its chart is drawn afresh
         text = st.text_area(
             TEXT_LABEL, value=TEXT_DEFAULT, key=TEXT_KEY, placeholder=TEXT_PLACEHOLDER,
             max_chars=MAX_TYPED_CHARS, height=100,
@@ -418,7 +418,9 @@ def show_listen(outcome, config) -> None:
             st.info(WOULD_CHECK)
     st.markdown(f"**{DRIVERS_TITLE}**")
     if heard.drivers:
-        draw(drivers_chart(heard.drivers), TEXT_ALT)
+        draw(drivers_chart(heard.drivers) if drivers_key is None
+             else spec_for(outcome, drivers_key, lambda: drivers_chart(heard.drivers)),
+             alt_text=TEXT_ALT)
         up = [f"'{w}'" for w, p in heard.drivers if p > 0][:2]
         down = [f"'{w}'" for w, p in heard.drivers if p < 0][:2]
         st.caption(DRIVERS_READING.format(up=" and ".join(up) or NOTHING,
@@ -478,8 +480,8 @@ with panel:
 with st.container(border=True):
     st.subheader(PROXY_TITLE)
     st.write(PROXY_TEXT)
-    push = proxy_push(outcome)
-    draw(proxy_chart(push), PROXY_TITLE)
+    push = per_outcome(outcome, "proxy push", lambda: proxy_push(outcome))
+    draw(spec_for(outcome, "proxy", lambda: proxy_chart(push)), alt_text=PROXY_TITLE)
     b_push = min(push.get("area B", 0.0), push.get("dialect", 0.0))
     st.caption(PROXY_READING.format(
         b=push_word(push.get("area B", 0.0)), d=push_word(push.get("dialect", 0.0)),
@@ -529,7 +531,8 @@ c1.metric(REVIEW_CHECKED, f"{round(work['calls_checked']):,}", help=per)
 c2.metric(REVIEW_HOURS, f"{round(work['hours']):,}", help=per)
 c3.metric(REVIEW_CAUGHT, f"{round(work['errors_caught']):,}", help=per)
 c4.metric(REVIEW_LEFT, f"{round(work['errors_left']):,}", help=per)
-draw(review_chart(outcome.review_curve, work["hours"]), REVIEW_ALT)
+draw(spec_for(outcome, "review", lambda: review_chart(outcome.review_curve, work["hours"])),
+     alt_text=REVIEW_ALT)
 if config.human_review_share > 0:
     st.caption(REVIEW_READING.format(
         share=pct(config.human_review_share), hours=round(work["hours"]),

@@ -960,12 +960,12 @@ def fix_cost(fixed: TriageOutcome, plain: TriageOutcome) -> dict[str, Any]:
     """
 
     def rates(o: TriageOutcome) -> dict[str, float]:
-        gaps, by_group = disparities(o), o.fairness.by_group
+        gaps = disparities(o)
         out = {"gap": gaps["equalized_odds_difference"],
                "fast_tracked": gaps["selection_rate"], "right": gaps["accuracy"]}
-        for g in by_group.index.astype(str):
-            out[f"missed[{g}]"] = float(by_group.loc[g, "false_negative_rate"])
-            out[f"false_alarm[{g}]"] = float(by_group.loc[g, "false_positive_rate"])
+        for g, r in o.rates.items():
+            out[f"missed[{g}]"] = r["false_negative_rate"]
+            out[f"false_alarm[{g}]"] = r["false_positive_rate"]
         return out
 
     scale = 1000 / len(fixed.y_true)

@@ -45,6 +45,34 @@ def test_headline_gaps_match_hand_count(outcome):
     assert d["accuracy"] == pytest.approx(9 / 16)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_headline_gaps_are_fairlearns_own(seed):
+    """The gaps read from the outcome's MetricFrame equal Fairlearn's functions,
+    three groups and a group with no positive case included."""
+    from fairlearn.metrics import demographic_parity_difference, equalized_odds_difference
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    groups = pd.Series(rng.choice(["A", "B", "C"], n), name="group")
+    y_true = rng.integers(0, 2, n)
+    y_true[groups.to_numpy() == "C"] = 0  # C: no positives, its true positive rate is NaN
+    y_pred = rng.integers(0, 2, n)
+    d = disparities(Outcome(y_true, y_pred, groups))
+    kw = {"sensitive_features": groups}
+    assert d["demographic_parity_difference"] == pytest.approx(
+        demographic_parity_difference(y_true, y_pred, **kw))
+    assert d["equalized_odds_difference"] == pytest.approx(
+        equalized_odds_difference(y_true, y_pred, **kw))
+
+
+def test_rates_are_the_metric_frames_numbers(outcome):
+    table = outcome.fairness.by_group
+    assert outcome.groups == ["A", "B"]
+    for g in outcome.groups:
+        for m in table.columns:
+            assert outcome.rates[g][m] == pytest.approx(float(table.loc[g, m]))
+
+
 def test_summary_is_flat_and_json_able(outcome):
     import json
 

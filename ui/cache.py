@@ -23,13 +23,16 @@ log = logging.getLogger(__name__)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def _simulate(module: str, config: Any) -> Any:
-    return importlib.import_module(module).simulate(config)
+def _simulate(module: str, key: str, _config: Any) -> Any:
+    # Keyed by the config's repr (a frozen dataclass of plain values: equal configs,
+    # equal reprs); Streamlit hashes a short string in microseconds, where hashing
+    # the dataclass itself cost milliseconds on every rerun. ``_config`` is unhashed.
+    return importlib.import_module(module).simulate(_config)
 
 
 def simulate_cached(simulate: Callable[[Any], Any], config: Any) -> Any:
     """``simulate(config)``, computed once per distinct config for the whole server."""
-    return _simulate(simulate.__module__, config)
+    return _simulate(simulate.__module__, repr(config), config)
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,7 +48,7 @@ def warm_up_presets() -> threading.Thread:
         for use_case, (module, _cls) in registry.USE_CASES.items():
             for preset in registry.presets(use_case):
                 try:
-                    _simulate(module, preset.config)
+                    _simulate(module, repr(preset.config), preset.config)
                 except Exception:  # noqa: BLE001 - a page will show the error itself
                     log.exception("warming up %s/%s failed", use_case, preset.key)
 

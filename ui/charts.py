@@ -1,10 +1,13 @@
-"""Drawing Altair charts without re-checking them on every rerun.
+"""Drawing charts cheaply on every rerun: specs built once, data serialised once.
 
-``st.altair_chart`` validates each chart against the Vega-Lite JSON schema, which
-cost tens of milliseconds a chart on every rerun: most of a warm page rerun. Our
-charts are built by our own code, so the check runs in the tests (which set
-``WORKSHOP_CHECK_CHARTS=1``: every chart an AppTest draws is validated), and the
-server sends the spec as it is.
+A chart is an Altair chart or a ``(data, Vega-Lite spec dict)`` pair. ``spec``
+turns either into one plain dict whose datasets are already Arrow bytes, the
+form Streamlit sends them in, so a rerun that draws a cached chart neither
+rebuilds it nor re-serialises its data. ``st.altair_chart`` would also check each
+chart against the Vega-Lite JSON schema on every rerun (tens of milliseconds a
+chart); our charts are built by our own code, so that check runs in the tests
+(which set ``WORKSHOP_CHECK_CHARTS=1``: every Altair chart an AppTest draws is
+validated), and the server sends the spec as it is.
 """
 
 from __future__ import annotations
@@ -14,29 +17,49 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+Chart = alt.TopLevelMixin | tuple[pd.DataFrame, dict[str, Any]]
 
 
-def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart's Vega-Lite spec (a plain dict: cheap to cache and to send)."""
-    return chart.to_dict(validate=os.environ.get("WORKSHOP_CHECK_CHARTS") == "1")
+def spec(chart: Chart) -> dict[str, Any]:
+    """The chart's Vega-Lite spec, its datasets serialised as Streamlit sends them."""
+    if isinstance(chart, tuple):
+        data, vl = chart
+        vl = {**vl, "data": {"name": "table"}, "datasets": {"table": data}}
+    else:
+        vl = chart.to_dict(validate=os.environ.get("WORKSHOP_CHECK_CHARTS") == "1")
+    # Streamlit passes datasets that are already bytes straight through.
+    vl["datasets"] = {
+        name: rows if isinstance(rows, bytes) else convert_anything_to_arrow_bytes(rows)
+        for name, rows in vl.get("datasets", {}).items()
+    }
+    return vl
 
 
-def draw(chart: alt.TopLevelMixin | dict[str, Any], *, alt_text: str, where: Any = None,
+def draw(chart: Chart | dict[str, Any], *, alt_text: str, where: Any = None,
          width: str | int = "stretch") -> None:
     """Draw a chart (or its spec) in the browser; ``alt_text`` reads it aloud."""
     vl = chart if isinstance(chart, dict) else spec(chart)
     (where or st).vega_lite_chart(vl, width=width, alt=alt_text)
 
 
-def spec_for(outcome: Any, key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> dict:
-    """A chart's spec built once per (shared, cached) outcome, for every session.
+def per_outcome(outcome: Any, key: Hashable, build: Callable[[], Any]) -> Any:
+    """``build()``, worked out once per (shared, cached) outcome for every session.
 
-    Outcomes are shared by the whole room (``ui/cache.py``), so a chart that depends
-    only on the outcome is drawn from one spec however many phones show it.
-    Streamlit copies the spec before changing its top level, so sharing it is safe.
+    Outcomes are shared by the whole room (``ui/cache.py``), so what depends only
+    on the outcome (a chart, a list of labels) is computed once however many
+    phones show it. What it returns is shared: treat it as read-only.
     """
     memo = outcome._memo
-    if ("chart", key) not in memo:
-        memo[("chart", key)] = spec(build())
-    return memo[("chart", key)]
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def spec_for(outcome: Any, key: Hashable, build: Callable[[], Chart]) -> dict:
+    """A chart's spec built once per outcome (see ``per_outcome``). Streamlit copies
+    the spec before changing its top level, so sharing it is safe."""
+    return per_outcome(outcome, ("chart", key), lambda: spec(build()))

@@ -19,16 +19,15 @@ DEFAULT_METRICS = ["selection_rate", "false_negative_rate", "false_positive_rate
 
 def rates_frame(outcome: Outcome, metrics: list[str]) -> pd.DataFrame:
     """Long table of group x metric, rates in percent, for the chart."""
-    by_group = outcome.fairness.by_group
     rows = []
-    for group in by_group.index:
+    for group, rates in outcome.rates.items():
         for m in metrics:
             rows.append(
                 {
                     "group": outcome.terms.group(group),
-                    "code": str(group),
+                    "code": group,
                     "measure": wording.metric_label(m, outcome.terms),
-                    "percent": round(100 * float(by_group.loc[group, m]), 1),
+                    "percent": round(100 * rates[m], 1),
                 }
             )
     return pd.DataFrame(rows)

@@ -77,8 +77,7 @@ def metric_meaning(metric: str, terms: Terms) -> str:
 
 
 def _rate(outcome: Outcome, group: str, metric: str) -> float:
-    by_group = outcome.fairness.by_group
-    return float(by_group.loc[by_group.index.astype(str) == group, metric].iloc[0])
+    return outcome.rates[group][metric]
 
 
 def _ordered_groups(outcome: Outcome) -> list[str]:
