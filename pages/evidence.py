@@ -10,7 +10,7 @@ import streamlit as st
 from simulators.evidence import PRESETS, EvidenceConfig, officer_check, simulate
 from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.charts import draw, spec_for
+from ui.charts import draw, per_outcome, spec_for
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
@@ -278,8 +278,8 @@ with summary_col:
     st.subheader(SUMMARY_TITLE)
     kept_rows = case[case["included"]]
     st.caption(SUMMARY_COUNT.format(kept=len(kept_rows), total=len(case)))
-    st.markdown(sentence_block(kept_rows, status=False, facts=revealed),
-                unsafe_allow_html=True)
+    st.markdown(per_outcome(outcome, ("summary block", revealed), lambda: sentence_block(
+        kept_rows, status=False, facts=revealed)), unsafe_allow_html=True)
 with file_col:
     st.subheader(FILE_TITLE)
     only_left_out = st.toggle(ONLY_LEFT_OUT, key=ONLY_KEY, help=ONLY_LEFT_OUT_HELP)
@@ -290,7 +290,8 @@ with file_col:
     if shown.empty:
         st.write(NOTHING_LEFT_OUT)
     else:
-        st.markdown(sentence_block(shown, status=True, facts=revealed),
+        st.markdown(per_outcome(outcome, ("file block", revealed, only_left_out),
+                                lambda: sentence_block(shown, status=True, facts=revealed)),
                     unsafe_allow_html=True)
 
 # Be the officer: tick what the summary should not have dropped, then reveal.

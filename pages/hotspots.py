@@ -15,7 +15,7 @@ from simulators.hotspots import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.charts import draw, spec
+from ui.charts import draw, per_outcome, spec
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
@@ -262,8 +262,10 @@ st.button(PAUSE if playing else PLAY, key=f"{KEY}.play", on_click=toggle_play,
 
 
 @st.cache_data(max_entries=4000, show_spinner=False)
-def day_charts(config: HotspotConfig, day: int) -> tuple[dict, dict, dict]:
-    """The two maps and the line chart for one day, built once for the whole room."""
+def day_charts(key: str, day: int, _config: HotspotConfig) -> tuple[dict, dict, dict]:
+    """The two maps and the line chart for one day, built once for the whole room
+    (keyed by the config's repr, cheap to hash, as ``ui/cache.py`` does)."""
+    config = _config
     outcome = simulate_cached(simulate, config)
     frame = map_frame(outcome, day - 1)
     outlines = group_outlines(outcome)
@@ -290,8 +292,8 @@ def day_view() -> None:
         day = 1
     st.progress(day / days, text=PROGRESS.format(day=day, days=days))
 
-    real_map, record_map, line = day_charts(config, day)
-    share = shares_on(outcome, day - 1)
+    real_map, record_map, line = day_charts(repr(config), day, config)
+    share = per_outcome(outcome, ("shares", day), lambda: shares_on(outcome, day - 1))
     reading = MAP_READING.format(
         day=day,
         patrol=pct(share["patrol_share"]),
@@ -313,7 +315,7 @@ def day_view() -> None:
     st.caption(line_reading)
 
 
-run = run_shares(outcome)
+run = per_outcome(outcome, "run shares", lambda: run_shares(outcome))
 if run["excess"] > 0.03:
     verdict = VERDICT_ABOVE.format(above=pct(run["days_above"]))
 elif run["excess"] < -0.03:

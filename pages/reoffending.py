@@ -16,7 +16,7 @@ from simulators.reoffending import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.charts import draw, spec_for
+from ui.charts import draw, per_outcome, spec_for
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
@@ -294,7 +294,7 @@ with group_col:
         draw(spec_for(outcome, ("histogram", one_cut),
                       lambda: histogram_chart(outcome, outcome.cutoffs, one_cut)),
              alt_text=HIST_ALT)
-        medians = score_medians(outcome)
+        medians = per_outcome(outcome, "medians", lambda: score_medians(outcome))
         reading = HIST_NO_LINE if config.mitigation == "exponentiated_gradient" else HIST_READING
         st.caption(reading.format(
             a=medians.get("A", "-"), b=medians.get("B", "-"),
