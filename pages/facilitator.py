@@ -14,7 +14,7 @@ from ui.navigation import through_app, use_cases
 from ui.store import get_store
 from ui.wording import GROUP_COLOURS
 from workshop import analysis
-from workshop.network import public_base_url, with_code
+from workshop.network import public_base_url, public_port, with_code
 from workshop.store import StoreUnavailable, WorkshopNotFound, normalise_code
 from workshop.vocabulary import ADVICE_THEMES, COMFORT, DIALOGUE_STAGES, STAGES, THEMES
 
@@ -85,7 +85,7 @@ def sign_in() -> None:
 
 
 def join_panel(code: str) -> None:
-    base = public_base_url(st.context.url, st.get_option("server.port"))
+    base = public_base_url(st.context.url, public_port(st.get_option("server.port")))
     link = with_code(base, code)
     qr = io.BytesIO()
     segno.make(link, error="m").save(qr, kind="png", scale=8, border=2)

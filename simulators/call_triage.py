@@ -132,6 +132,7 @@ class TriageConfig(SimConfig):
         min=0.0,
         max=0.8,
         step=0.05,
+        bias=True,
     )
     asr_error_gap: float = setting(
         0.0,
@@ -141,6 +142,7 @@ class TriageConfig(SimConfig):
         min=0.0,
         max=0.3,
         step=0.02,
+        bias=True,
     )
     fast_track_threshold: float = setting(
         0.3,

@@ -35,6 +35,7 @@ class Setting:
     choices: tuple[str, ...] | None = None
     choice_labels: Mapping[str, str] = field(default_factory=dict)
     advanced: bool = False  # shown under "More settings" rather than up front
+    bias: bool = False  # puts bias into the data: what the workshop asks people to move
 
     def describe(self, value: Any) -> str:
         """The plain-language name of a value (a choice's label, or the value)."""
@@ -53,8 +54,10 @@ def setting(
     step: float | None = None,
     choices: Mapping[str, str] | tuple[str, ...] | None = None,
     advanced: bool = False,
+    bias: bool = False,
 ) -> Any:
-    """A dataclass field with its metadata. ``choices`` may map value -> label."""
+    """A dataclass field with its metadata. ``choices`` may map value -> label;
+    ``bias`` marks a slider that puts bias into the data."""
     labels: dict[str, str] = {}
     values = None
     if choices is not None:
@@ -63,7 +66,7 @@ def setting(
             values = tuple(choices)
         else:
             values = tuple(choices)
-    meta = Setting(label, help, min, max, step, values, labels, advanced)
+    meta = Setting(label, help, min, max, step, values, labels, advanced, bias)
     return field(default=default, metadata={"setting": meta})
 
 

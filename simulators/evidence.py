@@ -129,6 +129,7 @@ class EvidenceConfig(SimConfig):
         min=0.0,
         max=1.0,
         step=0.1,
+        bias=True,
     )
     label_bias: float = setting(
         0.3,
@@ -141,6 +142,7 @@ class EvidenceConfig(SimConfig):
         min=0.0,
         max=0.8,
         step=0.1,
+        bias=True,
     )
     method: str = setting(
         "centrality",

@@ -130,6 +130,7 @@ class HotspotConfig(SimConfig):
         min=0.0,
         max=1.0,
         step=0.05,
+        bias=True,
     )
     reporting_gap: float = setting(
         0.0,
@@ -142,6 +143,7 @@ class HotspotConfig(SimConfig):
         min=0.0,
         max=0.5,
         step=0.05,
+        bias=True,
     )
     crime_rate_ratio: float = setting(
         1.0,

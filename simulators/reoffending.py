@@ -123,6 +123,7 @@ class RiskConfig(SimConfig):
         min=0.0,
         max=1.0,
         step=0.05,
+        bias=True,
     )
     label_bias: float = setting(
         0.0,
@@ -133,6 +134,7 @@ class RiskConfig(SimConfig):
         min=0.0,
         max=1.0,
         step=0.05,
+        bias=True,
     )
     threshold: float = setting(
         0.25,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from workshop.serve import free_port
 
 
 def _bin_dir() -> str | None:
@@ -17,12 +18,6 @@ def _bin_dir() -> str | None:
         if os.path.exists(os.path.join(d, "initdb")):
             return d
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -38,7 +33,7 @@ def postgres_server() -> Iterator[str | None]:
     if os.geteuid() == 0:  # the server refuses to run as root
         shutil.chown(root, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
 
     def run(*args: str) -> None:
         subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)

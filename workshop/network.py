@@ -36,6 +36,12 @@ def join_url(port: int = 8501, host: str | None = None) -> str:
     return f"http://{host or lan_address() or 'localhost'}:{port}"
 
 
+def public_port(server_port: int) -> int:
+    """The port participants connect to: ``WORKSHOP_PORT`` when ``workshop.serve`` runs
+    this process behind its proxy, else the port Streamlit itself listens on."""
+    return int(os.environ.get("WORKSHOP_PORT") or server_port)
+
+
 def public_base_url(browser_url: str | None, port: int) -> str:
     """The address participants should use, seen from the facilitator's browser.
 

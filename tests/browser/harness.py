@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -13,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from workshop.serve import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -29,27 +30,22 @@ def chromium_available() -> bool:
     return Path(CHROMIUM).exists()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
-def app_server(database_url: str | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port with a fresh database; yield its URL."""
+def app_server(database_url: str | None = None, processes: int = 1) -> Iterator[str]:
+    """Run the app as ``make run`` does (``workshop.serve``: ``processes`` Streamlit
+    processes, one without a proxy) on a free port with a fresh database; yield its URL."""
     tmp = tempfile.mkdtemp(prefix="app-")
     env = dict(os.environ, DATABASE_URL=database_url or f"sqlite:///{tmp}/workshop.db")
     port = free_port()
     log = open(os.path.join(tmp, "server.log"), "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1"],
+        [sys.executable, "-m", "workshop.serve", "--port", str(port),
+         "--address", "127.0.0.1", "--processes", str(processes)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:

@@ -2,7 +2,7 @@
 
     python -m tests.load.load_test --sessions 60 --duration 120 --interval 5
 
-starts ``streamlit run app.py`` on a free loopback port with a fresh SQLite
+starts the app as ``make run`` does (``workshop.serve``) on a free loopback port with a fresh SQLite
 database (``tests.browser.harness.app_server``), creates a workshop and N
 participants in that database, and runs N concurrent sessions over Streamlit's
 websocket protocol (``tests.load.ws_client``). Each session opens the app as its
@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from tests.load.ws_client import LostRun, ProtocolError, Run, Session, Widget
+from workshop.serve import default_processes
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _REACTION = re.compile(r"^reaction\.(?P<use_case>[a-z0-9_]+)\.comfort$")
@@ -65,6 +66,7 @@ class Options:
     url: str | None = None
     database_url: str | None = None
     server_pid: int | None = None
+    processes: int | None = None  # Streamlit processes behind workshop.serve; None: its default
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Report:
     pages: list[str]
     slider: list[float] = field(default_factory=list)  # seconds, widget change -> rerun done
     slider_by_page: dict[str, list[float]] = field(default_factory=dict)
+    slider_when: list[float] = field(default_factory=list)  # seconds since the start, per move
     page_open: list[float] = field(default_factory=list)
     reaction: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -87,7 +90,8 @@ class Report:
     missing: list[tuple[str, str, str]] = field(default_factory=list)
     duplicated: int = 0
     peak_rss_mb: float | None = None  # sampled, server process and its children
-    hwm_mb: float | None = None  # the kernel's peak resident size of the server process
+    hwm_mb: float | None = None  # the kernel's peak resident size, summed over the processes
+    server_processes: int = 1
     server_cpu_s: float | None = None
     client_cpu_s: float = 0.0  # this process: the load generator shares the cores
     wall_s: float = 0.0
@@ -117,6 +121,12 @@ class Report:
         lines.append(row("slider change -> rerun finished", self.slider))
         for page, xs in sorted(self.slider_by_page.items()):
             lines.append(row(f"  on {page}", xs))
+        if self.slider_when:
+            window = 30.0
+            for k in range(int(max(self.slider_when) // window) + 1):
+                xs = [x for x, t in zip(self.slider, self.slider_when, strict=True)
+                      if k * window <= t < (k + 1) * window]
+                lines.append(row(f"  moves {k * window:.0f}-{(k + 1) * window:.0f} s in", xs))
         lines.append(row("page open", self.page_open))
         lines.append(row("reaction sent -> rerun finished", self.reaction))
         planned = o["sessions"] * o["duration"] / o["interval"]
@@ -133,7 +143,9 @@ class Report:
             f"reactions:             sent {len(self.sent)}, stored {self.stored}, "
             f"missing {len(self.missing)}, stored twice {self.duplicated}",
             "server peak memory:    "
-            + (f"{self.hwm_mb:.0f} MB (VmHWM)" if self.hwm_mb is not None else "unknown")
+            + (f"{self.hwm_mb:.0f} MB (VmHWM, summed over {self.server_processes} "
+               f"process{'es' if self.server_processes > 1 else ''})"
+               if self.hwm_mb is not None else "unknown")
             + (f", {self.peak_rss_mb:.0f} MB (sampled RSS, process tree)"
                if self.peak_rss_mb is not None else ""),
         ]
@@ -210,6 +222,12 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds used by ``pid`` and its descendants (the proxy and its Streamlits)."""
+    times = [cpu_seconds(p) for p in process_tree(pid)]
+    return sum(t for t in times if t is not None) if times[0] is not None else None
+
+
 def cpu_seconds(pid: int) -> float | None:
     try:
         cols = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -226,6 +244,12 @@ async def sample_memory(pid: int, peak: list[float], every: float = 0.5) -> None
 
 
 # -- one participant ---------------------------------------------------------------------
+
+
+def device_address(n: int) -> str:
+    """Session ``n``'s own loopback address (all of 127/8 is this machine), so the
+    proxy of ``workshop.serve`` sees sixty devices, as it would in a room."""
+    return f"127.0.{n // 250}.{2 + n % 250}"
 
 
 def _bias_sliders(widgets: dict[str, Widget]) -> list[Widget]:
@@ -256,11 +280,12 @@ def _reaction_form(widgets: dict[str, Widget]) -> tuple[str, Widget, list[Widget
 
 class Participant:
     def __init__(self, n: int, pid: str, url: str, pages: list[str], opts: Options,
-                 report: Report, deadline: float) -> None:
+                 report: Report, deadline: float, started: float) -> None:
         self.n, self.pid, self.url, self.opts, self.report = n, pid, url, opts, report
         self.rng = random.Random(opts.seed * 100_003 + n)
         self.pages = pages[n % len(pages):] + pages[: n % len(pages)] if pages else []
         self.deadline = deadline
+        self.started = started
         self.sent = 0
         self.doing = "connecting"
 
@@ -290,7 +315,7 @@ class Participant:
     async def run(self) -> None:
         await asyncio.sleep(self.rng.uniform(0, self.opts.ramp))
         s = Session(self.url, query_string=f"p={self.pid}", timeout=self.opts.timeout,
-                    auto_rerun=self.opts.auto_rerun)
+                    auto_rerun=self.opts.auto_rerun, local_host=device_address(self.n))
         where = "connect"
         try:
             await s.connect()
@@ -322,6 +347,7 @@ class Participant:
                                           s.set(w, _next_value(w, current, self.rng)))
                     if run is not None:
                         self.report.slider.append(run.seconds)
+                        self.report.slider_when.append(time.monotonic() - self.started)
                         self.report.slider_by_page.setdefault(where, []).append(run.seconds)
                         self._check(f"{where} ({w.key})", run)
                 await self.react(s, where)
@@ -415,11 +441,11 @@ async def run_room(opts: Options, url: str, database_url: str,
 
     peak = [0.0]
     sampler = asyncio.create_task(sample_memory(server_pid, peak)) if server_pid else None
-    cpu0 = cpu_seconds(server_pid) if server_pid else None
+    cpu0 = tree_cpu_seconds(server_pid) if server_pid else None
     client0 = time.process_time()
     started = time.monotonic()
     deadline = started + opts.ramp + opts.duration
-    people = [Participant(n, pid, url, pages, opts, report, deadline)
+    people = [Participant(n, pid, url, pages, opts, report, deadline, started)
               for n, pid in enumerate(ids)]
     # Every session ends its page within moves_per_page reruns after the deadline.
     hard_stop = opts.ramp + opts.duration + (opts.moves_per_page + 3) * opts.timeout + 30
@@ -438,9 +464,12 @@ async def run_room(opts: Options, url: str, database_url: str,
     if sampler is not None:
         sampler.cancel()
         report.peak_rss_mb = peak[0]
-        hwm = _status_kb(server_pid, "VmHWM")
-        report.hwm_mb = hwm / 1024 if hwm is not None else None
-        cpu1 = cpu_seconds(server_pid)
+        tree = process_tree(server_pid)
+        hwms = [_status_kb(p, "VmHWM") for p in tree]
+        report.hwm_mb = sum(h for h in hwms if h) / 1024 if any(hwms) else None
+        # The proxy (if any) moves bytes; the Streamlit processes are what count.
+        report.server_processes = max(1, len(tree) - 1) if len(tree) > 1 else 1
+        cpu1 = tree_cpu_seconds(server_pid)
         if cpu0 is not None and cpu1 is not None:
             report.server_cpu_s = cpu1 - cpu0
     report.loadavg = " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -475,7 +504,7 @@ def _server(opts: Options) -> Iterator[tuple[str, str, int | None]]:
     tmp = tempfile.mkdtemp(prefix="load-")
     db = opts.database_url or f"sqlite:///{tmp}/workshop.db"
     try:
-        with app_server(db) as url:
+        with app_server(db, processes=opts.processes or default_processes()) as url:
             yield url, db, listening_pid(urlsplit(url).port)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -511,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", help="a running server on this machine (default: start one)")
     ap.add_argument("--database-url", help="its database (default: a fresh SQLite file)")
     ap.add_argument("--server-pid", type=int, help="its process (default: found by port)")
+    ap.add_argument("--processes", type=int,
+                    help="Streamlit processes to start (default: as `make run`, one per core)")
     ap.add_argument("--json", help="also write the report here")
     a = ap.parse_args(argv)
     opts = Options(
@@ -518,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
         moves_per_page=a.moves_per_page, timeout=a.timeout, ramp=a.ramp, seed=a.seed,
         pages=[p.strip() for p in a.pages.split(",")] if a.pages else None,
         auto_rerun=not a.no_auto_rerun, url=a.url, database_url=a.database_url,
-        server_pid=a.server_pid,
+        server_pid=a.server_pid, processes=a.processes,
     )
     report = load_test(opts)
     print(report.table())

@@ -204,8 +204,9 @@ class Session:
     """One browser tab on the app. Use as ``async with Session(url) as s``."""
 
     def __init__(self, url: str, *, query_string: str = "", timeout: float = 60.0,
-                 auto_rerun: bool = True) -> None:
+                 auto_rerun: bool = True, local_host: str | None = None) -> None:
         parts = urlsplit(url)
+        self.local_host = local_host  # the device's own address (a loopback alias)
         self.ws_url = f"ws://{parts.netloc}{parts.path.rstrip('/')}{STREAM_PATH}"
         self.query_string = query_string
         self.timeout = timeout
@@ -248,6 +249,7 @@ class Session:
         self._ws = await connect(
             self.ws_url, subprotocols=[SUBPROTOCOL], max_size=None, proxy=None,
             open_timeout=self.timeout, ping_interval=None,
+            **({"local_addr": (self.local_host, 0)} if self.local_host else {}),
         )
         if self._ws.subprotocol != SUBPROTOCOL:
             raise ProtocolError(f"server chose subprotocol {self._ws.subprotocol!r}")
