@@ -107,6 +107,11 @@ def validate(config: Any) -> None:
                 raise ValueError(f"{where} must be a number, got {value!r}")
             if value != value:  # NaN
                 raise ValueError(f"{where} must be a number, got {value!r}")
+            # One value, one config: a slider's 0.15000000000000002 is 0.15, so equal
+            # settings share one cached simulation.
+            if float(value) != round(float(value), 10) or not isinstance(value, float):
+                value = round(float(value), 10)
+                object.__setattr__(config, name, value)
         lo, hi = meta.min, meta.max
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             if lo is not None and hi is not None:

@@ -20,6 +20,14 @@ USE_CASES: dict[str, tuple[str, str]] = {
 }
 
 
+def use_case_of(module_name: str) -> str:
+    """The use case a simulator module serves: ``"simulators.hotspots"`` -> ``"hotspots"``."""
+    for use_case, (name, _cls) in USE_CASES.items():
+        if name == module_name:
+            return use_case
+    raise ValueError(f"no use case is simulated by {module_name!r}")
+
+
 def module(use_case: str) -> ModuleType:
     if use_case not in USE_CASES:
         raise ValueError(f"unknown use case {use_case!r}")

@@ -5,6 +5,10 @@ import streamlit as st
 
 from tests.postgres import postgres_server
 
+# Nothing on disk between tests (or in the repo's var/cache), servers the tests start
+# included: tests/test_sim_cache.py gives the disk cache its own folder.
+os.environ["WORKSHOP_CACHE_DIR"] = ""
+
 
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():

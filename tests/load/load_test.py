@@ -32,6 +32,7 @@ import random
 import re
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +48,7 @@ import numpy as np
 from tests.load.ws_client import LostRun, ProtocolError, Run, Session, Widget
 from workshop.serve import default_processes
 
+ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _REACTION = re.compile(r"^reaction\.(?P<use_case>[a-z0-9_]+)\.comfort$")
 LIMITS = {"sessions": 500, "duration": 1800.0}
@@ -67,6 +69,7 @@ class Options:
     database_url: str | None = None
     server_pid: int | None = None
     processes: int | None = None  # Streamlit processes behind workshop.serve; None: its default
+    cold: bool = False  # skip preparing the simulations (python -m simulators.cache) first
 
 
 @dataclass
@@ -518,8 +521,26 @@ def load_test(opts: Options) -> Report:
         raise ValueError(f"duration must be above 0 and at most {LIMITS['duration']:.0f} s")
     if opts.interval <= 0 or opts.moves_per_page < 1 or opts.timeout <= 0:
         raise ValueError("interval and timeout must be positive, moves_per_page at least 1")
+    prepared = None if opts.cold or opts.url else prepare_simulations()
     with _server(opts) as (url, db, pid):
-        return asyncio.run(run_room(opts, url, db, pid))
+        report = asyncio.run(run_room(opts, url, db, pid))
+    if prepared is not None:
+        report.notes.append(prepared)
+    return report
+
+
+def prepare_simulations() -> str | None:
+    """Do what a facilitator's server does before the room joins: work out the
+    scenarios and one-slider moves (``python -m simulators.cache``; once, then on disk)."""
+    from simulators import cache
+
+    if cache.location() is None:
+        return None
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "simulators.cache"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return f"before the room joined: {last} ({time.monotonic() - start:.0f} s in all)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -540,6 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", help="a running server on this machine (default: start one)")
     ap.add_argument("--database-url", help="its database (default: a fresh SQLite file)")
     ap.add_argument("--server-pid", type=int, help="its process (default: found by port)")
+    ap.add_argument("--cold", action="store_true",
+                    help="don't prepare the simulations first (python -m simulators.cache)")
     ap.add_argument("--processes", type=int,
                     help="Streamlit processes to start (default: as `make run`, one per core)")
     ap.add_argument("--json", help="also write the report here")
@@ -549,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         moves_per_page=a.moves_per_page, timeout=a.timeout, ramp=a.ramp, seed=a.seed,
         pages=[p.strip() for p in a.pages.split(",")] if a.pages else None,
         auto_rerun=not a.no_auto_rerun, url=a.url, database_url=a.database_url,
-        server_pid=a.server_pid, processes=a.processes,
+        server_pid=a.server_pid, processes=a.processes, cold=a.cold,
     )
     report = load_test(opts)
     print(report.table())
