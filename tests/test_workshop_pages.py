@@ -99,6 +99,7 @@ def test_before_then_after_each_saved_with_the_settings_on_screen(store):
     assert any("Now that you have tried it" in m.value for m in at.markdown)
     assert any("saved" in s.value for s in at.success)
     at.session_state["shown_bias"] = 0.0
+    at.run()  # the settings change, and the page shows them
     at.radio[0].set_value(4)
     at.button[0].click().run()
     df = store.reactions(w.code)
@@ -111,9 +112,15 @@ def test_before_then_after_each_saved_with_the_settings_on_screen(store):
 
 def test_sending_without_a_comfort_level_says_so_and_saves_nothing(store):
     w, at = _joined_box(store)
+    at.text_area[0].set_value("My long thought")
     at.button[0].click().run()
     assert "pick how comfortable" in at.error[0].value
     assert store.reactions(w.code).empty
+    assert at.text_area[0].value == "My long thought"  # nothing typed is lost
+    at.radio[0].set_value(3)
+    at.button[0].click().run()
+    assert list(store.reactions(w.code)["comment"]) == ["My long thought"]
+    assert at.text_area[0].value == "" and at.radio[0].value is None  # ready for the next
 
 
 def test_database_down_keeps_the_answer_and_sends_it_later(store, monkeypatch):

@@ -37,6 +37,34 @@ TEXT = {
 }
 
 
+def _send(use_case: str, stage: str, me_id: str, client_key: str, config: dict[str, Any],
+          metrics: dict[str, Any]) -> None:
+    """The submit button's callback: it runs before the page is drawn again, so the
+    page shows the answer as sent (and the next question) in that same run.
+    ``config`` and ``metrics`` are what was on screen when the button was pressed."""
+    ss = st.session_state
+    keys = {k: f"reaction.{use_case}.{k}" for k in ("comfort", "themes", "comment")}
+    comfort = ss.get(keys["comfort"])
+    if comfort is None:  # nothing typed is cleared: the person adds the missing answer
+        ss[FLASH] = ("error", "Please pick how comfortable you would be (1 to 5) first.")
+        return
+    problem = outbox.send(
+        "record",
+        participant_id=me_id,
+        use_case=use_case,
+        stage=stage,
+        comfort=int(comfort),
+        themes=list(ss.get(keys["themes"]) or []),
+        comment=ss.get(keys["comment"]) or "",
+        config=dict(config),
+        metrics=dict(metrics),
+        client_id=ss.pop(client_key),
+    )
+    ss[DONE].add((use_case, stage))
+    ss[keys["comfort"]], ss[keys["themes"]], ss[keys["comment"]] = None, [], ""
+    ss[FLASH] = ("warning", problem) if problem else ("success", TEXT["sent"])
+
+
 def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any]) -> None:
     """Draw the box; ``config`` and ``metrics`` are what the participant is looking at."""
     if presenting():
@@ -48,8 +76,10 @@ def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any])
         st.info(TEXT["join"])
         page_link("pages/welcome.py", label="Join the workshop", icon="👋")
         return
-    if st.session_state.pop(FLASH, False):
-        st.success(TEXT["sent"])
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        kind, message = flash
+        getattr(st, kind)(message)
     if outbox.pending():
         sent, problem = outbox.flush()
         if problem:
@@ -68,8 +98,8 @@ def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any])
         st.caption(TEXT["after_again"])
     client_key = f"reactions.client.{use_case}.{stage}"
     st.session_state.setdefault(client_key, outbox.new_client_id())
-    with st.form(f"reaction.{use_case}", clear_on_submit=True, border=False):
-        comfort = st.radio(
+    with st.form(f"reaction.{use_case}", border=False):
+        st.radio(
             "How comfortable would you be?",
             list(COMFORT),
             index=None,
@@ -77,37 +107,17 @@ def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any])
             key=f"reaction.{use_case}.comfort",
             label_visibility="collapsed",
         )
-        themes = st.pills(
+        st.pills(
             TEXT["themes"],
             list(THEMES),
             selection_mode="multi",
             format_func=THEMES.get,
             key=f"reaction.{use_case}.themes",
         )
-        comment = st.text_area(
+        st.text_area(
             TEXT["comment"], max_chars=COMMENT_MAX, key=f"reaction.{use_case}.comment"
         )
-        submitted = st.form_submit_button(TEXT["send"], type="primary")
-    if not submitted:
-        return
-    if comfort is None:
-        st.error("Please pick how comfortable you would be (1 to 5) first.")
-        return
-    problem = outbox.send(
-        "record",
-        participant_id=me.id,
-        use_case=use_case,
-        stage=stage,
-        comfort=int(comfort),
-        themes=list(themes or []),
-        comment=comment or "",
-        config=dict(config),
-        metrics=dict(metrics),
-        client_id=st.session_state.pop(client_key),
-    )
-    done.add((use_case, stage))
-    if problem:
-        st.warning(problem)
-    else:
-        st.session_state[FLASH] = True
-        st.rerun()
+        st.form_submit_button(
+            TEXT["send"], type="primary", on_click=_send,
+            args=(use_case, stage, me.id, client_key, dict(config), dict(metrics)),
+        )
