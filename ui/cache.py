@@ -10,11 +10,14 @@ again. Pages treat outcomes as read-only.
 
 from __future__ import annotations
 
+import ast
+import importlib
 import logging
 import os
 import random
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -23,6 +26,7 @@ from simulators import cache as disk
 from simulators import registry
 
 log = logging.getLogger(__name__)
+PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -38,7 +42,20 @@ def simulate_cached(simulate: Callable[[Any], Any], config: Any) -> Any:
     return _simulate(registry.use_case_of(simulate.__module__), repr(config), config)
 
 
+def _import_what_pages_import() -> None:
+    """Import every module the pages import, so no participant's first visit to a
+    page waits for scikit-learn or Altair to load."""
+    for page in sorted(PAGES_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     else [])
+            for name in names:
+                importlib.import_module(name)
+
+
 def _warm_up() -> None:
+    _import_what_pages_import()
     disk.prune()
     for use_case in registry.USE_CASES:  # what pages show first: kept in memory
         for config in disk.starting_configs(use_case):

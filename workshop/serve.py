@@ -33,6 +33,7 @@ import time
 import urllib.request
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 log = logging.getLogger("workshop.serve")
@@ -112,6 +113,15 @@ def _healthy(port: int) -> bool:
         return False
 
 
+def _first_run(port: int) -> bool:
+    url = f"http://127.0.0.1:{port}/_stcore/script-health-check"
+    try:
+        with urllib.request.urlopen(url, timeout=HEALTH_TIMEOUT) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 class Cluster:
     """The Streamlit processes, started, watched and stopped together."""
 
@@ -127,8 +137,9 @@ class Cluster:
     def start(self, port: int) -> None:
         # Their own "you can now view your app" banners name internal ports: hidden.
         self.procs[port] = subprocess.Popen(
-            streamlit_command(port, "127.0.0.1", self.extra), cwd=ROOT, env=self.env,
-            stdout=subprocess.DEVNULL)
+            streamlit_command(port, "127.0.0.1",
+                              ["--server.scriptHealthCheckEnabled", "true", *self.extra]),
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL)
 
     def start_all(self) -> None:
         for port in self.ports:
@@ -146,6 +157,13 @@ class Cluster:
                 self.stop()
                 raise SystemExit(f"Streamlit did not start within {HEALTH_TIMEOUT:.0f} s")
             time.sleep(0.2)
+        # Run the app once in each process before anyone connects: its first run loads
+        # the libraries and starts the warm-up, seconds a room of phones would wait for.
+        with ThreadPoolExecutor(len(self.ports)) as pool:
+            for port, ok in zip(self.ports, pool.map(_first_run, self.ports), strict=True):
+                if not ok:
+                    log.warning("the app's first run on port %s failed; its pages will "
+                                "say why", port)
 
     async def watch(self) -> None:
         """Start again any process that exits, while we are not stopping."""
