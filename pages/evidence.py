@@ -10,7 +10,7 @@ import streamlit as st
 from simulators.evidence import PRESETS, EvidenceConfig, officer_check, simulate
 from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.charts import draw, per_outcome, spec_for
+from ui.charts import TABLE, draw, per_outcome, spec_for, template
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
@@ -221,22 +221,14 @@ def sentence_block(rows: pd.DataFrame, *, status: bool, facts: bool) -> str:
     return "\n".join(parts)
 
 
-def by_fact_chart(table: pd.DataFrame) -> alt.Chart:
-    data = (
-        table.rename(index=BY_FACT_LABELS, columns=GROUP_NAMES)
-        .rename_axis(index="fact", columns="group")
-        .stack()
-        .rename("kept")
-        .reset_index()
-    )
-    data["percent"] = (100 * data["kept"]).round(0)
+def _by_fact_bars() -> alt.LayerChart:
     names = list(GROUP_NAMES.values())
-    base = alt.Chart(data).encode(
+    base = alt.Chart(TABLE).encode(
         y=alt.Y("fact:N", title=None, sort=list(BY_FACT_LABELS.values()),
                 axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("group:N", sort=names),
         x=alt.X("percent:Q", title=BY_FACT_X, scale=alt.Scale(domain=[0, 100])),
-        tooltip=["fact", "group", alt.Tooltip("percent:Q", format=".0f")],
+        tooltip=["fact:N", "group:N", alt.Tooltip("percent:Q", format=".0f")],
     )
     bars = base.mark_bar().encode(
         color=alt.Color("group:N", title=None,
@@ -247,6 +239,18 @@ def by_fact_chart(table: pd.DataFrame) -> alt.Chart:
         text=alt.Text("percent:Q", format=".0f")
     )
     return (bars + labels).properties(height=alt.Step(22))
+
+
+def by_fact_chart(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    data = (
+        table.rename(index=BY_FACT_LABELS, columns=GROUP_NAMES)
+        .rename_axis(index="fact", columns="group")
+        .stack()
+        .rename("kept")
+        .reset_index()
+    )
+    data["percent"] = (100 * data["kept"]).round(0)
+    return data, template(_by_fact_bars)
 
 
 def per_100(x: float) -> str:

@@ -16,7 +16,7 @@ from simulators.reoffending import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.charts import draw, per_outcome, spec_for
+from ui.charts import TABLE, draw, per_outcome, spec_for, template
 from ui.fairness_panel import fairness_panel
 from ui.follow import follow_facilitator
 from ui.navigation import through_app
@@ -148,20 +148,13 @@ def pct(x: float) -> str:
 # ----------------------------------------------------------------------------- charts
 
 
-def histogram_chart(outcome, cutoffs: dict[str, float], one_cut: bool) -> alt.Chart:
-    data = score_histogram(outcome)
-    half = (data["score_to"] - data["score_from"]) / 2
-    is_b = data["code"] == "B"
-    data["x"] = data["score_from"] + is_b * half  # A's bar left, B's bar right in a bin
-    data["x2"] = data["x"] + half
-    names = [outcome.terms.group(g) for g in outcome.groups]
-    colours = [GROUP_COLOURS.get(g, "#999999") for g in outcome.groups]
+def _histogram(names: tuple[str, ...], colours: tuple[str, ...]) -> alt.LayerChart:
     colour = alt.Color(
-        "group:N", title=None, scale=alt.Scale(domain=names, range=colours),
+        "group:N", title=None, scale=alt.Scale(domain=list(names), range=list(colours)),
         legend=alt.Legend(orient="top"),
     )
     x = alt.X("x:Q", title=HIST_X, scale=alt.Scale(domain=[0, 100], nice=False))
-    bars = alt.Chart(data).mark_bar().encode(
+    bars = alt.Chart(TABLE).mark_bar().encode(
         x=x,
         x2="x2:Q",
         y=alt.Y("percent:Q", title=HIST_Y),
@@ -174,65 +167,71 @@ def histogram_chart(outcome, cutoffs: dict[str, float], one_cut: bool) -> alt.Ch
             alt.Tooltip("percent:Q", title="Out of 100", format=".0f"),
         ],
     )
+    cut = alt.Chart(alt.Data(name="cuts"))
+    rule = cut.mark_rule(strokeDash=[6, 3], strokeWidth=2.5).encode(
+        x=alt.X("x:Q"), color=alt.Color("colour:N", scale=None))
+    label = cut.mark_text(align="left", dx=4, baseline="top", fontSize=13,
+                          fontWeight="bold").encode(
+        x="x:Q", y=alt.Y("top:Q", scale=None), text="label:N",
+        color=alt.Color("colour:N", scale=None))
+    return alt.layer(bars, rule, label).properties(height=260)
+
+
+def histogram_chart(outcome, cutoffs: dict[str, float], one_cut: bool) -> tuple[dict, dict]:
+    data = score_histogram(outcome)
+    half = (data["score_to"] - data["score_from"]) / 2
+    is_b = data["code"] == "B"
+    data["x"] = data["score_from"] + is_b * half  # A's bar left, B's bar right in a bin
+    data["x2"] = data["x"] + half
     if one_cut:
         cut = next(iter(cutoffs.values()))
-        rules = pd.DataFrame([{"x": 100 * cut, "label": CUT_ONE.format(cut=pct(100 * cut)),
-                               "group": "", "colour": "#000000"}])
+        cuts = [{"x": 100 * cut, "label": CUT_ONE.format(cut=pct(100 * cut)),
+                 "colour": "#000000"}]
     else:
-        rules = pd.DataFrame(
-            [
-                {
-                    "x": 100 * c,
-                    "label": CUT_GROUP.format(group=outcome.terms.group(g), cut=pct(100 * c)),
-                    "group": g,
-                    "colour": GROUP_COLOURS.get(g, "#999999"),
-                }
+        cuts = [{"x": 100 * c,
+                 "label": CUT_GROUP.format(group=outcome.terms.group(g), cut=pct(100 * c)),
+                 "colour": GROUP_COLOURS.get(g, "#999999")}
                 for g, c in sorted(cutoffs.items())
-                if c == c  # a group nobody is flagged in has no cut-off
-            ]
-        )
-    layers = [bars]
-    if len(rules):
-        rule = alt.Chart(rules).mark_rule(strokeDash=[6, 3], strokeWidth=2.5).encode(
-            x=alt.X("x:Q"), color=alt.Color("colour:N", scale=None)
-        )
-        layers.append(rule)
-        for i, row in enumerate(rules.to_dict("records")):
-            layers.append(
-                alt.Chart(pd.DataFrame([row]))
-                .mark_text(align="left", dx=4, baseline="top", fontSize=13, fontWeight="bold")
-                .encode(x="x:Q", y=alt.value(4 + 18 * i), text="label:N",
-                        color=alt.Color("colour:N", scale=None))
-            )
-    return alt.layer(*layers).properties(height=260)
+                if c == c]  # a group nobody is flagged in has no cut-off
+    for i, row in enumerate(cuts):
+        row["top"] = 4 + 18 * i  # each label on its own line, in pixels from the top
+    columns = ["x", "label", "colour", "top"]
+    names = tuple(outcome.terms.group(g) for g in outcome.groups)
+    colours = tuple(GROUP_COLOURS.get(g, "#999999") for g in outcome.groups)
+    return ({"table": data, "cuts": pd.DataFrame(cuts, columns=columns)},
+            template(_histogram, names, colours))
 
 
-def records_chart(outcome) -> alt.Chart:
+def _records_bars(names: tuple[str, ...], colours: tuple[str, ...]) -> alt.LayerChart:
+    base = alt.Chart(TABLE).encode(
+        x=alt.X("measure:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("group:N", sort=list(names)),
+        y=alt.Y("percent:Q", title=RECORDS_Y, scale=alt.Scale(domain=[0, 100])),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "group:N", title=None,
+            scale=alt.Scale(domain=list(names), range=list(colours)),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=["group:N", "measure:N", alt.Tooltip("percent:Q", format=".0f")],
+    )
+    labels = base.mark_text(baseline="bottom", dy=-3, fontSize=13).encode(
+        text=alt.Text("percent:Q", format=".0f")
+    )
+    return (bars + labels).properties(height=240)
+
+
+def records_chart(outcome) -> tuple[pd.DataFrame, dict]:
     rec = outcome.records
     rows = [
         {"group": outcome.terms.group(g), "measure": label, "percent": round(rec.loc[g, m], 1)}
         for g in rec.index
         for m, label in RECORDS_MEASURES.items()
     ]
-    data = pd.DataFrame(rows)
-    names = [outcome.terms.group(g) for g in rec.index]
-    base = alt.Chart(data).encode(
-        x=alt.X("measure:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("group:N", sort=names),
-        y=alt.Y("percent:Q", title=RECORDS_Y, scale=alt.Scale(domain=[0, 100])),
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "group:N", title=None,
-            scale=alt.Scale(domain=names, range=[GROUP_COLOURS.get(g) for g in rec.index]),
-            legend=alt.Legend(orient="top"),
-        ),
-        tooltip=["group", "measure", alt.Tooltip("percent:Q", format=".0f")],
-    )
-    labels = base.mark_text(baseline="bottom", dy=-3, fontSize=13).encode(
-        text=alt.Text("percent:Q", format=".0f")
-    )
-    return (bars + labels).properties(height=240)
+    names = tuple(outcome.terms.group(g) for g in rec.index)
+    colours = tuple(GROUP_COLOURS.get(g) for g in rec.index)
+    return pd.DataFrame(rows), template(_records_bars, names, colours)
 
 
 # ----------------------------------------------------------------------------- callbacks

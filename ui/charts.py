@@ -1,19 +1,25 @@
 """Drawing charts cheaply on every rerun: specs built once, data serialised once.
 
-A chart is an Altair chart or a ``(data, Vega-Lite spec dict)`` pair. ``spec``
-turns either into one plain dict whose datasets are already Arrow bytes, the
-form Streamlit sends them in, so a rerun that draws a cached chart neither
-rebuilds it nor re-serialises its data. ``st.altair_chart`` would also check each
-chart against the Vega-Lite JSON schema on every rerun (tens of milliseconds a
-chart); our charts are built by our own code, so that check runs in the tests
-(which set ``WORKSHOP_CHECK_CHARTS=1``: every Altair chart an AppTest draws is
-validated), and the server sends the spec as it is.
+A chart is an Altair chart or a ``(data, Vega-Lite spec dict)`` pair, where data
+is one table (named "table" and used by every layer that names no other) or a
+dict of named tables. ``spec`` turns either into one plain dict whose datasets are
+already Arrow bytes, the form Streamlit sends them in, so a rerun that draws a
+cached chart neither rebuilds it nor re-serialises its data. ``template`` turns an
+Altair chart without data into such a spec dict once, so a chart drawn for many
+outcomes is built by Altair once, not once per outcome (tens of milliseconds).
+
+``st.altair_chart`` would also check each chart against the Vega-Lite JSON schema
+on every rerun (tens of milliseconds a chart); our charts are built by our own
+code, so that check runs in the tests (which set ``WORKSHOP_CHECK_CHARTS=1``: every
+Altair chart and template an AppTest draws is validated), and the server sends the
+spec as it is.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import altair as alt
@@ -21,16 +27,35 @@ import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
-Chart = alt.TopLevelMixin | tuple[pd.DataFrame, dict[str, Any]]
+Data = pd.DataFrame | Mapping[str, pd.DataFrame]
+#: What a template's layers draw from: the table ``spec`` pairs with it.
+TABLE = alt.Data(name="table")
+Chart = alt.TopLevelMixin | tuple[Data, dict[str, Any]]
+
+
+def _checking() -> bool:
+    return os.environ.get("WORKSHOP_CHECK_CHARTS") == "1"
+
+
+@functools.cache
+def _template(build: Callable[..., alt.TopLevelMixin], *args: Hashable) -> dict[str, Any]:
+    return build(*args).to_dict(validate=_checking())
+
+
+def template(build: Callable[..., alt.TopLevelMixin], *args: Hashable) -> dict[str, Any]:
+    """``build(*args)``, an Altair chart without data, as a spec dict made once per
+    ``args``; pair it with data for ``spec``. Read-only: it is shared."""
+    return _template(build, *args)
 
 
 def spec(chart: Chart) -> dict[str, Any]:
     """The chart's Vega-Lite spec, its datasets serialised as Streamlit sends them."""
     if isinstance(chart, tuple):
         data, vl = chart
-        vl = {**vl, "data": {"name": "table"}, "datasets": {"table": data}}
+        tables = dict(data) if isinstance(data, Mapping) else {"table": data}
+        vl = {**vl, "data": {"name": "table"}, "datasets": tables}
     else:
-        vl = chart.to_dict(validate=os.environ.get("WORKSHOP_CHECK_CHARTS") == "1")
+        vl = chart.to_dict(validate=_checking())
     # Streamlit passes datasets that are already bytes straight through.
     vl["datasets"] = {
         name: rows if isinstance(rows, bytes) else convert_anything_to_arrow_bytes(rows)

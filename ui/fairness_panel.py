@@ -12,7 +12,7 @@ import streamlit as st
 
 from simulators.fairness import Outcome, disparities
 from ui import wording
-from ui.charts import draw, spec_for
+from ui.charts import TABLE, draw, spec_for, template
 
 DEFAULT_METRICS = ["selection_rate", "false_negative_rate", "false_positive_rate"]
 
@@ -33,28 +33,33 @@ def rates_frame(outcome: Outcome, metrics: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rates_chart(outcome: Outcome, metrics: list[str]) -> alt.Chart:
-    data = rates_frame(outcome, metrics)
-    names = [outcome.terms.group(g) for g in outcome.groups]
+def _rates_bars(names: tuple[str, ...], colours: tuple[str, ...]) -> alt.LayerChart:
     colour = alt.Color(
         "group:N",
         title=None,
-        scale=alt.Scale(domain=names, range=wording.group_colours(outcome.groups)),
+        scale=alt.Scale(domain=list(names), range=list(colours)),
         legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
     )
-    base = alt.Chart(data).encode(
+    base = alt.Chart(TABLE).encode(
         y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(
             # "Missed (of those that ...)" on two lines, so a phone shows it whole
             labelExpr="split(replace(datum.label, ' (', '|('), '|')", labelLimit=180)),
-        yOffset=alt.YOffset("group:N", sort=names),
+        yOffset=alt.YOffset("group:N", sort=list(names)),
         x=alt.X("percent:Q", title="out of every 100", scale=alt.Scale(domain=[0, 100])),
-        tooltip=["group", "measure", alt.Tooltip("percent:Q", format=".0f")],
+        tooltip=["group:N", "measure:N", alt.Tooltip("percent:Q", format=".0f")],
     )
     bars = base.mark_bar().encode(color=colour)
     labels = base.mark_text(align="left", dx=3, fontSize=13).encode(
         text=alt.Text("percent:Q", format=".0f")
     )
     return (bars + labels).properties(height=alt.Step(22))
+
+
+def rates_chart(outcome: Outcome, metrics: list[str]) -> tuple[pd.DataFrame, dict]:
+    """The group rates as bars: this outcome's numbers in a chart built once."""
+    names = tuple(outcome.terms.group(g) for g in outcome.groups)
+    colours = tuple(wording.group_colours(outcome.groups))
+    return rates_frame(outcome, metrics), template(_rates_bars, names, colours)
 
 
 def fairness_panel(

@@ -1,0 +1,41 @@
+"""Every chart a page draws carries the data it names (none is drawn empty)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.navigation import use_cases
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _names(node) -> set[str]:
+    """Every dataset a Vega-Lite spec draws from, at any depth."""
+    found = set()
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and "name" in data:
+            found.add(data["name"])
+        for value in node.values():
+            found |= _names(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _names(value)
+    return found
+
+
+@pytest.mark.parametrize("page", [p.path for p in use_cases()])
+def test_each_chart_names_only_data_it_carries(page):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert charts, f"{page} draws no chart"
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        carried = {d.name: d.data.data for d in chart.proto.datasets}
+        assert _names(spec) <= set(carried) | set(spec.get("datasets", {})), spec
+        assert all(len(data) > 0 for data in carried.values())
