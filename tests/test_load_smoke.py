@@ -10,7 +10,7 @@ import socket
 import pytest
 from streamlit.proto.Element_pb2 import Element
 
-from tests.load.load_test import Options, listening_pid, load_test
+from tests.load.load_test import Options, device_address, listening_pid, load_test
 from tests.load.ws_client import Widget, _widget, state_for
 
 
@@ -46,10 +46,18 @@ def test_the_server_process_is_found_by_its_port():
         assert listening_pid(s.getsockname()[1]) == os.getpid()
 
 
+def test_every_session_is_its_own_device_on_this_machine():
+    addresses = [device_address(n) for n in range(500)]
+    assert len(set(addresses)) == 500
+    assert all(a.startswith("127.") for a in addresses)
+
+
 @pytest.mark.server
 def test_ten_sessions_for_twenty_seconds_no_errors_every_reaction_stored():
-    report = load_test(Options(sessions=10, duration=20, interval=2, ramp=2, timeout=60))
+    report = load_test(Options(sessions=10, duration=20, interval=2, ramp=2, timeout=60,
+                               processes=2))
     print("\n" + report.table())
+    assert report.server_processes == 2  # as `make run` serves: two behind the proxy
     # The only errors tolerated: full runs whose end Streamlit 1.67 drops when a
     # run_every fragment tick races them (ws_client.LostRun, an upstream bug).
     assert len(report.errors) == report.lost_runs
