@@ -5,14 +5,18 @@ PORT   ?= 8501
 BIN    := $(VENV)/bin
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint bench clean
+.PHONY: run prepare test clean
 
 run: $(VENV)/.installed-run
 	@echo ""
 	@echo "  Participants open:  $$($(BIN)/python -m workshop.network $(PORT))"
 	@echo "  (on this laptop:    http://localhost:$(PORT))"
 	@echo ""
-	$(BIN)/streamlit run app.py --server.address 0.0.0.0 --server.port $(PORT)
+	$(BIN)/python -m workshop.serve --port $(PORT)
+
+# Optional, e.g. the day before: work out every scenario's simulations now (kept in var/cache)
+prepare: $(VENV)/.installed-run
+	$(BIN)/python -m simulators.cache
 
 test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .
