@@ -107,11 +107,6 @@ def validate(config: Any) -> None:
                 raise ValueError(f"{where} must be a number, got {value!r}")
             if value != value:  # NaN
                 raise ValueError(f"{where} must be a number, got {value!r}")
-            # One value, one config: a slider's 0.15000000000000002 is 0.15, so equal
-            # settings share one cached simulation.
-            if float(value) != round(float(value), 10) or not isinstance(value, float):
-                value = round(float(value), 10)
-                object.__setattr__(config, name, value)
         lo, hi = meta.min, meta.max
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             if lo is not None and hi is not None:
@@ -121,6 +116,12 @@ def validate(config: Any) -> None:
             else:
                 rng = f"at most {_fmt(hi)}"
             raise ValueError(f"{where} must be {rng}, got {value!r}")
+        if isinstance(default, float) and (
+            not isinstance(value, float) or value != round(value, 10)
+        ):
+            # One value, one config: a slider's 0.15000000000000002 is 0.15, so equal
+            # settings share one cached simulation.
+            object.__setattr__(config, name, round(float(value), 10))
 
 
 class SimConfig:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.load.load_test import children_of
 from tests.load.ws_client import Session
 from workshop.serve import Balancer, default_processes, free_port
 
@@ -32,17 +33,15 @@ def _health(port: int, timeout: float) -> str | None:
 
 
 def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(x) for x in out.split()]
+    return [c for c in children_of().get(pid, []) if _alive(c)]
 
 
 def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
         return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_each_device_keeps_its_process_and_new_ones_go_to_the_least_busy():
@@ -63,15 +62,20 @@ def test_processes_default_to_one_per_core_and_reject_nonsense(monkeypatch):
         default_processes()
 
 
+def _serve(port: int, processes: int, tmp_path: Path, **env: str) -> subprocess.Popen:
+    """``python -m workshop.serve`` (what ``make run`` runs) on a loopback port."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "workshop.serve", "--port", str(port), "--address",
+         "127.0.0.1", "--processes", str(processes)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/w.db", **env),
+    )
+
+
 @pytest.mark.server
 def test_one_process_is_plain_streamlit_and_answers_within_20_seconds(tmp_path):
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workshop.serve", "--port", str(port), "--address",
-         "127.0.0.1", "--processes", "1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/w.db"),
-    )
+    proc = _serve(port, 1, tmp_path)
     try:
         assert _health(port, 20) == "ok"
         assert _children(proc.pid) == []  # no proxy: the process is Streamlit itself
@@ -90,12 +94,7 @@ async def _open_welcome(port: int, device: str) -> str:
 @pytest.mark.server
 def test_two_processes_behind_one_port_serve_devices_and_restart_and_stop(tmp_path):
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workshop.serve", "--port", str(port), "--address",
-         "127.0.0.1", "--processes", "2"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/w.db", WORKSHOP_WARM_UP="0"),
-    )
+    proc = _serve(port, 2, tmp_path, WORKSHOP_WARM_UP="0")
     try:
         assert _health(port, 60) == "ok"
         children = _children(proc.pid)

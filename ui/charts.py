@@ -38,14 +38,10 @@ def _checking() -> bool:
 
 
 @functools.cache
-def _template(build: Callable[..., alt.TopLevelMixin], *args: Hashable) -> dict[str, Any]:
-    return build(*args).to_dict(validate=_checking())
-
-
 def template(build: Callable[..., alt.TopLevelMixin], *args: Hashable) -> dict[str, Any]:
-    """``build(*args)``, an Altair chart without data, as a spec dict made once per
-    ``args``; pair it with data for ``spec``. Read-only: it is shared."""
-    return _template(build, *args)
+    """``build(*args)``, an Altair chart drawing from ``TABLE``, as a spec dict made
+    once per ``args``; pair it with data for ``spec``. Read-only: it is shared."""
+    return build(*args).to_dict(validate=_checking())
 
 
 def spec(chart: Chart) -> dict[str, Any]:

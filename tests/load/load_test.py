@@ -206,8 +206,8 @@ def _status_kb(pid: int, field_name: str) -> int | None:
     return None
 
 
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants."""
+def children_of() -> dict[int, list[int]]:
+    """Every process's children, from /proc."""
     children: dict[int, list[int]] = defaultdict(list)
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -217,6 +217,12 @@ def process_tree(pid: int) -> list[int]:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children[ppid].append(int(proc.name))
+    return children
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants."""
+    children = children_of()
     out, todo = [], [pid]
     while todo:
         p = todo.pop()
