@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.pages import page_runner
 from ui.navigation import use_cases
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _names(node) -> set[str]:
@@ -30,7 +27,7 @@ def _names(node) -> set[str]:
 
 @pytest.mark.parametrize("page", [p.path for p in use_cases()])
 def test_each_chart_names_only_data_it_carries(page):
-    at = AppTest.from_file(str(ROOT / page), default_timeout=120).run()
+    at = page_runner(page, timeout=120)()
     assert not at.exception
     charts = at.get("vega_lite_chart")
     assert charts, f"{page} draws no chart"

@@ -1,30 +1,13 @@
 """AppTest of the evidence page: the case file beside its summary, "Be the officer",
 the fairness panel, presets, and odd input met with a message rather than a traceback."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulators.evidence import PRESETS, EvidenceConfig, simulate
+from tests.pages import captions, page_runner, texts
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/evidence.py")
-
-
-def _page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
-
-
-def _text(at: AppTest) -> str:
-    return " ".join(m.value for m in at.markdown)
-
-
-def _captions(at: AppTest) -> str:
-    return " ".join(c.value for c in at.caption)
+_page = page_runner("pages/evidence.py")
 
 
 def _shown(at: AppTest) -> dict:
@@ -40,9 +23,9 @@ def test_page_shows_the_case_file_beside_its_summary_and_the_panel():
                     "Key facts kept, by witness group (all 30 case files)"):
         assert heading in subheaders
     case = simulate(EvidenceConfig()).case_file
-    text = _text(at)
+    text = texts(at)
     kept = case[case["included"]]
-    assert f"The AI kept {len(kept)} of the file's {len(case)} sentences." in _captions(at)
+    assert f"The AI kept {len(kept)} of the file's {len(case)} sentences." in captions(at)
     for sentence in case["text"].head(3):
         assert sentence.replace("'", "&#x27;") in text  # shown, escaped
     # Every sentence carries its source as text and as a colour-blind-safe colour.
@@ -54,7 +37,7 @@ def test_page_shows_the_case_file_beside_its_summary_and_the_panel():
     assert "sentences from witnesses point away from the person arrested" in text
     assert "The summaries left out" in text
     assert "Of the facts that point away from the arrested person, the summaries kept" in (
-        _captions(at)
+        captions(at)
     )
     assert len(at.get("vega_lite_chart")) == 2
     assert "Keswani and Celis, 2021" in text and "Olabisi and Agrawal, 2024" in text
@@ -76,10 +59,10 @@ def test_dialect_slider_changes_the_numbers_on_screen():
 
 def test_toggle_shows_only_what_was_left_out():
     at = _page()
-    assert "✅ in the summary" in _text(at)
+    assert "✅ in the summary" in texts(at)
     at.toggle(key="evidence.only_left_out").set_value(True).run()
     assert not at.exception
-    file_text = _text(at)
+    file_text = texts(at)
     assert "✖️ left out" in file_text
     assert "✅ in the summary" not in file_text
 
@@ -89,7 +72,7 @@ def test_be_the_officer_hides_the_answer_then_scores_the_ticks():
     left_out = case[~case["included"]]
     missed = left_out[left_out["key"]]
     at = _page()
-    assert "🛡️" not in _text(at)  # no fact marks before the reveal
+    assert "🛡️" not in texts(at)  # no fact marks before the reveal
     assert len(at.checkbox) == len(left_out)  # one box per sentence left out
     for position in missed["position"][:2]:
         at.checkbox(key=next(c.key for c in at.checkbox
@@ -102,15 +85,15 @@ def test_be_the_officer_hides_the_answer_then_scores_the_ticks():
     result = at.success[0].value
     assert f"You spotted **2 of the {len(missed)}** key facts" in result
     assert "1 of the sentences you ticked were not key facts" in result
-    assert "points away from the arrested person" in _text(at)  # marks now shown
+    assert "points away from the arrested person" in texts(at)  # marks now shown
     assert _shown(at)["metrics"]["officer_caught"] == 2
     # Moving a slider keeps the marks on and offers to play again.
     at.slider(key="evidence.summary_ratio").set_value(0.5).run()
     assert not at.exception
     assert any("You have seen the answer" in i.value for i in at.info)
-    assert "points away from the arrested person" in _text(at)
+    assert "points away from the arrested person" in texts(at)
     at.button(key="evidence.play_again").click().run()
-    assert "🛡️" not in _text(at)
+    assert "🛡️" not in texts(at)
     assert at.button(key="evidence.reveal")
 
 

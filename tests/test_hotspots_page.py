@@ -1,25 +1,12 @@
 """AppTest of the hotspots page: it renders, follows its sliders, steps through the days,
 and meets odd input with a message rather than a traceback."""
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from simulators.hotspots import PRESETS
+from tests.pages import captions, page_runner
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/hotspots.py")
-
-
-def _page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
-
-
-def _captions(at: AppTest) -> str:
-    return " ".join(c.value for c in at.caption)
+_page = page_runner("pages/hotspots.py")
 
 
 def _shown(at: AppTest) -> dict:
@@ -32,10 +19,10 @@ def test_page_shows_maps_loop_chart_panel_and_account():
     assert "hotspots" in at.title[0].value.lower()
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 4  # two maps, the loop chart, the fairness panel
-    captions = _captions(at)
-    assert "On day 120," in captions
-    assert "Over 120 days group B's areas got on average" in captions
-    assert "Fairlearn counts each of the 400 map squares as one case" in captions
+    shown_text = captions(at)
+    assert "On day 120," in shown_text
+    assert "Over 120 days group B's areas got on average" in shown_text
+    assert "Fairlearn counts each of the 400 map squares as one case" in shown_text
     assert "How the loop works" in [h.value for h in at.header]
     assert any("Every fix has a cost" in s.value for s in at.subheader)
     assert at.progress[0].value == 100  # the last day is shown first
@@ -48,12 +35,12 @@ def test_page_shows_maps_loop_chart_panel_and_account():
 def test_bias_slider_changes_the_numbers_on_screen():
     at = _page()
     before = _shown(at)["metrics"]["group_b_patrol_share"]
-    assert "about the share their crime explains" in _captions(at)
+    assert "about the share their crime explains" in captions(at)
     at.slider(key="hotspots.historic_patrol_bias").set_value(0.8).run()
     assert not at.exception
     after = _shown(at)["metrics"]["group_b_patrol_share"]
     assert after > before + 0.1
-    assert "more patrols than their crime explains" in _captions(at)
+    assert "more patrols than their crime explains" in captions(at)
     assert _shown(at)["config"]["historic_patrol_bias"] == 0.8
 
 
@@ -66,14 +53,14 @@ def test_a_preset_puts_its_settings_and_script_on_screen():
         assert preset.script in [i.value for i in at.info]
         cost_now = [i.value for i in at.info if i.value.startswith("**The fix in use now.**")]
         assert len(cost_now) == 1
-    assert "fewer patrols than their crime needs" in _captions(at)
+    assert "fewer patrols than their crime needs" in captions(at)
 
 
 def test_the_day_slider_steps_through_the_run():
     at = _page()
     at.slider(key="hotspots.day").set_value(1).run()
     assert not at.exception
-    assert "On day 1," in _captions(at)
+    assert "On day 1," in captions(at)
     assert at.progress[0].value < 5
 
 
@@ -124,5 +111,5 @@ def test_impossible_stored_settings_give_a_message_not_a_traceback():
     for label in ("Days the computer runs", "How the computer is fixed",
                   "Share of patrols sent to random areas"):
         assert label in warning
-    assert "On day 120," in _captions(at)  # defaults, on the last day
+    assert "On day 120," in captions(at)  # defaults, on the last day
     assert at.slider(key="hotspots.day").value == 120

@@ -1,0 +1,33 @@
+"""What the AppTests of the pages share: running a page with some session state, and
+reading its text back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def page_runner(path: str, timeout: float = 60) -> Callable[..., AppTest]:
+    """A function that runs ``path`` (from the repo root) once, with the session state
+    it is given: ``run(**{"evidence.label_bias": 0.5})``."""
+
+    def run(**state: Any) -> AppTest:
+        at = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+        for key, value in state.items():
+            at.session_state[key] = value
+        return at.run()
+
+    return run
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
