@@ -63,7 +63,9 @@ def test_facilitator_and_participant_journey(live_app, chromium):
         link = fac.get_by_test_id("stCode").first.inner_text().strip()
         code = parse_qs(urlsplit(link).query)["code"][0]
         assert re.fullmatch(r"[A-Z2-9]{6}", code)
-        assert fac.get_by_role("img").count() >= 1  # the QR code
+        assert fac.get_by_role("img").count() >= 1  # the QR code, loaded (from the process
+        # that made it, through the proxy) rather than a broken image
+        assert fac.get_by_role("img").first.evaluate("i => i.complete && i.naturalWidth > 0")
 
         # A participant joins by the ?code= link on a phone, by keyboard alone.
         me = phone.new_page()
