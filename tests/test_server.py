@@ -72,6 +72,19 @@ def _serve(port: int, processes: int, tmp_path: Path, **env: str) -> subprocess.
     )
 
 
+def test_a_port_in_use_is_said_plainly_before_anything_starts(capsys):
+    import socket
+
+    from workshop.serve import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--port", str(port), "--address", "127.0.0.1", "--processes", "2"]) == 2
+    assert f"Port {port} is in use" in capsys.readouterr().err
+
+
 @pytest.mark.server
 def test_one_process_is_plain_streamlit_and_answers_within_20_seconds(tmp_path):
     port = free_port()

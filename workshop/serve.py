@@ -60,6 +60,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_free(address: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
 def streamlit_command(port: int, address: str, extra: Sequence[str] = ()) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
             "--server.port", str(port), "--server.address", address, *extra]
@@ -218,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     n = args.processes if args.processes is not None else default_processes()
     if n < 1:
         ap.error("--processes must be at least 1")
+    if not port_free(args.address, args.port):
+        print(f"Port {args.port} is in use: is the workshop already running? Stop it, or "
+              f"start on another port (make run PORT={args.port + 1}).", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if n == 1:
         cmd = streamlit_command(args.port, args.address, extra)
