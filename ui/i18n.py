@@ -64,3 +64,12 @@ def language_picker() -> None:
         default=lang(), key="lang.picker", label_visibility="collapsed",
         on_change=lambda: set_lang(st.session_state.get("lang.picker") or lang()),
     )
+
+
+def say(err: BaseException) -> str:
+    """A refusal from the store in this session's language (its English if it has no
+    message id)."""
+    msgid = getattr(err, "msgid", None)
+    if not msgid:
+        return str(err)
+    return _(msgid).format(**getattr(err, "params", {}))
