@@ -10,6 +10,7 @@ from ui.i18n import _
 from ui.presets import settings_box
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
+    about,
     after_step,
     before_question,
     begin,
@@ -21,7 +22,8 @@ from ui.use_case_page import (
 )
 
 frame = begin("evidence")
-ev.story()
+with about(frame):
+    ev.story()
 if frame.asking_before:
     before_question(frame)
     st.stop()

@@ -125,6 +125,7 @@ class EvidenceConfig(SimConfig):
         max=100,
         step=5,
         advanced=True,
+        unit=N_("{n} case files"),
     )
     group_b_share: float = setting(
         0.3,
@@ -136,6 +137,7 @@ class EvidenceConfig(SimConfig):
         min=0.1,
         max=0.6,
         step=0.05,
+        unit=N_("{n} in 100 witnesses"),
     )
     dialect_strength: float = setting(
         0.5,
@@ -149,19 +151,21 @@ class EvidenceConfig(SimConfig):
         max=1.0,
         step=0.1,
         bias=True,
+        unit=N_("{n} in 100 of their sentences"),
     )
     label_bias: float = setting(
         0.3,
         label=N_("Bias in the old summaries"),
         help=(
             N_("The AI that learns copies summaries analysts wrote in the past. This is how many "
-            "of group B's key facts those analysts left out: 0.3 means 3 in every 10. "
+            "of group B's key facts those analysts left out, out of every 100. "
             "Only the AI that learns from old summaries is affected.")
         ),
         min=0.0,
         max=0.8,
         step=0.1,
         bias=True,
+        unit=N_("{n} in 100 of their key facts left out"),
     )
     method: str = setting(
         "centrality",
@@ -176,10 +180,11 @@ class EvidenceConfig(SimConfig):
     summary_ratio: float = setting(
         0.35,
         label=N_("How long the summary is"),
-        help=N_("The share of a file's sentences the summary keeps: 0.3 means 3 in every 10."),
+        help=N_("How many of every 100 sentences in a file the summary keeps."),
         min=0.1,
         max=0.6,
         step=0.05,
+        unit=N_("{n} in 100 sentences"),
     )
     order: str = setting(
         "as_filed",

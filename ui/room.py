@@ -146,7 +146,14 @@ def banner(url_path: str | None) -> dict[str, Any] | None:
     with st.container(key=BANNER_KEY):
         watch(me.code, room)
         target = stage_page(room)
-        if url_path is not None and Path(target).stem != url_path:
+        on_use_case = url_path in {Path(u.page).stem for u in registry.USE_CASES.values()}
+        if room["stage"] == "use_cases" and room.get("use_case") and on_use_case:
+            if Path(target).stem != url_path:  # the facilitator is showing another one
+                use_case = registry.get(room["use_case"])
+                st.page_link(target, icon="📺", label=_(
+                    "The facilitator is showing: {title}").format(title=_(use_case.title)))
+        elif url_path is not None and Path(target).stem != url_path and not (
+                room["stage"] == "use_cases" and on_use_case):
             title = STAGES.get(room["stage"], STAGES["first_views"])[0]
             st.page_link(target, label=_("Start here: {where}").format(where=_(title)),
                          icon="👉")

@@ -36,6 +36,13 @@ _CSS = """
   [data-testid="stBaseButton-segmented_controlActive"] { min-height: 44px; }
   [data-testid="stPageLink"] a { min-height: 44px; display: flex; align-items: center; }
 
+  /* Titles that leave room for the content on a phone. */
+  @media (max-width: 640px) {
+    h1 { font-size: 1.9rem !important; padding-top: 0.5rem !important; }
+    .strip-row { grid-template-columns: 6.5rem 1fr 2.2rem; }
+  }
+  .strip-row, .strip-sentence { max-width: 56rem; }
+
   /* The room's stage, at the top of every participant page. */
   .st-key-BANNER { margin-top: -1rem; }
 </style>

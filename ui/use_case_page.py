@@ -100,6 +100,14 @@ def begin(name: str) -> Frame:
     return frame
 
 
+def about(frame: Frame):
+    """Where the page tells its story: in full before the first question and for
+    visitors; folded once the participant is trying it, so the result comes first."""
+    if frame.step in (BEFORE, EXPLORE):
+        return st.container()
+    return st.expander(_("What is this about?"))
+
+
 def before_question(frame: Frame) -> None:
     """Step 1's question; answering or skipping it opens step 2."""
     st.session_state[shown_key(frame.name)] = {
