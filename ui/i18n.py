@@ -47,11 +47,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translator(lang()).ngettext(singular, plural, n)
 
 
-def f_(message: str, **values: Any) -> str:
-    """Translate, then fill in ``{names}``: ``f_("{n} people", n=3)``."""
-    return _(message).format(**values)
-
-
 def num(x: float, decimals: int = 0) -> str:
     """A number in this session's language: ``1,234``."""
     return translator(lang()).number(x, decimals)
