@@ -633,10 +633,10 @@ class Store:
                         return p
                     self._refuse_if_blocked(s, from_address, self.joins_per_address,
                                             _WAIT_JOIN)
-                    if device_hash and s.scalar(select(exists().where(
+                    if person and device_hash and s.scalar(select(exists().where(
                             Participant.workshop_id == w.id,
                             Participant.device_hash == device_hash))):
-                        device_hash = None  # this phone is someone else's here
+                        device_hash = None  # a shared phone: it is someone else's here
                     p = Participant(
                         id=new_id(), workshop_id=w.id, device_hash=device_hash,
                         pseudonym=person[1] if person else _pseudonym(),
@@ -648,7 +648,7 @@ class Store:
                     self._touch(s, w.id)
                 return p
             except IntegrityError:
-                continue  # the same device joined at the same moment: find it
+                continue  # the same device joined at the same moment: find it, above
         raise StoreUnavailable("Could not join just now; please try again.")
 
     @staticmethod
