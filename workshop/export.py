@@ -53,8 +53,10 @@ def reactions_csv(store: Store, code: str) -> str:
     """One row per reaction, its settings and metrics in columns; the whole history,
     with ``latest`` marking the answers that count."""
     df = store.reactions(code)
-    rows = [_reported(r) for r in df.to_dict("records")]
-    return _csv(pd.DataFrame(rows, columns=[c for c in df.columns if c != "participant_id"]))
+    out = pd.DataFrame([_reported(r) for r in df.to_dict("records")],
+                       columns=[c for c in df.columns if c != "participant_id"])
+    out["comfort"] = out["comfort"].astype("Int64")  # a skip is empty, not NaN
+    return _csv(out)
 
 
 def _advice(store: Store, code: str) -> list[dict[str, Any]]:
