@@ -14,6 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 
+class StoreUnavailable(RuntimeError):
+    """The database could not be reached; nothing was written."""
+
+
 class Refused(ValueError):
     """Bad input or a refused action, with a message meant for a person."""
 
