@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import create_engine, delete, event, exists, func, select, update
-from sqlalchemy.engine import Engine, Row, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -326,15 +326,16 @@ class Store:
         return w
 
     @staticmethod
-    def _touch(s: Session, workshop_id: int) -> Row[Any]:
+    def _touch(s: Session, workshop_id: int) -> tuple[bool, datetime | None]:
         """Bump the workshop's revision; returns its (locked, closed_at) as of now.
-        Done first in a write, it also holds off a lock or close until the write ends."""
-        return s.execute(
-            update(Workshop).where(Workshop.id == workshop_id)
-            .values(revision=Workshop.revision + 1)
-            .returning(Workshop.locked, Workshop.closed_at),
-            execution_options={"synchronize_session": False},
-        ).one()
+        Done first in a write, it holds the workshop's row (or SQLite's write lock),
+        so a lock or a close cannot slip in before the write commits."""
+        s.execute(update(Workshop).where(Workshop.id == workshop_id)
+                  .values(revision=Workshop.revision + 1)
+                  .execution_options(synchronize_session=False))
+        locked, closed_at = s.execute(select(Workshop.locked, Workshop.closed_at)
+                                      .where(Workshop.id == workshop_id)).one()
+        return bool(locked), closed_at
 
     @contextmanager
     def _change(self, code: str) -> Iterator[tuple[Session, Workshop]]:
