@@ -55,6 +55,7 @@ from simulators.fairness import (
     disparities,
     fit_mitigation,
 )
+from workshop.i18n import N_
 
 DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "call_templates.json"
 
@@ -90,14 +91,30 @@ GROUPS = ("A", "B")
 MARK_LOST = "[…]"
 
 TERMS = Terms(
-    unit="calls",
-    positive="were urgent",
-    negative="could wait",
-    flagged="fast-tracked",
-    missed="missed",
-    false_alarm="fast-tracked without need",
     harm="false_negative_rate",
-    group_names={"A": "group A", "B": "group B"},
+    headline=N_(
+        "Of every 100 urgent calls, the AI missed {first} from {first_group} and {second} "
+        "from {second_group}."),
+    labels={
+        "selection_rate": N_("Fast-tracked, of all calls"),
+        "true_positive_rate": N_("Urgent calls caught"),
+        "false_negative_rate": N_("Urgent calls missed"),
+        "false_positive_rate": N_("Fast-tracked, though it could wait"),
+    },
+    meanings={
+        "selection_rate": N_("Out of every 100 calls, how many the AI fast-tracked to a person."),
+        "true_positive_rate": N_(
+            "Out of every 100 calls that were truly urgent, how many the AI fast-tracked. "
+            "Higher is better."),
+        "false_negative_rate": N_(
+            "Out of every 100 calls that were truly urgent, how many the AI left to wait. "
+            "Lower is better: these are the ones that slip through."),
+        "false_positive_rate": N_(
+            "Out of every 100 calls that could wait, how many the AI fast-tracked anyway. "
+            "Lower is better: each one takes a person away from an urgent call."),
+        "accuracy": N_("Out of every 100 calls, how many the AI got right."),
+    },
+    flagged=N_("fast-tracked"),
 )
 
 
@@ -107,9 +124,9 @@ class TriageConfig(SimConfig):
 
     n_calls: int = setting(
         2000,
-        label="Past calls the AI learns from",
-        help="How many old calls, with what call handlers decided about them, the AI "
-        "studies before it answers 1,000 new calls.",
+        label=N_("Past calls the AI learns from"),
+        help=N_("How many old calls, with what call handlers decided about them, the AI "
+        "studies before it answers 1,000 new calls."),
         min=500,
         max=8000,
         step=500,
@@ -117,18 +134,18 @@ class TriageConfig(SimConfig):
     )
     group_b_share: float = setting(
         0.3,
-        label="Callers from group B",
-        help="Out of every 100 callers, how many are in group B: people from the "
-        "Northgate side of town whose accent the speech-to-text knows less well.",
+        label=N_("Callers from group B"),
+        help=N_("Out of every 100 callers, how many are in group B: people from the "
+        "Northgate side of town whose accent the speech-to-text knows less well."),
         min=0.05,
         max=0.5,
         step=0.05,
     )
     label_bias: float = setting(
         0.0,
-        label="Unfair past grading of group B",
-        help="Out of every 100 truly urgent calls from group B in the past, how many call "
-        "handlers wrongly marked as 'can wait'. The AI learns from those past marks.",
+        label=N_("Unfair past grading of group B"),
+        help=N_("Out of every 100 truly urgent calls from group B in the past, how many call "
+        "handlers wrongly marked as 'can wait'. The AI learns from those past marks."),
         min=0.0,
         max=0.8,
         step=0.05,
@@ -136,9 +153,9 @@ class TriageConfig(SimConfig):
     )
     asr_error_gap: float = setting(
         0.0,
-        label="Extra mishearing of group B",
-        help="The speech-to-text gets about 19 words in 100 wrong for everyone. This adds "
-        "more for group B: 0.16 matches a study that found 35 in 100 for some voices.",
+        label=N_("Extra mishearing of group B"),
+        help=N_("The speech-to-text gets about 19 words in 100 wrong for everyone. This adds "
+        "more for group B: 0.16 matches a study that found 35 in 100 for some voices."),
         min=0.0,
         max=0.3,
         step=0.02,
@@ -146,48 +163,49 @@ class TriageConfig(SimConfig):
     )
     fast_track_threshold: float = setting(
         0.3,
-        label="How sure before fast-tracking",
-        help="The AI passes a call to a person straight away when it is at least this "
+        label=N_("How sure before fast-tracking"),
+        help=N_("The AI passes a call to a person straight away when it is at least this "
         "sure the call is urgent. Lower catches more urgent calls but also sends more "
-        "calls that could wait. A fix for fairness sets its own lines instead.",
+        "calls that could wait. A fix for fairness sets its own lines instead."),
         min=0.1,
         max=0.9,
         step=0.05,
     )
     mitigation: str = setting(
         "none",
-        label="Fix for fairness",
-        help="A fix from the Fairlearn toolkit. 'Different cut-offs' lets the AI use a "
+        label=N_("Fix for fairness"),
+        help=N_("A fix from the Fairlearn toolkit. 'Different cut-offs' lets the AI use a "
         "different 'how sure' line for each group. 'Retrain' teaches a new AI with a rule "
-        "that both groups' mistakes must be about equal.",
+        "that both groups' mistakes must be about equal."),
         choices={
-            "none": "No fix",
-            "threshold_optimizer": "Different cut-offs per group",
-            "exponentiated_gradient": "Retrain with a fairness rule",
+            "none": N_("No fix"),
+            "threshold_optimizer": N_("Different cut-offs per group"),
+            "exponentiated_gradient": N_("Retrain with a fairness rule"),
         },
     )
     mitigation_data: str = setting(
         "audit",
-        label="The fix learns from",
-        help="Checked calls: people listened again to a small sample of calls and "
+        label=N_("The fix learns from"),
+        help=N_("Checked calls: people listened again to a small sample of calls and "
         "wrote down what each one truly needed. Past marks: the same calls, but with "
-        "what call handlers decided at the time, unfair marks included.",
-        choices={"audit": "Calls checked by hand", "history": "Past marks, unfair ones too"},
+        "what call handlers decided at the time, unfair marks included."),
+        choices={"audit": N_("Calls checked by hand"),
+                 "history": N_("Past marks, unfair ones too")},
     )
     human_review_share: float = setting(
         0.0,
-        label="Calls a person double-checks",
-        help="Out of every 100 calls, how many a person listens to again, starting with "
-        "the ones the AI is least sure about.",
+        label=N_("Calls a person double-checks"),
+        help=N_("Out of every 100 calls, how many a person listens to again, starting with "
+        "the ones the AI is least sure about."),
         min=0.0,
         max=1.0,
         step=0.05,
     )
     audit_size: int = setting(
         500,
-        label="Calls checked by hand for the fix",
-        help="How many past calls people listened to again to write down their true need. "
-        "A fix learns from these.",
+        label=N_("Calls checked by hand for the fix"),
+        help=N_("How many past calls people listened to again to write down their true need. "
+        "A fix learns from these."),
         min=100,
         max=1000,
         step=50,
@@ -195,9 +213,9 @@ class TriageConfig(SimConfig):
     )
     seed: int = setting(
         1,
-        label="World number",
-        help="Each number makes a different made-up town with different calls. The same "
-        "number always gives the same calls.",
+        label=N_("World number"),
+        help=N_("Each number makes a different made-up town with different calls. The same "
+        "number always gives the same calls."),
         min=0,
         max=9999,
         advanced=True,
@@ -1050,40 +1068,40 @@ def example_calls(outcome: TriageOutcome, k: int = 12) -> list[int]:
 PRESETS: list[Preset] = [
     Preset(
         "fair_start",
-        "A fair start",
-        "Both groups are heard equally well and past call handlers marked every call "
-        "fairly. The AI misses about as many urgent calls from each group.",
+        N_("A fair start"),
+        N_("Both groups are heard equally well and past call handlers marked every call "
+        "fairly. The AI misses about as many urgent calls from each group."),
         TriageConfig(),
     ),
     Preset(
         "misheard",
-        "Misheard voices",
-        "Now the speech-to-text gets 35 words in 100 wrong for group B, as a real study "
-        "found for some voices. Watch how many of their urgent calls slip through.",
+        N_("Misheard voices"),
+        N_("Now the speech-to-text gets 35 words in 100 wrong for group B, as a real study "
+        "found for some voices. Watch how many of their urgent calls slip through."),
         TriageConfig(asr_error_gap=0.16),
     ),
     Preset(
         "biased_history",
-        "An unfair past",
-        "On top of that, past call handlers marked half of group B's urgent calls as "
+        N_("An unfair past"),
+        N_("On top of that, past call handlers marked half of group B's urgent calls as "
         "'can wait'. The AI is never told anyone's group, yet it learns the unfairness "
-        "from the area names and words in the calls.",
+        "from the area names and words in the calls."),
         TriageConfig(asr_error_gap=0.16, label_bias=0.5),
     ),
     Preset(
         "a_fix",
-        "A fix, checked by hand",
-        "People listen again to 500 past calls to write down what each truly needed, and "
+        N_("A fix, checked by hand"),
+        N_("People listen again to 500 past calls to write down what each truly needed, and "
         "the AI gets a different cut-off for each group. The gap shrinks; look at what it "
-        "costs in calls fast-tracked that could have waited.",
+        "costs in calls fast-tracked that could have waited."),
         TriageConfig(asr_error_gap=0.16, label_bias=0.5, mitigation="threshold_optimizer"),
     ),
     Preset(
         "human_in_the_loop",
-        "A person in the loop",
-        "A person now double-checks the 30 in 100 calls the AI is least sure about: many "
+        N_("A person in the loop"),
+        N_("A person now double-checks the 30 in 100 calls the AI is least sure about: many "
         "mistakes are caught, for hours of a person's time every day. But nobody checks the "
-        "urgent calls the AI is wrongly sure can wait, and more of those come from group B.",
+        "urgent calls the AI is wrongly sure can wait, and more of those come from group B."),
         TriageConfig(
             asr_error_gap=0.16, label_bias=0.5, mitigation="threshold_optimizer",
             human_review_share=0.3,

@@ -55,6 +55,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from simulators.config import Preset, SimConfig, setting, validate
 from simulators.fairness import Outcome, Terms, fit_mitigation
+from workshop.i18n import N_
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "evidence_templates.json"
 
@@ -72,25 +73,43 @@ ANALYST_MISS = 0.08  # analysts' own slips: key facts left out of historical sum
 ANALYST_EXTRA = 0.05  # ... and other sentences put in
 
 TERMS = Terms(
-    unit="sentences",
-    positive="were key facts",
-    negative="were not key facts",
-    flagged="put in the summary",
-    missed="left out",
-    false_alarm="put in the summary though not key",
     harm="false_negative_rate",
-    group_names={"A": "group A (standard English)", "B": "group B (dialect or second language)"},
+    headline=N_(
+        "Of every 100 key facts, the summary left out {first} from {first_group} and "
+        "{second} from {second_group}."),
+    labels={
+        "selection_rate": N_("Put in the summary, of all sentences"),
+        "true_positive_rate": N_("Key facts kept"),
+        "false_negative_rate": N_("Key facts left out"),
+        "false_positive_rate": N_("Other sentences put in"),
+    },
+    meanings={
+        "selection_rate": N_("Out of every 100 sentences, how many the AI put in the summary."),
+        "true_positive_rate": N_(
+            "Out of every 100 key facts, how many the summary kept. Higher is better."),
+        "false_negative_rate": N_(
+            "Out of every 100 key facts, how many the summary left out. Lower is better: an "
+            "investigator reading only the summary never sees them."),
+        "false_positive_rate": N_(
+            "Out of every 100 sentences that were not key facts, how many the summary put "
+            "in anyway."),
+        "accuracy": N_("Out of every 100 sentences, how many the AI judged right."),
+    },
+    flagged=N_("put in the summary"),
+    group_names={"A": N_("group A (standard English)"),
+                 "B": N_("group B (dialect or second language)")},
 )
 
 METHODS = {
-    "centrality": "Picks what the rest of the file repeats",
-    "learned": "Learns from old summaries",
+    "centrality": N_("Picks what the rest of the file repeats"),
+    "learned": N_("Learns from old summaries"),
 }
-ORDERS = {"as_filed": "As filed", "group_b_last": "Group B last", "shuffled": "Shuffled"}
+ORDERS = {"as_filed": N_("As filed"), "group_b_last": N_("Group B last"),
+          "shuffled": N_("Shuffled")}
 FIXES = {
-    "none": "No fix",
-    "per_witness_quota": "A share for every witness",
-    "threshold_optimizer": "A fairer cut-off per group",
+    "none": N_("No fix"),
+    "per_witness_quota": N_("A share for every witness"),
+    "threshold_optimizer": N_("A fairer cut-off per group"),
 }
 
 
@@ -100,8 +119,8 @@ class EvidenceConfig(SimConfig):
 
     n_cases: int = setting(
         30,
-        label="How many case files",
-        help="How many made-up case files the AI summarises. More files give steadier numbers.",
+        label=N_("How many case files"),
+        help=N_("How many made-up case files the AI summarises. More files give steadier numbers."),
         min=10,
         max=100,
         step=5,
@@ -109,10 +128,10 @@ class EvidenceConfig(SimConfig):
     )
     group_b_share: float = setting(
         0.3,
-        label="Witnesses in group B",
+        label=N_("Witnesses in group B"),
         help=(
-            "Out of every 10 witnesses, how many speak a dialect or learned English as a "
-            "second language (group B). The others, group A, write standard English."
+            N_("Out of every 10 witnesses, how many speak a dialect or learned English as a "
+            "second language (group B). The others, group A, write standard English.")
         ),
         min=0.1,
         max=0.6,
@@ -120,11 +139,11 @@ class EvidenceConfig(SimConfig):
     )
     dialect_strength: float = setting(
         0.5,
-        label="How differently group B words things",
+        label=N_("How differently group B words things"),
         help=(
-            "0: group B's statements use the same words as group A's. 1: every sentence is "
+            N_("0: group B's statements use the same words as group A's. 1: every sentence is "
             "in their own dialect or simple second-language English, often shorter. "
-            "The facts are the same either way."
+            "The facts are the same either way.")
         ),
         min=0.0,
         max=1.0,
@@ -133,11 +152,11 @@ class EvidenceConfig(SimConfig):
     )
     label_bias: float = setting(
         0.3,
-        label="Bias in the old summaries",
+        label=N_("Bias in the old summaries"),
         help=(
-            "The AI that learns copies summaries analysts wrote in the past. This is how many "
+            N_("The AI that learns copies summaries analysts wrote in the past. This is how many "
             "of group B's key facts those analysts left out: 0.3 means 3 in every 10. "
-            "Only the AI that learns from old summaries is affected."
+            "Only the AI that learns from old summaries is affected.")
         ),
         min=0.0,
         max=0.8,
@@ -146,47 +165,47 @@ class EvidenceConfig(SimConfig):
     )
     method: str = setting(
         "centrality",
-        label="How the AI picks sentences",
+        label=N_("How the AI picks sentences"),
         help=(
-            "Picks what the rest of the file repeats: it keeps sentences that sound like many "
+            N_("Picks what the rest of the file repeats: it keeps sentences that sound like many "
             "others, and gives more weight to what comes first. Learns from old summaries: "
-            "it copies what analysts kept in the past."
+            "it copies what analysts kept in the past.")
         ),
         choices=METHODS,
     )
     summary_ratio: float = setting(
         0.35,
-        label="How long the summary is",
-        help="The share of a file's sentences the summary keeps: 0.3 means 3 in every 10.",
+        label=N_("How long the summary is"),
+        help=N_("The share of a file's sentences the summary keeps: 0.3 means 3 in every 10."),
         min=0.1,
         max=0.6,
         step=0.05,
     )
     order: str = setting(
         "as_filed",
-        label="Order of the statements",
+        label=N_("Order of the statements"),
         help=(
-            "As filed: in the order the police took them (group B's often a little later, "
+            N_("As filed: in the order the police took them (group B's often a little later, "
             "for example when an interpreter was needed). Group B last: all of group B's "
-            "statements at the end. Shuffled: a random order."
+            "statements at the end. Shuffled: a random order.")
         ),
         choices=ORDERS,
     )
     mitigation: str = setting(
         "none",
-        label="A fix to try",
+        label=N_("A fix to try"),
         help=(
-            "A share for every witness: each statement gets its fair share of the summary. "
+            N_("A share for every witness: each statement gets its fair share of the summary. "
             "A fairer cut-off per group: a checked sample of files is used to set a "
             "different bar for each group, so both groups' key facts are kept about as "
-            "often (the summary may get longer)."
+            "often (the summary may get longer).")
         ),
         choices=FIXES,
     )
     seed: int = setting(
         1,
-        label="World number",
-        help="Change it to get a different set of made-up case files.",
+        label=N_("World number"),
+        help=N_("Change it to get a different set of made-up case files."),
         min=0,
         max=9999,
         advanced=True,
@@ -593,6 +612,7 @@ def _case_file(files: _Files, keep: np.ndarray, score: np.ndarray, c: int) -> pd
         {
             "position": files.pos[s:e] + 1,
             "source": source,
+            "witness": np.where(kind == WITNESS, files.witness[s:e], 0),
             "group": np.array(["A", "B", ""])[files.group[s:e]],
             "kind": np.array(SOURCE_KINDS)[kind],
             "time": files.time[s:e],
@@ -701,42 +721,42 @@ ticked=2)
 PRESETS: list[Preset] = [
     Preset(
         "fair_start",
-        "A fair start",
-        "Here every witness tells what they saw in the same kind of words, and the AI keeps "
+        N_("A fair start"),
+        N_("Here every witness tells what they saw in the same kind of words, and the AI keeps "
         "the sentences that the rest of the file backs up. Key facts from both groups of "
-        "witnesses are kept about equally often.",
+        "witnesses are kept about equally often."),
         EvidenceConfig(dialect_strength=0.0, label_bias=0.0, order="shuffled"),
     ),
     Preset(
         "own_words",
-        "Same facts, different words",
-        "Now group B tell the same facts in their own dialect or in simple second-language "
+        N_("Same facts, different words"),
+        N_("Now group B tell the same facts in their own dialect or in simple second-language "
         "English, often in fewer words. The AI favours sentences that sound like the rest of "
         "the file, so group B's key facts, even ones that point away from the suspect, are "
-        "left out more often.",
+        "left out more often."),
         EvidenceConfig(dialect_strength=0.9, label_bias=0.0, order="shuffled"),
     ),
     Preset(
         "biased_history",
-        "Learning from biased summaries",
-        "This AI learned from old summaries in which analysts had left out many of group B's "
+        N_("Learning from biased summaries"),
+        N_("This AI learned from old summaries in which analysts had left out many of group B's "
         "facts. It copies that habit, so group B's key facts are left out far more often "
-        "than group A's.",
+        "than group A's."),
         EvidenceConfig(method="learned", dialect_strength=0.6, label_bias=0.7),
     ),
     Preset(
         "last_in_pile",
-        "Last in the pile",
-        "Group B's statements are put at the end of the file, and this AI gives more weight "
-        "to what comes first. Their key facts drop out more; try 'Shuffled' to even it out.",
+        N_("Last in the pile"),
+        N_("Group B's statements are put at the end of the file, and this AI gives more weight "
+        "to what comes first. Their key facts drop out more; try 'Shuffled' to even it out."),
         EvidenceConfig(dialect_strength=0.3, label_bias=0.0, order="group_b_last"),
     ),
     Preset(
         "a_share_each",
-        "A fix: a share for every witness",
-        "The summary must now give every witness a share of its space, in proportion to what "
+        N_("A fix: a share for every witness"),
+        N_("The summary must now give every witness a share of its space, in proportion to what "
         "they said. The gap between the groups shrinks, but an officer still needs to check "
-        "what was left out.",
+        "what was left out."),
         EvidenceConfig(dialect_strength=0.9, label_bias=0.0, mitigation="per_witness_quota"),
     ),
 ]

@@ -73,6 +73,7 @@ from scipy import sparse, special
 
 from simulators.config import Preset, SimConfig, setting, validate
 from simulators.fairness import Outcome, Terms
+from workshop.i18n import N_
 
 #: Share of crimes a victim reports, in group A's areas.
 REPORT_RATE = 0.15
@@ -97,21 +98,37 @@ NEIGHBOURHOODS_PER_SIDE = 4
 B_NEIGHBOURHOODS = 6
 
 MITIGATION_CHOICES = {
-    "none": "No fix: count every recorded crime",
-    "reported_only": "Learn only from crimes victims report",
-    "discount_discoveries": "Count patrols' finds less where patrols already go",
-    "exploration": "Send some patrols to random areas",
+    "none": N_("No fix: count every recorded crime"),
+    "reported_only": N_("Learn only from crimes victims report"),
+    "discount_discoveries": N_("Count patrols' finds less where patrols already go"),
+    "exploration": N_("Send some patrols to random areas"),
 }
 
 TERMS = Terms(
-    unit="areas",
-    positive="were true hotspots",
-    negative="were not hotspots",
-    flagged="patrolled",
-    missed="missed",
-    false_alarm="patrolled anyway",
     harm="false_positive_rate",
-    group_names={"A": "group A areas", "B": "group B areas"},
+    headline=N_(
+        "Of every 100 areas that were not hotspots, patrols were sent to {first} of "
+        "{first_group} and {second} of {second_group}."),
+    labels={
+        "selection_rate": N_("Patrolled, of all areas"),
+        "true_positive_rate": N_("True hotspots patrolled"),
+        "false_negative_rate": N_("True hotspots missed"),
+        "false_positive_rate": N_("Patrolled, though not a hotspot"),
+    },
+    meanings={
+        "selection_rate": N_("Out of every 100 areas, how many got a patrol."),
+        "true_positive_rate": N_(
+            "Out of every 100 areas that were true hotspots, how many got a patrol. Higher "
+            "is better."),
+        "false_negative_rate": N_(
+            "Out of every 100 areas that were true hotspots, how many got no patrol."),
+        "false_positive_rate": N_(
+            "Out of every 100 areas that were not hotspots, how many got a patrol anyway. "
+            "Lower is better: people there are watched more for no reason."),
+        "accuracy": N_("Out of every 100 areas, how many the computer judged right."),
+    },
+    flagged=N_("patrolled"),
+    group_names={"A": N_("group A areas"), "B": N_("group B areas")},
 )
 
 
@@ -121,11 +138,11 @@ class HotspotConfig(SimConfig):
 
     historic_patrol_bias: float = setting(
         0.0,
-        label="Extra patrols in group B's areas in the past",
+        label=N_("Extra patrols in group B's areas in the past"),
         help=(
-            "Before the computer took over, did police patrol group B's areas more than "
+            N_("Before the computer took over, did police patrol group B's areas more than "
             "their crime explained? 0 means no: patrols followed crime. 1 means group B's "
-            "areas got five times the patrols for the same crime."
+            "areas got five times the patrols for the same crime.")
         ),
         min=0.0,
         max=1.0,
@@ -134,11 +151,11 @@ class HotspotConfig(SimConfig):
     )
     reporting_gap: float = setting(
         0.0,
-        label="How much less often victims in group B's areas report crime",
+        label=N_("How much less often victims in group B's areas report crime"),
         help=(
-            "0 means victims everywhere call the police equally often. 0.5 means victims in "
+            N_("0 means victims everywhere call the police equally often. 0.5 means victims in "
             "group B's areas report only half as often, for example because they trust "
-            "the police less."
+            "the police less.")
         ),
         min=0.0,
         max=0.5,
@@ -147,10 +164,10 @@ class HotspotConfig(SimConfig):
     )
     crime_rate_ratio: float = setting(
         1.0,
-        label="Real crime in group B's areas compared with group A's",
+        label=N_("Real crime in group B's areas compared with group A's"),
         help=(
-            "1 means the same amount of real crime in both groups' areas. 2 means twice "
-            "as much in group B's; 0.5 means half as much."
+            N_("1 means the same amount of real crime in both groups' areas. 2 means twice "
+            "as much in group B's; 0.5 means half as much.")
         ),
         min=0.5,
         max=2.0,
@@ -158,20 +175,20 @@ class HotspotConfig(SimConfig):
     )
     mitigation: str = setting(
         "none",
-        label="How the computer is fixed",
+        label=N_("How the computer is fixed"),
         help=(
-            "Ways researchers have suggested to break the loop. Each one helps in some "
-            "worlds and fails in others."
+            N_("Ways researchers have suggested to break the loop. Each one helps in some "
+            "worlds and fails in others.")
         ),
         choices=MITIGATION_CHOICES,
     )
     exploration: float = setting(
         0.2,
-        label="Share of patrols sent to random areas",
+        label=N_("Share of patrols sent to random areas"),
         help=(
-            "Only used with 'Send some patrols to random areas'. 0.2 means 2 in every 10 "
+            N_("Only used with 'Send some patrols to random areas'. 0.2 means 2 in every 10 "
             "patrols go to areas picked at random, so fewer go where the computer "
-            "expects crime."
+            "expects crime.")
         ),
         min=0.0,
         max=0.5,
@@ -179,33 +196,33 @@ class HotspotConfig(SimConfig):
     )
     n_patrols: int = setting(
         40,
-        label="Patrols each day",
-        help="How many map squares get a patrol each day.",
+        label=N_("Patrols each day"),
+        help=N_("How many map squares get a patrol each day."),
         min=5,
         max=50,
         advanced=True,
     )
     days: int = setting(
         120,
-        label="Days the computer runs",
-        help="How many days the computer decides where patrols go.",
+        label=N_("Days the computer runs"),
+        help=N_("How many days the computer decides where patrols go."),
         min=1,
         max=365,
         advanced=True,
     )
     grid_size: int = setting(
         20,
-        label="City size (squares on each side)",
-        help="The city map is this many squares wide and this many tall.",
+        label=N_("City size (squares on each side)"),
+        help=N_("The city map is this many squares wide and this many tall."),
         min=10,
         max=40,
         advanced=True,
     )
     seed: int = setting(
         CITY,
-        label="World number",
-        help="Each number makes a different made-up city. The same number always gives "
-        "the same city.",
+        label=N_("World number"),
+        help=N_("Each number makes a different made-up city. The same number always gives "
+        "the same city."),
         min=0,
         max=9999,
         advanced=True,
@@ -489,42 +506,42 @@ _BIASED = dict(historic_patrol_bias=0.8)
 PRESETS: list[Preset] = [
     Preset(
         "fair_start",
-        "A fair start",
-        "In this city the police's past patrols followed real crime, and both groups' "
+        N_("A fair start"),
+        N_("In this city the police's past patrols followed real crime, and both groups' "
         "areas have the same crime. Watch the orange line: the share of patrols sent "
-        "to group B's areas stays close to their share of real crime.",
+        "to group B's areas stays close to their share of real crime."),
         HotspotConfig(),
     ),
     Preset(
         "biased_history",
-        "A biased past",
-        "Before the computer took over, police patrolled group B's areas far more than "
+        N_("A biased past"),
+        N_("Before the computer took over, police patrolled group B's areas far more than "
         "their crime explained, so that is where most crime was found and written down. "
         "The computer learns from those records and keeps sending patrols back, day "
-        "after day: the loop feeds itself.",
+        "after day: the loop feeds itself."),
         HotspotConfig(**_BIASED),
     ),
     Preset(
         "reports_only",
-        "A fix: learn only from reports",
-        "Now the computer learns only from crimes that victims report, not from what "
-        "patrols happen to find. Patrols drift back to where crime really is.",
+        N_("A fix: learn only from reports"),
+        N_("Now the computer learns only from crimes that victims report, not from what "
+        "patrols happen to find. Patrols drift back to where crime really is."),
         HotspotConfig(**_BIASED, mitigation="reported_only"),
     ),
     Preset(
         "reporting_gap",
-        "The fix backfires",
-        "But people in group B's areas report crime less often, for example because "
+        N_("The fix backfires"),
+        N_("But people in group B's areas report crime less often, for example because "
         "they trust the police less. Learning only from reports now leaves group B's "
-        "real hotspots without patrols: no fix is free.",
+        "real hotspots without patrols: no fix is free."),
         HotspotConfig(**_BIASED, reporting_gap=0.4, mitigation="reported_only"),
     ),
     Preset(
         "random_patrols",
-        "Random patrols",
-        "Here 3 in every 10 patrols go to areas picked at random, so the computer sees "
+        N_("Random patrols"),
+        N_("Here 3 in every 10 patrols go to areas picked at random, so the computer sees "
         "more of the city. It costs patrols at real hotspots, and the loop barely "
-        "loosens, because the finds still pile up where patrols already go.",
+        "loosens, because the finds still pile up where patrols already go."),
         HotspotConfig(**_BIASED, mitigation="exploration", exploration=0.3),
     ),
 ]

@@ -60,6 +60,7 @@ from sklearn.preprocessing import StandardScaler
 
 from simulators.config import Preset, SimConfig, setting, validate
 from simulators.fairness import FairModel, Outcome, Terms, fit_mitigation
+from workshop.i18n import N_
 
 # --- The made-up world's constants (behaviour is the same for both groups) ---------
 AGE_RANGE = (18, 60)
@@ -80,14 +81,30 @@ AUDIT_SHARE, AUDIT_MIN = 0.3, 500
 FEATURES = ("age", "arrests", "convictions", "employed")
 
 TERMS = Terms(
-    unit="people",
-    positive="went on to reoffend",
-    negative="did not reoffend",
-    flagged="labelled high risk",
-    missed="missed",
-    false_alarm="labelled high risk wrongly",
     harm="false_positive_rate",
-    group_names={"A": "group A", "B": "group B"},
+    headline=N_(
+        "Of every 100 people who did not reoffend, the AI labelled {first} from "
+        "{first_group} high risk, and {second} from {second_group}."),
+    labels={
+        "selection_rate": N_("Labelled high risk, of all"),
+        "true_positive_rate": N_("Reoffenders labelled high risk"),
+        "false_negative_rate": N_("Reoffenders missed"),
+        "false_positive_rate": N_("Labelled high risk wrongly"),
+    },
+    meanings={
+        "selection_rate": N_("Out of every 100 people, how many the AI labelled high risk."),
+        "true_positive_rate": N_(
+            "Out of every 100 people who went on to reoffend, how many the AI labelled high "
+            "risk."),
+        "false_negative_rate": N_(
+            "Out of every 100 people who went on to reoffend, how many the AI labelled low "
+            "risk."),
+        "false_positive_rate": N_(
+            "Out of every 100 people who did not reoffend, how many the AI labelled high "
+            "risk anyway. Lower is better: each is someone watched more for nothing."),
+        "accuracy": N_("Out of every 100 people, how many the AI judged right."),
+    },
+    flagged=N_("labelled high risk"),
 )
 
 
@@ -97,9 +114,9 @@ class RiskConfig(SimConfig):
 
     n_people: int = setting(
         2000,
-        label="How many people the AI scores",
-        help="The AI learns from this many people from the past, then gives a risk "
-        "score to this many new people.",
+        label=N_("How many people the AI scores"),
+        help=N_("The AI learns from this many people from the past, then gives a risk "
+        "score to this many new people."),
         min=200,
         max=10000,
         step=100,
@@ -107,9 +124,9 @@ class RiskConfig(SimConfig):
     )
     group_b_share: float = setting(
         0.3,
-        label="Share of people in group B",
-        help="Out of every 100 people, how many belong to group B. Both groups behave "
-        "the same way.",
+        label=N_("Share of people in group B"),
+        help=N_("Out of every 100 people, how many belong to group B. Both groups behave "
+        "the same way."),
         min=0.1,
         max=0.9,
         step=0.05,
@@ -117,9 +134,9 @@ class RiskConfig(SimConfig):
     )
     historic_patrol_bias: float = setting(
         0.0,
-        label="Extra police patrols in group B's streets in the past",
-        help="0 means both groups' streets were patrolled the same. Higher means group B "
-        "was watched more, so for the same behaviour they got more arrests on record.",
+        label=N_("Extra police patrols in group B's streets in the past"),
+        help=N_("0 means both groups' streets were patrolled the same. Higher means group B "
+        "was watched more, so for the same behaviour they got more arrests on record."),
         min=0.0,
         max=1.0,
         step=0.05,
@@ -127,10 +144,10 @@ class RiskConfig(SimConfig):
     )
     label_bias: float = setting(
         0.0,
-        label="Re-arrest counted as reoffending",
-        help="The AI learns from who was arrested again, not who really reoffended. "
+        label=N_("Re-arrest counted as reoffending"),
+        help=N_("The AI learns from who was arrested again, not who really reoffended. "
         "0 means both groups are re-arrested equally for the same behaviour; higher "
-        "means group B is re-arrested more, even some who did nothing.",
+        "means group B is re-arrested more, even some who did nothing."),
         min=0.0,
         max=1.0,
         step=0.05,
@@ -138,31 +155,31 @@ class RiskConfig(SimConfig):
     )
     threshold: float = setting(
         0.25,
-        label="Risk score needed to be labelled high risk",
-        help="The AI gives each person a score from 0 to 1 (its guess of their chance "
+        label=N_("Risk score needed to be labelled high risk"),
+        help=N_("The AI gives each person a score from 0 to 1 (its guess of their chance "
         "of being arrested again). At 0.25, about as many people are labelled high "
-        "risk as really go on to reoffend.",
+        "risk as really go on to reoffend."),
         min=0.05,
         max=0.95,
         step=0.05,
     )
     mitigation: str = setting(
         "none",
-        label="Fix",
-        help="Both fixes first check a small sample of people whose real reoffending "
+        label=N_("Fix"),
+        help=N_("Both fixes first check a small sample of people whose real reoffending "
         "was found out carefully. One sets a separate cut-off for each group; the "
-        "other retrains the AI with a rule that both groups get equal mistakes.",
+        "other retrains the AI with a rule that both groups get equal mistakes."),
         choices={
-            "none": "No fix",
-            "threshold_optimizer": "Separate cut-offs",
-            "exponentiated_gradient": "Retrain fairly",
+            "none": N_("No fix"),
+            "threshold_optimizer": N_("Separate cut-offs"),
+            "exponentiated_gradient": N_("Retrain fairly"),
         },
     )
     seed: int = setting(
         0,
-        label="World number",
-        help="Each number makes a different made-up town. The same number always gives "
-        "the same people.",
+        label=N_("World number"),
+        help=N_("Each number makes a different made-up town. The same number always gives "
+        "the same people."),
         min=0,
         max=9999,
         advanced=True,
@@ -348,11 +365,11 @@ def simulate(config: RiskConfig) -> RiskOutcome:
 
 #: Which people the page can ask for, and how to find them.
 KINDS = {
-    "false_alarm": "labelled high risk, did not reoffend",
-    "missed": "not labelled high risk, did reoffend",
-    "caught": "labelled high risk, did reoffend",
-    "cleared": "not labelled high risk, did not reoffend",
-    "any": "anyone",
+    "false_alarm": N_("labelled high risk, did not reoffend"),
+    "missed": N_("not labelled high risk, did reoffend"),
+    "caught": N_("labelled high risk, did reoffend"),
+    "cleared": N_("not labelled high risk, did not reoffend"),
+    "any": N_("anyone"),
 }
 
 
@@ -602,35 +619,35 @@ _BOTH = dict(historic_patrol_bias=0.7, label_bias=0.6)
 PRESETS: list[Preset] = [
     Preset(
         "fair_start",
-        "A fair start",
-        "Both groups behave the same and were policed the same, so the records are fair. "
+        N_("A fair start"),
+        N_("Both groups behave the same and were policed the same, so the records are fair. "
         "About the same share of each group is labelled high risk without going on to "
-        "reoffend.",
+        "reoffend."),
         RiskConfig(),
     ),
     Preset(
         "patrolled_past",
-        "An over-patrolled past",
-        "Group B's streets were patrolled far more, so the same behaviour left them with "
+        N_("An over-patrolled past"),
+        N_("Group B's streets were patrolled far more, so the same behaviour left them with "
         "more arrests on record. The AI never sees anyone's group, yet it now wrongly "
-        "labels more of group B high risk.",
+        "labels more of group B high risk."),
         RiskConfig(**_PAST),
     ),
     Preset(
         "arrest_not_crime",
-        "Arrests are not crimes",
-        "The AI also learns from who was arrested again, not who really reoffended, and "
+        N_("Arrests are not crimes"),
+        N_("The AI also learns from who was arrested again, not who really reoffended, and "
         "group B is re-arrested more for the same behaviour. The two biases feed each "
-        "other and the gap in wrong labels grows.",
+        "other and the gap in wrong labels grows."),
         RiskConfig(**_BOTH),
     ),
     Preset(
         "audit_fix",
-        "A fix checked by an audit",
-        "A careful audit finds out who really reoffended, and the AI gets a separate "
+        N_("A fix checked by an audit"),
+        N_("A careful audit finds out who really reoffended, and the AI gets a separate "
         "cut-off for each group so both groups get the same share of mistakes. The gap "
         "shrinks, but only by holding group B to a higher score: the AI now has to be "
-        "told each person's group.",
+        "told each person's group."),
         RiskConfig(**_BOTH, mitigation="threshold_optimizer"),
     ),
 ]

@@ -12,14 +12,14 @@ PASS = "correct horse battery"
 
 
 def advice_page(store, w, p):
-    at = AppTest.from_file(str(ROOT / "pages/advice.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app_pages/advice.py"), default_timeout=30)
     at.session_state["participant"] = Me(p.id, p.pseudonym, w.code, w.title)
     at.query_params["p"] = p.id
     return at.run()
 
 
 def test_visitors_are_asked_to_join():
-    at = AppTest.from_file(str(ROOT / "pages/advice.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/advice.py"), default_timeout=30).run()
     assert any("Join the workshop" in i.value for i in at.info)
     assert not at.text_area
 

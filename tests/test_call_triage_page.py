@@ -11,7 +11,7 @@ DECISIONS = {"🚨 Fast-track to a person now", "💬 Give advice or take a repo
              "➡️ Send to another organisation"}
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/call_triage.py")
+PAGE = str(ROOT / "app_pages/call_triage.py")
 KEY = "call_triage"
 
 

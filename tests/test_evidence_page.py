@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from simulators.evidence import PRESETS, EvidenceConfig, simulate
 from tests.pages import captions, page_runner, texts
 
-_page = page_runner("pages/evidence.py")
+_page = page_runner("app_pages/evidence.py")
 
 
 def _shown(at: AppTest) -> dict:

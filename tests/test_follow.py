@@ -14,7 +14,7 @@ PASS = "correct horse battery"
 
 
 def screen(w, p):
-    at = AppTest.from_file(str(ROOT / "pages/reoffending.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app_pages/reoffending.py"), default_timeout=90)
     at.session_state["participant"] = Me(p.id, p.pseudonym, w.code, w.title)
     at.query_params["p"] = p.id
     return at.run()
@@ -79,7 +79,7 @@ def test_back_to_my_own_settings_after_jumping():
 def test_nothing_to_follow_for_visitors_or_when_the_room_is_free():
     store = Store()
     w = store.create_workshop("Hall", PASS)
-    solo = AppTest.from_file(str(ROOT / "pages/reoffending.py"), default_timeout=90).run()
+    solo = AppTest.from_file(str(ROOT / "app_pages/reoffending.py"), default_timeout=90).run()
     assert not [b for b in solo.button if b.label == "Jump to the facilitator's view"]
     joined = screen(w, store.join(w.code))
     assert not [b for b in joined.button if b.label == "Jump to the facilitator's view"]

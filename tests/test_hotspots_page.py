@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from simulators.hotspots import PRESETS
 from tests.pages import captions, page_runner
 
-_page = page_runner("pages/hotspots.py")
+_page = page_runner("app_pages/hotspots.py")
 
 
 def _shown(at: AppTest) -> dict:

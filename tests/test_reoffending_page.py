@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/reoffending.py")
+PAGE = str(ROOT / "app_pages/reoffending.py")
 KEY = "reoffending"
 
 

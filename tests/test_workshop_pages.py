@@ -148,7 +148,7 @@ def test_database_down_keeps_the_answer_and_sends_it_later(store, monkeypatch):
 
 def _facilitator(store=None):
     at = app().run()
-    at.switch_page("pages/facilitator.py").run()
+    at.switch_page("app_pages/console.py").run()
     return at
 
 

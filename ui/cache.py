@@ -26,7 +26,7 @@ from simulators import cache as disk
 from simulators import registry
 
 log = logging.getLogger(__name__)
-PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
+PAGES_DIR = Path(__file__).resolve().parents[1] / "app_pages"
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.room import room_state
+from ui.i18n import _
 from ui.store import get_store
 from workshop.store import StoreUnavailable, WorkshopNotFound
-from workshop.vocabulary import DIALOGUE_STAGES
 
 _KEY = "participant"
 
@@ -69,15 +68,11 @@ def sidebar_badge() -> None:
     me = current()
     with st.sidebar:
         if me is None:
-            st.caption("You are exploring on your own. Join a workshop on the Welcome page.")
+            st.caption(_("You are exploring on your own. Join a workshop on the Welcome "
+                         "page."))
             return
-        st.markdown("**You are taking part as**")
-        st.text(f"{me.pseudonym}\nin: {me.title}")
-        try:
-            stage = room_state(me.code)["stage"]
-            st.caption(f"The room is now at: **{DIALOGUE_STAGES.get(stage, stage)}**")
-        except (StoreUnavailable, WorkshopNotFound):
-            pass
-        if st.button("Leave the workshop", key="leave_workshop"):
+        st.markdown(_("**You are taking part as**"))
+        st.text(f"{me.pseudonym}\n{me.title}")  # the title was typed by a person
+        if st.button(_("Leave the workshop"), key="leave_workshop"):
             leave()
             st.rerun()

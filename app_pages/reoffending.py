@@ -16,15 +16,12 @@ from simulators.reoffending import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.charts import TABLE, draw, per_outcome, spec_for, template
+from ui.charts import TABLE, draw, spec_for, template
+from ui.derived import derived
 from ui.fairness_panel import fairness_panel
-from ui.follow import follow_facilitator
-from ui.navigation import through_app
+from ui.figures import GROUP_COLOURS
 from ui.presets import settings_box
-from ui.reaction_box import reaction_box
-from ui.wording import GROUP_COLOURS
-
-through_app()
+from ui.use_case_page import after_step, before_question, begin, follow, remember
 
 KEY = "reoffending"
 KIND_KEY = f"{KEY}.pick_kind"
@@ -260,9 +257,12 @@ def typed_person(text: str, n: int) -> tuple[int | None, bool]:
 
 # ----------------------------------------------------------------------------- page
 
-st.title(TITLE)
+frame = begin("reoffending")
 st.write(INTRO)
-follow_facilitator("reoffending", RiskConfig, KEY)
+if frame.asking_before:
+    before_question(frame)
+    st.stop()
+follow(frame)
 
 config = settings_box(RiskConfig, PRESETS, key=KEY, title=SETTINGS_TITLE,
                       first=["historic_patrol_bias", "label_bias"])
@@ -293,7 +293,7 @@ with group_col:
         draw(spec_for(outcome, ("histogram", one_cut),
                       lambda: histogram_chart(outcome, outcome.cutoffs, one_cut)),
              alt_text=HIST_ALT)
-        medians = per_outcome(outcome, "medians", lambda: score_medians(outcome))
+        medians = derived(outcome, "medians", lambda: score_medians(outcome))
         reading = HIST_NO_LINE if config.mitigation == "exponentiated_gradient" else HIST_READING
         st.caption(reading.format(
             a=medians.get("A", "-"), b=medians.get("B", "-"),
@@ -361,5 +361,5 @@ with st.expander(WHY_TITLE):
 
 metrics = summary(outcome)
 metrics["person_shown"] = card.number
-st.session_state[f"{KEY}.shown"] = {"config": config.to_dict(), "metrics": metrics}
-reaction_box("reoffending", config.to_dict(), metrics)
+remember(frame, config, metrics)
+after_step(frame)

@@ -15,14 +15,11 @@ from simulators.hotspots import (
     simulate,
 )
 from ui.cache import simulate_cached
-from ui.charts import draw, per_outcome, spec
+from ui.charts import draw, spec
+from ui.derived import derived
 from ui.fairness_panel import fairness_panel
-from ui.follow import follow_facilitator
-from ui.navigation import through_app
 from ui.presets import settings_box
-from ui.reaction_box import reaction_box
-
-through_app()
+from ui.use_case_page import after_step, before_question, begin, follow, remember
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"
@@ -241,9 +238,12 @@ def after_preset(preset) -> None:
     st.session_state[PLAY_KEY] = False
 
 
-st.title(TITLE)
+frame = begin("hotspots")
 st.write(INTRO)
-follow_facilitator("hotspots", HotspotConfig, KEY)
+if frame.asking_before:
+    before_question(frame)
+    st.stop()
+follow(frame)
 
 config = settings_box(HotspotConfig, PRESETS, key=KEY, title=SETTINGS_TITLE, then=after_preset,
                       first=["historic_patrol_bias", "reporting_gap", "crime_rate_ratio"])
@@ -293,7 +293,7 @@ def day_view() -> None:
     st.progress(day / days, text=PROGRESS.format(day=day, days=days))
 
     real_map, record_map, line = day_charts(repr(config), day, config)
-    share = per_outcome(outcome, ("shares", day), lambda: shares_on(outcome, day - 1))
+    share = derived(outcome, ("shares", day), lambda: shares_on(outcome, day - 1))
     reading = MAP_READING.format(
         day=day,
         patrol=pct(share["patrol_share"]),
@@ -315,7 +315,7 @@ def day_view() -> None:
     st.caption(line_reading)
 
 
-run = per_outcome(outcome, "run shares", lambda: run_shares(outcome))
+run = derived(outcome, "run shares", lambda: run_shares(outcome))
 if run["excess"] > 0.03:
     verdict = VERDICT_ABOVE.format(above=pct(run["days_above"]))
 elif run["excess"] < -0.03:
@@ -353,5 +353,5 @@ st.caption(FAIRLEARN_NOTE.format(cells=config.grid_size**2, k=config.n_patrols))
 metrics = summary(outcome)
 metrics.update({f"group_b_{k}": round(v, 4) for k, v in run.items()})
 metrics.update({f"hotspots_{k}": v for k, v in found.items()})
-st.session_state[f"{KEY}.shown"] = {"config": config.to_dict(), "metrics": metrics}
-reaction_box("hotspots", config.to_dict(), metrics)
+remember(frame, config, metrics)
+after_step(frame)

@@ -19,15 +19,12 @@ from simulators.call_triage import (
 )
 from simulators.fairness import summary
 from ui.cache import simulate_cached
-from ui.charts import draw, per_outcome, spec_for
+from ui.charts import draw, spec_for
 from ui.config_sliders import RESET, config_controls, config_values, sanitise
+from ui.derived import derived
 from ui.fairness_panel import fairness_panel
-from ui.follow import follow_facilitator
-from ui.navigation import through_app
 from ui.presets import preset_pills, preset_script
-from ui.reaction_box import reaction_box
-
-through_app()
+from ui.use_case_page import after_step, before_question, begin, follow, remember
 
 KEY = "call_triage"
 MODE_KEY = f"{KEY}.listen_mode"
@@ -355,13 +352,13 @@ def show_listen(outcome, config) -> None:
         MODE_LABEL, list(MODES), format_func=MODES.get, key=MODE_KEY, default="pick",
     ) or "pick"
     if mode == "pick":
-        labels = per_outcome(outcome, "call labels", lambda: call_labels(outcome))
+        labels = derived(outcome, "call labels", lambda: call_labels(outcome))
         rows = list(labels)
         if st.session_state.get(CALL_KEY) not in labels:
             st.session_state[CALL_KEY] = rows[0]
         call = int(st.selectbox(CALL_LABEL, rows, key=CALL_KEY, format_func=labels.__getitem__))
-        heard = per_outcome(outcome, ("heard", call), lambda: listen_in(outcome, call=call))
-        where = per_outcome(outcome, ("where", call),
+        heard = derived(outcome, ("heard", call), lambda: listen_in(outcome, call=call))
+        where = derived(outcome, ("where", call),
                             lambda: WHERE_TO.get(outcome.calls.iloc[call]["kind"], ""))
         drivers_key = ("drivers", call)
     else:
@@ -438,9 +435,12 @@ def push_word(x: float) -> str:
     return PROXY_PUSH["none"]
 
 
-st.title(TITLE)
+frame = begin("call_triage")
 st.write(INTRO)
-follow_facilitator("call_triage", TriageConfig, KEY)
+if frame.asking_before:
+    before_question(frame)
+    st.stop()
+follow(frame)
 st.markdown(CHOICES_TEXT)
 st.markdown(INTRO_2)
 
@@ -480,7 +480,7 @@ with panel:
 with st.container(border=True):
     st.subheader(PROXY_TITLE)
     st.write(PROXY_TEXT)
-    push = per_outcome(outcome, "proxy push", lambda: proxy_push(outcome))
+    push = derived(outcome, "proxy push", lambda: proxy_push(outcome))
     draw(spec_for(outcome, "proxy", lambda: proxy_chart(push)), alt_text=PROXY_TITLE)
     b_push = min(push.get("area B", 0.0), push.get("dialect", 0.0))
     st.caption(PROXY_READING.format(
@@ -551,5 +551,5 @@ st.caption(TOY_NOTE.format(n=N_TEST, hist=config.n_calls))
 
 metrics = dict(summary(outcome))
 metrics.update({f"review_{k}": round(float(v), 2) for k, v in work.items()})
-st.session_state[f"{KEY}.shown"] = {"config": config.to_dict(), "metrics": metrics}
-reaction_box("call_triage", config.to_dict(), metrics)
+remember(frame, config, metrics)
+after_step(frame)

@@ -1,0 +1,313 @@
+"""Summarising evidence: the words and pictures of its page (app_pages/evidence.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from simulators.evidence import EvidenceConfig, EvidenceOutcome, officer_check
+from ui.charts import TABLE, draw, spec_for, template
+from ui.derived import derived
+from ui.figures import GROUP_COLOURS
+from ui.i18n import _, lang
+from workshop.i18n import N_
+
+KEY = "evidence"
+REVEALED_KEY = f"{KEY}.revealed_worlds"  # worlds whose answer this person has seen
+PLAYED_KEY = f"{KEY}.played"  # the settings the answer was revealed on
+RECORD_COLOUR = "#6B6B6B"
+LEFT_OUT_BACKGROUND = "#F1F4F8"
+FACT_MARKS = {
+    "exculpatory": N_("🛡️ points away from the arrested person"),
+    "incriminating": N_("🎯 points to the arrested person"),
+    "context": N_("📌 background"),
+}
+GROUP_MARKS = {"A": "🔵 A", "B": "🔶 B"}
+BY_FACT_LABELS = {
+    "incriminating": N_("Points to the arrested person"),
+    "exculpatory": N_("Points away from them"),
+    "context": N_("Background"),
+}
+
+
+def story() -> None:
+    st.write(_(
+        "Investigators can face hundreds of pages of witness statements, CCTV logs and "
+        "notes. An AI can read them all and copy out the sentences it thinks matter most. "
+        "Here it summarises made-up case files. Some witnesses, group B, tell the same "
+        "facts in a dialect or in simple second-language English. Whose facts make it into "
+        "the summary?"))
+    st.caption(_("The case files are made up, in English, as the toy AI reads English."))
+
+
+def witness_key() -> None:
+    st.caption(_(
+        "🔵 **A**: a witness from group A (standard English) · 🔶 **B**: a witness from "
+        "group B (dialect or second language) · 📹 CCTV log · 📝 officer's notes"))
+
+
+# ----------------------------------------------------------------------------- the case file
+
+
+def token_of(config: EvidenceConfig) -> str:
+    return hashlib.sha1(repr(sorted(config.to_dict().items())).encode()).hexdigest()[:10]
+
+
+def world_of(config: EvidenceConfig) -> str:
+    """The settings that decide which case is shown and what its key facts are."""
+    return f"{config.seed}/{config.n_cases}/{config.group_b_share}"
+
+
+def who(row) -> str:
+    if row.kind == "cctv":
+        return _("📹 CCTV {time}").format(time=row.time)
+    if row.kind == "notes":
+        return _("📝 Officer's notes")
+    return f"{GROUP_MARKS[row.group]} · " + _("Witness {n}").format(n=row.witness)
+
+
+def sentence_block(rows: pd.DataFrame, *, status: bool, facts: bool) -> str:
+    """The sentences as HTML blocks: a coloured edge and a text marker for the source."""
+    parts = []
+    for row in rows.itertuples():
+        labels = [f"{row.position}. {who(row)}"]
+        if status:
+            labels.append(_("✅ in the summary") if row.included else _("✖️ left out"))
+        if facts and row.fact:
+            labels.append(_(FACT_MARKS[row.fact]))
+        colour = GROUP_COLOURS.get(row.group, RECORD_COLOUR) if row.kind == "witness" \
+            else RECORD_COLOUR
+        background = "#FFFFFF" if row.included or not status else LEFT_OUT_BACKGROUND
+        parts.append(
+            f'<div style="border-left:6px solid {colour};background:{background};'
+            'padding:4px 10px;margin:4px 0;border-radius:4px">'
+            f'<div style="font-size:0.85em;color:#333333">'
+            f"{html.escape(' · '.join(labels))}</div>"
+            f"<div>{html.escape(row.text)}</div></div>"
+        )
+    return "\n".join(parts)
+
+
+def case_file(outcome: EvidenceOutcome, revealed: bool) -> None:
+    case = outcome.case_file
+    st.markdown(f"**{html.escape(outcome.case_title)}.** {html.escape(outcome.case_brief)}")
+    witness_key()
+    summary_col, file_col = st.columns([2, 3])
+    with summary_col:
+        st.subheader(_("The AI's summary"))
+        kept = case[case["included"]]
+        st.caption(_("The AI kept {kept} of the file's {total} sentences.").format(
+            kept=len(kept), total=len(case)))
+        st.markdown(derived(outcome, ("summary block", lang(), revealed), lambda: sentence_block(
+            kept, status=False, facts=revealed)), unsafe_allow_html=True)
+    with file_col:
+        st.subheader(_("The whole case file"))
+        only_left_out = st.toggle(
+            _("Show only what the summary left out"), key=f"{KEY}.only_left_out",
+            help=_("Hide the sentences the summary kept, to check what it dropped."))
+        st.caption(_("✅ in the summary · ✖️ left out") + (" · " + _(
+            "🛡️ points away from the arrested person · 🎯 points to them · 📌 background "
+            "an investigator needs. Sentences with no mark are not key facts.")
+            if revealed else ""))
+        if not revealed:
+            st.caption(_("Which sentences are key facts stays hidden until you try 'Be "
+                         "the officer'."))
+        shown = case[~case["included"]] if only_left_out else case
+        if shown.empty:
+            st.write(_("The summary kept every sentence of this file."))
+        else:
+            st.markdown(derived(outcome, ("file block", lang(), revealed, only_left_out),
+                                lambda: sentence_block(shown, status=True, facts=revealed)),
+                        unsafe_allow_html=True)
+
+
+# ----------------------------------------------------------------------------- be the officer
+
+
+def _reveal(world: str, token: str) -> None:
+    worlds = st.session_state.setdefault(REVEALED_KEY, [])
+    if world not in worlds:
+        worlds.append(world)
+    st.session_state[PLAYED_KEY] = token
+
+
+def _play_again(world: str) -> None:
+    worlds = st.session_state.setdefault(REVEALED_KEY, [])
+    if world in worlds:
+        worlds.remove(world)
+    st.session_state.pop(PLAYED_KEY, None)
+
+
+def revealed(config: EvidenceConfig) -> bool:
+    return world_of(config) in st.session_state.get(REVEALED_KEY, [])
+
+
+def be_the_officer(config: EvidenceConfig, outcome: EvidenceOutcome):
+    """Tick what the summary should not have dropped, then reveal. Returns the check."""
+    case, token, world = outcome.case_file, token_of(config), world_of(config)
+    if revealed(config) and st.session_state.get(PLAYED_KEY) != token:
+        st.info(_("You have seen the answer for this case, so its marks stay on while you "
+                  "move the settings. Change the 'World number' under 'More settings' for a "
+                  "new case, or hide the marks to play this one again."))
+        st.button(_("Hide the marks and play again"), key=f"{KEY}.play_again",
+                  on_click=_play_again, args=(world,))
+        return None
+    st.write(_("People in the public dialogue said officers should check what an AI gives "
+               "them against other information. Try it: read what the summary left out, and "
+               "tick each sentence you think an investigator must not miss. Then reveal the "
+               "answer."))
+    st.markdown(f"**{_('Left out of the summary:')}**")
+    ticked = [
+        int(row.position) for row in case[~case["included"]].itertuples()
+        if st.checkbox(f"{row.position}. {who(row)}: {row.text}",
+                       key=f"{KEY}.tick.{token}.{row.position}")
+    ]
+    if not revealed(config):
+        st.button(_("Reveal the answer"), key=f"{KEY}.reveal", type="primary",
+                  on_click=_reveal, args=(world, token))
+        return None
+    check = officer_check(case, ticked)
+    if check.missed == 0:
+        st.success(_("This summary left out no key facts, so there was nothing to find."))
+    else:
+        lines = [_("You spotted **{caught} of the {missed}** key facts the summary left "
+                   "out.").format(caught=check.caught, missed=check.missed)]
+        if check.missed_exculpatory:
+            lines.append(_("{caught} of the {missed} left-out facts that point away from the "
+                           "arrested person.").format(caught=check.caught_exculpatory,
+                                                      missed=check.missed_exculpatory))
+        else:
+            lines.append(_("None of the facts left out here pointed away from the arrested "
+                           "person."))
+        if check.not_key:
+            lines.append(_("{n} of the sentences you ticked were not key facts.").format(
+                n=check.not_key))
+        st.success("  \n".join(lines))
+    st.caption(_("The marks are now shown in the case file. Facts left out of a summary are "
+                 "only found by someone who reads the whole file."))
+    return check
+
+
+# ----------------------------------------------------------------------------- across all files
+
+
+def _by_fact_bars(names: tuple[str, ...], sort: tuple[str, ...], axis: str) -> alt.LayerChart:
+    base = alt.Chart(TABLE).encode(
+        y=alt.Y("fact:N", title=None, sort=list(sort), axis=alt.Axis(labelLimit=220)),
+        yOffset=alt.YOffset("group:N", sort=list(names)),
+        x=alt.X("percent:Q", title=axis, scale=alt.Scale(domain=[0, 100])),
+        tooltip=["fact:N", "group:N", alt.Tooltip("percent:Q", format=".0f")],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("group:N", title=None,
+                        legend=alt.Legend(orient="top", direction="vertical", labelLimit=360),
+                        scale=alt.Scale(domain=list(names), range=list(GROUP_COLOURS.values())))
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=13).encode(
+        text=alt.Text("percent:Q", format=".0f"))
+    return (bars + labels).properties(height=alt.Step(22))
+
+
+def by_fact_chart(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    names = {"A": _("Group A (standard English)"), "B": _("Group B (dialect or second language)")}
+    facts = {k: _(v) for k, v in BY_FACT_LABELS.items()}
+    data = (
+        table.rename(index=facts, columns=names)
+        .rename_axis(index="fact", columns="group")
+        .stack()
+        .rename("kept")
+        .reset_index()
+    )
+    data["percent"] = (100 * data["kept"]).round(0)
+    return data, template(_by_fact_bars, tuple(names.values()), tuple(facts.values()),
+                          _("kept, out of every 100"))
+
+
+def per_100(x: float) -> str:
+    return "–" if x != x else f"{round(100 * x):d}"
+
+
+def exculpatory(outcome: EvidenceOutcome) -> None:
+    total, lost = outcome.exculpatory_total, outcome.exculpatory_lost
+    if sum(total.values()) == 0:
+        st.write(_("In these case files no witness gave a fact that points away from the "
+                   "arrested person."))
+    else:
+        st.markdown(_(
+            "Across the {n} case files, {total} sentences from witnesses point away from the "
+            "person arrested. The summaries left out **{lost}** of them: {lost_a} of "
+            "{total_a} from group A and {lost_b} of {total_b} from group B.").format(
+                n=outcome.n_cases, total=sum(total.values()), lost=sum(lost.values()),
+                lost_a=lost["A"], total_a=total["A"], lost_b=lost["B"], total_b=total["B"]))
+    st.markdown(f"**{_('Key facts kept, by kind of fact')}**")
+    reading = _("Of the facts that point away from the arrested person, the summaries kept "
+                "{a} in 100 from group A and {b} in 100 from group B.").format(
+                    a=per_100(outcome.exculpatory_recall["A"]),
+                    b=per_100(outcome.exculpatory_recall["B"]))
+    draw(spec_for(outcome, ("by_fact", lang()), lambda: by_fact_chart(outcome.recall_by_fact)),
+         alt_text=reading)
+    st.caption(reading)
+
+
+def fix_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> str:
+    """What the threshold fix costs in length, said beside the strip (empty otherwise)."""
+    if config.mitigation != "threshold_optimizer":
+        return ""
+    return _("With this fix the summaries keep {share} of every 100 sentences, though you "
+             "asked for {asked}: fairer between the groups, but more for an officer to "
+             "read.").format(share=per_100(outcome.summary_share),
+                             asked=per_100(config.summary_ratio))
+
+
+WHY = N_("""
+An AI like this copies out the sentences it rates highest; it does not write new
+ones. Two things from research are built into this toy:
+
+- Common summarisers **under-represent people who write in a dialect**: their
+  wording and length differ from most other texts, so their sentences look less
+  typical and are picked less often (Keswani and Celis, 2021, who studied dialects
+  on Twitter).
+- Summarisers **favour whichever group's texts come first** in the pile; shuffling
+  the order largely removes this (Olabisi and Agrawal, 2024).
+
+An AI that learns from old summaries also copies whatever past analysts tended to
+leave out. Move 'Bias in the old summaries' with the learning AI to see it.
+""")
+HOW = N_("""
+- Every case file is made up from a few kinds of incident: 4 to 8 witness
+  statements, a CCTV log and the officer's notes. Each sentence is tagged by hand as
+  a key fact (it points to the arrested person, points away from them, or is
+  background an investigator needs) or not.
+- **Picks what the rest of the file repeats**: the AI compares every sentence with
+  every other by the words they share, and keeps those most like many others. It
+  also gives more weight to sentences near the start of the file, as many
+  summarisers do.
+- **Learns from old summaries**: the AI studies 40 old case files and the summaries
+  analysts wrote for them, and learns which words, positions and lengths get kept.
+- **A share for every witness**: each statement gets a share of the summary in
+  proportion to how much the witness said.
+- **A fairer cut-off per group**: Fairlearn's *ThresholdOptimizer* looks at a few
+  files where every key fact was checked by hand, and sets a different bar for each
+  group so that both groups' key facts are kept about as often.
+- The fairness panel counts every witness sentence once. CCTV and officer's notes can
+  be picked for a summary too, but belong to neither group.
+""")
+SOURCES = N_("""
+- Keswani, V. and Celis, L. E. (2021). *Dialect Diversity in Text Summarization on
+  Twitter.* Proceedings of the Web Conference 2021.
+- Olabisi, O. and Agrawal, A. (2024). *Understanding Position Bias Effects on Fairness
+  in Social Multi-Document Summarization.* VarDial Workshop 2024.
+""")
+
+
+def background() -> None:
+    st.markdown(f"**{_('Why this matters')}**")
+    st.markdown(_(WHY))
+    st.markdown(f"**{_('How this toy works')}**")
+    st.markdown(_(HOW))
+    st.markdown(f"**{_('Sources')}**")
+    st.markdown(_(SOURCES))
