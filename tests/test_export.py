@@ -30,6 +30,8 @@ def filled(store):
     gone = store.add_advice(b.id, "oversight", "hidden advice", uuid.uuid4().hex)
     store.hide_advice(w.code, gone.id)
     store.vote(b.id, kept.id, "agree")
+    store.answer(a.id, "pace", "too_fast", "=1+1", uuid.uuid4().hex)
+    store.answer(a.id, "pace", "right", "", uuid.uuid4().hex)
     return w, (a, b), rows
 
 
@@ -72,6 +74,10 @@ def test_json_nests_settings_and_carries_series_and_mode(store, filled):
     hidden = next(r for r in data["reactions"] if r["reaction_id"] == rows["hidden"].id)
     assert hidden["comment"] == "" and hidden["hidden"]
     assert [x["text"] for x in data["advice"]] == ["+Keep a human in charge"]
+    assert [(x["choice"], x["latest"]) for x in data["answers"]] == [
+        ("too_fast", False), ("right", True)]
+    assert data["answers"][0]["person_id"] == a.person_id
+    assert "participant_id" not in data["answers"][0]
 
 
 def test_no_export_holds_a_participant_id_or_return_code(store, filled):
@@ -95,4 +101,5 @@ def test_an_empty_workshop_exports_headers_and_empty_lists(store):
     assert export.reactions_csv(store, w.code).startswith("reaction_id,")
     assert export.advice_csv(store, w.code).startswith("advice_id,")
     data = json.loads(export.workshop_json(store, w.code))
-    assert data["reactions"] == [] and data["advice"] == [] and data["workshop"]["series"] is None
+    assert data["reactions"] == [] and data["advice"] == [] and data["answers"] == []
+    assert data["workshop"]["series"] is None

@@ -488,6 +488,7 @@ def test_a_deleted_workshop_leaves_no_text_in_the_database_files(sqlite_store):
     secret = f"zebra-{uuid.uuid4().hex}"
     store.record(**reaction(p.id, comment=f"comment {secret}"))
     store.add_advice(p.id, "oversight", f"advice {secret}", uuid.uuid4().hex)
+    store.answer(p.id, "pace", "too_fast", f"note {secret}", uuid.uuid4().hex)
     files = [path, f"{path}-wal", f"{path}-shm"]
 
     def on_disk():

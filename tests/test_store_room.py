@@ -220,3 +220,43 @@ def test_sending_again_changes_the_count_instead_of_adding_to_it(store, room):
     counts = analysis.comfort_counts(store.reactions(code))
     assert counts[["comfort", "reactions"]].values.tolist() == [[5, 1]]
     assert len(store.reactions(code)) == 3  # the history is kept
+
+
+# -- the outstanding questions -----------------------------------------------------
+
+
+def test_answers_to_the_open_questions_count_each_persons_latest(store, room):
+    code, (a, b, _) = room
+    store.answer(a.id, "pace", "too_fast", "Slow down\x00 please\u202e", uuid.uuid4().hex)
+    store.answer(a.id, "pace", "right", "", uuid.uuid4().hex)  # changed their mind
+    store.answer(b.id, "pace", "too_fast", None, uuid.uuid4().hex)
+    store.answer(b.id, "jobs", "never", "", uuid.uuid4().hex)
+    latest = store.answers(code)
+    assert sorted(zip(latest["question"], latest["choice"], strict=True)) == [
+        ("jobs", "never"), ("pace", "right"), ("pace", "too_fast")]
+    history = store.answers(code, history=True)
+    assert len(history) == 4 and history["latest"].sum() == 3
+    assert history.loc[0, "note"] == "Slow down please"
+    assert history.loc[0, "status"] == "pending"
+
+
+@pytest.mark.parametrize("question, choice", [("lunch", "soup"), ("pace", "never"),
+                                              ("pace", None)])
+def test_an_answer_outside_the_choices_is_refused(store, room, question, choice):
+    code, (a, _, _) = room
+    with pytest.raises(ValueError):
+        store.answer(a.id, question, choice, "", uuid.uuid4().hex)
+    assert store.answers(code).empty
+
+
+def test_answers_are_paused_with_the_room_and_sent_once(store, room):
+    code, (a, _, _) = room
+    cid = uuid.uuid4().hex
+    first = store.answer(a.id, "pace", "right", "", cid)
+    assert store.answer(a.id, "pace", "right", "", cid).id == first.id
+    store.lock(code)
+    with pytest.raises(AnswersLocked):
+        store.answer(a.id, "jobs", "never", "", uuid.uuid4().hex)
+    assert len(store.answers(code, history=True)) == 1
+    store.moderate_answer(code, first.id, "hidden")
+    assert store.answers(code).loc[0, "status"] == "hidden"

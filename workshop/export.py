@@ -78,7 +78,8 @@ def advice_csv(store: Store, code: str) -> str:
 
 
 def workshop_json(store: Store, code: str) -> str:
-    """The workshop, its reactions (settings and metrics nested) and its advice."""
+    """The workshop, its reactions (settings and metrics nested), its advice and the
+    answers to the outstanding questions (every one sent; hidden ones left out)."""
     w = store.workshop(code)
     series = store.series(code)
     payload = {
@@ -92,5 +93,11 @@ def workshop_json(store: Store, code: str) -> str:
         },
         "reactions": [_reported(r) for r in store.reaction_rows(code)],
         "advice": _advice(store, code),
+        "answers": [
+            {**{k: v for k, v in a.items() if k != "participant_id"},
+             "created_at": _when(a["created_at"])}
+            for a in store.answers(code, history=True).to_dict("records")
+            if a["status"] != "hidden"
+        ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)

@@ -188,6 +188,17 @@ class Advice(ParticipantText, Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+class Answer(ParticipantText, Base):
+    """A short answer to one of the dialogue's outstanding questions, with a note."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("participant_id", "client_id"),)
+
+    question: Mapped[str] = mapped_column(String(20))
+    choice: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class Vote(Base):
     """One participant's agree / disagree / pass on one piece of advice."""
 
@@ -236,7 +247,8 @@ class SchemaVersion(Base):
 # -- bringing an older database up to these tables --------------------------------
 #
 # Version 1 is the first release (no schema_version table): no series, locks, timers,
-# moderation status, skips or return codes, and a client_id unique across everyone.
+# moderation status, skips, return codes or answers to the outstanding questions, and
+# a client_id unique across everyone.
 
 
 def upgrade(engine: Engine) -> None:

@@ -50,6 +50,7 @@ from workshop.models import (
     MODES,
     STATUSES,
     Advice,
+    Answer,
     Attempt,
     Heartbeat,
     Participant,
@@ -67,6 +68,8 @@ from workshop.vocabulary import (
     COMFORT,
     COMMENT_MAX,
     DIALOGUE_STAGES,
+    NOTE_MAX,
+    OPEN_QUESTIONS,
     STAGES,
     THEMES,
     VOTES,
@@ -470,6 +473,7 @@ class Store:
             advice_ids = select(Advice.id).where(Advice.workshop_id == w.id)
             s.execute(delete(Vote).where(Vote.advice_id.in_(advice_ids)))
             s.execute(delete(Advice).where(Advice.workshop_id == w.id))
+            s.execute(delete(Answer).where(Answer.workshop_id == w.id))
             s.execute(delete(Reaction).where(Reaction.workshop_id == w.id))
             s.execute(delete(Participant).where(Participant.workshop_id == w.id))
             series_id = w.series_id
@@ -703,7 +707,8 @@ class Store:
         return p
 
     def _insert_once(
-        self, model: type[Reaction] | type[Advice], participant_id: str, client_id: str,
+        self, model: type[Reaction] | type[Advice] | type[Answer], participant_id: str,
+        client_id: str,
         **fields: Any,
     ) -> Any:
         """Add one participant's row, once per ``client_id`` (a resubmit returns the first)."""
@@ -783,8 +788,8 @@ class Store:
             ).all()
         return {(u, st) for u, st in rows}
 
-    def _set_status(self, model: type[Reaction] | type[Advice], code: str, item_id: int,
-                    status: str, missing: str) -> None:
+    def _set_status(self, model: type[Reaction] | type[Advice] | type[Answer], code: str,
+                    item_id: int, status: str, missing: str) -> None:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
         with self._change(code) as (s, w):
@@ -897,6 +902,53 @@ class Store:
         it; people whose latest before or after is a skip are left out."""
         return analysis.shifts(self.reactions(code))[
             ["participant_id", "use_case", "before", "after"]]
+
+    # -- the outstanding questions ----------------------------------------------
+
+    def answer(self, participant_id: str, question: str, choice: str, note: str | None,
+               client_id: str) -> Answer:
+        """Store one short answer to an outstanding question (``OPEN_QUESTIONS``), with
+        an optional note; answering again replaces it in the counts (the latest counts).
+        The same ``client_id`` twice from one participant stores it once."""
+        if question not in OPEN_QUESTIONS:
+            raise ValueError(f"question must be one of {', '.join(OPEN_QUESTIONS)}, "
+                             f"got {question!r}")
+        choices = OPEN_QUESTIONS[question][1]
+        if not isinstance(choice, str) or choice not in choices:
+            raise ValueError(f"choice must be one of {', '.join(choices)}, got {choice!r}")
+        note = clean_text(note, lines=False)
+        if len(note) > NOTE_MAX:
+            raise Refused(N_("Your note must be at most {n} characters."), n=NOTE_MAX)
+        _check_client_id(client_id)
+        return self._insert_once(Answer, participant_id, client_id, question=question,
+                                 choice=choice, note=note)
+
+    def moderate_answer(self, code: str, answer_id: int, status: str) -> None:
+        """Move an answer's note to "pending", "approved" or "hidden"."""
+        self._set_status(Answer, code, answer_id, status,
+                         N_("No such answer in this workshop."))
+
+    def answers(self, code: str, history: bool = False) -> pd.DataFrame:
+        """The answers to the outstanding questions: each person's latest per question,
+        or with ``history`` every answer sent, ``latest`` marking the ones that count."""
+        columns = ["answer_id", "created_at", "participant", "participant_id", "person_id",
+                   "question", "choice", "note", "status", "latest"]
+        latest = (func.row_number().over(
+            partition_by=(Answer.participant_id, Answer.question),
+            order_by=(Answer.created_at.desc(), Answer.id.desc())) == 1).label("latest")
+        with self._session() as s:
+            w = self._workshop(s, code)
+            rows = s.execute(
+                select(Answer.id, Answer.created_at, Participant.pseudonym,
+                       Answer.participant_id, Participant.person_id, Answer.question,
+                       Answer.choice, Answer.note, Answer.status, latest)
+                .join(Participant, Participant.id == Answer.participant_id)
+                .where(Answer.workshop_id == w.id)
+                .order_by(Answer.created_at, Answer.id)
+            ).all()
+        df = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+        df["latest"] = df["latest"].astype(bool)
+        return df if history else df[df["latest"]].reset_index(drop=True)
 
     # -- the advice round --------------------------------------------------------
 
