@@ -23,6 +23,8 @@ import numbers
 import os
 import re
 import secrets
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -54,6 +56,7 @@ from workshop.models import (
     Attempt,
     Heartbeat,
     Participant,
+    ParticipantText,
     Reaction,
     Series,
     Vote,
@@ -242,10 +245,20 @@ def make_engine(url: str | None = None) -> Engine:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        # Turning a new (or rollback-journal) file into WAL needs it to itself, and
+        # SQLite says "locked" at once rather than wait: several processes starting
+        # together take turns.
+        for attempt in range(100):
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or attempt == 99:
+                    raise
+                time.sleep(0.05)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left
         cur.close()
         if path is not None:
@@ -370,10 +383,17 @@ class Store:
             seconds = int(wait.total_seconds() + 0.999)
             raise TooManyAttempts(msgid, retry_after=seconds, minutes=-(-seconds // 60))
 
-    def _note(self, s: Session, kind: str, value: str) -> None:
+    def _note(self, s: Session, checks: Iterable[tuple[str, str]]) -> None:
+        """Count a try for each (kind, value), and forget tries too old to matter."""
         now = self.now()
         s.execute(delete(Attempt).where(Attempt.at <= now - WINDOW - MIN_BLOCK))
-        s.add(Attempt(kind=kind, key=_digest(kind, value), at=now))
+        s.add_all(Attempt(kind=kind, key=_digest(kind, value), at=now)
+                  for kind, value in checks)
+
+    def _note_failure(self, checks: Iterable[tuple[str, str]]) -> None:
+        """Count a failed try, in its own transaction (the caller's is about to refuse)."""
+        with self._session() as s:
+            self._note(s, checks)
 
     # -- workshops --------------------------------------------------------------
 
@@ -413,8 +433,7 @@ class Store:
             if found is not None:
                 if _check_passphrase(passphrase, found.passphrase_hash):
                     return found.id, found.passphrase_hash
-                with self._session() as s:
-                    self._note(s, "series", key)
+                self._note_failure([("series", key)])
                 raise Refused(N_("A series called “{name}” already exists, and this is not "
                                  "its passphrase. Give its passphrase, or another name."),
                               name=found.name)
@@ -450,9 +469,7 @@ class Store:
         # An unknown code costs the same one check, so timing tells nothing.
         ok = _check_passphrase(str(passphrase or ""), stored or _dummy_hash())
         if stored is None or not ok:
-            with self._session() as s:
-                for kind, value in checks:
-                    self._note(s, kind, value)
+            self._note_failure(checks)
             return False
         return True
 
@@ -535,7 +552,8 @@ class Store:
                 select(Participant.person_id, Participant.pseudonym, Workshop.code,
                        Workshop.title, Workshop.created_at, Workshop.mode, Reaction.id,
                        Reaction.created_at, Reaction.use_case, Reaction.stage,
-                       Reaction.comfort, Reaction.skipped, _is_latest())
+                       Reaction.comfort, Reaction.skipped,
+                       _is_latest(Reaction, Reaction.use_case, Reaction.stage))
                 .join(Participant, Participant.id == Reaction.participant_id)
                 .join(Workshop, Workshop.id == Reaction.workshop_id)
                 .where(where)
@@ -571,7 +589,7 @@ class Store:
             return w.preset_version
 
     def lock(self, code: str, locked: bool = True) -> None:
-        """Pause answers (``record``, ``add_advice`` and ``vote`` raise
+        """Pause answers (``record``, ``answer``, ``add_advice`` and ``vote`` raise
         ``AnswersLocked``), or take them again with ``locked=False``."""
         with self._change(code) as (_s, w):
             w.locked = bool(locked)
@@ -648,8 +666,7 @@ class Store:
                         person_id=person[0] if person else new_id(),
                     )
                     s.add(p)
-                    for kind, value in from_address:
-                        self._note(s, kind, value)
+                    self._note(s, from_address)
                     self._touch(s, w.id)
                 return p
             except IntegrityError:
@@ -682,10 +699,7 @@ class Store:
                 .where(Participant.return_code == back)
             ).first()
         if found is None or w.series_id is None or found.series_id != w.series_id:
-            if from_address:  # a wrong code counts as a join, against guessing
-                with self._session() as s:
-                    for kind, value in from_address:
-                        self._note(s, kind, value)
+            self._note_failure(from_address)  # a wrong code counts as a join: no guessing
             raise Refused(N_("That return code does not belong to this series of "
                              "workshops. Check it, or join as someone new."))
         return found.person_id, found.pseudonym
@@ -707,9 +721,7 @@ class Store:
         return p
 
     def _insert_once(
-        self, model: type[Reaction] | type[Advice] | type[Answer], participant_id: str,
-        client_id: str,
-        **fields: Any,
+        self, model: type[ParticipantText], participant_id: str, client_id: str, **fields: Any,
     ) -> Any:
         """Add one participant's row, once per ``client_id`` (a resubmit returns the first)."""
         def stored(s: Session) -> Any:
@@ -788,10 +800,9 @@ class Store:
             ).all()
         return {(u, st) for u, st in rows}
 
-    def _set_status(self, model: type[Reaction] | type[Advice] | type[Answer], code: str,
-                    item_id: int, status: str, missing: str) -> None:
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    def _set_status(self, model: type[ParticipantText], code: str, item_id: int,
+                    status: str, missing: str) -> None:
+        _check_status(status)
         with self._change(code) as (s, w):
             done = s.execute(
                 update(model).where(model.id == int(item_id), model.workshop_id == w.id)
@@ -811,8 +822,8 @@ class Store:
 
     def comments(self, code: str, status: str | None = None) -> pd.DataFrame:
         """Reactions with a comment (in ``status``, if given), newest first."""
-        if status is not None and status not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        if status is not None:
+            _check_status(status)
         columns = ["reaction_id", "created_at", "participant", "use_case", "stage", "comfort",
                    "skipped", "comment", "status"]
         with self._session() as s:
@@ -846,12 +857,14 @@ class Store:
         return {"participants": int(n_people or 0), "reactions": int(n_reactions or 0)}
 
     def reaction_rows(self, code: str) -> list[dict[str, Any]]:
-        """Every reaction of the workshop, oldest first, as plain records with its
-        themes as a list and its settings and metrics as dicts (for the JSON export)."""
+        """Every reaction of the workshop, oldest first, as plain records: themes as a
+        list, settings and metrics as dicts (``reactions`` flattens them; the JSON
+        export keeps them)."""
         with self._session() as s:
             w = self._workshop(s, code)
             rows = s.execute(
-                select(Reaction, Participant.pseudonym, Participant.person_id, _is_latest())
+                select(Reaction, Participant.pseudonym, Participant.person_id,
+                       _is_latest(Reaction, Reaction.use_case, Reaction.stage))
                 .join(Participant, Participant.id == Reaction.participant_id)
                 .where(Reaction.workshop_id == w.id)
                 .order_by(Reaction.created_at, Reaction.id)
@@ -933,15 +946,13 @@ class Store:
         or with ``history`` every answer sent, ``latest`` marking the ones that count."""
         columns = ["answer_id", "created_at", "participant", "participant_id", "person_id",
                    "question", "choice", "note", "status", "latest"]
-        latest = (func.row_number().over(
-            partition_by=(Answer.participant_id, Answer.question),
-            order_by=(Answer.created_at.desc(), Answer.id.desc())) == 1).label("latest")
         with self._session() as s:
             w = self._workshop(s, code)
             rows = s.execute(
                 select(Answer.id, Answer.created_at, Participant.pseudonym,
                        Answer.participant_id, Participant.person_id, Answer.question,
-                       Answer.choice, Answer.note, Answer.status, latest)
+                       Answer.choice, Answer.note, Answer.status,
+                       _is_latest(Answer, Answer.question))
                 .join(Participant, Participant.id == Answer.participant_id)
                 .where(Answer.workshop_id == w.id)
                 .order_by(Answer.created_at, Answer.id)
@@ -1046,9 +1057,14 @@ def _check_client_id(client_id: Any) -> None:
         raise ValueError("client_id must be a string of 8 to 64 characters")
 
 
-def _is_latest() -> Any:
-    """True for each participant's last reaction per use case and stage."""
+def _check_status(status: Any) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+
+
+def _is_latest(model: type[ParticipantText], *per: Any) -> Any:
+    """True for each participant's last row of ``model`` per the ``per`` columns."""
     return (func.row_number().over(
-        partition_by=(Reaction.participant_id, Reaction.use_case, Reaction.stage),
-        order_by=(Reaction.created_at.desc(), Reaction.id.desc()),
+        partition_by=(model.participant_id, *per),
+        order_by=(model.created_at.desc(), model.id.desc()),
     ) == 1).label("latest")
