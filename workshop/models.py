@@ -217,7 +217,8 @@ class Vote(Base):
 
 
 class Attempt(Base):
-    """A wrong passphrase or a join, kept ten minutes to slow down guessing and stuffing.
+    """A wrong passphrase or a join, kept for the throttling window (about ten minutes)
+    to slow down guessing and stuffing.
     ``key`` is a hash of the workshop code or the address, never the address itself."""
 
     __tablename__ = "attempts"
