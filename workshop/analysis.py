@@ -1,4 +1,10 @@
-"""What the facilitator's live view shows, computed from the reactions table."""
+"""What the facilitator's live view shows, computed from the reactions table.
+
+One person, one answer: every count, shift and summary here uses each participant's
+latest answer per use case and stage (the ``latest`` column of ``Store.reactions``),
+so sending again changes an answer instead of adding one. A skip (no comfort) is an
+answer too: it takes the place of an earlier one, and is counted at no comfort level.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,36 @@ import pandas as pd
 from workshop.vocabulary import COMFORT, STAGES
 
 
+def _who(df: pd.DataFrame) -> str:
+    return "participant_id" if "participant_id" in df.columns else "participant"
+
+
+def latest_answers(df: pd.DataFrame) -> pd.DataFrame:
+    """Each participant's latest reaction per use case and stage (skips included).
+    Uses the ``latest`` column if there is one, else the order of ``created_at``."""
+    if "latest" not in df.columns:
+        order = df.sort_values(["created_at", "reaction_id"])
+        last = order.groupby([_who(df), "use_case", "stage"])["reaction_id"].last()
+        return df[df["reaction_id"].isin(last)]
+    return df[df["latest"].astype(bool)]
+
+
+def _answered(df: pd.DataFrame) -> pd.DataFrame:
+    """Latest answers that are not skips."""
+    latest = latest_answers(df)
+    skipped = latest["skipped"].astype(bool) if "skipped" in latest else latest["comfort"].isna()
+    return latest[~skipped]
+
+
 def comfort_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """How many reactions at each comfort level, per use case and stage."""
+    """How many people's latest answer is at each comfort level, per use case and stage."""
     cols = ["use_case", "stage", "comfort", "label", "reactions"]
-    if df.empty:
+    answers = _answered(df) if not df.empty else df
+    if answers.empty:
         return pd.DataFrame(columns=cols)
     out = (
-        df.groupby(["use_case", "stage", "comfort"]).size().rename("reactions").reset_index()
+        answers.groupby(["use_case", "stage", "comfort"]).size().rename("reactions")
+        .reset_index()
     )
     out["label"] = out["comfort"].map(COMFORT)
     out["stage"] = pd.Categorical(out["stage"], categories=list(STAGES), ordered=True)
@@ -21,20 +50,20 @@ def comfort_counts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def shifts(df: pd.DataFrame) -> pd.DataFrame:
-    """Each participant's comfort before trying a use case and after (latest answer)."""
-    cols = ["participant", "use_case", "before", "after", "change"]
-    if df.empty:
+    """Each participant's latest comfort before trying a use case and latest after;
+    someone whose latest before or after is a skip is left out. With a
+    ``participant_id`` column, people are told apart by it (nicknames can repeat)."""
+    who = _who(df)
+    cols = ([who] if who != "participant" else []) + [
+        "participant", "use_case", "before", "after", "change"]
+    answers = _answered(df) if not df.empty else df
+    if answers.empty:
         return pd.DataFrame(columns=cols)
-    ordered = df.sort_values(["created_at", "reaction_id"])
-    first_before = (
-        ordered[ordered["stage"] == "before"]
-        .groupby(["participant", "use_case"])["comfort"].first().rename("before")
-    )
-    last_after = (
-        ordered[ordered["stage"] == "after"]
-        .groupby(["participant", "use_case"])["comfort"].last().rename("after")
-    )
-    both = pd.concat([first_before, last_after], axis=1, join="inner").reset_index()
+    keys = [who, "participant", "use_case"] if who != "participant" else [who, "use_case"]
+    by_stage = answers.set_index(keys)
+    before = by_stage[by_stage["stage"] == "before"]["comfort"].rename("before")
+    after = by_stage[by_stage["stage"] == "after"]["comfort"].rename("after")
+    both = pd.concat([before, after], axis=1, join="inner").reset_index()
     both["change"] = both["after"] - both["before"]
     return both[cols]
 
@@ -58,10 +87,10 @@ def shift_summary(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def theme_counts(df: pd.DataFrame) -> pd.Series:
-    """How often each theme was picked."""
+    """How often each theme was picked, in people's latest answers."""
     if df.empty:
         return pd.Series(dtype=int)
-    themes = df["themes"].fillna("").str.split("; ").explode()
+    themes = latest_answers(df)["themes"].fillna("").str.split("; ").explode()
     return themes[themes != ""].value_counts()
 
 

@@ -1,0 +1,105 @@
+"""What the researcher takes away: every answer with its history and status, people
+only by person_id, no participant id (the key to someone's ?p= link), no formulas."""
+# ruff: noqa: F811 - the store fixtures come from tests/test_store.py and are parameters
+
+import csv
+import io
+import json
+import uuid
+
+import pytest
+
+from tests.test_store import PASS, db_url, reaction, store  # noqa: F401 - fixtures
+from workshop import export
+
+
+@pytest.fixture
+def filled(store):
+    w = store.create_workshop("Library, Tuesday", PASS, series="Leeds", mode="online")
+    a, b = store.join(w.code), store.join(w.code)
+    rows = {
+        "pending": store.record(**reaction(a.id, comment="=HYPERLINK(\"http://x\")")),
+        "approved": store.record(**reaction(a.id, comfort=4, comment="Fair enough")),
+        "hidden": store.record(**reaction(b.id, comment="rude words")),
+        "silent": store.record(**reaction(b.id, stage="after", comment="")),
+        "skip": store.record(**reaction(b.id, stage="final", comfort=None, comment="")),
+    }
+    store.moderate(w.code, rows["approved"].id, "approved")
+    store.hide_reaction(w.code, rows["hidden"].id)
+    kept = store.add_advice(a.id, "oversight", "+Keep a human in charge", uuid.uuid4().hex)
+    gone = store.add_advice(b.id, "oversight", "hidden advice", uuid.uuid4().hex)
+    store.hide_advice(w.code, gone.id)
+    store.vote(b.id, kept.id, "agree")
+    store.answer(a.id, "pace", "too_fast", "=1+1", uuid.uuid4().hex)
+    store.answer(a.id, "pace", "right", "", uuid.uuid4().hex)
+    return w, (a, b), rows
+
+
+def test_reactions_csv_keeps_the_history_marks_status_and_names_people_by_person(store, filled):
+    w, (a, b), rows = filled
+    out = list(csv.DictReader(io.StringIO(export.reactions_csv(store, w.code))))
+    by_id = {int(r["reaction_id"]): r for r in out}
+    assert len(out) == 5 and "participant_id" not in out[0]
+    assert {r["person_id"] for r in out} == {a.person_id, b.person_id}
+    pending, approved = by_id[rows["pending"].id], by_id[rows["approved"].id]
+    assert pending["comment"] == "'=HYPERLINK(\"http://x\")" and pending["status"] == "pending"
+    assert pending["latest"] == "False" and approved["latest"] == "True"
+    assert approved["status"] == "approved"
+    hidden = by_id[rows["hidden"].id]
+    assert hidden["comment"] == "" and hidden["status"] == "hidden" and hidden["comfort"] == "2"
+    assert by_id[rows["silent"].id]["status"] == ""  # no comment, nothing to moderate
+    skip = by_id[rows["skip"].id]
+    assert skip["skipped"] == "True" and skip["comfort"] == ""
+    assert all(r["created_at"].endswith("+00:00") for r in out)
+    assert out[0]["config.label_bias"] == "0.4"
+
+
+def test_advice_csv_leaves_out_hidden_advice_and_marks_status(store, filled):
+    w, (a, _), _ = filled
+    out = list(csv.DictReader(io.StringIO(export.advice_csv(store, w.code))))
+    assert [r["text"] for r in out] == ["'+Keep a human in charge"]
+    assert out[0]["status"] == "pending" and out[0]["agree"] == "1"
+    assert out[0]["person_id"] == a.person_id and "author_id" not in out[0]
+
+
+def test_json_nests_settings_and_carries_series_and_mode(store, filled):
+    w, (a, _), rows = filled
+    data = json.loads(export.workshop_json(store, w.code))
+    assert data["workshop"]["series"] == "Leeds" and data["workshop"]["mode"] == "online"
+    first = data["reactions"][0]
+    assert first["config"] == {"label_bias": 0.4, "mitigation": "none", "seed": 3}
+    assert first["themes"] == ["oversight", "accuracy_bias"]
+    assert first["person_id"] == a.person_id and "participant_id" not in first
+    assert {r["status"] for r in data["reactions"]} == {"pending", "approved", "hidden", ""}
+    hidden = next(r for r in data["reactions"] if r["reaction_id"] == rows["hidden"].id)
+    assert hidden["comment"] == "" and hidden["hidden"]
+    assert [x["text"] for x in data["advice"]] == ["+Keep a human in charge"]
+    assert [(x["choice"], x["latest"]) for x in data["answers"]] == [
+        ("too_fast", False), ("right", True)]
+    assert data["answers"][0]["person_id"] == a.person_id
+    assert "participant_id" not in data["answers"][0]
+
+
+def test_no_export_holds_a_participant_id_or_return_code(store, filled):
+    w, people, _ = filled
+    files = [store.export_csv(w.code), store.export_advice_csv(w.code),
+             store.export_json(w.code)]
+    for p in people:
+        for text in files:
+            assert p.id not in text and p.return_code not in text
+
+
+def test_the_store_methods_are_the_export_functions(store, filled):
+    w, _, _ = filled
+    assert store.export_csv(w.code) == export.reactions_csv(store, w.code)
+    assert store.export_advice_csv(w.code) == export.advice_csv(store, w.code)
+    assert store.export_json(w.code) == export.workshop_json(store, w.code)
+
+
+def test_an_empty_workshop_exports_headers_and_empty_lists(store):
+    w = store.create_workshop("Empty", PASS)
+    assert export.reactions_csv(store, w.code).startswith("reaction_id,")
+    assert export.advice_csv(store, w.code).startswith("advice_id,")
+    data = json.loads(export.workshop_json(store, w.code))
+    assert data["reactions"] == [] and data["advice"] == [] and data["answers"] == []
+    assert data["workshop"]["series"] is None
