@@ -31,8 +31,9 @@ participant_page = page.url_path not in {Path(navigation.CONSOLE).stem,
                                          Path(navigation.SCREEN).stem}
 if participant_page and not presenting():
     room.banner(page.url_path)
-    if outbox.pending():  # answers kept while the database was down or answers paused
-        sent, problem = outbox.flush()
+    me = participant.current()
+    if me is not None and outbox.pending(me.id):  # kept while the store was down or paused
+        sent, problem = outbox.flush(me.id)
         if sent and not problem:
             st.session_state[FLASH] = ("success", i18n._("Your kept answer is now saved."))
 page.run()

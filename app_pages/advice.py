@@ -104,3 +104,8 @@ if (OVERALL, "final") in answered():
     st.success(_("Thank you: your final view is saved."))
 question_box(OVERALL, "final", question=_(
     "Now, at the end: how comfortable would you be if the police used AI in their work?"))
+if me.return_code:
+    st.info(_("This workshop is one of a series. Keep this return code to continue as the "
+              "same person next time, so the report can follow how your views change:"),
+            icon="🔑")
+    st.code(me.return_code, language=None)

@@ -31,16 +31,20 @@ def join_box() -> None:
             return
         st.markdown(f"**{_('Join the workshop')}**")
         st.markdown(CONSENT)
+        participant.device_token()
         with st.form("join"):
             code = st.text_input(
                 _("Workshop code (on the projector)"), value=st.query_params.get("code", ""),
                 max_chars=20, placeholder=_("e.g. K7MX3Q"))
+            returning = st.text_input(
+                _("Been to an earlier workshop of this series? Your return code (optional)"),
+                max_chars=20, key="join.returning")
             if st.form_submit_button(_("Join"), type="primary"):
                 if not code.strip():
                     st.error(_("Type the code shown on the projector first."))
                     return
                 try:
-                    participant.join(code)
+                    participant.join(code, returning=returning.strip())
                 except StoreUnavailable:
                     st.error(_("The workshop can't be reached just now. Please try again "
                                "in a moment, or tell the facilitator."))

@@ -7,8 +7,6 @@ keeps it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from workshop.i18n import DEFAULT, LANGUAGES, normalise, translator

@@ -97,9 +97,9 @@ export default function ({ parentElement, data, setTriggerValue }) {
 _WATCH = st.components.v2.component("room_banner", html=_HTML, css=_CSS, js=_JS)
 
 
-@st.cache_data(ttl=1, show_spinner=False, max_entries=256)
 def room_state(code: str) -> dict[str, Any]:
-    """At most one database read per workshop a second, however big the room."""
+    """The room as it is now. Read on a page's full runs only (a page open, a step, a
+    change the banner saw), never on a slider's fragment run: one small query."""
     return get_store().room(code)
 
 

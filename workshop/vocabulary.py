@@ -48,7 +48,7 @@ ADVICE_THEMES = {
     "transparency": N_("Transparency in how it is brought in"),
 }
 
-VOTES = {"agree": N_("Agree"), "disagree": N_("Disagree"), "pass": "Pass / unsure"}
+VOTES = {"agree": N_("Agree"), "disagree": N_("Disagree"), "pass": N_("Pass / unsure")}
 
 ADVICE_MAX = 280
 
