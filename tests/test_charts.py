@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.pages import page_runner
 from simulators import registry
+from tests.pages import page_runner
 
 
 def _names(node) -> set[str]:
