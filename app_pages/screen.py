@@ -40,8 +40,8 @@ stage = room["stage"]
 if not room["open"]:
     screen.results_slide(reactions, shift, store.advice(code))
 elif stage == "first_views":
-    screen.join_slide(code, link, store.counts(code)["participants"])
-    screen.comfort_view(reactions, shift, "overall", ["before"])
+    screen.join_slide(code, link, store.counts(code)["participants"], then=lambda: (
+        screen.comfort_view(reactions, shift, "overall", ["before"], height=220)))
 else:
     main, corner = st.columns([4, 1])
     with corner:
@@ -51,8 +51,11 @@ else:
             chosen = room["use_case"] or next(iter(registry.USE_CASES))
             use_case = registry.get(chosen)
             st.markdown(f"## {use_case.icon} {_(use_case.title)}")
+            st.markdown(_("**How comfortable would you be if police used this?** Before "
+                          "trying it, and after."))
             screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
-            screen.comments(store.comments(code, "approved"))
+            approved = store.comments(code, "approved")
+            screen.comments(approved[approved["use_case"] == use_case.name])
         elif stage == "questions":
             screen.questions_view(store.answers(code))
         else:

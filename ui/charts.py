@@ -53,10 +53,11 @@ def spec(chart: Chart) -> dict[str, Any]:
 
 
 def draw(chart: Chart | dict[str, Any], *, alt_text: str, where: Any = None,
-         width: str | int = "stretch") -> None:
-    """Draw a chart (or its spec) in the browser; ``alt_text`` reads it aloud."""
+         width: str | int = "stretch", theme: str | None = "streamlit") -> None:
+    """Draw a chart (or its spec) in the browser; ``alt_text`` reads it aloud.
+    ``theme=None`` keeps the spec's own fonts (the Screen's large type)."""
     vl = chart if isinstance(chart, dict) else spec(chart)
-    (where or st).vega_lite_chart(vl, width=width, alt=alt_text)
+    (where or st).vega_lite_chart(vl, width=width, alt=alt_text, theme=theme)
 
 
 def spec_for(outcome: Any, key: Hashable, build: Callable[[], Chart]) -> dict:

@@ -22,6 +22,7 @@ from ui.charts import draw
 from ui.figures import GROUP_COLOURS
 from ui.i18n import _, ngettext
 from workshop import analysis
+from workshop.i18n import N_
 from workshop.vocabulary import ADVICE_THEMES, COMFORT, OPEN_QUESTIONS, STAGES
 
 CSS = """
@@ -49,10 +50,13 @@ CSS = """
 """
 
 #: Vega-Lite settings that make a chart readable from the back of a room.
-BIG = {"axis": {"labelFontSize": 26, "titleFontSize": 26, "labelLimit": 400},
-       "legend": {"labelFontSize": 26, "titleFontSize": 26, "symbolSize": 400,
-                  "labelLimit": 600},
-       "header": {"labelFontSize": 28}, "text": {"fontSize": 26}}
+BIG = {"axis": {"labelFontSize": 28, "titleFontSize": 28, "labelLimit": 400,
+                "labelColor": "#1A1A1A", "titleColor": "#1A1A1A", "grid": False},
+       "legend": {"labelFontSize": 30, "titleFontSize": 30, "symbolSize": 500,
+                  "labelLimit": 600, "labelColor": "#1A1A1A"},
+       "view": {"stroke": None}, "font": "sans-serif"}
+#: What the overall question's two answers are called on the Screen.
+OVERALL_STAGES = {"before": N_("At the start"), "final": N_("At the end")}
 STAGE_COLOURS = {"before": GROUP_COLOURS["A"], "after": GROUP_COLOURS["B"], "final": "#007A5A"}
 
 
@@ -62,8 +66,10 @@ def qr_png(link: str, scale: int = 16) -> bytes:
     return out.getvalue()
 
 
-def join_slide(code: str, link: str, people: int) -> None:
-    left, right = st.columns([1, 1.3], vertical_alignment="center")
+def join_slide(code: str, link: str, people: int, then=None) -> None:
+    """The QR code, the address and the code, as big as a room needs; ``then`` draws
+    what goes under them (the first views as they arrive)."""
+    left, right = st.columns([1, 1.3], vertical_alignment="top")
     left.image(qr_png(link), width=560)  # 560 of 1080 pixels: over half the height
     with right:
         st.markdown(f"## {_('Join the workshop')}")
@@ -73,6 +79,8 @@ def join_slide(code: str, link: str, people: int) -> None:
                 f'<div class="screen-code" aria-label="code">{html.escape(code)}</div>')
         st.markdown(ngettext("{n} person has joined.", "{n} people have joined.",
                              people).format(n=people))
+        if then is not None:
+            then()
 
 
 def join_corner(code: str, link: str) -> None:
@@ -81,18 +89,20 @@ def join_corner(code: str, link: str) -> None:
     st.html(f'<div class="screen-small-code">{html.escape(code)}</div>')
 
 
-def _comfort_chart(table: pd.DataFrame, stages: list[str]) -> tuple[pd.DataFrame, dict]:
-    names = {s: _(STAGES[s]) for s in stages}
+def _comfort_chart(table: pd.DataFrame, stages: list[str], overall: bool,
+                   height: int) -> tuple[pd.DataFrame, dict]:
+    names = {s: _(OVERALL_STAGES.get(s, STAGES[s]) if overall else STAGES[s]) for s in stages}
     data = table[table["stage"].isin(stages)].assign(
         when=lambda d: d["stage"].astype(str).map(names),
-        level=lambda d: d["comfort"].map(lambda c: f"{c} · {_(COMFORT[c])}"))
-    levels = [f"{c} · {_(COMFORT[c])}" for c in COMFORT]
+        level=lambda d: d["comfort"].astype(int).astype(str))
+    levels = [str(c) for c in COMFORT]
+    scale = _("1 = very uncomfortable … 5 = very comfortable")
     spec = {
         "mark": {"type": "bar"},
-        "height": 360,
+        "height": height,
         "encoding": {
-            "x": {"field": "level", "type": "nominal", "sort": levels, "title": None,
-                  "scale": {"domain": levels}, "axis": {"labelAngle": 0, "labelLimit": 300}},
+            "x": {"field": "level", "type": "nominal", "sort": levels, "title": scale,
+                  "scale": {"domain": levels}, "axis": {"labelAngle": 0}},
             "xOffset": {"field": "when", "sort": [names[s] for s in stages]},
             "y": {"field": "people", "type": "quantitative", "title": _("people"),
                   "axis": {"tickMinStep": 1}},
@@ -107,15 +117,18 @@ def _comfort_chart(table: pd.DataFrame, stages: list[str]) -> tuple[pd.DataFrame
 
 
 def comfort_view(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str,
-                 stages: list[str]) -> None:
+                 stages: list[str], height: int = 380) -> None:
     """One use case's (or the overall) comfort, before and after, with how people moved."""
     table = analysis.comfort_counts(reactions)
     table = table[table["use_case"] == use_case]
     if table.empty:
         st.markdown(_("No answers yet."))
         return
-    draw(_comfort_chart(table, stages), alt_text=_("How comfortable people are"))
+    draw(_comfort_chart(table, stages, use_case == "overall", height),
+         alt_text=_("How comfortable people are"), theme=None)
     moved = shift[shift["use_case"] == use_case] if not shift.empty else shift
+    if use_case == "overall":
+        return
     if moved.empty:
         st.caption(_("Once people have answered before and after trying it, this says how "
                       "their views moved."))
