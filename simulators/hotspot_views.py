@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulators.fairness import summary
 from simulators.hotspots import MONITOR_DAYS, HotspotOutcome
 
 
@@ -42,6 +43,14 @@ def run_shares(outcome: HotspotOutcome, group: str = "B", last: int | None = Non
         "excess": float((patrol - true).mean()),
         "days_above": float((patrol > true).mean()),
     }
+
+
+def weekly_shares(outcome: HotspotOutcome, group: str = "B", days: int = 7) -> pd.DataFrame:
+    """A group's daily shares (``history``) averaged over the ``days`` up to each day
+    (fewer at the start): one day's crime is a handful of events, a week's reads."""
+    h = outcome.history[outcome.history["group"] == group].set_index("day")
+    cols = ["patrol_share", "recorded_share", "true_crime_share"]
+    return h[cols].rolling(days, min_periods=1).mean().reset_index()
 
 
 def audit_shares(outcome: HotspotOutcome, group: str = "B") -> dict[str, float]:
@@ -162,3 +171,15 @@ def flag_review(outcome: HotspotOutcome, day: int | None = None,
         "reports_there": int(reports[never].sum()),
         "estate_patrols": int(outcome.patrols[start: day + 1][:, outcome.estate].sum()),
     }
+
+
+def record(outcome: HotspotOutcome) -> dict:
+    """What a participant's answer is saved with: the audit's gaps and rates, group B's
+    shares over the audited days, the hotspots reached, and the monitor (days 1-based)."""
+    out = summary(outcome)
+    out.update({f"group_b_{k}": round(v, 4) for k, v in audit_shares(outcome).items()})
+    out.update({f"hotspots_{k}": round(v, 2) for k, v in hotspots_found(outcome).items()})
+    worst = worst_change(outcome)
+    out["flag_day"] = None if outcome.flag_day is None else outcome.flag_day + 1
+    out["monitor_worst_change"] = None if worst is None else round(worst["worse_by"], 4)
+    return out
