@@ -11,6 +11,7 @@ import pandas as pd
 
 from simulators.fairness import summary
 from simulators.hotspots import MONITOR_DAYS, HotspotOutcome
+from simulators.monitoring import worsening
 
 
 def shares_on(outcome: HotspotOutcome, day: int, group: str = "B") -> dict[str, float]:
@@ -124,13 +125,16 @@ def monitor_lines(outcome: HotspotOutcome) -> pd.DataFrame:
 
 
 def worst_change(outcome: HotspotOutcome) -> dict | None:
-    """The most any group's line got worse than at the check, when, and for whom: a
-    limit above this raises no flag in this run. ``None`` before the check."""
+    """The most any group's line got worse than at the check (in whole counts out of
+    100, as the flag compares them), when, and for whom: a limit above this raises no
+    flag in this run. ``None`` before the check."""
     check = outcome.check_day
     if check is None:
         return None
     lines = monitor_lines(outcome)
-    worse = lines.loc[check + 1:] - lines.loc[check]
+    worse = pd.DataFrame(worsening({g: lines[g].to_numpy() for g in lines.columns},
+                                   lines.index.get_loc(check)), index=lines.index)
+    worse = worse.loc[check + 1:]
     if worse.empty:
         return None
     stacked = worse.stack()

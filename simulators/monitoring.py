@@ -8,7 +8,8 @@ person) per day: pure numpy on 0/1 arrays, no knowledge of the city.
   ``window`` days: of the group's real cases in those days, the share the AI
   missed (Fairlearn's false negative rate, over a sliding window of rows);
 - :func:`first_flag` is the first day a group's line has got worse, since the AI was
-  checked, by at least a limit: a flag a person must look at.
+  checked, by at least a limit: a flag a person must look at. Lines are compared
+  as whole counts out of 100, as people read them (:func:`worsening`).
 
 >>> import numpy as np
 >>> real = np.ones((6, 2), dtype=bool)             # 6 days, 2 places, both real cases
@@ -55,15 +56,27 @@ def group_lines(real: np.ndarray, acted: np.ndarray, groups: np.ndarray,
     return out
 
 
+def per_100(x: np.ndarray | float) -> np.ndarray:
+    """Rates as whole counts out of 100, rounded as the pages round them."""
+    return np.round(100 * np.asarray(x, dtype=float))
+
+
+def worsening(lines: Mapping[str, np.ndarray], checked_on: int) -> dict[str, np.ndarray]:
+    """How much worse each group's line is than on ``checked_on``, day by day, as a
+    share (0.2 = 20 in 100 more missed), worked out from whole counts out of 100: a
+    flag never sits beside figures that say it should not have been raised."""
+    return {g: (per_100(line) - per_100(line[checked_on])) / 100 for g, line in lines.items()}
+
+
 def first_flag(lines: Mapping[str, np.ndarray], checked_on: int,
                limit: float) -> tuple[int, str] | None:
     """The first day after ``checked_on`` on which a group's line is worse than it
-    was that day by at least ``limit``, and that group (the worse-hit one if both
-    cross together); ``None`` if it never happens."""
-    worse = {g: line - line[checked_on] for g, line in lines.items()
-             if checked_on < len(line)}
+    was that day by at least ``limit`` (see :func:`worsening`), and that group (the
+    worse-hit one if both cross together); ``None`` if it never happens."""
+    worse = worsening(lines, checked_on)
+    bar = per_100(limit) / 100
     for day in range(checked_on + 1, min((len(v) for v in worse.values()), default=0)):
-        over = {g: v[day] for g, v in worse.items() if v[day] >= limit - 1e-9}
+        over = {g: v[day] for g, v in worse.items() if v[day] >= bar}
         if over:
             return day, max(over, key=over.get)
     return None

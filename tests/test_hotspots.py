@@ -313,7 +313,9 @@ def test_a_tight_limit_flags_the_change_soon_after():
         assert o.flag_group == "B"
         assert o.change_day < o.flag_day <= o.change_day + MONITOR_DAYS
         review = flag_review(o)
-        assert review["now"]["B"] >= review["at_check"]["B"] + TIGHT - 1e-9
+        # the figures the page shows agree with the flag: whole counts out of 100
+        now, then = (round(100 * review[k]["B"]) for k in ("now", "at_check"))
+        assert now - then >= round(100 * TIGHT)
         # what a person would find: B's unpatrolled hotspots, most on the new estate,
         # with crimes reported from them that a real force could see
         assert review["unpatrolled"] >= 3
@@ -328,6 +330,15 @@ def test_a_loose_limit_misses_the_change():
         worst = worst_change(o)
         assert worst["group"] == "B" and TIGHT <= worst["worse_by"] < LOOSE
         assert worst["day"] > o.change_day
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_flag_is_raised_exactly_when_the_worst_reaches_the_limit(seed):
+    """On every step of the slider, the flag and the figures said beside it agree."""
+    for limit in np.round(np.arange(0.05, 0.81, 0.05), 2):
+        o = _run(seed=seed, monitor_limit=float(limit), **ESTATE)
+        worst = round(100 * worst_change(o)["worse_by"])
+        assert (o.flag_day is not None) == (worst >= round(100 * limit)), limit
 
 
 def test_the_limit_does_not_change_the_run_only_the_flag():
