@@ -77,7 +77,7 @@ import numpy as np
 import pandas as pd
 
 from simulators import hotspot_city as world
-from simulators.config import Preset, SimConfig, setting, validate
+from simulators.config import Preset, SimConfig, setting, settings_of, validate
 from simulators.fairness import Outcome, Terms
 from simulators.monitoring import first_flag, group_lines, monitor_table
 from workshop.i18n import N_
@@ -109,8 +109,8 @@ MITIGATION_CHOICES = {
 TERMS = Terms(
     harm="false_positive_rate",
     headline=N_(
-        "On an average day, patrols went to {first} in every 100 quiet areas (not "
-        "hotspots) of {first_group}, and {second} in every 100 of {second_group}."),
+        "On an average day, patrols went to {first} in every 100 of {first_group} that "
+        "were not hotspots, and {second} in every 100 of {second_group}."),
     labels={
         "selection_rate": N_("Patrolled, of all areas"),
         "true_positive_rate": N_("Real hotspots patrolled"),
@@ -138,8 +138,8 @@ TERMS = Terms(
 )
 #: The headline when real hotspots going without a patrol is the bigger gap.
 MISSED_HEADLINE = N_(
-    "On an average day, {first} in every 100 real hotspots of {first_group} had no "
-    "patrol, and {second} in every 100 of {second_group}.")
+    "On an average day, {first} in every 100 real hotspots in {first_group} had no "
+    "patrol, and {second} in every 100 in {second_group}.")
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class HotspotConfig(SimConfig):
     )
     new_estate: bool = setting(
         False,
-        label=N_("A new estate opens in group B's area part-way through"),
+        label=N_("A new estate opens in one of group B's neighbourhoods part-way through"),
         help=N_("On the day set under 'More settings', new homes open on quiet land in one "
                 "of group B's neighbourhoods, and crime there rises. Does the AI notice? "
                 "Does the monitor?"),
@@ -233,7 +233,8 @@ class HotspotConfig(SimConfig):
 
     def __post_init__(self) -> None:
         if not isinstance(self.new_estate, bool):
-            raise ValueError(f"new_estate (A new estate) must be true or false, got "
+            label = dict((n, m.label) for n, m, _ in settings_of(self))["new_estate"]
+            raise ValueError(f"new_estate ({label}) must be true or false, got "
                              f"{self.new_estate!r}")
         super().__post_init__()
 
@@ -371,8 +372,8 @@ def simulate(config: HotspotConfig) -> HotspotOutcome:
     hot = np.zeros((2, cells), dtype=bool)
     for i in range(2):
         hot[i, np.argsort(-rates[i], kind="stable")[:k]] = True
-    hot_daily = hot[(np.arange(days) >= change).astype(int) if change is not None
-                    else np.zeros(days, dtype=int)]
+    opened = np.arange(days) >= (days if change is None else change)
+    hot_daily = hot[opened.astype(int)]  # each day's real hotspots
     groups = np.where(is_b, "B", "A")
 
     audit = min(AUDIT_DAYS, days)
@@ -396,8 +397,8 @@ def simulate(config: HotspotConfig) -> HotspotOutcome:
         change_day=change,
         estate=estate,
         risk=risk_log.reshape(days, n, n),
-        recorded=recorded.astype(np.uint8).reshape(days, n, n),
-        reported=reported[live].astype(np.uint8).reshape(days, n, n),
+        recorded=_counts(recorded).reshape(days, n, n),
+        reported=_counts(reported[live]).reshape(days, n, n),
         patrols=patrol_log.reshape(days, n, n),
         group_grid=groups.reshape(n, n),
         neighbourhood=hood,
@@ -413,6 +414,12 @@ def simulate(config: HotspotConfig) -> HotspotOutcome:
     if gaps["false_negative_rate"] > gaps["false_positive_rate"]:
         outcome.terms = replace(TERMS, harm="false_negative_rate", headline=MISSED_HEADLINE)
     return outcome
+
+
+def _counts(x: np.ndarray) -> np.ndarray:
+    """Daily counts of one square as uint8 (a square's crimes in a day are a handful;
+    255 is far beyond the busiest), kept small for the cache."""
+    return np.minimum(x, 255).astype(np.uint8)
 
 
 def _audit_rows(hot: np.ndarray, patrolled: np.ndarray, is_b: np.ndarray) -> tuple:

@@ -373,9 +373,11 @@ WHY = N_("""
 - **Feedback loops.** Ensign and colleagues (FAT\\* 2018) built a mathematical model of
   predictive policing and proved that when patrols go where past discovered crime was
   highest, and what patrols discover is fed back in, patrols can be sent back to the
-  same neighbourhoods whatever the true crime rate. They showed two ways out: count
-  crime that residents report, which does not depend on where patrols are, or count a
-  discovery less where patrols were more likely to be sent.
+  same neighbourhoods whatever the true crime rate. Mixing in crime that residents
+  report softened the loop but did not end it; counting a discovery less where
+  patrols were more likely to be sent did. Learning from reports alone, one of the
+  fixes here, is our own step from the same reasoning: reports do not depend on where
+  patrols are.
 - **Measured places.** Lum and Isaac (Significance, 2016) applied a PredPol-style
   model to Oakland's records of drug arrests. It would have sent police to mostly
   Black neighbourhoods about twice as often as to mostly white ones, though
