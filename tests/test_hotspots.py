@@ -20,6 +20,7 @@ from simulators.hotspot_views import (
     hotspots_found,
     map_frame,
     monitor_lines,
+    nothing_unfair,
     run_shares,
     shares_on,
     worst_change,
@@ -199,6 +200,13 @@ def test_without_bias_the_gap_over_the_window_is_chance_with_bias_it_is_harm():
     assert np.mean(biased) > 3 * np.mean(np.abs(fair))
     quiet = [-_gap(_run(seed=s, **SHORT, **BIAS), "false_positive_rate") for s in SEEDS]
     assert min(quiet) > 0  # ... and group B's quiet streets get them
+
+
+def test_the_page_calls_a_gap_chance_only_when_nothing_unfair_is_set():
+    assert nothing_unfair(_run(seed=0, **SHORT))
+    assert nothing_unfair(_run(seed=0, **SHORT, mitigation="exploration"))
+    for kw in (BIAS, dict(reporting_gap=0.2), dict(crime_rate_ratio=2.0), ESTATE):
+        assert not nothing_unfair(_run(seed=0, **kw)), kw
 
 
 def test_random_patrols_make_one_day_a_poor_guide_the_window_steadies_it():

@@ -77,10 +77,12 @@ def test_a_joined_participant_answers_first_and_sees_no_result_until_then(answer
 def test_the_bias_slider_changes_the_strip():
     at = _page()
     before = _strip(at)
+    assert "Nothing unfair is set here, so this gap comes from chance" in before
     at.select_slider(key="hotspots.historic_patrol_bias").set_value(0.4).run()
     assert not at.exception
     after = _strip(at)
     assert after != before
+    assert "comes from chance" not in after
     shown = _shown(at)
     assert shown["config"]["historic_patrol_bias"] == 0.4
     assert shown["metrics"]["group_b_patrol_share"] > shown["metrics"][

@@ -15,6 +15,7 @@ from simulators.hotspot_views import (
     audit_shares,
     flag_review,
     hotspots_found,
+    nothing_unfair,
     shares_on,
     worst_change,
 )
@@ -70,13 +71,16 @@ def n100(rate: float) -> str:
 def strip_note(outcome: HotspotOutcome) -> str:
     """The line under the strip: group B's share of patrols against its share of crime."""
     b = derived(outcome, "audit shares", lambda: audit_shares(outcome))
+    chance = " " + _("Nothing unfair is set here, so this gap comes from chance: from "
+                     "where the loop happened to settle in this city. Another world number "
+                     "gives another gap, often the other way.") if nothing_unfair(outcome) else ""
     return ngettext(
         "These are averages over the one day the AI ran. Group B's areas had {crime} in "
         "100 of the real crime, and got {patrols} in 100 of the patrols.",
         "These are averages over the last {n} days. Group B's areas had {crime} in 100 of "
         "the real crime, and got {patrols} in 100 of the patrols.",
         outcome.audit_days).format(n=num(outcome.audit_days), crime=n100(b["true_crime_share"]),
-                                   patrols=n100(b["patrol_share"]))
+                                   patrols=n100(b["patrol_share"])) + chance
 
 
 # ----------------------------------------------------------------------------- settings
