@@ -136,6 +136,10 @@ class Outcome:
     sensitive: pd.Series
     score: np.ndarray | None = None
     terms: Terms = field(default_factory=Terms)
+    #: How many cases each row stands for (Fairlearn's ``sample_weight``), for an
+    #: outcome of many identical cases kept as one row each: exact, and as fast as a
+    #: few rows. ``None``: every row is one case.
+    weight: np.ndarray | None = None
     fairness: MetricFrame = field(init=False, repr=False)
     #: ``{group: {metric: rate}}`` as plain floats, read from the MetricFrame once:
     #: pages read them on every rerun, where a pandas ``.loc`` costs a millisecond.
@@ -161,11 +165,19 @@ class Outcome:
             self.score = np.asarray(self.score, dtype=float)
             if len(self.score) != n:
                 raise ValueError("score must have one value per row")
+        metrics, params = METRICS, None
+        if self.weight is not None:
+            self.weight = np.asarray(self.weight, dtype=float)
+            if len(self.weight) != n:
+                raise ValueError("weight must have one value per row")
+            metrics = {**METRICS, "count": _weighted_count}
+            params = {m: {"sample_weight": self.weight} for m in METRICS}
         self.fairness = MetricFrame(
-            metrics=METRICS,
+            metrics=metrics,
             y_true=self.y_true,
             y_pred=self.y_pred,
             sensitive_features=self.sensitive,
+            sample_params=params,
         )
         self.rates = {
             str(g): {m: float(v) for m, v in row.items()}
@@ -190,6 +202,11 @@ class Outcome:
     @property
     def groups(self) -> list[str]:
         return list(self.rates)
+
+
+def _weighted_count(y_true: Any, y_pred: Any, sample_weight: Any) -> float:
+    """Fairlearn's ``count`` when each row stands for ``sample_weight`` cases."""
+    return float(np.sum(sample_weight))
 
 
 def disparities(outcome: Outcome) -> dict[str, float]:
