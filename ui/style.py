@@ -17,16 +17,15 @@ _CSS = """
     background: #FFFFFF; border-bottom: 2px solid #D5DBE3;
     padding: 0.4rem 0 0.5rem 0; margin-top: -0.4rem;
   }
-  .strip-head { display: flex; align-items: baseline; gap: 0.6rem; flex-wrap: wrap; }
-  .strip-number { font-size: 1.9rem; font-weight: 700; line-height: 1.1; }
-  .strip-label { font-size: 0.95rem; }
-  .strip-sentence { margin: 0.2rem 0 0.3rem 0; font-size: 1rem; line-height: 1.35; }
+  .strip-head { display: flex; align-items: baseline; gap: 0.5rem; flex-wrap: wrap; }
+  .strip-number { font-size: 1.6rem; font-weight: 700; line-height: 1.1; }
+  .strip-label { font-size: 0.9rem; }
+  .strip-sentence { margin: 0.15rem 0 0.25rem 0; font-size: 0.95rem; line-height: 1.3; }
   .strip-row { display: grid; grid-template-columns: 7.5rem 1fr 2.2rem; align-items: center;
                gap: 0.4rem; font-size: 0.95rem; margin: 0.1rem 0; }
   .strip-track { background: #EEF1F5; height: 0.9rem; border-radius: 3px; overflow: hidden; }
   .strip-fill { height: 100%; }
   .strip-num { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
-  .strip-extra { font-size: 0.9rem; margin-top: 0.2rem; }
 
   /* Radios, pills and buttons a thumb can hit: at least 44 px tall. */
   [data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 44px;
