@@ -73,6 +73,7 @@ from simulators.reoffending_views import (
     kind_of,
     score_histogram,
     score_medians,
+    shows,
 )
 from simulators.reoffending_world import (
     FEATURES,
@@ -86,7 +87,7 @@ from workshop.i18n import N_
 __all__ = [
     "DECIDERS", "FEATURES", "KINDS", "PEOPLE_TERMS", "PRESETS", "TERMS", "PersonCard",
     "Reason", "RiskConfig", "RiskOutcome", "decisions", "explain", "find_people",
-    "kind_of", "score_histogram", "score_medians", "simulate",
+    "kind_of", "score_histogram", "score_medians", "shows", "simulate",
 ]
 
 AUDIT_SHARE, AUDIT_MIN = 0.3, 500
@@ -386,7 +387,7 @@ PRESETS: list[Preset] = [
         N_("A fair start"),
         N_("Both groups behave the same and were policed the same, so the records are fair. "
            "About the same share of each group is labelled high risk without going on to "
-           "reoffend."),
+           "reoffend: a few points either way is chance."),
         RiskConfig(),
     ),
     Preset(

@@ -84,17 +84,21 @@ PEOPLE_TERMS = Terms(
 DECIDERS = {"ai": "ai_flagged", "ai_without_fix": "ai_unfixed", "people": "people_flagged"}
 
 
-def decisions(outcome: RiskOutcome, who: str) -> Outcome:
-    """The same people and truth, labelled by ``who`` (a ``DECIDERS`` key), audited
-    with Fairlearn like any outcome. The outcome itself when it is that decider."""
+def shows(outcome: RiskOutcome, who: str) -> bool:
+    """Whether the outcome's own decisions are ``who``'s (a ``DECIDERS`` key)."""
     if who not in DECIDERS:
         raise ValueError(f"who must be one of {', '.join(DECIDERS)}, got {who!r}")
-    column = outcome.people[DECIDERS[who]].to_numpy()
-    if np.array_equal(column, outcome.y_pred) and (who == "people") == (
-            outcome.decided_by == "people"):
+    return ((who == "people") == (outcome.decided_by == "people")
+            and np.array_equal(outcome.people[DECIDERS[who]].to_numpy(), outcome.y_pred))
+
+
+def decisions(outcome: RiskOutcome, who: str) -> Outcome:
+    """The same people and truth, labelled by ``who`` (a ``DECIDERS`` key), audited
+    with Fairlearn like any outcome. The outcome itself when it shows that decider."""
+    if shows(outcome, who):
         return outcome
-    return Outcome(outcome.y_true, column, outcome.sensitive, score=outcome.score,
-                   terms=PEOPLE_TERMS if who == "people" else TERMS)
+    return Outcome(outcome.y_true, outcome.people[DECIDERS[who]].to_numpy(), outcome.sensitive,
+                   score=outcome.score, terms=PEOPLE_TERMS if who == "people" else TERMS)
 
 
 # --- Which people the page can show -------------------------------------------------

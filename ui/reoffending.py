@@ -20,6 +20,7 @@ from simulators.reoffending import (
     decisions,
     score_histogram,
     score_medians,
+    shows,
 )
 from ui.charts import TABLE, draw, spec_for, template
 from ui.config_sliders import config_controls
@@ -63,11 +64,16 @@ def in_100(rate: float) -> str:
     return _("{n} in 100").format(n=num(n))
 
 
+def share_of(rate: float) -> str:
+    """A share of a group, for "{share} of group A's": none, all, or so many in 100."""
+    if rate <= 0:
+        return _("none")
+    if rate >= 1:
+        return _("all")
+    return in_100(rate)
+
+
 # ----------------------------------------------------------------------------- settings
-
-
-def _note(where, text: str) -> None:
-    where.caption(text)
 
 
 def settings() -> RiskConfig:
@@ -79,26 +85,26 @@ def settings() -> RiskConfig:
         left, right = st.columns(2)
         config = config_controls(RiskConfig, key=KEY, only=BIAS[:2], where=left)
         if config.learns_from == "audited":
-            _note(left, _("The AI learns from audited records here, so re-arrests change only "
-                          "the police records, not what the AI learns."))
+            left.caption(_("The AI learns from audited records here, so re-arrests change only "
+                           "the police records, not what the AI learns."))
         config_controls(RiskConfig, key=KEY, only=BIAS[2:], where=left)
         if config.decided_by == "ai":
-            _note(left, _("The AI decides here: this changes only the offender managers' "
-                          "decisions, shown under 'People without AI'."))
+            left.caption(_("The AI decides here: this changes only the offender managers' "
+                           "decisions, shown under 'People without AI'."))
         config_controls(RiskConfig, key=KEY, only=[*CHOICES, "threshold"], where=right)
         if config.decided_by == "people":
-            _note(right, _("Offender managers decide here: they label as many people high "
-                           "risk as the AI would at this cut-off."))
+            right.caption(_("Offender managers decide here: they label as many people high "
+                            "risk as the AI would at this cut-off."))
         elif config.mitigation == "threshold_optimizer":
-            _note(right, _("The fix replaces this cut-off: it sets its own cut-off for each "
-                           "group, and leaves some decisions to a coin toss."))
+            right.caption(_("The fix replaces this cut-off: it sets its own cut-off for each "
+                            "group, and leaves some decisions to a coin toss."))
         elif config.mitigation == "exponentiated_gradient":
-            _note(right, _("The fix replaces this cut-off: the retrained AI does not use a "
-                           "cut-off on this score."))
+            right.caption(_("The fix replaces this cut-off: the retrained AI does not use a "
+                            "cut-off on this score."))
         config_controls(RiskConfig, key=KEY, only=["mitigation"], where=right)
         if config.decided_by == "people" and config.mitigation != "none":
-            _note(right, _("Fixes change the AI. Offender managers decide here, so no fix is "
-                           "used."))
+            right.caption(_("Fixes change the AI. Offender managers decide here, so no fix is "
+                            "used."))
         config = config_controls(RiskConfig, key=KEY, only=ADVANCED, where=right)
     preset_script(PRESETS, config, key=KEY)
     return config
@@ -271,13 +277,18 @@ def accuracy_text(outcome: RiskOutcome) -> str:
     rec_gain = acc["records"] - acc["records_unpatrolled"]
     truth_gain = acc["truth"] - acc["truth_unpatrolled"]
     if outcome.learns_from == "rearrests" and rec_gain > 0 and rec_gain > truth_gain:
-        text += " " + _(
-            "By the records it even looks more right than in the same town without the extra "
-            "patrols ({rec0} in 100), though by what really happened it is {truth} against "
-            "{truth0}. It is graded against re-arrests, the same biased records it learned "
-            "from, so being 'right' partly means matching the bias.").format(
-                rec0=num(acc["records_unpatrolled"]), truth=num(acc["truth"]),
-                truth0=num(acc["truth_unpatrolled"]))
+        if truth_gain == 0:
+            looks = _("By the records it even looks more right than in the same town without the "
+                      "extra patrols ({rec0} in 100), though by what really happened it is right "
+                      "about {truth} in 100 in both towns.")
+        else:
+            looks = _("By the records it even looks more right than in the same town without the "
+                      "extra patrols ({rec0} in 100), though by what really happened it is right "
+                      "about {truth} in 100 against {truth0}.")
+        text += " " + looks.format(rec0=num(acc["records_unpatrolled"]), truth=num(acc["truth"]),
+                                   truth0=num(acc["truth_unpatrolled"]))
+        text += " " + _("It is graded against re-arrests, the same biased records it learned "
+                        "from, so being 'right' partly means matching the bias.")
     return text
 
 
@@ -285,7 +296,10 @@ def accuracy_text(outcome: RiskOutcome) -> str:
 
 
 def decided(outcome: RiskOutcome, who: str) -> Outcome:
-    """The same people decided by ``who`` (see ``DECIDERS``), audited once for the room."""
+    """The same people decided by ``who`` (see ``DECIDERS``), audited once for the room.
+    (The outcome itself is never kept in its own memo: it would never be let go.)"""
+    if shows(outcome, who):
+        return outcome
     return derived(outcome, ("decisions", who), lambda: decisions(outcome, who))
 
 
@@ -404,8 +418,8 @@ def _chance_lines(outcome: RiskOutcome) -> list[str]:
     lines = [_("The fix left {share} decisions to a weighted coin toss: {a} of group A's and "
                "{b} of group B's.").format(
                    share=in_100(outcome.coin_toss_share),
-                   a=in_100(outcome.coin_toss_by_group.get("A", 0.0)),
-                   b=in_100(outcome.coin_toss_by_group.get("B", 0.0)))]
+                   a=share_of(outcome.coin_toss_by_group.get("A", 0.0)),
+                   b=share_of(outcome.coin_toss_by_group.get("B", 0.0)))]
     if outcome.mitigation == "threshold_optimizer":
         for g, (lo, hi) in sorted(outcome.chance_range.items()):
             if lo > 0:
