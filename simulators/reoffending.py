@@ -150,8 +150,8 @@ class RiskConfig(SimConfig):
         0.0,
         label=N_("Group B people the offender managers judge more harshly"),
         help=N_("Offender managers judging risk by hand know each person, but not "
-                "perfectly. Some they judge as riskier than they are, for no reason but "
-                "prejudice. 0 means they judge both groups alike."),
+                "perfectly. Some of group B they judge riskier than they are, for no reason "
+                "but prejudice. 0 means they judge both groups alike."),
         min=0.0,
         max=1.0,
         step=0.05,
@@ -177,8 +177,9 @@ class RiskConfig(SimConfig):
     threshold: float = setting(
         0.25,
         label=N_("Risk score needed to be labelled high risk"),
-        help=N_("The AI gives each person a score out of 100, its guess of their chance of "
-                "being arrested again. At 25, about as many people are labelled high risk "
+        help=N_("The AI gives each person a score out of 100: its guess of their chance of "
+                "being arrested again (or, taught from audited records, of reoffending). "
+                "Taught from re-arrests, at 25 about as many people are labelled high risk "
                 "as really go on to reoffend."),
         min=0.05,
         max=0.95,

@@ -57,10 +57,13 @@ def group_name(code: str) -> str:
 
 
 def in_100(rate: float) -> str:
-    """A share said out of 100, never "0" for something that did happen."""
+    """A share said out of 100: never "0" for something that did happen, nor "100" for
+    something that did not always happen."""
     n = per_100(rate)
     if n == 0 and rate > 0:
         return _("fewer than 1 in 100")
+    if n == 100 and rate < 1:
+        return _("more than 99 in 100")
     return _("{n} in 100").format(n=num(n))
 
 

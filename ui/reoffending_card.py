@@ -126,7 +126,8 @@ def rule_text(card: PersonCard) -> str:
         text = _("The fix uses a cut-off for each group: about {cut} for {group}.").format(
             cut=num(card.cutoff), group=group)
     if card.coin_toss:
-        chance = _("fewer than 1") if card.chance == 0 else num(card.chance)
+        chance = {0: _("fewer than 1"), 100: _("more than 99")}.get(card.chance,
+                                                                      num(card.chance))
         text += " " + (_(
             "This person's label was a weighted coin toss: the fix labels {chance} in 100 "
             "people like them high risk. This time it came up high risk.") if card.flagged
