@@ -32,7 +32,9 @@ def shown(at: AppTest) -> dict:
 
 
 def strip(at: AppTest) -> str:
-    return " ".join(h.proto.body for h in at.get("html") if "strip-head" in h.proto.body)
+    """The result strip and the note just under it."""
+    return " ".join([*(h.proto.body for h in at.get("html") if "strip-head" in h.proto.body),
+                     *(c.value for c in at.caption)])
 
 
 def boxes(at: AppTest) -> str:
