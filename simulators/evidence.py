@@ -678,7 +678,7 @@ PRESETS: list[Preset] = [
         N_("Biased old summaries, same words"),
         N_("This AI learned from old summaries whose writers left out many of group B's key "
            "facts, but here group B use the same words as group A. The AI cannot tell whose "
-           "sentence is whose, so that old bias has almost nothing to hold on to."),
+           "sentence is whose, so that old bias cannot single group B out."),
         EvidenceConfig(method="learned", dialect_strength=0.0, label_bias=0.7,
                        order="shuffled"),
     ),

@@ -131,7 +131,7 @@ def test_every_panel_when_open(open_panels):
     reading = ("Of the facts that point away from the arrested person, the summaries left "
                f"out {n100(excul['A'])} in 100 from group A and {n100(excul['B'])} in 100 "
                "from group B.")
-    assert reading in captions(at)
+    assert f"**{reading}**" in text
     assert len(at.get("vega_lite_chart")) == 2
     # Sources said for what they measured; the analogy said to be ours.
     assert "Keswani and Celis (2021)" in text and "Olabisi and Agrawal (2024)" in text
@@ -219,8 +219,7 @@ def _history_numbers(at: AppTest) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("key, verdict", [
-    ("biased_past_same_words", "So the old bias barely reaches group B here. Move 'How "
-                               "differently group B words things' up"),
+    ("biased_past_same_words", "So the old bias cannot single out group B here."),
     ("biased_past_own_words", "So the old bias does reach group B here: it widens the gap by"),
 ])
 def test_the_page_says_when_old_bias_reaches_group_b_with_the_runs_numbers(key, verdict):
@@ -236,6 +235,8 @@ def test_the_page_says_when_old_bias_reaches_group_b_with_the_runs_numbers(key, 
     if "widens" in verdict:
         widened = (int(n["b"]) - int(n["a"])) - (int(n["fair_b"]) - int(n["fair_a"]))
         assert f"widens the gap by {points(widened)}." in note
+    worse_for_both = min(int(n["a"]) - int(n["fair_a"]), int(n["b"]) - int(n["fair_b"])) >= 5
+    assert ("worse for both groups" in note) == worse_for_both
     fair_gap = abs(int(n["fair_b"]) - int(n["fair_a"]))
     assert f"With fair old summaries, on the same case files: {points(fair_gap)}." in strip(at)
 

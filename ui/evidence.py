@@ -54,8 +54,8 @@ def story() -> None:
         "Investigators can face hundreds of pages of witness statements, CCTV logs and "
         "notes. An AI can read them all and copy out the sentences it thinks matter most. "
         "Here it summarises made-up case files. Some witnesses, group B, tell the same "
-        "facts in a dialect or in simple second-language English. Whose facts make it into "
-        "the summary?"))
+        "facts in a dialect or in simple second-language English; the others, group A, in "
+        "standard English. Whose facts make it into the summary?"))
     st.caption(_("The case files are made up, in English, as the toy AI reads English."))
 
 
@@ -147,11 +147,16 @@ def history_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> None:
             lines.append(_("So the old bias does reach group B here: it widens the gap by "
                            "{points}.").format(points=points_text(added, translator(lang()))))
         elif route == SAME_WORDS:
-            lines.append(_("So the old bias barely reaches group B here. Move 'How "
-                           "differently group B words things' up to see it find them."))
+            lines.append(_("So the old bias cannot single out group B here."))
         else:
             lines.append(_("So the old bias barely reaches group B here: too few of their "
                            "sentences are worded differently for the AI to find them."))
+        if min(now["A"] - fair["A"], now["B"] - fair["B"]) >= REACHES:
+            lines.append(_("It makes the summaries worse for both groups, though: the AI "
+                           "learned that key facts were often left out, whoever gave them."))
+        if added < REACHES and route == SAME_WORDS:
+            lines.append(_("Move 'How differently group B words things' up to see the old bias "
+                           "find group B."))
     st.info(f"**{question}**  \n" + "  \n".join(lines), icon="🗂️")
 
 
@@ -390,11 +395,10 @@ def exculpatory(outcome: EvidenceOutcome) -> None:
         reading = _("Of the facts that point away from the arrested person, the summaries "
                     "left out {a} in 100 from group A and {b} in 100 from group B.").format(
                         a=num(left["A"]), b=num(left["B"]))
-    st.markdown(f"**{reading}**")
+    st.markdown(f"**{reading}**")  # the chart's reading, above it
     st.markdown(f"**{_('Key facts left out, by kind of fact')}**")
     draw(spec_for(outcome, ("by_fact", lang()), lambda: by_fact_chart(outcome)),
          alt_text=reading)
-    st.caption(reading)
 
 
 WHY = N_("""
