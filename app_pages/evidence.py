@@ -39,7 +39,7 @@ def try_it() -> None:
     outcome = simulate_shown(frame, config)
     with strip:
         result_strip(figures_of(outcome), extra=ev.strip_note(config, outcome))
-    ev.history_note(config, outcome)
+    ev.history_note(outcome)
     ev.fix_note(outcome)
     check = None
     if panel := folded(_("One case file and its summary"), f"{ev.KEY}.panel.case",

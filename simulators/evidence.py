@@ -258,6 +258,11 @@ class EvidenceOutcome(Outcome):
     fair_history: Comparison | None = None
     #: share of witness sentences whose place in the summary the fix left to a random draw
     chance_share: float = 0.0
+    #: share of group B's witness sentences in their own words
+    own_words_share: float = 0.0
+    #: by witness group: the share of its key facts the old summaries left out (the
+    #: learning AI only)
+    history_left_out: dict[str, float] | None = None
     history_route: str = NOT_LEARNING
 
 
@@ -334,9 +339,16 @@ def _features(files: Files, centrality: np.ndarray) -> sparse.csr_matrix:
     return sparse.hstack([b.learned_words[files.text], sparse.csr_matrix(dense)], format="csr")
 
 
+@dataclass(frozen=True)
+class _Learned:
+    model: LogisticRegression
+    #: by witness group: the share of its key facts the old summaries left out
+    history_left_out: dict[str, float]
+
+
 @lru_cache(maxsize=32)
 def _learned_model(seed: int, group_b_share: float, dialect_strength: float,
-                   label_bias: float) -> LogisticRegression:
+                   label_bias: float) -> _Learned:
     """Fit the learned scorer on old case files (the training incidents) and the analysts'
     summaries of them. Kept for a while: moving 'Bias in the old summaries' back and forth
     reuses the models already fitted (they are only read afterwards)."""
@@ -349,10 +361,11 @@ def _learned_model(seed: int, group_b_share: float, dialect_strength: float,
     label |= ~key & (u[1] < ANALYST_EXTRA)
     label &= ~(key & (hist.group == 1) & (u[2] < label_bias))
     model = LogisticRegression(C=2.0, solver="liblinear", random_state=0)
-    return model.fit(_features(hist, _centrality(hist)), label.astype(int))
+    model.fit(_features(hist, _centrality(hist)), label.astype(int))
+    return _Learned(model, _left_out(hist, label))
 
 
-def _learned(cfg: EvidenceConfig, label_bias: float | None = None) -> LogisticRegression:
+def _learned(cfg: EvidenceConfig, label_bias: float | None = None) -> _Learned:
     return _learned_model(cfg.seed, cfg.group_b_share, cfg.dialect_strength,
                           cfg.label_bias if label_bias is None else label_bias)
 
@@ -528,8 +541,8 @@ def simulate(config: EvidenceConfig) -> EvidenceOutcome:
     validate(config)
     files = _test_files(np.random.default_rng([config.seed, 1]), config.n_cases, config)
     centrality = _centrality(files)
-    learned = config.method == "learned"
-    model = _learned(config) if learned else None
+    learned = _learned(config) if config.method == "learned" else None
+    model = learned.model if learned else None
     score = _score(files, centrality, model)
     keep, chance = _summarise(config, model, files, score)
 
@@ -539,7 +552,7 @@ def simulate(config: EvidenceConfig) -> EvidenceOutcome:
     if config.mitigation == "threshold_optimizer":
         same_length = _compare(files, _top_k(files, score, float(keep.mean())))
     if learned and config.label_bias > 0:
-        fair_model = _learned(config, label_bias=0.0)
+        fair_model = _learned(config, label_bias=0.0).model
         fair_keep, _ = _summarise(config, fair_model, files, _score(files, centrality, fair_model))
         fair_history = _compare(files, fair_keep)
 
@@ -558,6 +571,7 @@ def simulate(config: EvidenceConfig) -> EvidenceOutcome:
         excul_total[g] = int(rows.sum())
         excul_lost[g] = int(rows.sum() - kept[rows].sum())
 
+    b_rows = w & (files.group == 1)
     c = _showcase(files)
     inc = bank().test.incidents[files.incident[c]]
     return EvidenceOutcome(
@@ -578,6 +592,8 @@ def simulate(config: EvidenceConfig) -> EvidenceOutcome:
         same_length=same_length,
         fair_history=fair_history,
         chance_share=float(chance[w].mean()),
+        own_words_share=float(files.own_words[b_rows].mean()) if b_rows.any() else 0.0,
+        history_left_out=learned.history_left_out if learned else None,
         history_route=history_route(config),
     )
 
@@ -602,6 +618,9 @@ def record(outcome: EvidenceOutcome) -> dict[str, Any]:
     out = summary(outcome)
     out["summary_share"] = round(outcome.summary_share, 4)
     out["chance_share"] = round(outcome.chance_share, 4)
+    out["own_words_share"] = round(outcome.own_words_share, 4)
+    for g, v in (outcome.history_left_out or {}).items():
+        out[f"history_left_out[{g}]"] = round(v, 4)
     for g in GROUPS:
         out[f"exculpatory_total[{g}]"] = outcome.exculpatory_total[g]
         out[f"exculpatory_lost[{g}]"] = outcome.exculpatory_lost[g]

@@ -153,6 +153,7 @@ class Files:
     tag: np.ndarray  # index into FACT_TYPES
     text: np.ndarray  # index into the bank's texts
     witness: np.ndarray  # witness number (1 = first statement taken), 0 for records
+    own_words: np.ndarray  # a group B wording (dialect or second-language English)
     time: np.ndarray  # CCTV time, "" otherwise
     pos: np.ndarray  # position within the file, 0 = first
     starts: np.ndarray  # row where each case starts (n_cases + 1 entries)
@@ -180,7 +181,7 @@ def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_sh
     changes the same world rather than drawing a new one.
     """
     cols: dict[str, list] = {k: [] for k in ("case", "block", "kind", "group", "tag", "text",
-                                            "witness", "time", "bkey", "within")}
+                                            "witness", "own", "time", "bkey", "within")}
     incidents = []
 
     def add(*row) -> None:
@@ -209,9 +210,9 @@ def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_sh
         else:
             wkey, notes_key, cctv_key = u_shuffle[2:], u_shuffle[0], u_shuffle[1]
         for j, (text, tag) in enumerate(inc.notes):
-            add(c, 0, NOTES, -1, tag, text, 0, "", notes_key, j)
+            add(c, 0, NOTES, -1, tag, text, 0, False, "", notes_key, j)
         for j, (time, text, tag) in enumerate(inc.cctv):
-            add(c, 1, CCTV, -1, tag, text, 0, time, cctv_key, j)
+            add(c, 1, CCTV, -1, tag, text, 0, False, time, cctv_key, j)
         for w in range(n_w):
             mention = rng.random(len(inc.facts)) < inc.p
             if mention.sum() < 2:
@@ -224,11 +225,10 @@ def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_sh
             u_dialect = rng.random(len(items))
             variant = rng.integers(0, 2, len(items))
             for j, f in enumerate(items):
-                if is_b[w] and u_dialect[j] < dialect_strength:
-                    text = f.b[style[w]]
-                else:
-                    text = f.a[variant[j] % len(f.a)]
-                add(c, 2 + w, WITNESS, int(is_b[w]), f.tag, text, number[w], "", wkey[w], j)
+                own = bool(is_b[w] and u_dialect[j] < dialect_strength)
+                text = f.b[style[w]] if own else f.a[variant[j] % len(f.a)]
+                add(c, 2 + w, WITNESS, int(is_b[w]), f.tag, text, number[w], own, "", wkey[w],
+                    j)
 
     a = {k: np.asarray(v) for k, v in cols.items()}
     sort = np.lexsort((a["within"], a["bkey"], a["case"]))
@@ -237,7 +237,7 @@ def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_sh
     starts = np.r_[0, np.cumsum(counts)]
     return Files(
         case=a["case"], block=a["block"], kind=a["kind"], group=a["group"], tag=a["tag"],
-        text=a["text"], witness=a["witness"], time=a["time"],
+        text=a["text"], witness=a["witness"], own_words=a["own"], time=a["time"],
         pos=np.arange(len(sort)) - np.repeat(starts[:-1], counts),
         starts=starts, incident=np.asarray(incidents),
     )

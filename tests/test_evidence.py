@@ -273,6 +273,19 @@ def test_history_route_is_said_from_the_settings():
     assert run(SMALL.replace(method="learned", label_bias=0.5)).history_route == OWN_WORDS
 
 
+def test_the_outcome_says_what_the_old_summaries_and_the_wording_were():
+    for s in SEEDS:
+        cfg = SMALL.replace(method="learned", label_bias=0.6, dialect_strength=0.5, seed=s)
+        out = run(cfg)
+        # the analysts' bias, and their own slips on everyone's key facts
+        assert out.history_left_out["A"] < 0.15
+        assert out.history_left_out["B"] == pytest.approx(
+            1 - (1 - ev.ANALYST_MISS) * (1 - 0.6), abs=0.1)
+        assert out.own_words_share == pytest.approx(0.5, abs=0.1)
+        assert run(cfg.replace(dialect_strength=0.0)).own_words_share == 0
+    assert run(SMALL).history_left_out is None  # this AI never read old summaries
+
+
 def test_fair_history_is_the_same_files_after_fair_old_summaries():
     for changes in (dict(), dict(mitigation="per_witness_quota"), dict(order="group_b_last")):
         cfg = SMALL.replace(method="learned", label_bias=0.6, dialect_strength=0.8, **changes)

@@ -232,6 +232,11 @@ def test_the_page_says_when_old_bias_reaches_group_b_with_the_runs_numbers(key, 
             f"100 of group B's; after fair old summaries it would leave out {n['fair_a']} and "
             f"{n['fair_b']}.") in note
     assert verdict in note
+    m = _shown(at)["metrics"]
+    assert (f"The analysts left out {n100(m['history_left_out[B]'])} in 100 of group B's key "
+            f"facts, against {n100(m['history_left_out[A]'])} in 100 of group A's") in note
+    if "own" in key:
+        assert f"here {n100(m['own_words_share'])} in 100 of group B's sentences" in note
     if "widens" in verdict:
         widened = (int(n["b"]) - int(n["a"])) - (int(n["fair_b"]) - int(n["fair_a"]))
         assert f"widens the gap by {points(widened)}." in note

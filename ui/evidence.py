@@ -103,7 +103,7 @@ def strip_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> str:
 REACHES = 5
 
 
-def history_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> None:
+def history_note(outcome: EvidenceOutcome) -> None:
     """Can the bias in old summaries reach these summaries? Said from the settings (the
     method, how differently group B words things), then shown on the same case files
     summarised after fair old summaries."""
@@ -115,25 +115,30 @@ def history_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> None:
             "summaries, so 'Bias in the old summaries' changes nothing. Choose 'Learns from "
             "old summaries' to see what it does."), icon="🗂️")
         return
-    words = num(round(100 * config.dialect_strength))
+    words = _n(per_100(outcome.own_words_share))
+    history = _counts(outcome.history_left_out)
+    hist_a, hist_b = _n(history["A"]), _n(history["B"])
     if route == FAIR_HISTORY:
         st.info(f"**{question}** " + _(
-            "This AI learns from old summaries, and here they were fair. Move 'Bias in the "
-            "old summaries' up: the AI can only copy that bias onto sentences it can tell "
-            "apart by their words, and now {words} in 100 of group B's sentences are in "
-            "their own words.").format(words=words), icon="🗂️")
+            "This AI learns from old summaries, and here they were fair: the analysts left "
+            "out {hist_a} in 100 of group A's key facts and {hist_b} in 100 of group B's. "
+            "Move 'Bias in the old summaries' up: the AI can only copy that bias onto "
+            "sentences it can tell apart by their words, and here {words} in 100 of group "
+            "B's sentences are in their own words.").format(
+                hist_a=hist_a, hist_b=hist_b, words=words), icon="🗂️")
         return
-    bias = num(round(100 * config.label_bias))
     if route == SAME_WORDS:
-        lines = [_("The analysts left out {bias} in 100 of group B's key facts. But here group "
-                   "B use the same words as group A, so the AI can hardly tell whose sentence "
-                   "is whose.").format(bias=bias)]
+        lines = [_("The analysts left out {hist_b} in 100 of group B's key facts, against "
+                   "{hist_a} in 100 of group A's. But here group B use the same words as "
+                   "group A, so the AI can hardly tell whose sentence is whose.").format(
+                       hist_a=hist_a, hist_b=hist_b)]
     else:
         assert route == OWN_WORDS
-        lines = [_("The analysts left out {bias} in 100 of group B's key facts, and here "
-                   "{words} in 100 of group B's sentences are in their own words: the AI can "
-                   "learn that sentences worded like theirs were left out, and leave them out "
-                   "again.").format(bias=bias, words=words)]
+        lines = [_("The analysts left out {hist_b} in 100 of group B's key facts, against "
+                   "{hist_a} in 100 of group A's, and here {words} in 100 of group B's "
+                   "sentences are in their own words: the AI can learn that sentences worded "
+                   "like theirs were left out, and leave them out again.").format(
+                       hist_a=hist_a, hist_b=hist_b, words=words)]
     now = figures_of(outcome).counts["false_negative_rate"]
     fair = _counts(outcome.fair_history.left_out)
     lines.append(_("On the same case files, this summary leaves out {a} in 100 of group A's "
@@ -143,20 +148,24 @@ def history_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> None:
                        fair_b=_n(fair["B"])))
     if None not in (now.get("A"), now.get("B"), fair["A"], fair["B"]):
         added = (now["B"] - now["A"]) - (fair["B"] - fair["A"])
+        worse_a = now["A"] - fair["A"] >= REACHES
         if added >= REACHES:
             lines.append(_("So the old bias does reach group B here: it widens the gap by "
                            "{points}.").format(points=points_text(added, translator(lang()))))
-        elif route == SAME_WORDS:
-            lines.append(_("So the old bias cannot single out group B here."))
+            if worse_a:
+                lines.append(_("It makes group A's summaries worse too."))
         else:
-            lines.append(_("So the old bias barely reaches group B here: too few of their "
-                           "sentences are worded differently for the AI to find them."))
-        if min(now["A"] - fair["A"], now["B"] - fair["B"]) >= REACHES:
-            lines.append(_("It makes the summaries worse for both groups, though: the AI "
-                           "learned that key facts were often left out, whoever gave them."))
-        if added < REACHES and route == SAME_WORDS:
-            lines.append(_("Move 'How differently group B words things' up to see the old bias "
-                           "find group B."))
+            lines.append(_("So the old bias cannot single out group B here.")
+                         if route == SAME_WORDS else
+                         _("So the old bias barely reaches group B here."))
+            if worse_a and now["B"] - fair["B"] >= REACHES:
+                lines.append(_("It makes the summaries worse for both groups, though: the AI "
+                               "learned that key facts were often left out, whoever gave "
+                               "them."))
+            lines.append(_("Move 'How differently group B words things' up to see the old "
+                           "bias find group B.") if route == SAME_WORDS
+                         or outcome.own_words_share < 0.5 else
+                         _("Move 'Bias in the old summaries' up to see it find group B."))
     st.info(f"**{question}**  \n" + "  \n".join(lines), icon="🗂️")
 
 
