@@ -426,20 +426,31 @@ def _group_labels(files: Files, rows: np.ndarray) -> np.ndarray:
     return np.where(files.group[rows] == 1, "B", "A")
 
 
+@lru_cache(maxsize=16)
+def _audit(seed: int, group_b_share: float, dialect_strength: float,
+           order: str) -> tuple[Files, np.ndarray] | None:
+    """The audited sample (files whose key facts were checked by hand) and its sentences'
+    centrality, or None if five draws in a row lacked a group. Read-only once made."""
+    rng = np.random.default_rng([seed, 3])
+    for _ in range(5):  # make sure the audited sample has both groups
+        audit = make_files(rng, AUDIT_CASES, bank().test, group_b_share=group_b_share,
+                           dialect_strength=dialect_strength, order=order)
+        if np.isin([0, 1], audit.group[audit.is_witness]).all():
+            return audit, _centrality(audit)
+    return None  # pragma: no cover - needs five audits in a row without one group
+
+
 def _threshold_fix(cfg: EvidenceConfig, model: LogisticRegression | None, files: Files,
                    score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fairlearn's ThresholdOptimizer on the summariser's score, fitted on an audited
     sample of files like the ones summarised. Returns what is kept, and which witness
     sentences it settled by a random draw."""
-    rng = np.random.default_rng([cfg.seed, 3])
-    for _ in range(5):  # make sure the audited sample has both groups
-        audit = _test_files(rng, AUDIT_CASES, cfg)
-        w = audit.is_witness
-        if np.isin([0, 1], audit.group[w]).all():
-            break
-    else:  # pragma: no cover - needs five audits in a row without one group
+    sample = _audit(cfg.seed, cfg.group_b_share, cfg.dialect_strength, cfg.order)
+    if sample is None:  # pragma: no cover
         return _top_k(files, score, cfg.summary_ratio), np.zeros(len(score), dtype=bool)
-    audit_score = _score(audit, _centrality(audit), model)
+    audit, audit_centrality = sample
+    w = audit.is_witness
+    audit_score = _score(audit, audit_centrality, model)
     fair = fit_mitigation(
         _ScoreAsProbability().fit(None),
         audit_score[w, None],
