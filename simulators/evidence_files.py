@@ -92,10 +92,6 @@ class Bank:
             out += [self.texts[t] for t, _tag in inc.notes]
         return out
 
-    @property
-    def kinds(self) -> set[str]:
-        return {i.kind for i in (*self.training.incidents, *self.test.incidents)}
-
 
 @lru_cache(maxsize=1)
 def bank() -> Bank:
