@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from simulators.evidence import PRESETS, EvidenceConfig
-from simulators.fairness import summary
+from simulators.evidence import PRESETS, EvidenceConfig, record
 from ui import evidence as ev
 from ui.fairness_panel import fairness_panel, figures_of
-from ui.i18n import _
+from ui.i18n import _, num
 from ui.presets import settings_box
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
@@ -39,7 +38,9 @@ def try_it() -> None:
                                  "summary_ratio"])
     outcome = simulate_shown(frame, config)
     with strip:
-        result_strip(figures_of(outcome), extra=ev.fix_note(config, outcome))
+        result_strip(figures_of(outcome), extra=ev.strip_note(config, outcome))
+    ev.history_note(outcome)
+    ev.fix_note(outcome)
     check = None
     if panel := folded(_("One case file and its summary"), f"{ev.KEY}.panel.case",
                        expanded=True):
@@ -48,8 +49,8 @@ def try_it() -> None:
     if panel := folded(_("🕵️ Be the officer"), f"{ev.KEY}.panel.officer"):
         with panel:
             check = ev.be_the_officer(config, outcome)
-    if panel := folded(_("Key facts kept, by witness group (all {n} case files)").format(
-            n=outcome.n_cases), f"{ev.KEY}.panel.groups"):
+    if panel := folded(_("Key facts left out, by witness group (all {n} case files)").format(
+            n=num(outcome.n_cases)), f"{ev.KEY}.panel.groups"):
         with panel:
             fairness_panel(outcome, metrics=["false_negative_rate", "selection_rate"])
     if panel := folded(_("🛡️ Facts that point away from the arrested person"),
@@ -60,11 +61,7 @@ def try_it() -> None:
         with panel:
             ev.background()
 
-    metrics = summary(outcome)
-    metrics["summary_share"] = round(outcome.summary_share, 4)
-    for g in ("A", "B"):
-        metrics[f"exculpatory_total[{g}]"] = outcome.exculpatory_total[g]
-        metrics[f"exculpatory_lost[{g}]"] = outcome.exculpatory_lost[g]
+    metrics = record(outcome)
     if check is not None:
         metrics["officer_caught"] = check.caught
         metrics["officer_missed"] = check.missed

@@ -320,16 +320,19 @@ def fit_mitigation(
     prefit: bool = False,
     threshold: float = 0.5,
     seed: int = 0,
+    constraints: str = "equalized_odds",
 ) -> FairModel:
     """Fit ``estimator`` (a scikit-learn classifier) with a named mitigation.
 
     - ``"none"``: the estimator itself, flagging where its probability reaches
       ``threshold``.
     - ``"threshold_optimizer"``: Fairlearn's ``ThresholdOptimizer`` picks a
-      threshold per group for equalized odds while maximising balanced accuracy,
-      so it cannot close a gap by flagging nobody. With ``prefit=True`` the
+      threshold per group for equalized odds (or ``constraints``) while maximising
+      balanced accuracy, so it cannot close a gap by flagging nobody. With ``prefit=True`` the
       estimator is kept as trained and only the thresholds are learned from
       ``X, y`` (for example a small audited sample whose true outcome is known).
+      ``constraints`` names another of Fairlearn's constraints for it, such as
+      ``"true_positive_rate_parity"`` (each group's positives found equally often).
     - ``"exponentiated_gradient"``: Fairlearn's ``ExponentiatedGradient`` retrains
       a randomised mix of estimators on ``X, y`` under equalized odds, with
       errors on both classes weighted equally.
@@ -345,7 +348,7 @@ def fit_mitigation(
     if mitigation == "threshold_optimizer":
         opt = ThresholdOptimizer(
             estimator=estimator if prefit else clone(estimator),
-            constraints="equalized_odds",
+            constraints=constraints,
             objective="balanced_accuracy_score",
             prefit=prefit,
             predict_method="predict_proba",

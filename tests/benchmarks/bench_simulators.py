@@ -33,8 +33,9 @@ FIX = {"mitigation": "threshold_optimizer"}
 CASES = {
     "call_triage": (["n_calls"], "label_bias",
                     {"label_bias": 0.5, "asr_error_gap": 0.16, **FIX}, 300),
+    # the learning AI: two models (biased and fair old summaries), two fixes fitted
     "evidence": (["n_cases"], "dialect_strength",
-                 {"dialect_strength": 1.0, "label_bias": 0.6, **FIX}, 300),
+                 {"method": "learned", "dialect_strength": 1.0, "label_bias": 0.6, **FIX}, 300),
     "hotspots": (["grid_size", "days", "n_patrols"], "historic_patrol_bias",
                  {"historic_patrol_bias": 0.4, "mitigation": "discount_discoveries",
                   "new_estate": True}, 1000),
