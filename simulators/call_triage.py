@@ -46,7 +46,12 @@ from simulators.call_text import (
     texts,
     word_counts,
 )
-from simulators.call_world import grade, world
+
+# The minutes behind hours_saved (our assumptions) are named in call_world, and here.
+from simulators.call_world import FAST_TRACK_MINUTES as FAST_TRACK_MINUTES
+from simulators.call_world import PERSON_MINUTES as PERSON_MINUTES
+from simulators.call_world import REVIEW_MINUTES as REVIEW_MINUTES
+from simulators.call_world import checked, grade, hours, review, share, world
 from simulators.config import Preset, SimConfig, setting, validate
 from simulators.fairness import FairModel, Outcome, Terms, fit_mitigation, summary
 from workshop.i18n import N_
@@ -55,18 +60,10 @@ from workshop.i18n import N_
 N_TEST = 1000
 #: Inverse strength of the regression's regularisation.
 MODEL_C = 4.0
-#: Minutes of a call handler's time: our own assumptions, said on the page. A person
-#: answering and grading a call alone; a person taking over a call the AI fast-tracked
-#: (the whole call again); a person listening back to a call the AI answered, to check it.
-PERSON_MINUTES = 6
-FAST_TRACK_MINUTES = 6
-REVIEW_MINUTES = 4
 #: A chance of fast-tracking below this (or above 1 minus it) counts as fixed, not drawn.
 CHANCE_EPS = 1e-9
 #: A "real toss-up": a chance of fast-tracking between these.
 TOSS_UP = (0.2, 0.8)
-#: Points of the review curve: 0, 5, ... 100 calls checked in 100.
-REVIEW_STEPS = 21
 
 _LABELS = {
     "selection_rate": N_("Fast-tracked, of all calls"),
@@ -352,67 +349,6 @@ def _one_group(n: int) -> pd.Series:
     return pd.Series(["all"] * n, name="caller group")
 
 
-def _review(y_true: np.ndarray, group_b: np.ndarray, d: _Decided, reviewer: np.ndarray,
-            share: float) -> tuple[np.ndarray, np.ndarray, float, pd.DataFrame]:
-    """A person checks the ``share`` of calls nearest the cut-off and decides them.
-
-    Returns the final decisions, which calls were checked, the largest distance from
-    the cut-off that was checked, and urgent calls missed per group after checking
-    each share of calls in turn."""
-    n = len(y_true)
-    margin = np.abs(d.score - d.cutoff)
-    order = np.argsort(margin, kind="stable")
-    k = int(round(share * n))
-    reviewed = np.zeros(n, dtype=bool)
-    reviewed[order[:k]] = True
-    final = np.where(reviewed, reviewer, d.pred).astype(np.int8)
-    urgent = y_true == 1
-    # Checking call i changes "missed" by +1 if the person leaves an urgent call the AI
-    # fast-tracked to wait, -1 if they fast-track an urgent call the AI missed.
-    change = (urgent & (d.pred == 1) & (reviewer == 0)).astype(int) - (
-        urgent & (d.pred == 0) & (reviewer == 1)).astype(int)
-    steps = [int(round(s * n)) for s in np.linspace(0, 1, REVIEW_STEPS)]
-    curve = {"share": [m / n for m in steps]}
-    for g, mine in (("A", ~group_b), ("B", group_b)):
-        total = max(1, int((urgent & mine).sum()))
-        missed = int((urgent & mine & (d.pred == 0)).sum())
-        running = np.concatenate([[0], np.cumsum((change * mine)[order])])
-        curve[f"missed[{g}]"] = [(missed + running[m]) / total for m in steps]
-    cut = float(margin[order[k - 1]]) if k else -1.0
-    return final, reviewed, cut, pd.DataFrame(curve)
-
-
-def _share(part: np.ndarray, whole: np.ndarray) -> float:
-    return float(part.sum() / whole.sum()) if whole.any() else 0.0
-
-
-def _checked(y_true: np.ndarray, group_b: np.ndarray, ai: np.ndarray, final: np.ndarray,
-             reviewed: np.ndarray) -> dict[str, float]:
-    """What the check put right: missed urgent calls fast-tracked (overall and per
-    group), needless fast-tracks sent back to wait."""
-    missed = (y_true == 1) & (ai == 0)
-    false_alarm = (y_true == 0) & (ai == 1)
-    out = {"caught": _share(missed & reviewed & (final == 1), missed),
-           "unchecked": _share(missed & ~reviewed, missed),
-           "false_alarms_removed": _share(false_alarm & reviewed & (final == 0), false_alarm),
-           "checked": float(reviewed.mean())}
-    for g, mine in (("A", ~group_b), ("B", group_b)):
-        out[f"caught[{g}]"] = _share(missed & mine & reviewed & (final == 1), missed & mine)
-    return out
-
-
-def _hours(final: np.ndarray, reviewed: np.ndarray) -> dict[str, float]:
-    """Call-handler hours for every 100 calls, each rounded once to a tenth of an hour
-    and the totals derived from the rounded parts, so they add up on the page."""
-    per = 100 / len(final)
-    out = {"people": round(100 * PERSON_MINUTES / 60, 1),
-           "fast_track": round(float(final.sum()) * per * FAST_TRACK_MINUTES / 60, 1),
-           "review": round(float(reviewed.sum()) * per * REVIEW_MINUTES / 60, 1)}
-    out["ai"] = round(out["fast_track"] + out["review"], 1)
-    out["ai_saves"] = round(out["people"] - out["ai"], 1)
-    return out
-
-
 def simulate(config: TriageConfig) -> TriageOutcome:
     """Train the call-answering AI on past calls and let it, or people, answer 1,000 new ones."""
     validate(config)
@@ -459,8 +395,8 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     coin = (d.chance > CHANCE_EPS) & (d.chance < 1 - CHANCE_EPS)
     reviewer = grade(y_true, group_b, config.reviewer_bias, w.u_review_bias[test],
                      w.u_review_error[test])
-    final, reviewed, margin, curve = _review(y_true, group_b, d, reviewer,
-                                             config.human_review_share)
+    final, reviewed, margin, curve = review(y_true, group_b, d.pred, d.score - d.cutoff,
+                                            reviewer, config.human_review_share)
     people_pred = grade(y_true, group_b, config.people_bias, w.u_bias[test], w.u_error[test])
     by_people = config.decided_by == "people"
     ai_key = "ai+review" if config.human_review_share > 0 else "ai"
@@ -491,8 +427,8 @@ def simulate(config: TriageConfig) -> TriageOutcome:
 
     tok_b = w.group_b[w.tok_call]
     urgent_train = w.y_true[train] == 1
-    hours = _hours(final, reviewed)
-    checked = _checked(y_true, group_b, d.pred, final, reviewed)
+    spent = hours(final, reviewed)
+    put_right = checked(y_true, group_b, d.pred, final, reviewed)
     out = TriageOutcome(
         y_true=y_true,
         y_pred=people_pred if by_people else final,
@@ -507,18 +443,18 @@ def simulate(config: TriageConfig) -> TriageOutcome:
         coin_toss_share=0.0 if by_people else float(coin.mean()),
         toss_up_share=0.0 if by_people else float(
             ((d.chance >= TOSS_UP[0]) & (d.chance <= TOSS_UP[1])).mean()),
-        coin_by_group={g: 0.0 if by_people else _share(coin & (group[test] == g),
+        coin_by_group={g: 0.0 if by_people else share(coin & (group[test] == g),
                                                          group[test] == g) for g in GROUPS},
         set_aside={} if by_people else set_aside(model),
         cutoff_by_group={g: float(cutoffs(model, [g])[0]) for g in GROUPS},
-        review_caught=0.0 if by_people else checked["caught"],
-        review=checked,
+        review_caught=0.0 if by_people else put_right["caught"],
+        review=put_right,
         review_curve=curve,
-        hours=hours,
-        hours_saved=0.0 if by_people else round(10 * hours["ai_saves"], 1),
+        hours=spent,
+        hours_saved=0.0 if by_people else round(10 * spent["ai_saves"], 1),
         word_error={g: float((status[tok_b == (g == "B")] > 0).mean()) for g in GROUPS},
         history_missed={
-            g: _share((y_hist[train] == 0) & urgent_train & (group[train] == g),
+            g: share((y_hist[train] == 0) & urgent_train & (group[train] == g),
                       urgent_train & (group[train] == g))
             for g in GROUPS
         },
@@ -533,7 +469,8 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     )
     if plain is not None:
         p = _decided(plain, X_test, _one_group(len(y_true)))
-        plain_final, *_ = _review(y_true, group_b, p, reviewer, config.human_review_share)
+        plain_final, *_ = review(y_true, group_b, p.pred, p.score - p.cutoff, reviewer,
+                                 config.human_review_share)
         out.without_fix = Outcome(y_true, plain_final, s_test, terms=TERMS[ai_key])
     return out
 

@@ -1,5 +1,6 @@
 """The made-up town that rings 101: who calls about what, what they say, what they truly
-need, and how people grade their calls. Pure Python, no Streamlit.
+need, how people grade their calls, check the AI's, and the hours that takes. Pure
+Python, no Streamlit.
 
 Each call has a kind (14, from lost property to domestic abuse), three hidden
 THRIVE-style factors (threat, harm, vulnerability, each none, some or serious) and
@@ -18,6 +19,7 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from simulators.call_text import bank
 
@@ -31,6 +33,14 @@ OWN_AREA = 0.85
 #: Chance a call handler (past or present, or a person checking the AI) grades a call
 #: the wrong way round, whoever rang: an ordinary error rate, our own assumption.
 HANDLER_ERROR = 0.05
+#: Minutes of a call handler's time: our own assumptions, said on the page. A person
+#: answering and grading a call alone; a person taking over a call the AI fast-tracked
+#: (the whole call again); a person listening back to a call the AI answered, to check it.
+PERSON_MINUTES = 6
+FAST_TRACK_MINUTES = 6
+REVIEW_MINUTES = 4
+#: Points of the review curve: 0, 5, ... 100 calls checked in 100.
+REVIEW_STEPS = 21
 
 
 @dataclass(frozen=True)
@@ -153,3 +163,71 @@ def world(seed: int, n: int, share: float) -> World:
         u_drop=asr.random(total),
         u_alt=asr.random(total),
     )
+
+
+# --------------------------------------------------------------------------------------
+# People checking the AI, and the hours people spend.
+
+
+def review(y_true: np.ndarray, group_b: np.ndarray, ai: np.ndarray, distance: np.ndarray,
+           reviewer: np.ndarray, checked_share: float
+           ) -> tuple[np.ndarray, np.ndarray, float, pd.DataFrame]:
+    """A person checks the ``checked_share`` of calls nearest the AI's cut-off (smallest
+    ``abs(distance)``: urgency score minus the score it fast-tracks from) and decides
+    them as ``reviewer`` graded them.
+
+    Returns the final decisions, which calls were checked, the largest distance from
+    the cut-off that was checked (-1 if none), and the urgent calls missed per group
+    after checking each share of calls in turn."""
+    n = len(y_true)
+    margin = np.abs(distance)
+    order = np.argsort(margin, kind="stable")
+    k = int(round(checked_share * n))
+    reviewed = np.zeros(n, dtype=bool)
+    reviewed[order[:k]] = True
+    final = np.where(reviewed, reviewer, ai).astype(np.int8)
+    urgent = y_true == 1
+    # Checking call i changes "missed" by +1 if the person leaves an urgent call the AI
+    # fast-tracked to wait, -1 if they fast-track an urgent call the AI missed.
+    change = (urgent & (ai == 1) & (reviewer == 0)).astype(int) - (
+        urgent & (ai == 0) & (reviewer == 1)).astype(int)
+    steps = [int(round(s * n)) for s in np.linspace(0, 1, REVIEW_STEPS)]
+    curve = {"share": [m / n for m in steps]}
+    for g, mine in (("A", ~group_b), ("B", group_b)):
+        total = max(1, int((urgent & mine).sum()))
+        missed = int((urgent & mine & (ai == 0)).sum())
+        running = np.concatenate([[0], np.cumsum((change * mine)[order])])
+        curve[f"missed[{g}]"] = [(missed + running[m]) / total for m in steps]
+    cut = float(margin[order[k - 1]]) if k else -1.0
+    return final, reviewed, cut, pd.DataFrame(curve)
+
+
+def share(part: np.ndarray, whole: np.ndarray) -> float:
+    return float(part.sum() / whole.sum()) if whole.any() else 0.0
+
+
+def checked(y_true: np.ndarray, group_b: np.ndarray, ai: np.ndarray, final: np.ndarray,
+             reviewed: np.ndarray) -> dict[str, float]:
+    """What the check put right: missed urgent calls fast-tracked (overall and per
+    group), needless fast-tracks sent back to wait."""
+    missed = (y_true == 1) & (ai == 0)
+    false_alarm = (y_true == 0) & (ai == 1)
+    out = {"caught": share(missed & reviewed & (final == 1), missed),
+           "unchecked": share(missed & ~reviewed, missed),
+           "false_alarms_removed": share(false_alarm & reviewed & (final == 0), false_alarm),
+           "checked": float(reviewed.mean())}
+    for g, mine in (("A", ~group_b), ("B", group_b)):
+        out[f"caught[{g}]"] = share(missed & mine & reviewed & (final == 1), missed & mine)
+    return out
+
+
+def hours(final: np.ndarray, reviewed: np.ndarray) -> dict[str, float]:
+    """Call-handler hours for every 100 calls, each rounded once to a tenth of an hour
+    and the totals derived from the rounded parts, so they add up on the page."""
+    per = 100 / len(final)
+    out = {"people": round(100 * PERSON_MINUTES / 60, 1),
+           "fast_track": round(float(final.sum()) * per * FAST_TRACK_MINUTES / 60, 1),
+           "review": round(float(reviewed.sum()) * per * REVIEW_MINUTES / 60, 1)}
+    out["ai"] = round(out["fast_track"] + out["review"], 1)
+    out["ai_saves"] = round(out["people"] - out["ai"], 1)
+    return out

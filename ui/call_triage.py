@@ -152,6 +152,8 @@ FIX_COMPARED = {
         "same kind of AI trained on the same {n} calls, weighing both kinds of mistake "
         "equally, without the rule."),
 }
+
+
 def fix_reading(figs: tuple[Figures, ...], metric: str) -> str:
     c = [fig.counts[metric] for fig in figs]
     return _("{measure}, out of every 100, for group A and group B: {a0} and {b0} with no "
@@ -194,9 +196,10 @@ def fix(frame: Frame, config: TriageConfig, outcome: TriageOutcome) -> None:
     for metric in ("false_negative_rate", "false_positive_rate"):
         title = _("{measure}, out of every 100").format(measure=figs[2].labels[metric])
         st.markdown(f"**{title}**")
+        reading = fix_reading(figs, metric)
         draw(spec_for(outcome, ("fix", metric, lang()),
-                      lambda m=metric: side_by_side(ways, figs, m)),
-             alt_text=fix_reading(figs, metric))
+                      lambda m=metric: side_by_side(ways, figs, m)), alt_text=reading)
+        st.caption(reading)
     st.caption(_("All calls fast-tracked: {a} in 100 with no fix, {b} in 100 on the same "
                  "data without the rule, {c} in 100 with the fix.").format(
         a=figs[0].flagged_overall, b=figs[1].flagged_overall, c=figs[2].flagged_overall))
@@ -331,6 +334,9 @@ def review(config: TriageConfig, outcome: TriageOutcome) -> None:
 
 # ----------------------------------------------------------------------------- people alone
 
+#: Gaps this close (in points) come and go from one made-up town to the next.
+SAME_GAP = 3
+
 
 def versus_chart(outcome: TriageOutcome) -> tuple[pd.DataFrame, dict]:
     return side_by_side(
@@ -375,9 +381,6 @@ def people(config: TriageConfig, outcome: TriageOutcome) -> None:
 
 
 # ----------------------------------------------------------------------------- hours saved
-
-#: Gaps this close (in points) come and go from one made-up town to the next.
-SAME_GAP = 3
 
 SAVED_TO = {
     "frontline": N_("More officers on the front line"),
