@@ -211,9 +211,9 @@ class TriageOutcome(Outcome):
     ai_pred: np.ndarray
     #: What call handlers without AI decided, with ``people_bias``.
     people_pred: np.ndarray
-    #: Share of the decisions the fix settled by a random draw (0 without a fix, or
-    #: when people decide), and the share that were a real toss-up (a chance of
-    #: fast-tracking between 20 and 80 in 100).
+    #: Share of the AI's decisions (before any check by a person) that the fix settled
+    #: by a random draw (0 without a fix, or when people decide), and the share that
+    #: were a real toss-up (a chance of fast-tracking between 20 and 80 in 100).
     coin_toss_share: float
     toss_up_share: float
     #: Per group: the share of its calls that were a coin toss, and how often the fix

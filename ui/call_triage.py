@@ -31,6 +31,7 @@ REVIEW_FIELDS = ["human_review_share", "reviewer_bias"]
 PEOPLE_FIELDS = ["decided_by", "people_bias"]
 WORLD_FIELDS = ["group_b_share", "n_calls", "audit_size", "seed"]
 MEANING = {name: meta for name, meta, _default in settings_of(TriageConfig)}
+TICKS = [0, 20, 40, 60, 80, 100]  # out of 100, on every axis that counts so
 
 
 def story() -> None:
@@ -116,7 +117,8 @@ def _side_by_side_bars(rows: tuple[str, ...], names: tuple[str, ...]) -> alt.Lay
     base = alt.Chart(TABLE).encode(
         y=alt.Y("row:N", title=None, sort=list(rows), axis=alt.Axis(labelLimit=150)),
         yOffset=alt.YOffset("group:N", sort=list(names)),
-        x=alt.X("count:Q", title=None, scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("count:Q", title=None, scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=TICKS)),
         tooltip=["row:N", "group:N", "count:Q"])
     bars = base.mark_bar().encode(color=alt.Color(
         "group:N", title=None, legend=alt.Legend(orient="top"),
@@ -255,8 +257,10 @@ def _curve_lines(names: tuple[str, str], x: str, y: str) -> alt.LayerChart:
     colour = alt.Color("group:N", title=None, legend=alt.Legend(orient="top"),
                        scale=alt.Scale(domain=list(names), range=list(GROUP_COLOURS.values())))
     lines = alt.Chart(TABLE).mark_line(point=True, strokeWidth=2.5).encode(
-        x=alt.X("checked:Q", title=x, scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("missed:Q", title=y, scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("checked:Q", title=x, scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=TICKS)),
+        y=alt.Y("missed:Q", title=y, scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=TICKS)),
         color=colour, strokeDash=alt.StrokeDash("group:N", legend=None, scale=alt.Scale(
             domain=list(names), range=[[1, 0], [6, 3]])),
         tooltip=["group:N", "checked:Q", "missed:Q"])
@@ -346,8 +350,8 @@ def versus_chart(outcome: TriageOutcome) -> tuple[pd.DataFrame, dict]:
 
 def people(config: TriageConfig, outcome: TriageOutcome) -> None:
     st.write(_(
-        "In the public dialogue, people were undecided whether AI would counter human bias "
-        "or make it worse. Here call handlers answer and grade every call themselves, with "
+        "In the public dialogue, participants were undecided whether AI would counter human "
+        "bias or make it worse. Here call handlers answer and grade every call themselves, with "
         "no AI. They get {err} in 100 of everyone's calls the wrong way round, and you can "
         "make them harder on group B.").format(err=per_100(HANDLER_ERROR)))
     config_controls(TriageConfig, key=KEY, only=PEOPLE_FIELDS)
