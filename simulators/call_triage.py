@@ -260,8 +260,8 @@ class TriageOutcome(Outcome):
         """The AI's path, audited: this outcome, unless people decide."""
         if self.config.decided_by == "ai":
             return self
-        review = "ai+review" if self.config.human_review_share > 0 else "ai"
-        return self._other_side(self.ai_final, TERMS[review])
+        key = "ai+review" if self.config.human_review_share > 0 else "ai"
+        return self._other_side(self.ai_final, TERMS[key])
 
     @property
     def people(self) -> Outcome:
