@@ -43,8 +43,7 @@ CASES = {
 
 
 def cold_ms(use_case: str) -> float:
-    declared = registry.get(use_case)
-    module, cls = declared.module_name, declared.config_name
+    module, cls = registry.USE_CASES[use_case]
     code = (
         f"import time; from {module} import {cls} as C, simulate\n"
         "t = time.perf_counter(); simulate(C())\n"
