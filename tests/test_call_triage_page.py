@@ -37,6 +37,11 @@ def strip(at: AppTest) -> str:
     return html.unescape(shown_html[0].proto.body) if shown_html else ""
 
 
+def strip_and_note(at: AppTest) -> str:
+    """The strip and the note drawn with it (inside the strip, or just under it)."""
+    return strip(at) + "\n" + captions(at)
+
+
 def everything(at: AppTest) -> str:
     parts = [texts(at), captions(at)]
     parts += [str(e.value) for kind in (at.info, at.warning, at.success, at.error) for e in kind]
@@ -144,7 +149,7 @@ def test_people_deciding_say_so_in_the_strip_and_beside_the_threshold():
     at = _page()
     at.button_group(key=f"{KEY}.preset").set_value("biased_people").run()
     assert "call handlers without AI missed" in strip(at)
-    assert "Call handlers decide every call here, without AI." in strip(at)
+    assert "Call handlers decide every call here, without AI." in strip_and_note(at)
     assert "Call handlers decide every call now" in captions(at)
 
 
@@ -154,7 +159,7 @@ def test_a_fix_is_said_in_the_strip_with_its_coin_tosses_and_beside_the_threshol
     assert not at.exception
     outcome = simulate(next(p.config for p in PRESETS if p.key == "a_fix"))
     n = round(100 * outcome.coin_toss_share)
-    assert f"For {n} in 100 calls the fix's decision was a coin toss." in strip(at)
+    assert f"For {n} in 100 calls the fix's decision was a coin toss." in strip_and_note(at)
     assert "it sets its own cut-off for each group" in captions(at)
 
 
