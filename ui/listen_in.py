@@ -173,10 +173,10 @@ def listen(config: TriageConfig, outcome: TriageOutcome) -> None:
 def _coin_text(chance: float) -> str:
     n = per_100(chance)
     if n == 0:
-        return _("🎲 The fix decided this call by a weighted coin: it had less than 1 in 100 "
+        return _("🎲 The fix decided this call by a weighted coin: it had less than a 1 in 100 "
                  "chance of being fast-tracked.")
     if n == 100:
-        return _("🎲 The fix decided this call by a weighted coin: it had more than 99 in "
+        return _("🎲 The fix decided this call by a weighted coin: it had more than a 99 in "
                  "100 chance of being fast-tracked.")
     return _("🎲 The fix decided this call by a weighted coin: it had a {n} in 100 chance "
              "of being fast-tracked.").format(n=n)
