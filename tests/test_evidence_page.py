@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulators.evidence import PRESETS, EvidenceConfig, record, simulate, toy_sizes
-from tests.pages import ROOT, captions, page_runner, texts
+from tests.pages import ROOT, captions, page_runner, strip, texts
 from ui.figures import per_100
 from ui.participant import Me
 from workshop.store import Store
@@ -23,11 +23,6 @@ def open_panels(monkeypatch):
 
 def _shown(at: AppTest) -> dict:
     return at.session_state["evidence.shown"]
-
-
-def strip(at: AppTest) -> str:
-    """The result strip's text (it is drawn as HTML), or "" when it is not on screen."""
-    return " ".join(h.proto.body for h in at.get("html") if "strip-number" in h.proto.body)
 
 
 def notes(at: AppTest, icon_text: str) -> str:

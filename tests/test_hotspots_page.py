@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulators.hotspots import PRESETS, HotspotConfig, simulate
-from tests.pages import ROOT, captions, page_runner, texts
+from tests.pages import ROOT, captions, page_runner, strip, texts
 from ui.participant import Me
 from workshop.store import Store
 
@@ -25,7 +25,7 @@ def _shown(at: AppTest) -> dict:
 
 
 def _strip(at: AppTest) -> str:
-    return " ".join(h.proto.body for h in at.get("html") if "strip-head" in h.proto.body)
+    return strip(at)
 
 
 def _joined_page() -> AppTest:
@@ -46,7 +46,7 @@ def test_a_visitor_sees_the_strip_the_settings_and_the_maps():
     assert not at.exception
     assert "Crime hotspots" in at.title[0].value
     strip = _strip(at)
-    assert "gap between the groups in" in strip
+    assert "the gap between the groups" in strip
     assert "These are averages over the last 30 days." in strip
     assert len(at.get("vega_lite_chart")) == 2  # the two maps; the panels are folded
     assert "On day 120, group B's areas got" in captions(at)
@@ -67,7 +67,7 @@ def test_a_joined_participant_answers_first_and_sees_no_result_until_then(answer
     [b for b in at.button if b.label == answer][0].click().run()
     assert not at.exception
     assert "Step 2 of 3" in captions(at)
-    assert "gap between the groups in" in _strip(at)
+    assert "the gap between the groups" in _strip(at)
     assert at.get("vega_lite_chart")
 
 

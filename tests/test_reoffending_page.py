@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulators.reoffending import PRESETS, RiskConfig, simulate
-from tests.pages import ROOT, captions, page_runner, texts
+from tests.pages import ROOT, captions, page_runner, strip, texts
 from ui.participant import Me
 from workshop.store import Store
 
@@ -29,12 +29,6 @@ def small(**state) -> AppTest:
 
 def shown(at: AppTest) -> dict:
     return at.session_state[f"{KEY}.shown"]
-
-
-def strip(at: AppTest) -> str:
-    """The result strip and the note just under it."""
-    return " ".join([*(h.proto.body for h in at.get("html") if "strip-head" in h.proto.body),
-                     *(c.value for c in at.caption)])
 
 
 def boxes(at: AppTest) -> str:

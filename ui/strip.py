@@ -56,7 +56,7 @@ def strip_html(fig: Figures) -> str:
             f'<span class="strip-track"><span class="strip-fill" style="display:block;'
             f'width:{width}%;background:{bar.colour}"></span></span>'
             f'<span class="strip-num">{e(count)}</span></div>')
-    gap_label = _("the gap between the groups")
+    gap_label = _("the gap between the groups ({what})").format(what=fig.harm_label.lower())
     parts = [
         '<div role="status" aria-live="polite">',
         f'<div class="strip-head"><span class="strip-number">{e(fig.gap_text)}</span>'
