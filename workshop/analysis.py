@@ -230,3 +230,38 @@ def across_groups(votes: pd.DataFrame, groups: pd.DataFrame, *,
     widest = out["difference"].max()
     out["divides"] = (out["difference"] == widest) & (out["difference"] > 0)
     return out.sort_values("advice_id").reset_index(drop=True)
+
+
+# -- a dialogue over several workshops ------------------------------------------------
+
+#: The order of the answers within one workshop.
+STAGE_ORDER = {stage: n for n, stage in enumerate(STAGES)}
+
+
+def series_comfort(df: pd.DataFrame, workshops: list[str] | None = None) -> pd.DataFrame:
+    """From ``Store.series_reactions``: each person's latest comfort per workshop, use
+    case and stage, skips left out. ``person`` numbers people 1, 2, ... in the order
+    they first answered; ``workshop`` numbers the workshops 1, 2, ... in the order of
+    ``workshops`` (codes), else as they come."""
+    cols = ["person", "person_id", "workshop", "workshop_code", "mode", "use_case", "stage",
+            "comfort"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    people = {p: n for n, p in enumerate(dict.fromkeys(df["person_id"]), start=1)}
+    codes = workshops or list(dict.fromkeys(df["workshop_code"]))
+    numbers = {c: n for n, c in enumerate(codes, start=1)}
+    kept = df[df["latest"].astype(bool) & ~df["skipped"].astype(bool)
+              & df["workshop_code"].isin(numbers)].copy()
+    kept["person"] = kept["person_id"].map(people)
+    kept["workshop"] = kept["workshop_code"].map(numbers)
+    kept["comfort"] = kept["comfort"].astype(int)
+    kept["order"] = kept["stage"].map(STAGE_ORDER)
+    kept = kept.sort_values(["workshop", "order", "person"])
+    return kept[cols].reset_index(drop=True)
+
+
+def came_back(comfort: pd.DataFrame) -> int:
+    """How many people answered in more than one workshop of the series."""
+    if comfort.empty:
+        return 0
+    return int((comfort.groupby("person")["workshop"].nunique() > 1).sum())
