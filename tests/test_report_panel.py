@@ -53,7 +53,7 @@ def test_every_workshop_offers_the_report_and_the_exports_for_people(store):
             "What each column means (CSV)"} <= downloads(at)
     names = at.checkbox(key="report.names")
     assert names.label == "Show nicknames in the report" and names.value is False
-    assert not any(s.value.startswith("Series") for s in at.subheader)
+    assert not any(s.value == "Series" for s in at.subheader)
 
 
 def test_the_report_is_made_once_per_revision_and_names_only_when_asked(store, monkeypatch):
@@ -91,15 +91,15 @@ def test_a_series_shows_each_person_by_number_across_its_workshops(store):
     at = console(week2.code)
     assert not at.exception
     shown = everything(at)
-    assert "Series: Cardiff" in shown
+    assert "Series" in shown and any(t.value == "Cardiff" for t in at.text)
     assert "In person" in shown and "Online" in shown
     assert "1 of the 3 people who answered came to more than one workshop." in shown
     table = at.dataframe[-1].value
     assert list(table.index) == ["Person 1", "Person 2", "Person 3"]
     assert list(table.columns) == ["Workshop 1: before", "Workshop 1: after",
                                    "Workshop 2: before", "Workshop 2: after"]
-    assert table.loc["Person 1"].tolist() == [1, 3, 3, 5]
-    assert table.loc["Person 2"].isna().tolist() == [False, False, True, True]
+    assert table.loc["Person 1"].tolist() == ["1", "3", "3", "5"]
+    assert table.loc["Person 2"].tolist() == ["1", "3", "–", "–"]
     assert {"Download the whole series (CSV)",
             "What each column of the series means (CSV)"} <= downloads(at)
     for p in [*people, back]:

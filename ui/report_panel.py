@@ -77,7 +77,8 @@ def after_the_room(code: str) -> None:
 def series_view(code: str, info: dict) -> None:
     """Each person's comfort per use case across the series' workshops, by number."""
     store = get_store()
-    st.subheader(_("Series: {name}").format(name=info["name"]))
+    st.subheader(_("Series"))
+    st.text(info["name"])  # typed by a person: plain text
     codes = [w["code"] for w in info["workshops"]]
     st.dataframe(pd.DataFrame({
         _("Workshop"): [str(n) for n in range(1, len(codes) + 1)],
@@ -105,7 +106,7 @@ def series_view(code: str, info: dict) -> None:
         st.dataframe(journeys(comfort[comfort["use_case"] == chosen], chosen == OVERALL))
         st.caption(_("Each row is one person (person 1 answered first), each column a "
                      "workshop and question; the number is their latest comfort there, "
-                     "from 1 (very uncomfortable) to 5 (very comfortable). Empty: not "
+                     "from 1 (very uncomfortable) to 5 (very comfortable); “–”: not "
                      "answered, or skipped. No names."))
     revisions, language = tuple(store.revision(c) for c in codes), lang()
     c1, c2 = st.columns(2)
@@ -127,7 +128,7 @@ def journeys(rows: pd.DataFrame, overall: bool) -> pd.DataFrame:
     table = rows.pivot_table(index="person", columns=["workshop", "stage"], values="comfort",
                              aggfunc="last")
     order = sorted(table.columns, key=lambda c: (c[0], analysis.STAGE_ORDER[c[1]]))
-    table = table[order].astype("Int64")
+    table = table[order].map(lambda v: "–" if pd.isna(v) else str(int(v)))
     table.columns = [_("Workshop {n}: {stage}").format(n=w, stage=stages[s]) for w, s in order]
     table.index = [_("Person {n}").format(n=p) for p in table.index]
     return table
