@@ -149,6 +149,17 @@ class Document:
                        color=color)
         self.y += after
 
+    def keep(self, height: float) -> None:
+        """Start a new page unless ``height`` inches fit on this one (if they fit on a
+        page at all): keeps a list and its chart together."""
+        if height < PAGE_H - TOP - BOTTOM:
+            self.room(height)
+
+    @staticmethod
+    def bullets_height(items: Sequence[str], size: float = 10) -> float:
+        lines = sum(len(wrap(item, chars(WIDTH - 0.25, size))) for item in items)
+        return lines * size * 1.4 / 72 + 0.05 * len(items)
+
     def bullets(self, items: Sequence[str], size: float = 10, mark: str = "•") -> None:
         for item in items:
             lines = wrap(item, chars(WIDTH - 0.25, size))

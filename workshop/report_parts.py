@@ -114,15 +114,17 @@ def advice_section(doc: Document, t: Translator, d: Data, title: str, names: boo
         return
     ranked = analysis.rank_advice(approved)
     for theme, name in ADVICE_THEMES.items():
-        doc.heading(t.gettext(name), 2)
         mine = ranked[ranked["theme"] == theme]
         if mine.empty:
+            doc.heading(t.gettext(name), 2)
             doc.paragraph(t.gettext("No approved advice under this theme."))
             continue
-        _theme_advice(doc, t, mine, names)
+        _theme_advice(doc, t, t.gettext(name), mine, names)
 
 
-def _theme_advice(doc: Document, t: Translator, mine: pd.DataFrame, names: bool) -> None:
+def _theme_advice(doc: Document, t: Translator, title: str, mine: pd.DataFrame,
+                  names: bool) -> None:
+    """A theme's advice, most agreed first, numbered, and a chart of its votes."""
     shown = mine.head(ADVICE_SHOWN)
     items = []
     for n, row in enumerate(shown.to_dict("records"), start=1):
@@ -136,6 +138,10 @@ def _theme_advice(doc: Document, t: Translator, mine: pd.DataFrame, names: bool)
             tally = " ".join([tally, t.gettext("Divided: real support on both sides.")])
         text = _said(t, row["text"], row["author"], names)
         items.append(t.gettext("{n}. {advice}").format(n=n, advice=text) + "\n" + tally)
+    chart = 0.55 + 0.3 * len(shown)
+    doc.space(0.16)
+    doc.keep(doc.bullets_height(items, 9.5) + chart + 1.0)
+    doc.heading(title, 2, keep=0.3)
     doc.bullets(items, 9.5, mark="")
     top = shown.iloc[0]
     top_votes = int(top["agree"] + top["disagree"] + top["pass"])
@@ -155,7 +161,7 @@ def _theme_advice(doc: Document, t: Translator, mine: pd.DataFrame, names: bool)
             "{n} more piece of advice under this theme, with fewer agreeing, is in the "
             "advice download.", "{n} more pieces of advice under this theme, with fewer "
             "agreeing, are in the advice download.", rest).format(n=t.number(rest)))
-    doc.chart(0.55 + 0.3 * len(shown), lambda fig, box: stacked(
+    doc.chart(chart, lambda fig, box: stacked(
         fig, box, [str(n) for n in range(1, len(shown) + 1)],
         [shown["agree"].tolist(), shown["disagree"].tolist(), shown["pass"].tolist()],
         [t.gettext("Agree"), t.gettext("Disagree"), t.gettext("Pass")]), " ".join(said))
@@ -233,11 +239,6 @@ def _across(doc: Document, t: Translator, d: Data, votes: pd.DataFrame,
                 low=t.number(100 * shares.min()),
                 g_low=columns[int(shares.argmin())].removeprefix("group_")))
     said.append(t.gettext("“–”: nobody in that group voted on it."))
-    doc.chart(0.9 + 0.22 * len(rows) * len(numbers), lambda fig, box: grouped(
-        fig, box, [str(n) for n in label.values()],
-        [[None if pd.isna(v) else float(v) for v in r] for r in rows[columns].to_numpy()],
-        [t.gettext("Group {g}").format(g=g) for g in numbers],
-        t.gettext("Votes that agree, out of 100")), " ".join(said))
     for heading, part in ((t.gettext("Advice every group agrees with"), uniting),
                           (t.gettext("Advice that divides the groups most"), dividing)):
         part = part[part["advice_id"].isin(label)]
@@ -251,6 +252,11 @@ def _across(doc: Document, t: Translator, d: Data, votes: pd.DataFrame,
                     g=c.removeprefix("group_"), share="–" if pd.isna(r[c])
                     else t.number(100 * r[c])) for c in columns)
             for r in part.to_dict("records")], 9.5, mark="")
+    doc.chart(0.9 + 0.14 * len(rows) * len(numbers), lambda fig, box: grouped(
+        fig, box, [str(n) for n in label.values()],
+        [[None if pd.isna(v) else float(v) for v in r] for r in rows[columns].to_numpy()],
+        [t.gettext("Group {g}").format(g=g) for g in numbers],
+        t.gettext("Votes that agree, out of 100")), " ".join(said))
 
 
 # -- what people said ---------------------------------------------------------------------
