@@ -15,10 +15,15 @@ from simulators import registry
 from ui.i18n import _, lang, ngettext, num
 from ui.store import get_store
 from workshop import analysis, export
-from workshop.export_labels import OVERALL_TITLE
 from workshop.i18n import translator
-
-OVERALL = "overall"
+from workshop.report_data import (
+    OVERALL,
+    SHORT_OVERALL_STAGES,
+    SHORT_STAGES,
+    mode_name,
+    short_stage,
+    use_case_title,
+)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -83,8 +88,7 @@ def series_view(code: str, info: dict) -> None:
     st.dataframe(pd.DataFrame({
         _("Workshop"): [str(n) for n in range(1, len(codes) + 1)],
         _("Title"): [w["title"] for w in info["workshops"]],
-        _("Where"): [_("Online") if w["mode"] == "online" else _("In person")
-                     for w in info["workshops"]],
+        _("Where"): [mode_name(translator(lang()), w["mode"]) for w in info["workshops"]],
         _("Opened"): [translator(lang()).date(w["created_at"], with_time=False)
                       for w in info["workshops"]],
         _("This one"): ["✓" if c == code else "" for c in codes],
@@ -98,12 +102,10 @@ def series_view(code: str, info: dict) -> None:
     if comfort.empty:
         st.info(_("No answers in this series yet."))
     else:
-        titles = {OVERALL: _(OVERALL_TITLE),
-                  **{u.name: _(u.title) for u in registry.USE_CASES.values()}}
-        present = [k for k in titles if k in set(comfort["use_case"])]
-        chosen = st.selectbox(_("Use of AI"), present, format_func=titles.get,
-                              key="report.series.use_case")
-        st.dataframe(journeys(comfort[comfort["use_case"] == chosen], chosen == OVERALL))
+        present = [k for k in (OVERALL, *registry.USE_CASES) if k in set(comfort["use_case"])]
+        chosen = st.selectbox(_("Use of AI"), present, key="report.series.use_case",
+                              format_func=lambda k: use_case_title(translator(lang()), k))
+        st.dataframe(journeys(comfort[comfort["use_case"] == chosen], chosen))
         st.caption(_("Each row is one person (person 1 answered first), each column a "
                      "workshop and question; the number is their latest comfort there, "
                      "from 1 (very uncomfortable) to 5 (very comfortable); “–”: not "
@@ -120,15 +122,16 @@ def series_view(code: str, info: dict) -> None:
                        key="report.series.dictionary", on_click="ignore")
 
 
-def journeys(rows: pd.DataFrame, overall: bool) -> pd.DataFrame:
+def journeys(rows: pd.DataFrame, use_case: str) -> pd.DataFrame:
     """People (rows) by workshop and question (columns): their latest comfort."""
-    stages = ({"before": _("first view"), "final": _("final view")} if overall else
-              {"before": _("before"), "after": _("after")})
-    rows = rows[rows["stage"].isin(stages)]
+    t = translator(lang())
+    shown = SHORT_OVERALL_STAGES if use_case == OVERALL else SHORT_STAGES
+    rows = rows[rows["stage"].isin(list(shown))]
     table = rows.pivot_table(index="person", columns=["workshop", "stage"], values="comfort",
                              aggfunc="last")
     order = sorted(table.columns, key=lambda c: (c[0], analysis.STAGE_ORDER[c[1]]))
     table = table[order].map(lambda v: "–" if pd.isna(v) else str(int(v)))
-    table.columns = [_("Workshop {n}: {stage}").format(n=w, stage=stages[s]) for w, s in order]
+    table.columns = [_("Workshop {n}: {stage}").format(n=w, stage=short_stage(t, use_case, s))
+                     for w, s in order]
     table.index = [_("Person {n}").format(n=p) for p in table.index]
     return table

@@ -146,7 +146,8 @@ def series_csv(store: Store, code: str, *, lang: str = "en") -> str:
     """Every answer in every workshop of this workshop's series (or of this workshop
     alone), in the words of :func:`people_csv`, each row with its workshop's code,
     title, date and mode; "Person" follows one person across the workshops."""
-    from workshop.export_labels import mode, readable, workshops
+    from workshop.export_labels import readable, workshops
+    from workshop.report_data import mode_name
 
     t = Translator(lang)
     frames = []
@@ -155,6 +156,6 @@ def series_csv(store: Store, code: str, *, lang: str = "en") -> str:
         head = pd.DataFrame({
             t.gettext("Workshop code"): w["code"], t.gettext("Workshop"): w["title"],
             t.gettext("Workshop date"): _when(w["created_at"]),
-            t.gettext("Where"): mode(t, w["mode"])}, index=df.index)
+            t.gettext("Where"): mode_name(t, w["mode"])}, index=df.index)
         frames.append(pd.concat([head, df], axis=1))
     return _csv(pd.concat(frames, ignore_index=True, sort=False))

@@ -13,6 +13,14 @@ from simulators.config import Setting, settings_of
 from simulators.fairness import GENERIC_LABELS, GENERIC_MEANINGS
 from workshop.export import _reported
 from workshop.i18n import N_, Translator
+from workshop.report_data import (
+    OVERALL,
+    OVERALL_STAGES,
+    comfort_label,
+    mode_name,
+    stage_name,
+    use_case_title,
+)
 from workshop.vocabulary import COMFORT, STAGES, THEMES
 
 if TYPE_CHECKING:
@@ -54,8 +62,6 @@ _COLUMNS: list[tuple[str, str, str, str | None]] = [
      N_("Whether the facilitator approved the comment, hid it, or had not read it yet. "
         "Empty where there was no comment."), None),
 ]
-OVERALL_TITLE = N_("First and final views")
-_OVERALL_STAGES = {"before": N_("First view"), "final": N_("Final view")}
 _STATUS = {"pending": N_("waiting"), "approved": N_("approved"), "hidden": N_("hidden")}
 _YES, _NO = N_("yes"), N_("no")
 #: The results a use case records that are not one group's rate.
@@ -69,25 +75,6 @@ _RESULTS = {
     "accuracy": N_("Right decisions, both groups"),
     "count": N_("Cases"),
 }
-
-
-def _title(t: Translator, use_case: str) -> str:
-    if use_case == "overall":
-        return t.gettext(OVERALL_TITLE)
-    return t.gettext(registry.get(use_case).title) if use_case in registry.USE_CASES \
-        else use_case
-
-
-def _stage(t: Translator, use_case: str, stage: str) -> str:
-    if use_case == "overall" and stage in _OVERALL_STAGES:
-        return t.gettext(_OVERALL_STAGES[stage])
-    return t.gettext(STAGES.get(stage, stage))
-
-
-def _comfort(t: Translator, level: Any) -> str:
-    if level is None or pd.isna(level):
-        return ""
-    return t.gettext("{n} · {label}").format(n=int(level), label=t.gettext(COMFORT[int(level)]))
 
 
 def _setting_value(meta: Setting, value: Any, t: Translator) -> Any:
@@ -139,9 +126,9 @@ def readable(store: Store, code: str, t: Translator
             t.gettext("Sent at"): row["created_at"],
             t.gettext("Nickname"): row["participant"],
             t.gettext("Person"): row["person_id"],
-            t.gettext("Use of AI"): _title(t, u),
-            t.gettext("Question"): _stage(t, u, r["stage"]),
-            t.gettext("Comfort"): _comfort(t, r["comfort"]),
+            t.gettext("Use of AI"): use_case_title(t, u),
+            t.gettext("Question"): stage_name(t, u, r["stage"]),
+            t.gettext("Comfort"): comfort_label(t, r["comfort"]),
             t.gettext("Skipped"): t.gettext(_YES if r["skipped"] else _NO),
             t.gettext("Latest answer"): t.gettext(_YES if r["latest"] else _NO),
             t.gettext("Themes"): "; ".join(t.gettext(THEMES.get(k, k)) for k in r["themes"]),
@@ -153,13 +140,13 @@ def readable(store: Store, code: str, t: Translator
         for name, value in r["config"].items():
             meta = settings.get(name)
             label = t.gettext(meta.label) if meta else name
-            column = t.gettext("{use_case}: {setting}").format(use_case=_title(t, u),
+            column = t.gettext("{use_case}: {setting}").format(use_case=use_case_title(t, u),
                                                                setting=label)
             out[column] = _setting_value(meta, value, t) if meta else value
             extra.setdefault(column, _setting_doc(t, meta, f"config.{name}"))
         for name, value in r["metrics"].items():
             label, meaning = _result_name(t, u, name)
-            column = t.gettext("{use_case}, result: {result}").format(use_case=_title(t, u),
+            column = t.gettext("{use_case}, result: {result}").format(use_case=use_case_title(t, u),
                                                                       result=label)
             out[column] = value
             extra.setdefault(column, (meaning or t.gettext(
@@ -178,10 +165,9 @@ def _values(t: Translator, machine: str, values: str | None) -> str:
     if values is not None:
         return t.gettext(values)
     options = {
-        "use_case": [t.gettext(OVERALL_TITLE)] + [t.gettext(u.title)
-                                                 for u in registry.USE_CASES.values()],
-        "stage": [t.gettext(s) for s in (*_OVERALL_STAGES.values(), *STAGES.values())],
-        "comfort": [_comfort(t, c) for c in COMFORT],
+        "use_case": [use_case_title(t, u) for u in (OVERALL, *registry.USE_CASES)],
+        "stage": [t.gettext(s) for s in (*OVERALL_STAGES.values(), *STAGES.values())],
+        "comfort": [comfort_label(t, c) for c in COMFORT],
         "skipped": [t.gettext(_YES), t.gettext(_NO)],
         "latest": [t.gettext(_YES), t.gettext(_NO)],
         "themes": [t.gettext(v) for v in THEMES.values()],
@@ -237,13 +223,9 @@ _SERIES_COLUMNS = [
 ]
 
 
-def mode(t: Translator, mode: str) -> str:
-    return t.gettext(N_("Online")) if mode == "online" else t.gettext(N_("In person"))
-
-
 def series_docs(t: Translator) -> list[tuple[str, str, str, str]]:
     return [(t.gettext(c), t.gettext(m), t.gettext(v) if v else "; ".join(
-        mode(t, x) for x in ("in_person", "online")), machine)
+        mode_name(t, x) for x in ("in_person", "online")), machine)
         for c, m, v, machine in _SERIES_COLUMNS]
 
 

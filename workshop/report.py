@@ -31,7 +31,7 @@ from simulators.config import Setting, settings_of
 from workshop import analysis
 from workshop.i18n import N_, Translator
 from workshop.report_charts import GREY, Document, bars, comfort_pair, paper
-from workshop.report_data import OVERALL, Data, comfort_label
+from workshop.report_data import OVERALL, OVERALL_TITLE, Data, comfort_label, stage_name
 from workshop.report_parts import (
     advice_section,
     comments_section,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from workshop.store import Store
 
 SECTIONS = [
-    N_("First views and final views"),
+    OVERALL_TITLE,
     N_("The dialogue across the workshops"),
     N_("Trying the uses of AI"),
     N_("The open questions"),
@@ -220,30 +220,37 @@ def first_and_final(doc: Document, t: Translator, d: Data) -> None:
         "if the police used AI in their work. At the end they were asked again. This is "
         "how their views moved over the workshop."))
     movement(doc, t, d, OVERALL, "before", "final",
-             (t.gettext("First view"), t.gettext("Final view")))
+             (stage_name(t, OVERALL, "before"), stage_name(t, OVERALL, "final")))
 
 
 # -- one use of AI --------------------------------------------------------------------
 
 
-def use_case_section(doc: Document, t: Translator, d: Data, use_case: registry.UseCase,
-                     first: bool) -> None:
-    answered = d.answered(use_case.name)
-    if answered.empty:
-        doc.heading(t.gettext(use_case.title), 2)
-        doc.paragraph(t.gettext("Nobody answered about this use of AI in this workshop."))
-        return
+def uses_section(doc: Document, t: Translator, d: Data) -> None:
+    """Each use of AI people answered about, a page each; the others named at the end."""
     doc.new_page()
-    if first:
-        doc.heading(t.gettext(SECTIONS[2]), 1)
-    doc.heading(t.gettext(use_case.title), 2)
-    doc.paragraph(t.gettext("A toy version of: {use}.").format(
-        use=t.gettext(use_case.dialogue_use)), 9.5, color=GREY)
-    doc.heading(t.gettext("Before and after trying it"), 3)
-    movement(doc, t, d, use_case.name, "before", "after",
-             (t.gettext("Before"), t.gettext("After")))
-    themes_part(doc, t, answered)
-    settings_part(doc, t, answered, use_case)
+    doc.heading(t.gettext(SECTIONS[2]), 1)
+    unanswered, drawn = [], 0
+    for use_case in registry.USE_CASES.values():
+        answered = d.answered(use_case.name)
+        if answered.empty:
+            unanswered.append(t.gettext("Nobody answered about “{title}” in this "
+                                        "workshop.").format(title=t.gettext(use_case.title)))
+            continue
+        if drawn:
+            doc.new_page()
+        drawn += 1
+        doc.heading(t.gettext(use_case.title), 2)
+        doc.paragraph(t.gettext("A toy version of: {use}.").format(
+            use=t.gettext(use_case.dialogue_use)), 9.5, color=GREY)
+        doc.heading(t.gettext("Before and after trying it"), 3)
+        movement(doc, t, d, use_case.name, "before", "after",
+                 (t.gettext("Before"), t.gettext("After")))
+        themes_part(doc, t, answered)
+        settings_part(doc, t, answered, use_case)
+    if unanswered:
+        doc.space(0.15)
+        doc.paragraph(" ".join(unanswered))
 
 
 def themes_part(doc: Document, t: Translator, answered: pd.DataFrame) -> None:
@@ -325,10 +332,10 @@ def settings_part(doc: Document, t: Translator, answered: pd.DataFrame,
                     with_fix=t.number(after.loc[on, "comfort"].astype(float).mean(), 1),
                     without=t.number(after.loc[~on, "comfort"].astype(float).mean(), 1),
                     k=t.number(k), m=t.number(n - k)))
-    for name, meta in sorted(settings, key=lambda s: (not s[1].bias, s[0] == "mitigation")):
-        values = after[f"config.{name}"].dropna()
+    for name, meta in sorted(settings, key=lambda s: not s[1].bias):
         if name == "mitigation":
-            continue
+            continue  # said above
+        values = after[f"config.{name}"].dropna()
         if meta.choices is not None:
             top = values.value_counts().index[0]
             line = t.gettext("“{setting}”: most often “{value}” ({k} of {n}).").format(
@@ -368,8 +375,7 @@ def build_report(store: Store, code: str, *, lang: str = "en", names: bool = Fal
         first_and_final(doc, t, d)
         if d.series:
             series_section(doc, t, d, SECTIONS[1])
-        for i, u in enumerate(registry.USE_CASES.values()):
-            use_case_section(doc, t, d, u, i == 0)
+        uses_section(doc, t, d)
         questions_section(doc, t, d, SECTIONS[3], names)
         advice_section(doc, t, d, SECTIONS[4], names)
         groups_section(doc, t, d, SECTIONS[5])

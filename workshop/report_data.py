@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from simulators import registry
 from workshop import analysis
-from workshop.i18n import Translator
-from workshop.vocabulary import COMFORT
+from workshop.i18n import N_, Translator
+from workshop.vocabulary import COMFORT, STAGES
 
 if TYPE_CHECKING:
     from workshop.store import Store
 
 OVERALL = "overall"  # the use case first views and final views are recorded under
+OVERALL_TITLE = N_("First views and final views")
+OVERALL_STAGES = {"before": N_("First view"), "final": N_("Final view")}
+#: Short names of the questions, for a chart's axis or a table's columns.
+SHORT_STAGES = {"before": N_("before"), "after": N_("after")}
+SHORT_OVERALL_STAGES = {"before": N_("first view"), "final": N_("final view")}
 
 
 class Data:
@@ -50,8 +56,31 @@ class Data:
         return max(times) if times else None
 
 
-def comfort_label(t: Translator, level: int) -> str:
-    return t.gettext("{n} · {label}").format(n=level, label=t.gettext(COMFORT[level]))
+def comfort_label(t: Translator, level: Any) -> str:
+    """``2 · Uncomfortable``; empty for a skip."""
+    if level is None or pd.isna(level):
+        return ""
+    return t.gettext("{n} · {label}").format(n=int(level), label=t.gettext(COMFORT[int(level)]))
+
+
+def use_case_title(t: Translator, use_case: str) -> str:
+    if use_case == OVERALL:
+        return t.gettext(OVERALL_TITLE)
+    if use_case in registry.USE_CASES:
+        return t.gettext(registry.get(use_case).title)
+    return use_case
+
+
+def stage_name(t: Translator, use_case: str, stage: str) -> str:
+    """The question an answer was to: "Before trying it", or "First view"."""
+    if use_case == OVERALL and stage in OVERALL_STAGES:
+        return t.gettext(OVERALL_STAGES[stage])
+    return t.gettext(STAGES.get(stage, stage))
+
+
+def short_stage(t: Translator, use_case: str, stage: str) -> str:
+    names = SHORT_OVERALL_STAGES if use_case == OVERALL else SHORT_STAGES
+    return t.gettext(names[stage]) if stage in names else stage
 
 
 def nickname(t: Translator, name: str) -> str:

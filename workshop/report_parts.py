@@ -18,8 +18,16 @@ from workshop.report_charts import (
     table,
     table_height,
 )
-from workshop.report_data import OVERALL, Data, mode_name, nickname
-from workshop.vocabulary import ADVICE_THEMES, OPEN_QUESTIONS, STAGES
+from workshop.report_data import (
+    OVERALL,
+    Data,
+    mode_name,
+    nickname,
+    short_stage,
+    stage_name,
+    use_case_title,
+)
+from workshop.vocabulary import ADVICE_THEMES, OPEN_QUESTIONS
 
 #: Most pieces of advice listed per theme (the rest are in the advice export).
 ADVICE_SHOWN = 8
@@ -279,19 +287,14 @@ def comments_section(doc: Document, t: Translator, d: Data, title: str, names: b
     if approved.empty:
         doc.paragraph(t.gettext("No comments were approved in this workshop."))
         return
-    titles = {OVERALL: t.gettext("First views and final views"),
-              **{u.name: t.gettext(u.title) for u in registry.USE_CASES.values()}}
-    stage_names = {("before", True): t.gettext("First view"),
-                   ("final", True): t.gettext("Final view")}
-    for key in [*titles, *sorted(set(approved["use_case"]) - set(titles))]:
+    known = [OVERALL, *registry.USE_CASES]
+    for key in [*known, *sorted(set(approved["use_case"]) - set(known))]:
         mine = approved[approved["use_case"] == key]
         if mine.empty:
             continue
-        doc.heading(titles.get(key, key), 3)
+        doc.heading(use_case_title(t, key), 3)
         for row in mine.itertuples():
-            stage = stage_names.get((row.stage, key == OVERALL)) or t.gettext(
-                STAGES.get(row.stage, row.stage))
-            doc.paragraph(stage, 8, color=GREY, after=0)
+            doc.paragraph(stage_name(t, key, row.stage), 8, color=GREY, after=0)
             doc.paragraph(_said(t, row.comment, row.participant, names), 9.5, indent=0.15)
 
 
@@ -337,23 +340,19 @@ def series_section(doc: Document, t: Translator, d: Data, title: str) -> None:
         "each point of the series: the box holds the middle half of the answers, the line "
         "in it is the middle answer and the diamond the average. A grey line follows each "
         "person who answered in more than one workshop."), 9.5)
-    names = {OVERALL: t.gettext("First views and final views"),
-             **{u.name: t.gettext(u.title) for u in registry.USE_CASES.values()}}
-    for key, name in names.items():
-        _journey(doc, t, comfort[comfort["use_case"] == key], name, key == OVERALL)
+    for key in (OVERALL, *registry.USE_CASES):
+        _journey(doc, t, comfort[comfort["use_case"] == key], key)
 
 
-def _journey(doc: Document, t: Translator, rows: pd.DataFrame, name: str,
-             overall: bool) -> None:
+def _journey(doc: Document, t: Translator, rows: pd.DataFrame, use_case: str) -> None:
     points = (rows[["workshop", "stage"]].drop_duplicates()
               .assign(order=lambda p: p["stage"].map(analysis.STAGE_ORDER))
               .sort_values(["workshop", "order"]))
     if rows.empty or rows["workshop"].nunique() < 2:
         return
-    stage = ({"before": t.gettext("first view"), "final": t.gettext("final view")} if overall
-             else {"before": t.gettext("before"), "after": t.gettext("after")})
     keys = list(zip(points["workshop"], points["stage"], strict=True))
-    labels = [t.gettext("Workshop {n}").format(n=w) + "\n" + stage.get(s, s) for w, s in keys]
+    labels = [t.gettext("Workshop {n}").format(n=w) + "\n" + short_stage(t, use_case, s)
+              for w, s in keys]
     values = [rows.loc[(rows["workshop"] == w) & (rows["stage"] == s), "comfort"].tolist()
               for w, s in keys]
     where = {k: i for i, k in enumerate(keys)}
@@ -381,7 +380,7 @@ def _journey(doc: Document, t: Translator, rows: pd.DataFrame, name: str,
             "comfortable than they began, {down} less comfortable and {same} the same.",
             len(paths)).format(n=t.number(len(paths)), up=t.number(up), down=t.number(down),
                                same=t.number(same)))
-    doc.heading(name, 3, keep=3.0)
+    doc.heading(use_case_title(t, use_case), 3, keep=3.0)
     doc.chart(2.5, lambda fig, box: journey(
         fig, box, labels, values, paths, (t.gettext("middle half"), t.gettext("average"),
                                           t.gettext("one person"))), " ".join(said))
