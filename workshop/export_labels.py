@@ -121,21 +121,18 @@ def readable(store: Store, code: str, t: Translator
     for r in rows:
         row = _reported(r)
         u = r["use_case"]
-        out = {
-            t.gettext("Answer number"): row["reaction_id"],
-            t.gettext("Sent at"): row["created_at"],
-            t.gettext("Nickname"): row["participant"],
-            t.gettext("Person"): row["person_id"],
-            t.gettext("Use of AI"): use_case_title(t, u),
-            t.gettext("Question"): stage_name(t, u, r["stage"]),
-            t.gettext("Comfort"): comfort_label(t, r["comfort"]),
-            t.gettext("Skipped"): t.gettext(_YES if r["skipped"] else _NO),
-            t.gettext("Latest answer"): t.gettext(_YES if r["latest"] else _NO),
-            t.gettext("Themes"): "; ".join(t.gettext(THEMES.get(k, k)) for k in r["themes"]),
-            t.gettext("Comment"): row["comment"],
-            t.gettext("Comment status"): t.gettext(_STATUS.get(row["status"], ""))
-            if row["status"] else "",
+        values = {
+            "reaction_id": row["reaction_id"], "created_at": row["created_at"],
+            "participant": row["participant"], "person_id": row["person_id"],
+            "use_case": use_case_title(t, u), "stage": stage_name(t, u, r["stage"]),
+            "comfort": comfort_label(t, r["comfort"]),
+            "skipped": t.gettext(_YES if r["skipped"] else _NO),
+            "latest": t.gettext(_YES if r["latest"] else _NO),
+            "themes": "; ".join(t.gettext(THEMES.get(k, k)) for k in r["themes"]),
+            "comment": row["comment"],
+            "status": t.gettext(_STATUS[row["status"]]) if row["status"] else "",
         }
+        out = {column: values[machine] for column, machine in base}
         settings = _settings(u)
         for name, value in r["config"].items():
             meta = settings.get(name)
