@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import console
+from ui import console, report_panel
 from ui.i18n import _
 from ui.navigation import FACILITATOR_KEY
 from ui.store import get_store
@@ -58,5 +58,7 @@ def waiting_and_live() -> None:
 
 
 waiting_and_live()
+st.divider()
+report_panel.after_the_room(code)  # the report, the exports for people, the series
 st.divider()
 console.manage(code)

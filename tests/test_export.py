@@ -103,3 +103,87 @@ def test_an_empty_workshop_exports_headers_and_empty_lists(store):
     data = json.loads(export.workshop_json(store, w.code))
     assert data["reactions"] == [] and data["advice"] == [] and data["answers"] == []
     assert data["workshop"]["series"] is None
+
+
+# -- for people: the labels people saw, a data dictionary, a series joined ---------------
+
+
+def rows_of(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_csv_for_people_uses_the_words_people_saw(store, filled):
+    w, (a, b), rows = filled
+    out = rows_of(export.people_csv(store, w.code))
+    assert len(out) == 5
+    first = out[0]
+    assert first["Use of AI"] == "101 calls" and first["Question"] == "Before trying it"
+    assert first["Comfort"] == "2 · Uncomfortable"
+    assert first["Themes"] == "Human oversight; Accuracy and bias"
+    assert first["101 calls: Unfair past grading of group B"] == "40.0"  # 0.4, as 40 in 100
+    assert first["101 calls: Fix for fairness"] == "No fix"
+    assert first["101 calls: World number"] == "3"
+    assert first["101 calls, result: Urgent calls missed, group B"] == "0.4"
+    assert first["Comment"] == "'=HYPERLINK(\"http://x\")"  # still no formula
+    assert first["Comment status"] == "waiting" and first["Person"] == a.person_id
+    assert not any(c.startswith(("config.", "metric.")) for c in first)
+    by_id = {r["Answer number"]: r for r in out}
+    assert by_id[str(rows["hidden"].id)]["Comment"] == ""
+    skip = by_id[str(rows["skip"].id)]
+    assert skip["Skipped"] == "yes" and skip["Comfort"] == ""
+    assert skip["Question"] == "At the end of the workshop"
+    assert all(r["Sent at"].endswith("+00:00") for r in out)
+    text = export.people_csv(store, w.code)
+    for p in (a, b):
+        assert p.id not in text and p.return_code not in text
+
+
+def test_the_data_dictionary_has_a_row_for_every_column(store, filled):
+    w, _, _ = filled
+    columns = next(csv.reader(io.StringIO(export.people_csv(store, w.code))))
+    docs = rows_of(export.dictionary_csv(store, w.code))
+    assert [d["Column"] for d in docs] == columns
+    by_column = {d["Column"]: d for d in docs}
+    bias = by_column["101 calls: Unfair past grading of group B"]
+    assert bias["Machine name"] == "config.label_bias"
+    assert "out of 100" in bias["Values or units"] and "call handlers" in bias["Meaning"]
+    assert by_column["Comfort"]["Machine name"] == "comfort"
+    assert "2 · Uncomfortable" in by_column["Comfort"]["Values or units"]
+    assert by_column["Person"]["Machine name"] == "person_id"
+    assert all(d["Meaning"] for d in docs)
+
+
+def test_the_series_csv_joins_the_workshops_and_follows_people(store):
+    week1 = store.create_workshop("Week 1", PASS, series="Cardiff")
+    week2 = store.create_workshop("=Week 2", PASS, series="Cardiff", mode="online")
+    a = store.join(week1.code)
+    store.record(**reaction(a.id, comfort=1, comment=""))
+    back = store.join(week2.code, returning=a.return_code)
+    store.record(**reaction(back.id, comfort=4, comment="-2 is my view"))
+    other = store.join(week2.code)
+    store.record(**reaction(other.id, comfort=3, comment=""))
+    text = export.series_csv(store, week2.code)
+    out = rows_of(text)
+    assert [r["Workshop code"] for r in out] == [week1.code, week2.code, week2.code]
+    assert [r["Where"] for r in out] == ["In person", "Online", "Online"]
+    assert out[1]["Workshop"] == "'=Week 2" and out[1]["Comment"] == "'-2 is my view"
+    assert out[0]["Person"] == out[1]["Person"] == a.person_id != out[2]["Person"]
+    assert [r["Comfort"] for r in out] == ["1 · Very uncomfortable", "4 · Comfortable",
+                                          "3 · Not sure"]
+    assert all(r["Workshop date"].endswith("+00:00") for r in out)
+    assert export.series_csv(store, week1.code) == text
+    for p in (a, back, other):
+        assert p.id not in text and p.return_code not in text
+    docs = rows_of(export.dictionary_csv(store, week2.code, series=True))
+    assert [d["Column"] for d in docs] == next(csv.reader(io.StringIO(text)))
+    alone = store.create_workshop("Alone", PASS)
+    store.record(**reaction(store.join(alone.code).id))
+    assert [r["Workshop code"] for r in rows_of(export.series_csv(store, alone.code))] == [
+        alone.code]
+
+
+def test_the_exports_for_people_speak_welsh_and_an_empty_workshop_has_headers(store):
+    w = store.create_workshop("Empty", PASS)
+    assert export.people_csv(store, w.code).startswith("Answer number,")
+    assert len(rows_of(export.dictionary_csv(store, w.code))) == 12
+    assert export.people_csv(store, w.code, lang="cy").count(",") >= 11

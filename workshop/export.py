@@ -1,5 +1,11 @@
 """What the researcher takes away: a workshop's reactions and advice as CSV and JSON.
 
+Machine names (``reactions_csv``, ``advice_csv``, ``workshop_json``): columns and values
+as stored (``use_case``, ``config.label_bias``, comfort 2). For people
+(``people_csv``): the same answers in the words people saw ("101 calls: Unfair past
+grading of group B", "2 · Uncomfortable"), with ``dictionary_csv`` saying what each
+column means and its machine name; ``series_csv`` joins every workshop of a series.
+
 Each function takes a ``Store`` and a workshop code. The exports say who answered
 only by ``person_id`` (the same person across a series) and the made-up nickname,
 never by the participant id, which is the key to a participant's ``?p=`` link.
@@ -15,6 +21,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from workshop.i18n import Translator
 
 if TYPE_CHECKING:
     from workshop.store import Store
@@ -101,3 +109,53 @@ def workshop_json(store: Store, code: str) -> str:
         ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+# -- for people: the labels people saw (workshop.export_labels) ----------------------
+
+
+def people_csv(store: Store, code: str, *, lang: str = "en") -> str:
+    """One row per answer (the whole history), in the words people saw: use-case titles,
+    comfort as "2 · Uncomfortable", themes by their labels, and each setting as
+    "101 calls: Unfair past grading of group B" with its value as the slider said it.
+    :func:`reactions_csv` is the same answers with machine names; :func:`dictionary_csv`
+    says what each column means."""
+    from workshop.export_labels import readable
+
+    return _csv(readable(store, code, Translator(lang))[0])
+
+
+def dictionary_csv(store: Store, code: str, *, lang: str = "en", series: bool = False) -> str:
+    """One row per column of :func:`people_csv` (or, with ``series``, of
+    :func:`series_csv`): the column, what it means, its values or units, and the
+    machine name it has in :func:`reactions_csv` and the JSON."""
+    from workshop.export_labels import merge_docs, readable, series_docs, workshops
+
+    t = Translator(lang)
+    if series:
+        docs = series_docs(t) + merge_docs(
+            readable(store, w["code"], t)[1] for w in workshops(store, code))
+    else:
+        docs = readable(store, code, t)[1]
+    return _csv(pd.DataFrame(docs, columns=[t.gettext("Column"), t.gettext("Meaning"),
+                                            t.gettext("Values or units"),
+                                            t.gettext("Machine name")]))
+
+
+def series_csv(store: Store, code: str, *, lang: str = "en") -> str:
+    """Every answer in every workshop of this workshop's series (or of this workshop
+    alone), in the words of :func:`people_csv`, each row with its workshop's code,
+    title, date and mode; "Person" follows one person across the workshops."""
+    from workshop.export_labels import readable, workshops
+    from workshop.report_data import mode_name
+
+    t = Translator(lang)
+    frames = []
+    for w in workshops(store, code):
+        df = readable(store, w["code"], t)[0]
+        head = pd.DataFrame({
+            t.gettext("Workshop code"): w["code"], t.gettext("Workshop"): w["title"],
+            t.gettext("Workshop date"): _when(w["created_at"]),
+            t.gettext("Where"): mode_name(t, w["mode"])}, index=df.index)
+        frames.append(pd.concat([head, df], axis=1))
+    return _csv(pd.concat(frames, ignore_index=True, sort=False))

@@ -1040,6 +1040,22 @@ class Store:
         ]
         return pd.DataFrame(rows, columns=columns)
 
+    def votes(self, code: str) -> pd.DataFrame:
+        """Every vote on this workshop's advice, one per person and piece of advice (a
+        changed vote is the latest): ``participant_id``, ``advice_id``, ``vote``
+        ("agree", "disagree" or "pass"), in the order they were first cast. Votes on
+        hidden advice are kept: leave them out where hidden advice is."""
+        with self._session() as s:
+            w = self._workshop(s, code)
+            rows = s.execute(
+                select(Vote.participant_id, Vote.advice_id, Vote.vote)
+                .join(Advice, Advice.id == Vote.advice_id)
+                .where(Advice.workshop_id == w.id)
+                .order_by(Vote.created_at, Vote.id)
+            ).all()
+        return pd.DataFrame([tuple(r) for r in rows],
+                            columns=["participant_id", "advice_id", "vote"])
+
     # -- exports (workshop.export) ----------------------------------------------
 
     def export_csv(self, code: str) -> str:
