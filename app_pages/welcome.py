@@ -29,7 +29,7 @@ def join_box() -> None:
             except (StoreUnavailable, WorkshopNotFound):
                 pass
             return
-        st.markdown(f"**{_('Join the workshop')}**")
+        st.markdown("**" + _("Join the workshop") + "**")
         st.markdown(CONSENT)
         participant.device_token()
         with st.form("join"):

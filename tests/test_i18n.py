@@ -16,7 +16,7 @@ from tests.pages import texts
 from workshop.i18n import LANGUAGES, catalogue_path
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 
 def extracted() -> set[str]:

@@ -223,7 +223,7 @@ def fix(frame: Frame, config: TriageConfig, outcome: TriageOutcome) -> None:
 
 def coin_tosses(outcome: TriageOutcome) -> None:
     """What the fix left to chance, in plain words."""
-    st.markdown(f"**{_('What the fix left to chance')}**")
+    st.markdown("**" + _("What the fix left to chance") + "**")
     if outcome.coin_toss_share == 0:
         st.write(_("None of the fix's decisions was left to chance here."))
         return
@@ -362,7 +362,7 @@ def people(config: TriageConfig, outcome: TriageOutcome) -> None:
                                 pb=p.counts["false_negative_rate"]["B"],
                                 aa=a.counts["false_negative_rate"]["A"],
                                 ab=a.counts["false_negative_rate"]["B"])
-    st.markdown(f"**{_('Urgent calls missed, out of every 100')}**")
+    st.markdown("**" + _("Urgent calls missed, out of every 100") + "**")
     draw(spec_for(outcome, ("versus", lang()), lambda: versus_chart(outcome)),
          alt_text=reading)
     st.caption(reading)
@@ -498,7 +498,7 @@ SOURCES = N_("""
 
 def background() -> None:
     st.markdown(_(WHY))
-    st.markdown(f"**{_('How this toy works')}**")
+    st.markdown("**" + _("How this toy works") + "**")
     st.markdown(_(HOW))
-    st.markdown(f"**{_('Sources')}**")
+    st.markdown("**" + _("Sources") + "**")
     st.markdown(_(SOURCES))

@@ -18,13 +18,15 @@ from ui.navigation import FACILITATOR_KEY, SCREEN
 from ui.room import STAGES
 from ui.store import get_store
 from workshop import analysis, export
+from workshop.i18n import N_
 from workshop.live import screen_key
 from workshop.network import client_address
 from workshop.store import StoreUnavailable, normalise_code
 from workshop.vocabulary import ADVICE_THEMES, THEMES
 from workshop.vocabulary import STAGES as ANSWER_STAGES
 
-DOWN = "The workshop database can't be reached. Check the laptop, then try again."
+DOWN = N_("The workshop database can't be reached. Check the laptop, then try again.")
+STATUS_NAMES = {"pending": N_("waiting"), "approved": N_("approved"), "hidden": N_("hidden")}
 
 
 def address() -> str | None:
@@ -186,7 +188,8 @@ def moderation(code: str) -> None:
                 where = (_(registry.get(row.use_case).title) if kind == "comment"
                          and row.use_case in registry.USE_CASES else
                          _(ADVICE_THEMES.get(getattr(row, "theme", ""), "")) or _("First views"))
-                st.caption(f"{_('Comment') if kind == 'comment' else _('Advice')} · {where}")
+                label = _("Comment") if kind == "comment" else _("Advice")
+                st.caption(f"{label} · {where}")
                 st.text(getattr(row, text_col))
                 a, b = st.columns(2)
                 a.button(_("Approve"), key=f"ok.{kind}.{item_id}", type="primary",
@@ -200,7 +203,8 @@ def moderation(code: str) -> None:
                 item_id = int(getattr(row, id_col))
                 flip = "hidden" if row.status == "approved" else "approved"
                 t, b = st.columns([5, 1])
-                t.text(f"[{_(row.status)}] {getattr(row, text_col)}")
+                status = _(STATUS_NAMES.get(row.status, row.status))
+                t.text(f"[{status}] {getattr(row, text_col)}")
                 b.button(_("Hide") if flip == "hidden" else _("Approve"),
                          key=f"flip.{kind}.{item_id}", on_click=_moderate,
                          args=(kind, code, item_id, flip))

@@ -321,7 +321,7 @@ def be_the_officer(config: EvidenceConfig, outcome: EvidenceOutcome):
                "them against other information. Try it: read what the summary left out, and "
                "tick each sentence you think an investigator must not miss. Then reveal the "
                "answer."))
-    st.markdown(f"**{_('Left out of the summary:')}**")
+    st.markdown("**" + _("Left out of the summary:") + "**")
     ticked = [
         int(row.position) for row in case[~case["included"]].itertuples()
         if st.checkbox(f"{row.position}. {who(row)}: {row.text}",
@@ -405,7 +405,7 @@ def exculpatory(outcome: EvidenceOutcome) -> None:
                     "left out {a} in 100 from group A and {b} in 100 from group B.").format(
                         a=num(left["A"]), b=num(left["B"]))
     st.markdown(f"**{reading}**")  # the chart's reading, above it
-    st.markdown(f"**{_('Key facts left out, by kind of fact')}**")
+    st.markdown("**" + _("Key facts left out, by kind of fact") + "**")
     draw(spec_for(outcome, ("by_fact", lang()), lambda: by_fact_chart(outcome)),
          alt_text=reading)
 
@@ -466,9 +466,9 @@ SOURCES = N_("""
 
 
 def background() -> None:
-    st.markdown(f"**{_('Why this matters')}**")
+    st.markdown("**" + _("Why this matters") + "**")
     st.markdown(_(WHY))
-    st.markdown(f"**{_('How this toy works')}**")
+    st.markdown("**" + _("How this toy works") + "**")
     st.markdown(_(HOW).format(**{k: num(v) for k, v in toy_sizes().items()}))
-    st.markdown(f"**{_('Sources')}**")
+    st.markdown("**" + _("Sources") + "**")
     st.markdown(_(SOURCES))

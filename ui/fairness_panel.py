@@ -90,7 +90,7 @@ def fairness_panel(
                   help=fig.meanings["selection_rate"])
         with st.expander(_("What do these words mean?")):
             lines = [f"**{fig.labels[m]}**: {fig.meanings[m]}" for m in [*metrics, "accuracy"]]
-            lines.append(f"**{_('Gap in mistakes')}**: "
+            lines.append("**" + _("Gap in mistakes") + "**: "
                          f"{_(GAP_MEANINGS['equalized_odds_difference'])}")
             st.markdown("\n\n".join(lines))
     return disparities(outcome)

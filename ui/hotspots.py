@@ -165,10 +165,10 @@ def _maps(outcome: HotspotOutcome) -> None:
                                 recorded=n100(share["recorded_share"]))
     real_col, record_col = st.columns(2)
     with real_col:
-        st.markdown(f"**{_('Real crime')}**")
+        st.markdown("**" + _("Real crime") + "**")
         draw(real, width="content", alt_text=reading)
     with record_col:
-        st.markdown(f"**{_('What the AI has on record, and that day’s patrols')}**")
+        st.markdown("**" + _("What the AI has on record, and that day’s patrols") + "**")
         draw(record, width="content", alt_text=reading)
     key = _("Darker squares have more crime. Group B's neighbourhoods are outlined in "
             "brown. A white dot is a square with a patrol that day.")
@@ -209,7 +209,7 @@ def loop_panel(outcome: HotspotOutcome) -> None:
         "are where the AI starts.").format(days=num(HISTORY_DAYS),
                                            patrols=n100(past["patrol_share"]),
                                            crime=n100(past["true_crime_share"])))
-    st.markdown(f"**{_('Group B’s areas, day by day')}**")
+    st.markdown("**" + _("Group B’s areas, day by day") + "**")
     st.caption(_("Each point is the average of the week up to that day."))
     b = derived(outcome, "audit shares", lambda: audit_shares(outcome))
     start = shares_on(outcome, 0)["patrol_share"]
@@ -418,8 +418,8 @@ def fairness_note(outcome: HotspotOutcome) -> None:
 
 def background() -> None:
     st.markdown(_(WHY))
-    st.markdown(f"**{_('What in this toy is our own assumption')}**")
+    st.markdown("**" + _("What in this toy is our own assumption") + "**")
     st.markdown(_(ASSUMPTIONS).format(report=n100(REPORT_RATE), find=n100(DISCOVERY_RATE),
                                       audit=num(AUDIT_DAYS), window=num(MONITOR_DAYS)))
-    st.markdown(f"**{_('Sources')}**")
+    st.markdown("**" + _("Sources") + "**")
     st.markdown(_(SOURCES))

@@ -149,9 +149,9 @@ def listen(config: TriageConfig, outcome: TriageOutcome) -> None:
     if not heard.words:
         return
     left, right = st.columns(2)
-    left.markdown(f"**{_('What the caller said')}**")
+    left.markdown("**" + _("What the caller said") + "**")
     left.text(heard.said)  # participant text: never Markdown
-    right.markdown(f"**{_('What the AI heard')}**")
+    right.markdown("**" + _("What the AI heard") + "**")
     right.code(heard.heard, language=None, wrap_lines=True)
     statuses = [s for *_w, s in heard.words]
     right.caption(_("Words in [brackets] were misheard; […] marks a word that was lost. "
@@ -208,7 +208,7 @@ def _verdict(config: TriageConfig, heard: Heard) -> None:
 
 
 def _drivers(outcome: TriageOutcome, heard: Heard, key: tuple | None) -> None:
-    st.markdown(f"**{_('The words that drove the decision')}**")
+    st.markdown("**" + _("The words that drove the decision") + "**")
     if not heard.drivers:
         st.caption(_("No word it heard pushed the AI either way."))
         return

@@ -265,7 +265,7 @@ def records_panel(outcome: RiskOutcome, n_people: int) -> None:
         lines.append(_("{n} in 100 of group B lived in heavily patrolled streets.").format(
             n=num(b["patrolled"])))
     st.write(" ".join(lines))
-    st.markdown(f"**{_('How often is the AI right?')}**")
+    st.markdown("**" + _("How often is the AI right?") + "**")
     st.write(accuracy_text(outcome))
 
 
@@ -344,7 +344,7 @@ def people_panel(outcome: RiskOutcome) -> None:
         "{n} in 100.").format(n=num(people.flagged_overall)))
     count = {w: {b.group: b.count for b in fig.bars} for w, fig in
              (("ai", ai), ("people", people))}
-    st.markdown(f"**{_('Labelled high risk wrongly: the AI beside offender managers')}**")
+    st.markdown("**" + _("Labelled high risk wrongly: the AI beside offender managers") + "**")
     reading = _(
         "Of every 100 people who did not reoffend, the offender managers wrongly labelled "
         "{pb} from group B and {pa} from group A high risk (a gap of {pgap}); the AI "
@@ -492,7 +492,7 @@ def fix_panel(outcome: RiskOutcome, config: RiskConfig) -> None:
     st.markdown(_how_the_fix_works(outcome))
     if outcome.coin_toss_share > 0:
         st.info(" ".join(_chance_lines(outcome)), icon="🪙")
-    st.markdown(f"**{_('What the fix changes, for the same people')}**")
+    st.markdown("**" + _("What the fix changes, for the same people") + "**")
     for line in _cost_lines(outcome):
         st.markdown(line)
 
@@ -562,7 +562,7 @@ SOURCES = N_("""
 
 def background() -> None:
     st.markdown(_(WHY))
-    st.markdown(f"**{_('How this toy works')}**")
+    st.markdown("**" + _("How this toy works") + "**")
     st.markdown(_(HOW))
-    st.markdown(f"**{_('Sources')}**")
+    st.markdown("**" + _("Sources") + "**")
     st.markdown(_(SOURCES))

@@ -202,11 +202,11 @@ def person_card(outcome: RiskOutcome) -> int:
         number=num(card.number), n=num(len(outcome.y_true)), group=group_name(card.group)))
     st.metric(_("Risk score"), _("{score} out of 100").format(score=num(card.score)))
     st.write(rule_text(card))
-    st.markdown(f"**{_('What the AI saw, and what each thing did to the score')}**")
+    st.markdown("**" + _("What the AI saw, and what each thing did to the score") + "**")
     st.markdown("\n".join(f"- {reason_text(r)}" for r in card.reasons))
     st.caption(_("Each line compares this person with a typical person here: how much higher "
                  "or lower their score would be if only that one thing were typical."))
-    st.markdown(f"**{_('What happened next')}**")
+    st.markdown("**" + _("What happened next") + "**")
     st.markdown("\n".join(f"- {line}" for line in happened_lines(card)))
     st.info(hidden_text(card), icon="🙈")
     if card.kind in ("false_alarm", "missed"):

@@ -72,7 +72,7 @@ def join_slide(code: str, link: str, people: int, then=None) -> None:
     left, right = st.columns([1, 1.3], vertical_alignment="top")
     left.image(qr_png(link), width=560)  # 560 of 1080 pixels: over half the height
     with right:
-        st.markdown(f"## {_('Join the workshop')}")
+        st.markdown("## " + _("Join the workshop"))
         st.markdown(_("Scan the code with your phone's camera, or open this address and "
                       "type the code:"))
         st.html(f'<div class="screen-address">{html.escape(link.split("?")[0])}</div>'
@@ -146,7 +146,7 @@ def comfort_view(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str,
 def comments(approved: pd.DataFrame, limit: int = 5) -> None:
     if approved.empty:
         return
-    st.markdown(f"**{_('What people said')}**")
+    st.markdown("**" + _("What people said") + "**")
     for text in approved["comment"].head(limit):
         st.html(f'<div class="screen-quote">{html.escape(str(text))}</div>')
 
@@ -185,16 +185,16 @@ def advice_view(advice: pd.DataFrame, per_theme: int = 4) -> None:
         for row in mine.itertuples():
             share = "–" if pd.isna(row.agreement) else f"{round(100 * row.agreement)}"
             split = " ⚖️" if row.divided else ""
+            agree = html.escape(_("{n} in 100 agree").format(n=share))
             st.html(f'<div class="screen-advice"><span>{html.escape(row.text)}</span>'
-                    f'<span>{html.escape(_("{n} in 100 agree").format(n=share))}'
-                    f"{split}</span></div>")
+                    f"<span>{agree}{split}</span></div>")
     if ranked["divided"].any():
         st.caption(_("⚖️ splits the room: real support on both sides."))
 
 
 def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataFrame) -> None:
     """The end of the workshop, in plain sentences."""
-    st.markdown(f"# {_('What this room thought')}")
+    st.markdown("# " + _("What this room thought"))
     for u in registry.USE_CASES.values():
         moved = shift[shift["use_case"] == u.name] if not shift.empty else shift
         if moved.empty:
