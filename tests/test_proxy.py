@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from workshop.serve import (
-    Balancer,
     BadRequest,
+    Balancer,
     Limits,
     Proxy,
     listen,
