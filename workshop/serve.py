@@ -108,8 +108,9 @@ def port_free(address: str, port: int) -> bool:
     return True
 
 
-def streamlit_command(port: int, address: str, extra: Sequence[str] = ()) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+def streamlit_command(port: int, address: str, extra: Sequence[str] = (),
+                      app: Path = ROOT / "app.py") -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(app),
             "--server.port", str(port), "--server.address", address, *extra]
 
 
@@ -627,9 +628,10 @@ class Cluster:
     START_ATTEMPTS = 5  # a port taken between choosing it and Streamlit binding it
 
     def __init__(self, n: int, public_port: int, extra: Sequence[str] = (),
-                 warm_up_elsewhere: bool = False) -> None:
+                 warm_up_elsewhere: bool = False, app: Path = ROOT / "app.py") -> None:
         self.ports = [free_port() for _ in range(n)]
         self.extra = list(extra)
+        self.app = app
         # One cookie secret for all, so a cookie one process set is good in another.
         self.env = dict(os.environ, WORKSHOP_PORT=str(public_port),
                         FORWARDED_ALLOW_IPS="127.0.0.1,::1")
@@ -644,7 +646,8 @@ class Cluster:
         # Their own "you can now view your app" banners name internal ports: hidden.
         self.procs[port] = subprocess.Popen(
             streamlit_command(port, "127.0.0.1",
-                              ["--server.scriptHealthCheckEnabled", "true", *self.extra]),
+                              ["--server.scriptHealthCheckEnabled", "true", *self.extra],
+                              self.app),
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL)
 
     def _move(self, old: int) -> int:
