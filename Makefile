@@ -5,7 +5,7 @@ PORT   ?= 8501
 BIN    := $(VENV)/bin
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run prepare test clean
+.PHONY: run prepare test translations screenshots clean
 
 run: $(VENV)/.installed-run
 	@echo ""
@@ -21,6 +21,18 @@ prepare: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Every message people see, extracted into locales/messages.pot and merged into each
+# language's catalogue (translate the new entries in locales/cy/LC_MESSAGES/messages.po)
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --add-location=file --sort-by-file \
+		--project=policing-ai-workshop --copyright-holder="the workshop's authors" \
+		-o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --previous
+
+# Refresh docs/screenshots/ on purpose (the tests never write there)
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,11 +1,17 @@
-"""Entry point: ``streamlit run app.py``. Page config and navigation, set once."""
+"""Entry point: page config, the menu, the room's banner, set once for every page.
+
+``make run`` serves this through ``asgi.py`` (which adds the small ``/api/room``
+route phones follow the room by); ``streamlit run app.py`` works too, without it.
+"""
+
+from pathlib import Path
 
 import streamlit as st
 
+from ui import i18n, navigation, outbox, participant, room, style
 from ui.cache import warm_up_presets
-from ui.navigation import PAGES
-from ui.participant import sidebar_badge
-from ui.presenter import exit_button, presenter_switch
+from ui.presenter import exit_button, presenter_switch, presenting
+from ui.reaction_box import FLASH
 
 st.set_page_config(
     page_title="AI in policing: a public workshop",
@@ -17,16 +23,21 @@ st.set_page_config(
         "Everything here runs on made-up data."
     )},
 )
-
-sections: dict[str, list] = {}
-for page in PAGES:
-    sections.setdefault(page.section, []).append(
-        st.Page(page.path, title=page.title, icon=page.icon, default=page.default)
-    )
-
+style.apply()
+i18n.keep_in_address()
 warm_up_presets()
-page = st.navigation(sections)
+page = st.navigation(navigation.pages())
+participant_page = page.url_path not in {Path(navigation.CONSOLE).stem,
+                                         Path(navigation.SCREEN).stem}
+if participant_page and not presenting():
+    room.banner(page.url_path)
+    me = participant.current()
+    if me is not None and outbox.pending(me.id):  # kept while the store was down or paused
+        sent, problem = outbox.flush(me.id)
+        if sent and not problem:
+            st.session_state[FLASH] = ("success", i18n._("Your kept answer is now saved."))
 page.run()
-sidebar_badge()
+if participant_page:
+    participant.sidebar_badge()
 presenter_switch()
 exit_button()

@@ -1,564 +1,284 @@
 """Use case 1: an AI answering 101 calls. Pure Python, no Streamlit.
 
-A made-up town phones the police non-emergency number. Each call is put together from
-the text templates in ``data/call_templates.json``: a kind of call (14 kinds, from lost
-property to domestic abuse), what the caller says about three hidden THRIVE-style
-factors (threat, harm, vulnerability), where they live, and how they talk. The hidden
-factors decide the true need: ``fast_track`` (a person, now), ``advise`` or
-``signpost`` (another organisation).
-
-Callers are in group A or group B. Group B's words reach the AI through speech-to-text
-that can get more of them wrong (``asr_error_gap``; Koenecke et al., PNAS 2020, measured
-word error rates of 0.35 against 0.19), and group B's calls name other areas and use
-some dialect words: proxies of the group that a text model picks up although the group
-itself is never one of its inputs. With ``label_bias``, that share of group B's truly
-urgent past calls was graded not urgent by past call handlers, and the AI learns from
-those grades.
+A made-up town phones the police non-emergency number (``simulators/call_world.py``;
+its words in ``simulators/call_text.py``). Callers are in group A or group B. Group
+B's words reach the AI through speech-to-text that can get more of them wrong
+(``asr_error_gap``), and group B's calls name other areas and use some dialect
+words: proxies of the group that a text model picks up although the group itself
+is never one of its inputs. With ``label_bias``, that share of group B's truly
+urgent past calls was graded "can wait" by past call handlers, and the AI learns
+from those grades.
 
 The AI is TF-IDF over a fixed vocabulary and a logistic regression, trained on past
-calls and their past grades. A mitigation (Fairlearn, through
+calls and their past grades. A fix (Fairlearn, through
 :func:`simulators.fairness.fit_mitigation`) is fitted on a small audited sample whose
-true need was checked by hand, or, to show what goes wrong, on the same calls' past
-grades. A person then double-checks the calls the AI is least sure about.
+true need was checked by hand (or, to show what goes wrong, on the same calls' past
+grades), and is compared with the same AI trained the same way on the same calls
+without the fairness rule (``without_fix``). A person then double-checks the calls
+nearest the fast-track cut-off. Or, with ``decided_by="people"``, call handlers grade
+every call themselves, with their own bias (``people_bias``): the baseline the AI
+is measured against, in fairness and in hours of a call handler's time.
+
+How one call was heard and decided is in ``simulators/listen_in.py``.
 
 >>> out = simulate(TriageConfig(n_calls=600, audit_size=100, seed=3))
 >>> len(out.y_true) == N_TEST and set(out.sensitive) == {"A", "B"}
 True
->>> heard = listen_in(out, text="He's got a knife and he's kicking the door in")
->>> heard.decision
-'fast_track'
+>>> out.coin_toss_share, out.hours_saved > 0
+(0.0, True)
 """
 
 from __future__ import annotations
 
-import functools
-import itertools
-import json
-import random
-import re
-import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
-from simulators.config import Preset, SimConfig, setting, validate
-from simulators.fairness import (
-    FairModel,
-    Outcome,
-    Terms,
-    disparities,
-    fit_mitigation,
+from simulators.call_text import (
+    BASE_WORD_ERROR,
+    GROUPS,
+    bank,
+    garble,
+    texts,
+    word_counts,
 )
 
-DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "call_templates.json"
+# The minutes behind hours_saved (our assumptions) are named in call_world, and here.
+from simulators.call_world import FAST_TRACK_MINUTES as FAST_TRACK_MINUTES
+from simulators.call_world import PERSON_MINUTES as PERSON_MINUTES
+from simulators.call_world import REVIEW_MINUTES as REVIEW_MINUTES
+from simulators.call_world import checked, grade, hours, review, share, world
+from simulators.config import Preset, SimConfig, setting, validate
+from simulators.fairness import FairModel, Outcome, Terms, fit_mitigation, summary
+from workshop.i18n import N_
 
 #: New calls the trained AI answers; every rate and workload is out of these.
 N_TEST = 1000
-#: Share of words the speech-to-text gets wrong for everyone (Koenecke et al.'s 0.19).
-BASE_WORD_ERROR = 0.19
-#: Koenecke et al. (PNAS 2020): average word error rates, white and Black speakers.
-KOENECKE_WER = {"white speakers": 0.19, "Black speakers": 0.35}
-#: Of the words it gets wrong, the share it loses altogether (the rest it mishears).
-DROP_SHARE = 0.5
-#: Chance a caller mentions a factor, by its level (none, some, serious).
-CUE_SAID = (0.45, 0.8, 0.9)
-#: Chance a caller uses dialect words in a greeting, filler or closing, by group.
-DIALECT_RATE = {"A": 0.05, "B": 0.8}
-#: Chance a caller says where they are, and that it is one of their own group's areas.
-AREA_SAID = 0.85
-OWN_AREA = 0.85
-#: Chance a past handler graded any call the wrong way round, whatever the group.
-HISTORY_NOISE = 0.03
-#: Chance the person who double-checks a call gets its need right.
-REVIEWER_ACCURACY = 0.95
-#: Minutes a person takes to listen back to a call and decide.
-REVIEW_MINUTES = 6
-#: Most characters of typed text that "Listen in" reads.
-MAX_TYPED_CHARS = 2000
 #: Inverse strength of the regression's regularisation.
 MODEL_C = 4.0
+#: A chance of fast-tracking below this (or above 1 minus it) counts as fixed, not drawn.
+CHANCE_EPS = 1e-9
+#: A "real toss-up": a chance of fast-tracking between these.
+TOSS_UP = (0.2, 0.8)
 
-NEEDS = ("fast_track", "advise", "signpost")
-FACTORS = ("threat", "harm", "vulnerability")
-GROUPS = ("A", "B")
-MARK_LOST = "[…]"
+_LABELS = {
+    "selection_rate": N_("Fast-tracked, of all calls"),
+    "true_positive_rate": N_("Urgent calls caught"),
+    "false_negative_rate": N_("Urgent calls missed"),
+    "false_positive_rate": N_("Fast-tracked, though it could wait"),
+    "accuracy": N_("Right decisions"),
+}
+_MEANINGS = {
+    "selection_rate": N_("Out of every 100 calls, how many were passed to a person straight "
+                         "away (fast-tracked)."),
+    "true_positive_rate": N_(
+        "Out of every 100 calls that were truly urgent, how many were fast-tracked. "
+        "Higher is better."),
+    "false_negative_rate": N_(
+        "Out of every 100 calls that were truly urgent, how many were left to wait. "
+        "Lower is better: these are the ones that slip through."),
+    "false_positive_rate": N_(
+        "Out of every 100 calls that could wait, how many were fast-tracked anyway. "
+        "Lower is better: each one takes a person away from an urgent call."),
+    "accuracy": N_("Out of every 100 calls, how many were decided right."),
+}
 
-TERMS = Terms(
-    unit="calls",
-    positive="were urgent",
-    negative="could wait",
-    flagged="fast-tracked",
-    missed="missed",
-    false_alarm="fast-tracked without need",
-    harm="false_negative_rate",
-    group_names={"A": "group A", "B": "group B"},
-)
+
+def _terms(headline: str) -> Terms:
+    return Terms(harm="false_negative_rate", headline=headline, labels=_LABELS,
+                 meanings=_MEANINGS, flagged=N_("fast-tracked"))
+
+
+#: How the page speaks of the calls, by who decided them.
+TERMS = {
+    "ai": _terms(N_("Of every 100 urgent calls, the AI missed {first} from {first_group} "
+                    "and {second} from {second_group}.")),
+    "ai+review": _terms(N_(
+        "Of every 100 urgent calls, the AI and the person checking it missed {first} from "
+        "{first_group} and {second} from {second_group}.")),
+    "people": _terms(N_(
+        "Of every 100 urgent calls, call handlers without AI missed {first} from "
+        "{first_group} and {second} from {second_group}.")),
+}
+
+IN_100_URGENT_B = N_("{n} in 100 of group B's urgent calls")
 
 
 @dataclass(frozen=True)
 class TriageConfig(SimConfig):
     """Settings of the 101-call world; each one is a slider or a choice on the page."""
 
-    n_calls: int = setting(
-        2000,
-        label="Past calls the AI learns from",
-        help="How many old calls, with what call handlers decided about them, the AI "
-        "studies before it answers 1,000 new calls.",
-        min=500,
-        max=8000,
-        step=500,
-        advanced=True,
-    )
-    group_b_share: float = setting(
-        0.3,
-        label="Callers from group B",
-        help="Out of every 100 callers, how many are in group B: people from the "
-        "Northgate side of town whose accent the speech-to-text knows less well.",
-        min=0.05,
-        max=0.5,
-        step=0.05,
-    )
     label_bias: float = setting(
-        0.0,
-        label="Unfair past grading of group B",
-        help="Out of every 100 truly urgent calls from group B in the past, how many call "
-        "handlers wrongly marked as 'can wait'. The AI learns from those past marks.",
-        min=0.0,
-        max=0.8,
-        step=0.05,
-        bias=True,
-    )
+        0.0, label=N_("Unfair past grading of group B"),
+        help=N_("Out of every 100 truly urgent calls from group B in the past, how many "
+                "call handlers wrongly marked 'can wait'. The AI learns from those past "
+                "marks."),
+        min=0.0, max=0.8, step=0.05, bias=True, unit=IN_100_URGENT_B)
     asr_error_gap: float = setting(
-        0.0,
-        label="Extra mishearing of group B",
-        help="The speech-to-text gets about 19 words in 100 wrong for everyone. This adds "
-        "more for group B: 0.16 matches a study that found 35 in 100 for some voices.",
-        min=0.0,
-        max=0.3,
-        step=0.02,
-        bias=True,
-    )
+        0.0, label=N_("Extra mishearing of group B"),
+        help=N_("The speech-to-text gets about 19 words in 100 wrong for everyone. This "
+                "adds more for group B. 16 more gives the gap one US study measured between "
+                "Black and white speakers; using it for an accent is our own assumption."),
+        min=0.0, max=0.3, step=0.02, bias=True, unit=N_("{n} more words in 100"))
     fast_track_threshold: float = setting(
-        0.3,
-        label="How sure before fast-tracking",
-        help="The AI passes a call to a person straight away when it is at least this "
-        "sure the call is urgent. Lower catches more urgent calls but also sends more "
-        "calls that could wait. A fix for fairness sets its own lines instead.",
-        min=0.1,
-        max=0.9,
-        step=0.05,
-    )
+        0.3, label=N_("How sure before fast-tracking"),
+        help=N_("The AI passes a call to a person straight away when it is at least this "
+                "sure the call is urgent. Lower catches more urgent calls but also sends "
+                "more calls that could wait. A fix for fairness sets its own cut-offs "
+                "instead."),
+        min=0.1, max=0.9, step=0.05, unit=N_("{n} in 100 sure"))
+    group_b_share: float = setting(
+        0.3, label=N_("Callers from group B"),
+        help=N_("Out of every 100 callers, how many are in group B: people from the "
+                "Northgate side of town whose accent the speech-to-text knows less well."),
+        min=0.05, max=0.5, step=0.05, unit=N_("{n} in 100 callers"))
     mitigation: str = setting(
-        "none",
-        label="Fix for fairness",
-        help="A fix from the Fairlearn toolkit. 'Different cut-offs' lets the AI use a "
-        "different 'how sure' line for each group. 'Retrain' teaches a new AI with a rule "
-        "that both groups' mistakes must be about equal.",
+        "none", label=N_("Fix for fairness"),
+        help=N_("A fix from the Fairlearn toolkit. 'Different cut-offs' lets the AI use a "
+                "different 'how sure' line for each group. 'Retrain' teaches a new AI with "
+                "a rule that both groups' mistakes must be about equal."),
         choices={
-            "none": "No fix",
-            "threshold_optimizer": "Different cut-offs per group",
-            "exponentiated_gradient": "Retrain with a fairness rule",
-        },
-    )
+            "none": N_("No fix"),
+            "threshold_optimizer": N_("Different cut-offs per group"),
+            "exponentiated_gradient": N_("Retrain with a fairness rule"),
+        })
     mitigation_data: str = setting(
-        "audit",
-        label="The fix learns from",
-        help="Checked calls: people listened again to a small sample of calls and "
-        "wrote down what each one truly needed. Past marks: the same calls, but with "
-        "what call handlers decided at the time, unfair marks included.",
-        choices={"audit": "Calls checked by hand", "history": "Past marks, unfair ones too"},
-    )
+        "audit", label=N_("The fix learns from"),
+        help=N_("Checked calls: people listened again to a small sample of past calls and "
+                "wrote down what each one truly needed. Past marks: the same calls, with "
+                "what call handlers decided at the time, unfair marks included."),
+        choices={"audit": N_("Calls checked by hand"),
+                 "history": N_("Past marks, unfair ones too")})
     human_review_share: float = setting(
-        0.0,
-        label="Calls a person double-checks",
-        help="Out of every 100 calls, how many a person listens to again, starting with "
-        "the ones the AI is least sure about.",
-        min=0.0,
-        max=1.0,
-        step=0.05,
-    )
+        0.0, label=N_("Calls a person double-checks"),
+        help=N_("Out of every 100 calls, how many a person listens to again, starting with "
+                "the ones nearest the AI's fast-track cut-off."),
+        min=0.0, max=1.0, step=0.05, unit=N_("{n} in 100 calls"))
+    reviewer_bias: float = setting(
+        0.0, label=N_("The checker's own bias against group B"),
+        help=N_("Out of every 100 urgent calls from group B that the person checks, how "
+                "many they wrongly decide can wait. People checking an AI can be biased "
+                "too."),
+        min=0.0, max=0.8, step=0.05, unit=IN_100_URGENT_B)
+    decided_by: str = setting(
+        "ai", label=N_("Who decides each call"),
+        help=N_("The AI (with any fix and checks above), or call handlers who answer and "
+                "grade every call themselves, with no AI."),
+        choices={"ai": N_("The AI"), "people": N_("Call handlers, without AI")})
+    people_bias: float = setting(
+        0.0, label=N_("Call handlers' bias against group B"),
+        help=N_("Out of every 100 urgent calls from group B, how many call handlers "
+                "deciding without AI wrongly grade 'can wait'. They also get 5 in 100 of "
+                "everyone's calls the wrong way round."),
+        min=0.0, max=1.0, step=0.05, unit=IN_100_URGENT_B)
+    n_calls: int = setting(
+        2000, label=N_("Past calls the AI learns from"),
+        help=N_("How many old calls, with what call handlers decided about them, the AI "
+                "studies before it answers new calls."),
+        min=500, max=8000, step=500, advanced=True, unit=N_("{n} calls"))
     audit_size: int = setting(
-        500,
-        label="Calls checked by hand for the fix",
-        help="How many past calls people listened to again to write down their true need. "
-        "A fix learns from these.",
-        min=100,
-        max=1000,
-        step=50,
-        advanced=True,
-    )
+        500, label=N_("Calls checked by hand for the fix"),
+        help=N_("How many past calls people listened to again to write down their true "
+                "need. A fix learns from these."),
+        min=100, max=1000, step=50, advanced=True, unit=N_("{n} calls"))
     seed: int = setting(
-        1,
-        label="World number",
-        help="Each number makes a different made-up town with different calls. The same "
-        "number always gives the same calls.",
-        min=0,
-        max=9999,
-        advanced=True,
-    )
-
-
-# --------------------------------------------------------------------------------------
-# The text bank: every phrase a call can be made of, tokenised once.
-
-
-_SLOT = re.compile(r"\{(\w+)\}")
-_WORD = re.compile(r"[^a-z0-9'\-]")
-_TAIL = re.compile(r"^(.*?)([.,?!;:…]*)$", re.S)
-_MAX_EXPANSIONS = 60
-
-
-def _norm(token: str) -> str:
-    """The word a token stands for: lower case, letters, digits, ' and - only."""
-    return _WORD.sub("", token.lower().replace("’", "'")).strip("'-")
-
-
-def _expand(template: str, fills: dict[str, list[str]]) -> list[str]:
-    """Every filling of a template's {slots} (a fixed sample if there are very many)."""
-    names = _SLOT.findall(template)
-    if not template:
-        return [""]
-    if not names:
-        return [template]
-    unique = list(dict.fromkeys(names))
-    combos = list(itertools.product(*(fills[n] for n in unique)))
-    if len(combos) > _MAX_EXPANSIONS:
-        combos = random.Random(template).sample(combos, _MAX_EXPANSIONS)
-    out = []
-    for combo in combos:
-        text = template.format(**dict(zip(unique, combo, strict=True)))
-        out.append(text[0].upper() + text[1:])
-    return out
-
-
-@dataclass(frozen=True)
-class _Bank:
-    vocab: tuple[str, ...]
-    index: dict[str, int]
-    shown: tuple[str, ...]  # display form of every said token, indexed by tok_shown
-    tok_word: np.ndarray
-    tok_shown: np.ndarray
-    tok_tail: np.ndarray  # index into TAILS
-    tok_cap: np.ndarray
-    tails: tuple[str, ...]
-    ph_start: np.ndarray
-    ph_len: np.ndarray
-    pools: dict[str, np.ndarray]
-    kinds: tuple[dict[str, Any], ...]
-    factor_probs: np.ndarray  # (kinds, 3 factors, 3 levels)
-    kind_weights: np.ndarray
-    sound: np.ndarray  # (vocab, 2) soundalike word ids, -1 if none
-    mishear: np.ndarray
-    proxies: dict[str, str]  # word -> "area A", "area B" or "dialect"
-    # The same strings as numpy object arrays, for building many texts at once.
-    shown_arr: np.ndarray
-    tails_arr: np.ndarray
-    vocab_arr: np.ndarray
-    vocab_cap: np.ndarray
-
-
-@functools.lru_cache(maxsize=1)
-def _bank() -> _Bank:
-    spec = json.loads(DATA_PATH.read_text(encoding="utf-8"))
-    shared = spec["fills"]
-    vocab: dict[str, int] = {}
-    shown: dict[str, int] = {}
-    tails: dict[str, int] = {"": 0}
-    words, shows, tailv, caps, starts, lens = [], [], [], [], [], []
-    phrase_of: dict[str, int] = {}
-
-    def word_id(w: str) -> int:
-        return vocab.setdefault(w, len(vocab))
-
-    def phrase(text: str) -> int:
-        if text in phrase_of:
-            return phrase_of[text]
-        starts.append(len(words))
-        n = 0
-        for token in text.split():
-            w = _norm(token)
-            if not w:
-                continue
-            tail = _TAIL.match(token).group(2)  # type: ignore[union-attr]
-            words.append(word_id(w))
-            shows.append(shown.setdefault(token, len(shown)))
-            tailv.append(tails.setdefault(tail, len(tails)))
-            caps.append(token[:1].isupper())
-            n += 1
-        lens.append(n)
-        phrase_of[text] = len(lens) - 1
-        return phrase_of[text]
-
-    phrase("")  # phrase 0 says nothing
-    pools: dict[str, list[int]] = {}
-
-    def pool(name: str, templates: list[str], fills: dict[str, list[str]]) -> None:
-        ids = [phrase(t) for tpl in templates for t in _expand(tpl, fills)]
-        pools[name] = ids
-
-    for style in ("plain", "dialect"):
-        pool(f"greet.{style}", spec["greetings"][style], shared)
-        pool(f"filler.{style}", spec["fillers"][style], shared)
-        pool(f"close.{style}", spec["closings"][style], shared)
-    for g in GROUPS:
-        fills = {**shared, "area": spec["areas"][g]}
-        pool(f"area.{g}", spec["area_phrases"], fills)
-    kinds = []
-    probs = np.zeros((len(spec["kinds"]), 3, 3))
-    for k, kind in enumerate(spec["kinds"]):
-        fills = {**shared, **kind.get("fills", {})}
-        pool(f"open.{k}", kind["openers"], fills)
-        pool(f"detail.{k}", kind["details"], fills)
-        for f, factor in enumerate(FACTORS):
-            probs[k, f] = kind[factor]
-            levels = kind.get("cues", {}).get(factor, spec["cues"][factor])
-            for level, texts in enumerate(levels):
-                pool(f"cue.{k}.{f}.{level}", texts, fills)
-        kinds.append({key: kind[key] for key in ("key", "label", "route", "where_to")})
-    probs /= probs.sum(axis=2, keepdims=True)
-    for w, alts in spec["soundalikes"].items():
-        word_id(w)
-        for a in alts:
-            word_id(a)
-    for w in spec["mishearings"]:
-        word_id(w)
-    # Proxies of the group: area names, and dialect words.
-    proxies = {w: "dialect" for w in spec["dialect_words"] if w in vocab}
-    for g in GROUPS:
-        for area in spec["areas"][g]:
-            proxies[_norm(area)] = f"area {g}"
-    sound = np.full((len(vocab), 2), -1, dtype=np.int32)
-    for w, alts in spec["soundalikes"].items():
-        ids = [vocab[a] for a in alts]
-        sound[vocab[w]] = (ids * 2)[:2]
-    return _Bank(
-        vocab=tuple(vocab),
-        index=vocab,
-        shown=tuple(shown),
-        tok_word=np.array(words, dtype=np.int32),
-        tok_shown=np.array(shows, dtype=np.int32),
-        tok_tail=np.array(tailv, dtype=np.int16),
-        tok_cap=np.array(caps, dtype=bool),
-        tails=tuple(tails),
-        ph_start=np.array(starts, dtype=np.int64),
-        ph_len=np.array(lens, dtype=np.int64),
-        pools={k: np.array(v, dtype=np.int64) for k, v in pools.items()},
-        kinds=tuple(kinds),
-        factor_probs=probs,
-        kind_weights=np.array([k["weight"] for k in spec["kinds"]], dtype=float),
-        sound=sound,
-        mishear=np.array([vocab[w] for w in spec["mishearings"]], dtype=np.int32),
-        proxies=proxies,
-        shown_arr=_objects(shown),
-        tails_arr=_objects(tails),
-        vocab_arr=_objects(vocab),
-        vocab_cap=_objects(w[:1].upper() + w[1:] for w in vocab),
-    )
-
-
-def _objects(strings: Any) -> np.ndarray:
-    out = list(strings)
-    arr = np.empty(len(out), dtype=object)
-    arr[:] = out
-    return arr
-
-
-def kinds_of_call() -> list[dict[str, Any]]:
-    """The kinds of call in the made-up world: key, label, route and where it goes."""
-    return [dict(k) for k in _bank().kinds]
-
-
-# --------------------------------------------------------------------------------------
-# The world: who calls about what, what they say, what they truly need.
-
-
-@dataclass(frozen=True)
-class _World:
-    group_b: np.ndarray  # bool per call
-    kind: np.ndarray
-    factors: np.ndarray  # (n, 3) levels 0-2
-    y_true: np.ndarray  # 1 if the call truly needed fast-tracking
-    route: np.ndarray  # 1 if its non-urgent answer is to signpost elsewhere
-    tok_call: np.ndarray  # call of each token
-    tok: np.ndarray  # flat index into the bank's token arrays
-    call_start: np.ndarray
-    call_len: np.ndarray
-    u_bias: np.ndarray  # uniform per call: past unfair grading if below label_bias
-    u_noise: np.ndarray  # uniform per call: past handler error if below HISTORY_NOISE
-    u_err: np.ndarray  # uniform per token: misheard if below the word error rate
-    u_drop: np.ndarray  # uniform per token: lost rather than misheard
-    u_alt: np.ndarray  # which soundalike or mishearing
-    u_review: np.ndarray  # uniform per call: the reviewer errs if above accuracy
-
-
-def _true_need(factors: np.ndarray) -> np.ndarray:
-    """THRIVE-style rule: serious threat or harm, a vulnerable person at some risk, or
-    a lot of everything, means a person should pick the call up now."""
-    t, h, v = factors[:, 0], factors[:, 1], factors[:, 2]
-    urgent = (t == 2) | (h == 2) | ((v == 2) & (t + h >= 1)) | (t + h + v >= 4)
-    return urgent.astype(np.int8)
-
-
-def _pick(rng: np.random.Generator, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    return ids[rng.integers(0, len(ids), size=len(rows))]
-
-
-@functools.lru_cache(maxsize=16)
-def _world(seed: int, n: int, share: float) -> _World:
-    """The calls of one made-up town (cached: the sliders that only change the AI,
-    the past grades or the speech-to-text reuse the same calls)."""
-    bank = _bank()
-    streams = np.random.SeedSequence([seed, 101]).spawn(4)
-    who, text, asr, fate = (np.random.default_rng(s) for s in streams)
-    group_b = who.random(n) < share
-    kind = who.choice(len(bank.kinds), size=n, p=bank.kind_weights / bank.kind_weights.sum())
-    cum = np.cumsum(bank.factor_probs[kind], axis=2)  # (n, 3, 3)
-    factors = (who.random((n, 3, 1)) > cum).sum(axis=2).clip(0, 2)
-    y_true = _true_need(factors)
-    routes = np.array([k["route"] == "signpost" for k in bank.kinds])
-    route = routes[kind].astype(np.int8)
-
-    # Slots of a call, in order; each holds one phrase id (0 = nothing said).
-    n_slots = 9
-    slots = np.zeros((n, n_slots), dtype=np.int64)
-    dialect = np.where(group_b, DIALECT_RATE["B"], DIALECT_RATE["A"])
-    for col, part, p_said in ((0, "greet", 1.0), (7, "filler", 0.6), (8, "close", 1.0)):
-        said = text.random(n) < p_said
-        dial = text.random(n) < dialect
-        for style, mask in (("dialect", dial), ("plain", ~dial)):
-            rows = np.flatnonzero(said & mask)
-            slots[rows, col] = _pick(text, bank.pools[f"{part}.{style}"], rows)
-    # Where: most callers say where; group B mostly names group B's areas.
-    said = text.random(n) < AREA_SAID
-    own = text.random(n) < OWN_AREA
-    from_b = np.where(own, group_b, ~group_b)
-    for g, mask in (("A", ~from_b), ("B", from_b)):
-        rows = np.flatnonzero(said & mask)
-        slots[rows, 2] = _pick(text, bank.pools[f"area.{g}"], rows)
-    # What happened, and what they say about threat, harm and vulnerability.
-    cue_said = text.random((n, 3)) < np.asarray(CUE_SAID)[factors]
-    for k in range(len(bank.kinds)):
-        rows = np.flatnonzero(kind == k)
-        if not len(rows):
-            continue
-        slots[rows, 1] = _pick(text, bank.pools[f"open.{k}"], rows)
-        has_detail = rows[text.random(len(rows)) < 0.8]
-        slots[has_detail, 3] = _pick(text, bank.pools[f"detail.{k}"], has_detail)
-        for f in range(3):
-            for level in range(3):
-                sel = rows[(factors[rows, f] == level) & cue_said[rows, f]]
-                if len(sel):
-                    slots[sel, 4 + f] = _pick(text, bank.pools[f"cue.{k}.{f}.{level}"], sel)
-    # Callers mention the three factors in any order.
-    order = np.argsort(text.random((n, 3)), axis=1)
-    slots[:, 4:7] = np.take_along_axis(slots[:, 4:7], order, axis=1)
-
-    lens = bank.ph_len[slots]  # (n, slots)
-    call_len = lens.sum(axis=1)
-    call_start = np.concatenate([[0], np.cumsum(call_len)[:-1]])
-    flat_len = lens.ravel()
-    total = int(flat_len.sum())
-    seg_start = np.repeat(bank.ph_start[slots].ravel(), flat_len)
-    seg_off = np.arange(total) - np.repeat(np.cumsum(flat_len) - flat_len, flat_len)
-    tok = seg_start + seg_off
-    tok_call = np.repeat(np.arange(n), call_len)
-    return _World(
-        group_b=group_b,
-        kind=kind,
-        factors=factors,
-        y_true=y_true,
-        route=route,
-        tok_call=tok_call,
-        tok=tok,
-        call_start=call_start,
-        call_len=call_len,
-        u_bias=fate.random(n),
-        u_noise=fate.random(n),
-        u_err=asr.random(total),
-        u_drop=asr.random(total),
-        u_alt=asr.random(total),
-        u_review=fate.random(n),
-    )
-
-
-def _garble(
-    word: np.ndarray, wer: np.ndarray, u_err: np.ndarray, u_drop: np.ndarray, u_alt: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Speech-to-text: each word is lost or misheard with chance ``wer``.
-
-    Returns the heard word ids (-1 for lost or unknown words) and a status per word:
-    0 heard right, 1 misheard, 2 lost.
-    """
-    bank = _bank()
-    err = u_err < wer
-    lost = err & (u_drop < DROP_SHARE)
-    wrong = err & ~lost
-    alt = (u_alt * 2).astype(np.int64).clip(0, 1)
-    sound = np.where(word >= 0, bank.sound[word.clip(0), alt], -1)
-    other = bank.mishear[(u_alt * len(bank.mishear)).astype(np.int64) % len(bank.mishear)]
-    heard = np.where(wrong, np.where(sound >= 0, sound, other), word)
-    heard = np.where(lost, -1, heard)
-    status = np.where(lost, 2, np.where(wrong, 1, 0)).astype(np.int8)
-    return heard.astype(np.int64), status
-
-
-def _counts(call: np.ndarray, heard: np.ndarray, n: int) -> sparse.csr_matrix:
-    """Word counts per call over the fixed vocabulary (lost and unknown words skipped)."""
-    keep = heard >= 0
-    return sparse.csr_matrix(
-        (np.ones(int(keep.sum())), (call[keep], heard[keep])), shape=(n, len(_bank().vocab))
-    )
-
-
-# --------------------------------------------------------------------------------------
-# The outcome.
+        1, label=N_("World number"),
+        help=N_("Each number makes a different made-up town with different calls. The "
+                "same number always gives the same calls."),
+        min=0, max=9999, advanced=True)
 
 
 @dataclass(kw_only=True)
 class TriageOutcome(Outcome):
-    """What the 101-call AI did with 1,000 new calls, and what it cost to check it.
+    """What happened to 1,000 new calls, and what it cost in a call handler's time.
 
     ``y_true``: the call truly needed fast-tracking. ``y_pred``: it was fast-tracked,
-    after any fix and any human review. ``sensitive``: the caller's group.
+    by whoever decided (``config.decided_by``): the AI after any fix and any check by
+    a person, or call handlers without AI. ``sensitive``: the caller's group.
     """
 
     config: TriageConfig
-    #: One row per new call: group, kind, said, heard (garbled words marked), true_need,
-    #: ai_decision, confidence, urgency, reviewed, final_decision.
+    #: One row per new call: group, kind (a key), said, heard (garbled words marked),
+    #: true_need, ai_decision, urgency (the AI's score), cutoff (the score it was
+    #: judged against), chance (of the AI fast-tracking it), coin_toss, reviewed,
+    #: final_decision (what stood, whoever decided).
     calls: pd.DataFrame
     #: The AI's own fast-track decisions, before any person checked them.
     ai_pred: np.ndarray
-    #: Reviewer workload at the chosen share: calls checked, hours, errors caught...
-    workload: dict[str, float]
-    #: The same figures for every share from 0 to 100 in steps of 5.
+    #: What call handlers without AI decided, with ``people_bias``.
+    people_pred: np.ndarray
+    #: Share of the AI's decisions (before any check by a person) that the fix settled
+    #: by a random draw (0 without a fix, or when people decide), and the share that
+    #: were a real toss-up (a chance of fast-tracking between 20 and 80 in 100).
+    coin_toss_share: float
+    toss_up_share: float
+    #: Per group: the share of its calls that were a coin toss, and how often the fix
+    #: set aside what the caller said and drew a weighted coin instead (Fairlearn's
+    #: ``p_ignore``: every call of that group is then partly left to chance).
+    coin_by_group: dict[str, float]
+    set_aside: dict[str, float]
+    #: The urgency score each group's calls are fast-tracked from.
+    cutoff_by_group: dict[str, float]
+    #: Of the urgent calls the AI missed, the share the person checking put right (0
+    #: with no check, or when people decide); also per group, and the share of the
+    #: AI's needless fast-tracks the check sent back to wait.
+    review_caught: float
+    review: dict[str, float]
+    #: Urgent calls missed per group (0 to 1) after checking each share of calls.
     review_curve: pd.DataFrame
+    #: Call-handler hours for every 100 calls: "people" (people answer every call),
+    #: "fast_track" and "review" (the AI's path), "ai" (their sum) and "ai_saves"
+    #: (people minus ai, whoever decides).
+    hours: dict[str, float]
+    #: Call-handler hours the AI saves per 1,000 calls against people alone (0 when
+    #: people decide).
+    hours_saved: float
     #: Share of words the speech-to-text got wrong, per group.
     word_error: dict[str, float]
-    #: Per group, how many past urgent calls were graded 'can wait' (bias and noise).
+    #: Per group, how many past urgent calls were graded 'can wait' (bias and error).
     history_missed: dict[str, float]
-    #: Least confidence a call can have and not be checked by a person.
-    review_cutoff: float
+    #: Largest distance from the cut-off a call can have and still be checked (-1: none).
+    review_margin: float
     fitted_on: str
     model: FairModel = field(repr=False)
-    base_model: FairModel = field(repr=False)
     route_model: Any = field(repr=False)
     tfidf: TfidfTransformer = field(repr=False)
     heard_tokens: dict[str, np.ndarray] = field(repr=False)
+    #: The same calls decided by the same kind of AI trained the same way on the same
+    #: calls, without the fairness rule (and checked the same way); None without a fix.
+    without_fix: Outcome | None = field(default=None, repr=False, compare=False)
+    #: The AI's decisions after any check by a person (the AI's path).
+    ai_final: np.ndarray = field(repr=False)
+    _other: Outcome | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def ai(self) -> Outcome:
+        """The AI's path, audited: this outcome, unless people decide."""
+        if self.config.decided_by == "ai":
+            return self
+        key = "ai+review" if self.config.human_review_share > 0 else "ai"
+        return self._other_side(self.ai_final, TERMS[key])
+
+    @property
+    def people(self) -> Outcome:
+        """Call handlers without AI, audited: this outcome, if people decide."""
+        if self.config.decided_by == "people":
+            return self
+        return self._other_side(self.people_pred, TERMS["people"])
+
+    def _other_side(self, pred: np.ndarray, terms: Terms) -> Outcome:
+        # Worked out when a page first asks for it (once: outcomes are shared), so a
+        # simulation builds one MetricFrame, not two.
+        if self._other is None:
+            self._other = Outcome(self.y_true, pred, self.sensitive, terms=terms)
+        return self._other
 
 
-def _route_model(X: np.ndarray, route: np.ndarray) -> Any:
-    if len(np.unique(route)) < 2:
-        return None
-    return LogisticRegression(C=MODEL_C, solver="liblinear").fit(X, route)
-
-
-def _decide(fast: np.ndarray, route_model: Any, X: np.ndarray) -> np.ndarray:
+def decide(fast: np.ndarray, route_model: Any, X: Any) -> np.ndarray:
     """fast_track / advise / signpost for each row."""
     if route_model is None or not X.shape[0]:
         sign = np.zeros(len(fast), dtype=bool)
@@ -567,115 +287,95 @@ def _decide(fast: np.ndarray, route_model: Any, X: np.ndarray) -> np.ndarray:
     return np.where(fast == 1, "fast_track", np.where(sign, "signpost", "advise"))
 
 
-def _confidence(pred: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """How sure the AI is of its own decision: its urgency score if it fast-tracked,
-    one minus it if it did not."""
-    return np.where(pred == 1, score, 1.0 - score)
+def cutoffs(model: FairModel, groups: Any) -> np.ndarray:
+    """The urgency score each row is judged against: the slider's cut-off; with
+    different cut-offs per group, the caller's group's (its two cut-offs averaged by
+    how often it uses each, from the public ``interpolation_dict``); with a retrained
+    mix, half of its predictors' votes."""
+    groups = np.asarray(groups).astype(str)
+    if model.mitigation == "exponentiated_gradient":
+        return np.full(len(groups), 0.5)
+    if model.mitigation != "threshold_optimizer":
+        return np.full(len(groups), float(model.threshold))
+    out = np.full(len(groups), 0.5)
+    for g, rule in model.model.interpolated_thresholder_.interpolation_dict.items():
+        used = [(float(rule[f"p{i}"]), float(rule[f"operation{i}"].threshold))
+                for i in (0, 1)]
+        used = [(p, t) for p, t in used if p > 0 and np.isfinite(t)]
+        if used:
+            out[groups == str(g)] = sum(p * t for p, t in used) / sum(p for p, _ in used)
+    return np.clip(out, 0.0, 1.0)
 
 
-def _text(bank: _Bank, tok: np.ndarray, heard: np.ndarray, status: np.ndarray,
-          starts: np.ndarray, lens: np.ndarray) -> tuple[list[str], list[str]]:
-    """Said and heard text of each call; heard words marked [misheard] or […] lost.
-
-    Built with whole-array operations and one join per text, not a loop per call.
-    """
-    said_tok = bank.shown_arr[bank.tok_shown[tok]]
-    heard_tok = said_tok.copy()
-    tails = bank.tails_arr[bank.tok_tail[tok]]
-    lost, wrong = status == 2, status == 1
-    heard_tok[lost] = MARK_LOST + tails[lost]
-    words = np.where(bank.tok_cap[tok[wrong]], bank.vocab_cap[heard[wrong]],
-                     bank.vocab_arr[heard[wrong]])
-    heard_tok[wrong] = "[" + words + "]" + tails[wrong]
-    if not len(lens) or (lens == 0).any():  # a silent call: join one by one
-        return (
-            [" ".join(said_tok[a : a + n]) for a, n in zip(starts, lens, strict=True)],
-            [" ".join(heard_tok[a : a + n]) for a, n in zip(starts, lens, strict=True)],
-        )
-    sep = np.full(len(tok), " ", dtype=object)
-    sep[starts + lens - 1] = "\n"
-    said = "".join((said_tok + sep).tolist()).split("\n")[:-1]
-    heard_text = "".join((heard_tok + sep).tolist()).split("\n")[:-1]
-    return said, heard_text
+def set_aside(model: FairModel) -> dict[str, float]:
+    """Per group, how often different cut-offs per group ignore the call and draw a
+    weighted coin instead (``p_ignore`` of the public ``interpolation_dict``)."""
+    if model.mitigation != "threshold_optimizer":
+        return {}
+    rules = model.model.interpolated_thresholder_.interpolation_dict
+    return {str(g): float(rule.get("p_ignore", 0.0)) for g, rule in rules.items()}
 
 
-def _review(
-    y_true: np.ndarray, ai: np.ndarray, conf: np.ndarray, reviewer_right: np.ndarray,
-    share: float,
-) -> tuple[np.ndarray, np.ndarray, dict[str, float], pd.DataFrame, float]:
-    """A person checks the least confident ``share`` of calls and decides them."""
-    n = len(y_true)
-    order = np.argsort(conf, kind="stable")
-    k = int(round(share * n))
-    reviewed = np.zeros(n, dtype=bool)
-    reviewed[order[:k]] = True
-    reviewer = np.where(reviewer_right, y_true, 1 - y_true)
-    final = np.where(reviewed, reviewer, ai).astype(np.int8)
-    ai_wrong = ai != y_true
-    caught = np.cumsum((ai_wrong & reviewer_right)[order])
-    made = np.cumsum((~ai_wrong & ~reviewer_right)[order])
-    missed_urgent = np.cumsum(((y_true == 1) & (ai == 0) & reviewer_right)[order])
-    ai_missed = float(((y_true == 1) & (ai == 0)).sum())
-    per = 1000 / n
+@dataclass(frozen=True)
+class _Decided:
+    pred: np.ndarray
+    score: np.ndarray
+    chance: np.ndarray
+    cutoff: np.ndarray
 
-    def at(m: int) -> dict[str, float]:
-        c = float(caught[m - 1]) if m else 0.0
-        e = float(made[m - 1]) if m else 0.0
-        u = float(missed_urgent[m - 1]) if m else 0.0
-        return {
-            "share": m / n,
-            "calls_checked": m * per,
-            "hours": m * per * REVIEW_MINUTES / 60,
-            "errors_caught": c * per,
-            "errors_made": e * per,
-            "urgent_caught": u * per,
-            "urgent_missed_by_ai": ai_missed * per,
-            "errors_left": (float(ai_wrong.sum()) - c + e) * per,
-            "ai_errors": float(ai_wrong.sum()) * per,
-        }
 
-    workload = at(k)
-    steps = [int(round(s * n)) for s in np.linspace(0, 1, 21)]
-    curve = pd.DataFrame([at(m) for m in steps])
-    cutoff = float(conf[order[k - 1]]) if k else -1.0
-    return final, reviewed, workload, curve, cutoff
+def _decided(model: FairModel, X: Any, groups: pd.Series) -> _Decided:
+    """What ``model`` decides for each row, how sure it was, and what it was judged against."""
+    return _Decided(model.predict(X, groups), model.score(X), model.chance(X, groups),
+                    cutoffs(model, groups))
+
+
+def _without_rule(config: TriageConfig, base: FairModel, X_audit: np.ndarray,
+                  y_fix: np.ndarray) -> FairModel:
+    """The fix's own way of learning, on the same audited calls, without the fairness
+    rule: one cut-off for everyone set by the same optimiser (Fairlearn's
+    ThresholdOptimizer with every caller in one group), or the same model retrained
+    on the same calls with both kinds of mistake weighed equally (as the reduction's
+    ``ErrorRate`` costs weigh them)."""
+    if config.mitigation == "threshold_optimizer":
+        return fit_mitigation(base.model, X_audit, y_fix, _one_group(len(y_fix)),
+                              "threshold_optimizer", prefit=True, seed=config.seed)
+    balanced = LogisticRegression(C=MODEL_C, solver="liblinear", class_weight="balanced")
+    return fit_mitigation(balanced, X_audit, y_fix, _one_group(len(y_fix)), "none",
+                          threshold=0.5, seed=config.seed)
+
+
+def _one_group(n: int) -> pd.Series:
+    return pd.Series(["all"] * n, name="caller group")
 
 
 def simulate(config: TriageConfig) -> TriageOutcome:
-    """Train the call-answering AI on past calls and let it answer 1,000 new ones."""
+    """Train the call-answering AI on past calls and let it, or people, answer 1,000 new ones."""
     validate(config)
-    bank = _bank()
+    b = bank()
     n_hist, n_audit = config.n_calls, config.audit_size
     n = n_hist + n_audit + N_TEST
-    w = _world(config.seed, n, config.group_b_share)
-    train = slice(0, n_hist)
-    audit = slice(n_hist, n_hist + n_audit)
-    test = slice(n_hist + n_audit, n)
+    w = world(config.seed, n, config.group_b_share)
+    train, audit, test = slice(0, n_hist), slice(n_hist, n_hist + n_audit), slice(
+        n_hist + n_audit, n)
     group = np.where(w.group_b, "B", "A")
     sensitive = pd.Series(group, name="caller group")
 
     # What the AI hears.
     wer = np.where(w.group_b, BASE_WORD_ERROR + config.asr_error_gap, BASE_WORD_ERROR)
-    said_word = bank.tok_word[w.tok].astype(np.int64)
-    heard, status = _garble(said_word, wer[w.tok_call], w.u_err, w.u_drop, w.u_alt)
-    counts = _counts(w.tok_call, heard, n)
+    said_word = b.tok_word[w.tok].astype(np.int64)
+    heard, status = garble(said_word, wer[w.tok_call], w.u_err, w.u_drop, w.u_alt)
+    counts = word_counts(w.tok_call, heard, n)
     tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[train])
     X = tfidf.transform(counts)  # sparse: the regressions train fast on it
     X_test = X[test]
 
-    # What past call handlers decided.
-    y_hist = w.y_true.copy()
-    y_hist[w.group_b & (w.y_true == 1) & (w.u_bias < config.label_bias)] = 0
-    flip = w.u_noise < HISTORY_NOISE
-    y_hist[flip] = 1 - y_hist[flip]
-
-    estimator = LogisticRegression(C=MODEL_C, solver="liblinear")
+    # What past call handlers decided, and the AI that learns from it.
+    y_hist = grade(w.y_true, w.group_b, config.label_bias, w.u_bias, w.u_error)
     base = fit_mitigation(
-        estimator, X[train], y_hist[train], sensitive[train], "none",
-        threshold=config.fast_track_threshold, seed=config.seed,
-    )
-    model = base
-    fitted_on = "history"
+        LogisticRegression(C=MODEL_C, solver="liblinear"), X[train], y_hist[train],
+        sensitive[train], "none", threshold=config.fast_track_threshold, seed=config.seed)
+    model, plain, fitted_on = base, None, "history"
     if config.mitigation != "none":
         # Fairlearn's mitigations want dense rows (without a fix, sparse rows are faster).
         X_audit, X_test = X[audit].toarray(), X_test.toarray()
@@ -686,407 +386,165 @@ def simulate(config: TriageConfig) -> TriageOutcome:
         model = fit_mitigation(
             base.model, X_audit, y_fix, sensitive[audit].reset_index(drop=True),
             config.mitigation, prefit=True, threshold=config.fast_track_threshold,
-            seed=config.seed,
-        )
-    s_test = sensitive[test].reset_index(drop=True)
-    ai = model.predict(X_test, s_test)
-    score = model.score(X_test)
-    conf = _confidence(ai, score)
-    not_urgent = y_hist[train] == 0
-    route_model = _route_model(X[train][np.flatnonzero(not_urgent)], w.route[train][not_urgent])
+            seed=config.seed)
+        plain = _without_rule(config, base, X_audit, y_fix)
 
-    y_true = w.y_true[test]
-    reviewer_right = w.u_review[test] < REVIEWER_ACCURACY
-    final, reviewed, workload, curve, cutoff = _review(
-        y_true, ai, conf, reviewer_right, config.human_review_share
-    )
+    s_test = sensitive[test].reset_index(drop=True)
+    y_true, group_b = w.y_true[test], w.group_b[test]
+    d = _decided(model, X_test, s_test)
+    coin = (d.chance > CHANCE_EPS) & (d.chance < 1 - CHANCE_EPS)
+    reviewer = grade(y_true, group_b, config.reviewer_bias, w.u_review_bias[test],
+                     w.u_review_error[test])
+    final, reviewed, margin, curve = review(y_true, group_b, d.pred, d.score - d.cutoff,
+                                            reviewer, config.human_review_share)
+    people_pred = grade(y_true, group_b, config.people_bias, w.u_bias[test], w.u_error[test])
+    by_people = config.decided_by == "people"
+    ai_key = "ai+review" if config.human_review_share > 0 else "ai"
 
     # The table of new calls.
     t0, t1 = int(w.call_start[test][0]), int(w.call_start[-1] + w.call_len[-1])
-    tok_t = w.tok[t0:t1]
-    said, heard_text = _text(
-        bank, tok_t, heard[t0:t1], status[t0:t1], w.call_start[test] - t0, w.call_len[test]
-    )
+    said, heard_text = texts(w.tok[t0:t1], heard[t0:t1], status[t0:t1],
+                             w.call_start[test] - t0, w.call_len[test])
     can_wait = np.where(w.route[test] == 1, "signpost", "advise")
-    need = np.where(y_true == 1, "fast_track", can_wait)
-    ai_decision = _decide(ai, route_model, X_test)
-    # A person who checks a call also knows where a call that can wait should go.
-    final_decision = np.where(
-        reviewed, np.where(final == 1, "fast_track", can_wait), ai_decision
-    )
-    labels = np.array([k["label"] for k in bank.kinds])
-    calls = pd.DataFrame(
-        {
-            "group": group[test],
-            "kind": labels[w.kind[test]],
-            "said": said,
-            "heard": heard_text,
-            "true_need": need,
-            "ai_decision": ai_decision,
-            "confidence": conf.round(3),
-            "urgency": score.round(3),
-            "reviewed": reviewed,
-            "final_decision": final_decision,
-        }
-    )
+    not_urgent = y_hist[train] == 0
+    route_model = (LogisticRegression(C=MODEL_C, solver="liblinear").fit(
+        X[train][np.flatnonzero(not_urgent)], w.route[train][not_urgent])
+        if len(np.unique(w.route[train][not_urgent])) == 2 else None)
+    ai_decision = decide(d.pred, route_model, X_test)
+    # A person who decides a call also knows where a call that can wait should go.
+    final_decision = (np.where(people_pred == 1, "fast_track", can_wait) if by_people
+                      else np.where(reviewed, np.where(final == 1, "fast_track", can_wait),
+                                    ai_decision))
+    keys = np.array([k["key"] for k in b.kinds])
+    calls = pd.DataFrame({
+        "group": group[test], "kind": keys[w.kind[test]], "said": said, "heard": heard_text,
+        "true_need": np.where(y_true == 1, "fast_track", can_wait),
+        "ai_decision": ai_decision, "urgency": d.score.round(3), "cutoff": d.cutoff.round(3),
+        "chance": d.chance.round(3), "coin_toss": coin, "reviewed": reviewed,
+        "final_decision": final_decision,
+    })
     calls.index.name = "call"
 
-    tok_group_b = w.group_b[w.tok_call]
-    word_error = {g: float((status[tok_group_b == (g == "B")] > 0).mean()) for g in GROUPS}
+    tok_b = w.group_b[w.tok_call]
     urgent_train = w.y_true[train] == 1
-    history_missed = {
-        g: float(
-            (y_hist[train][urgent_train & (group[train] == g)] == 0).mean()
-            if (urgent_train & (group[train] == g)).any() else 0.0
-        )
-        for g in GROUPS
-    }
-    return TriageOutcome(
+    spent = hours(final, reviewed)
+    put_right = checked(y_true, group_b, d.pred, final, reviewed)
+    out = TriageOutcome(
         y_true=y_true,
-        y_pred=final,
+        y_pred=people_pred if by_people else final,
         sensitive=s_test,
-        score=score,
-        terms=TERMS,
+        score=d.score,
+        terms=TERMS["people" if by_people else ai_key],
         config=config,
         calls=calls,
-        ai_pred=ai,
-        workload=workload,
+        ai_pred=d.pred,
+        ai_final=final,
+        people_pred=people_pred,
+        coin_toss_share=0.0 if by_people else float(coin.mean()),
+        toss_up_share=0.0 if by_people else float(
+            ((d.chance >= TOSS_UP[0]) & (d.chance <= TOSS_UP[1])).mean()),
+        coin_by_group={g: 0.0 if by_people else share(coin & (group[test] == g),
+                                                         group[test] == g) for g in GROUPS},
+        set_aside={} if by_people else set_aside(model),
+        cutoff_by_group={g: float(cutoffs(model, [g])[0]) for g in GROUPS},
+        review_caught=0.0 if by_people else put_right["caught"],
+        review=put_right,
         review_curve=curve,
-        word_error=word_error,
-        history_missed=history_missed,
-        review_cutoff=cutoff,
+        hours=spent,
+        hours_saved=0.0 if by_people else round(10 * spent["ai_saves"], 1),
+        word_error={g: float((status[tok_b == (g == "B")] > 0).mean()) for g in GROUPS},
+        history_missed={
+            g: share((y_hist[train] == 0) & urgent_train & (group[train] == g),
+                      urgent_train & (group[train] == g))
+            for g in GROUPS
+        },
+        review_margin=margin,
         fitted_on=fitted_on,
         model=model,
-        base_model=base,
         route_model=route_model,
         tfidf=tfidf,
-        heard_tokens={
-            "start": w.call_start[test] - t0,
-            "len": w.call_len[test],
-            "said": bank.tok_word[tok_t],
-            "heard": heard[t0:t1],
-            "status": status[t0:t1],
-        },
+        heard_tokens={"start": w.call_start[test] - t0, "len": w.call_len[test],
+                      "said": b.tok_word[w.tok[t0:t1]], "heard": heard[t0:t1],
+                      "status": status[t0:t1]},
     )
-
-
-# --------------------------------------------------------------------------------------
-# Listen in: one call, as the AI heard it, and why it decided what it did.
-
-
-@dataclass(frozen=True)
-class Heard:
-    """One call as the AI heard it, and what it decided. Pure data for the page."""
-
-    said: str
-    heard: str  # misheard words in [brackets], lost words as […]
-    words: list[tuple[str, str, str]]  # (said, heard, "ok" | "misheard" | "lost")
-    decision: str  # "fast_track", "advise", "signpost", or "" when it could not answer
-    urgency: float  # the AI's score that the call is urgent, 0 to 1
-    confidence: float  # how sure it is of its decision, 0 to 1
-    drivers: list[tuple[str, float]]  # words heard and their push towards fast-tracking
-    known_words: int  # words the AI has learned anything about
-    reviewed: bool  # a person would double-check it at the chosen review share
-    message: str = ""  # a plain note: nothing typed, text cut short, no known words...
-    true_need: str | None = None  # known for the made-up calls, not for typed ones
-    final_decision: str | None = None  # after a person's check (made-up calls only)
-    group: str = "A"
-
-
-def word_weights(model: FairModel) -> np.ndarray:
-    """Each vocabulary word's push towards fast-tracking in the AI's own scoring
-    (log-odds per unit of TF-IDF; averaged over the mix for a retrained AI)."""
-    m = model.model
-    if model.mitigation == "threshold_optimizer":
-        return np.ravel(m.estimator_.coef_)
-    if model.mitigation == "exponentiated_gradient":
-        total = np.zeros(len(_bank().vocab))
-        for weight, est in zip(m.weights_, m.predictors_, strict=True):
-            if hasattr(est, "coef_"):
-                total += float(weight) * np.ravel(est.coef_)
-        return total
-    return np.ravel(m.coef_)
-
-
-def _drivers(outcome: TriageOutcome, x: np.ndarray, top: int) -> list[tuple[str, float]]:
-    contrib = word_weights(outcome.model) * x
-    idx = [i for i in np.argsort(-np.abs(contrib)) if contrib[i] != 0][:top]
-    vocab = _bank().vocab
-    return [(vocab[i], round(float(contrib[i]), 3)) for i in idx]
-
-
-def _tokenise(text: str) -> tuple[list[str], np.ndarray]:
-    """Typed text into display tokens and vocabulary ids (-1 for unknown words)."""
-    index = _bank().index
-    # Keep every token with a letter or digit in any script (so Welsh, Japanese... are
-    # words the AI does not know, not nothing); drop bare punctuation and emoji.
-    tokens = [t for t in text.split() if any(ch.isalnum() for ch in t)]
-    ids = np.array([index.get(_norm(t), -1) for t in tokens], dtype=np.int64)
-    return tokens, ids
-
-
-def listen_in(
-    outcome: TriageOutcome,
-    *,
-    call: int | None = None,
-    text: str | None = None,
-    group: str = "A",
-    through_speech_to_text: bool = True,
-    top: int = 6,
-) -> Heard:
-    """Classify one call with the outcome's trained AI.
-
-    Either ``call``, a row of ``outcome.calls`` (heard as it was in the simulation),
-    or ``text`` typed by a person, which is passed through the same speech-to-text
-    for ``group`` (deterministically: the same text gives the same mishearing).
-    Never raises for any text: empty, huge, or in another language gets a message.
-    """
-    bank = _bank()
-    if group not in GROUPS:
-        group = "A"
-    if call is not None:
-        row = outcome.calls.iloc[int(call)]
-        ht = outcome.heard_tokens
-        a, n = int(ht["start"][int(call)]), int(ht["len"][int(call)])
-        said_ids = ht["said"][a : a + n]
-        heard = ht["heard"][a : a + n]
-        status = ht["status"][a : a + n]
-        said_tokens = str(row["said"]).split(" ")
-        said_ids = said_ids.astype(np.int64)
-        group = str(row["group"])
-        true_need = str(row["true_need"])
-        message = ""
-        said_text = str(row["said"])
-    else:
-        raw = "" if text is None else str(text)
-        message = ""
-        if len(raw) > MAX_TYPED_CHARS:
-            raw = raw[:MAX_TYPED_CHARS]
-            message = (
-                f"That was long, so the AI read only the first {MAX_TYPED_CHARS:,} "
-                "characters, as a real call would be cut off."
-            )
-        said_tokens, said_ids = _tokenise(raw)
-        said_text = " ".join(said_tokens)
-        true_need = None
-        if not said_tokens:
-            return Heard(
-                said="", heard="", words=[], decision="", urgency=float("nan"),
-                confidence=float("nan"), drivers=[], known_words=0, reviewed=False,
-                message="There are no words to listen to yet. Type what a caller might say.",
-                group=group,
-            )
-        if through_speech_to_text:
-            rng = np.random.default_rng([zlib.crc32(said_text.encode("utf-8")), ord(group)])
-            gap = outcome.config.asr_error_gap if group == "B" else 0.0
-            m = len(said_ids)
-            heard, status = _garble(
-                said_ids, np.full(m, BASE_WORD_ERROR + gap), rng.random(m), rng.random(m),
-                rng.random(m),
-            )
-        else:
-            heard, status = said_ids.copy(), np.zeros(len(said_ids), dtype=np.int8)
-    words, shown = [], []
-    for tok, h, s in zip(said_tokens, heard.tolist(), status.tolist(), strict=True):
-        tail = _TAIL.match(tok).group(2)  # type: ignore[union-attr]
-        if s == 2:
-            words.append((tok, "", "lost"))
-            shown.append(MARK_LOST + tail)
-        elif s == 1:
-            hw = bank.vocab[h]
-            words.append((tok, hw, "misheard"))
-            shown.append(f"[{hw[:1].upper() + hw[1:] if tok[:1].isupper() else hw}]{tail}")
-        else:
-            words.append((tok, tok, "ok"))
-            shown.append(tok)
-    x = outcome.tfidf.transform(_counts(np.zeros(len(heard), dtype=np.int64), heard, 1))
-    x = x.toarray()
-    known = int((heard >= 0).sum())
-    common = dict(said=said_text, heard=" ".join(shown), words=words, known_words=known,
-                  true_need=true_need, group=group)
-    if call is not None:
-        row = outcome.calls.iloc[int(call)]
-        return Heard(
-            decision=str(row["ai_decision"]),
-            urgency=float(row["urgency"]),
-            confidence=float(row["confidence"]),
-            drivers=_drivers(outcome, x[0], top),
-            reviewed=bool(row["reviewed"]),
-            final_decision=str(row["final_decision"]),
-            **common,
-        )
-    notes = [message] if message else []
-    known_said = int((said_ids >= 0).sum())
-    if known_said == 0 or known == 0:
-        notes.insert(0, (
-            "The AI knows none of these words, so it cannot tell what the call is about: "
-            "it learned only from English calls about the kinds of trouble in this town."
-            if known_said == 0 else
-            "Every word the AI knows was lost on the line, so it has nothing to go on."
-        ) + " A well-built system would pass such a call to a person.")
-        return Heard(
-            decision="", urgency=float("nan"), confidence=float("nan"), drivers=[],
-            reviewed=False, message=" ".join(notes), **common,
-        )
-    if known_said < len(said_ids) / 2:
-        notes.append(
-            f"The AI knows only {known_said} of these {len(said_ids)} words; it ignores "
-            "the others."
-        )
-    s = pd.Series([group], name="caller group")
-    fast = outcome.model.predict(x, s)
-    urgency = float(outcome.model.score(x)[0])
-    confidence = float(_confidence(fast, np.array([urgency]))[0])
-    return Heard(
-        decision=str(_decide(fast, outcome.route_model, x)[0]),
-        urgency=urgency,
-        confidence=confidence,
-        drivers=_drivers(outcome, x[0], top),
-        reviewed=bool(confidence <= outcome.review_cutoff),
-        message=" ".join(notes),
-        **common,
-    )
-
-
-# --------------------------------------------------------------------------------------
-# Comparing two outcomes: what a fix did, and what it cost.
-
-
-def fix_cost(fixed: TriageOutcome, plain: TriageOutcome) -> dict[str, Any]:
-    """What a fix changed: ``{"before": {...}, "after": {...}}`` rates (0 to 1) for
-    the same 1,000 calls without (``plain``) and with (``fixed``) the fix, plus the
-    change in calls fast-tracked and in wrong decisions, per 1,000 calls.
-
-    Rates: "gap" (equalized odds difference), "fast_tracked", "right", and per group
-    "missed[A]" (false negative rate) and "false_alarm[A]" (false positive rate).
-    """
-
-    def rates(o: TriageOutcome) -> dict[str, float]:
-        gaps = disparities(o)
-        out = {"gap": gaps["equalized_odds_difference"],
-               "fast_tracked": gaps["selection_rate"], "right": gaps["accuracy"]}
-        for g, r in o.rates.items():
-            out[f"missed[{g}]"] = r["false_negative_rate"]
-            out[f"false_alarm[{g}]"] = r["false_positive_rate"]
-        return out
-
-    scale = 1000 / len(fixed.y_true)
-    return {
-        "before": rates(plain),
-        "after": rates(fixed),
-        "extra_fast_tracked_per_1000": float(fixed.y_pred.sum() - plain.y_pred.sum()) * scale,
-        "extra_wrong_per_1000": float(
-            (fixed.y_pred != fixed.y_true).sum() - (plain.y_pred != plain.y_true).sum()
-        ) * scale,
-    }
-
-
-def proxy_words(outcome: TriageOutcome) -> pd.DataFrame:
-    """The words that tell the groups apart (area names, dialect words) and how hard
-    each pushes the AI towards fast-tracking. The group is never an input, but with
-    unfair past marks the AI learns to treat group B's words as 'can wait'.
-
-    Columns: word, kind ("area A", "area B", "dialect"), push (log-odds per unit of
-    TF-IDF; below 0 pulls towards 'can wait').
-    """
-    bank = _bank()
-    weights = word_weights(outcome.model)
-    rows = [
-        {"word": w, "kind": kind, "push": round(float(weights[bank.index[w]]), 3)}
-        for w, kind in bank.proxies.items()
-        if w in bank.index
-    ]
-    return pd.DataFrame(rows, columns=["word", "kind", "push"])
-
-
-def proxy_push(outcome: TriageOutcome) -> dict[str, float]:
-    """Average push towards fast-tracking of each kind of group-revealing word:
-    "area A", "area B" and "dialect" (group B's way of talking), each word weighted
-    by how often the AI heard it in the new calls."""
-    bank = _bank()
-    weights = word_weights(outcome.model)
-    heard = outcome.heard_tokens["heard"]
-    count = np.bincount(heard[heard >= 0], minlength=len(bank.vocab))
-    out = {}
-    for kind in ("area A", "area B", "dialect"):
-        ids = [bank.index[w] for w, k in bank.proxies.items() if k == kind and w in bank.index]
-        total = count[ids].sum()
-        out[kind] = float((weights[ids] * count[ids]).sum() / total) if total else 0.0
+    if plain is not None:
+        p = _decided(plain, X_test, _one_group(len(y_true)))
+        plain_final, *_ = review(y_true, group_b, p.pred, p.score - p.cutoff, reviewer,
+                                 config.human_review_share)
+        out.without_fix = Outcome(y_true, plain_final, s_test, terms=TERMS[ai_key])
     return out
 
 
-def example_calls(outcome: TriageOutcome, k: int = 12) -> list[int]:
-    """Rows of ``outcome.calls`` worth listening to, from both groups: urgent calls the
-    AI missed and caught, calls that could wait, and ones a person checked."""
-    c = outcome.calls
-    urgent = (c["true_need"] == "fast_track").to_numpy()
-    fast = (c["ai_decision"] == "fast_track").to_numpy()
-    reviewed = c["reviewed"].to_numpy()
-    wanted = []
-    for g in ("B", "A"):
-        mine = (c["group"] == g).to_numpy()
-        wanted += [
-            mine & urgent & ~fast,  # missed
-            mine & urgent & fast,  # caught
-            mine & ~urgent & ~fast,  # rightly left to wait
-            mine & ~urgent & fast,  # fast-tracked without need
-            mine & reviewed,
-        ]
-    queues = [list(np.flatnonzero(m)) for m in wanted]
-    picked: list[int] = []
-    k = min(k, len(c))
-    while len(picked) < k and any(queues):
-        for q in queues:
-            while q and int(q[0]) in picked:
-                q.pop(0)
-            if q and len(picked) < k:
-                picked.append(int(q.pop(0)))
-    return sorted(picked)
+def record(outcome: TriageOutcome) -> dict[str, Any]:
+    """The numbers on screen, flat and JSON-able, saved with a participant's answer."""
+    out: dict[str, Any] = summary(outcome)
+    out.update({
+        "coin_toss_share": round(outcome.coin_toss_share, 4),
+        "review_caught": round(outcome.review_caught, 4),
+        "review_false_alarms_removed": round(outcome.review["false_alarms_removed"], 4),
+        "hours_saved": round(outcome.hours_saved, 1),
+    })
+    if outcome.without_fix is not None:  # the same calls without the fix's rule
+        out.update({f"without_fix.{k}": v for k, v in summary(outcome.without_fix).items()
+                    if k.startswith("false_negative_rate") or k == "equalized_odds_difference"})
+    return out
+
+
+def __getattr__(name: str) -> Any:
+    """One call, as heard: kept in ``simulators.listen_in`` and reachable from here."""
+    if name in ("Heard", "listen_in", "example_calls", "proxy_push", "word_weights"):
+        from simulators import listen_in
+
+        return getattr(listen_in, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------------------
 # Scenarios for the facilitator.
 
+_BIASED = dict(asr_error_gap=0.16, label_bias=0.5)
+
 PRESETS: list[Preset] = [
     Preset(
-        "fair_start",
-        "A fair start",
-        "Both groups are heard equally well and past call handlers marked every call "
-        "fairly. The AI misses about as many urgent calls from each group.",
-        TriageConfig(),
-    ),
+        "fair_start", N_("A fair start"),
+        N_("Both groups are heard equally well and past call handlers marked every call "
+           "fairly. The AI misses about as many urgent calls from each group."),
+        TriageConfig()),
     Preset(
-        "misheard",
-        "Misheard voices",
-        "Now the speech-to-text gets 35 words in 100 wrong for group B, as a real study "
-        "found for some voices. Watch how many of their urgent calls slip through.",
-        TriageConfig(asr_error_gap=0.16),
-    ),
+        "misheard", N_("Misheard voices"),
+        N_("Now the speech-to-text gets 16 more words in 100 wrong for group B, the gap "
+           "a US study measured between Black and white speakers. Watch how many of group "
+           "B's urgent calls slip through."),
+        TriageConfig(asr_error_gap=0.16)),
     Preset(
-        "biased_history",
-        "An unfair past",
-        "On top of that, past call handlers marked half of group B's urgent calls as "
-        "'can wait'. The AI is never told anyone's group, yet it learns the unfairness "
-        "from the area names and words in the calls.",
-        TriageConfig(asr_error_gap=0.16, label_bias=0.5),
-    ),
+        "biased_history", N_("An unfair past"),
+        N_("On top of that, past call handlers marked half of group B's urgent calls as "
+           "'can wait'. The AI is never told anyone's group, yet it learns the unfairness "
+           "from the area names and words in the calls."),
+        TriageConfig(**_BIASED)),
     Preset(
-        "a_fix",
-        "A fix, checked by hand",
-        "People listen again to 500 past calls to write down what each truly needed, and "
-        "the AI gets a different cut-off for each group. The gap shrinks; look at what it "
-        "costs in calls fast-tracked that could have waited.",
-        TriageConfig(asr_error_gap=0.16, label_bias=0.5, mitigation="threshold_optimizer"),
-    ),
+        "a_fix", N_("A fix, checked by hand"),
+        N_("People listen again to 500 past calls to write down what each truly needed, "
+           "and the AI gets a different cut-off for each group. Open 'Try a fix' to see "
+           "who gains, who loses, and how many decisions were a coin toss."),
+        TriageConfig(**_BIASED, mitigation="threshold_optimizer")),
     Preset(
-        "human_in_the_loop",
-        "A person in the loop",
-        "A person now double-checks the 30 in 100 calls the AI is least sure about: many "
-        "mistakes are caught, for hours of a person's time every day. But nobody checks the "
-        "urgent calls the AI is wrongly sure can wait, and more of those come from group B.",
-        TriageConfig(
-            asr_error_gap=0.16, label_bias=0.5, mitigation="threshold_optimizer",
-            human_review_share=0.3,
-        ),
-    ),
+        "human_in_the_loop", N_("A person in the loop"),
+        N_("A person now double-checks the 30 in 100 calls nearest the AI's cut-off, and "
+           "is harder on group B than on group A. Open 'A person in the loop' to see what "
+           "the check puts right for each group, and what it costs in hours."),
+        TriageConfig(**_BIASED, human_review_share=0.3, reviewer_bias=0.3)),
+    Preset(
+        "biased_people", N_("Biased people, fairer AI"),
+        N_("Here call handlers answer every call themselves, with no AI, and wrongly grade "
+           "30 in 100 of group B's urgent calls 'can wait'. Open 'People without AI': an "
+           "AI that learned from fairly graded calls treats the groups more alike."),
+        TriageConfig(decided_by="people", people_bias=0.3)),
+    Preset(
+        "ai_worse", N_("AI worse than people"),
+        N_("Past call handlers graded half of group B's urgent calls 'can wait'; today's "
+           "handlers, without AI, wrongly grade 10 in 100. The AI learned from the old "
+           "grades and mishears group B, so open 'People without AI': it is harder on "
+           "group B than the people it would replace."),
+        TriageConfig(**_BIASED, people_bias=0.1)),
 ]

@@ -36,6 +36,10 @@ class Setting:
     choice_labels: Mapping[str, str] = field(default_factory=dict)
     advanced: bool = False  # shown under "More settings" rather than up front
     bias: bool = False  # puts bias into the data: what the workshop asks people to move
+    #: How a slider says its value in people's units, a message id with ``{n}``:
+    #: ``"{n} in 100 calls"`` shows 0.3 as "30 in 100 calls" (``n`` = value x scale).
+    unit: str | None = None
+    scale: float = 1.0
 
     def describe(self, value: Any) -> str:
         """The plain-language name of a value (a choice's label, or the value)."""
@@ -55,9 +59,12 @@ def setting(
     choices: Mapping[str, str] | tuple[str, ...] | None = None,
     advanced: bool = False,
     bias: bool = False,
+    unit: str | None = None,
+    scale: float | None = None,
 ) -> Any:
     """A dataclass field with its metadata. ``choices`` may map value -> label;
-    ``bias`` marks a slider that puts bias into the data."""
+    ``bias`` marks a slider that puts bias into the data; ``unit`` says a value in
+    people's units (``scale`` defaults to 100 for a share between 0 and 1)."""
     labels: dict[str, str] = {}
     values = None
     if choices is not None:
@@ -66,7 +73,9 @@ def setting(
             values = tuple(choices)
         else:
             values = tuple(choices)
-    meta = Setting(label, help, min, max, step, values, labels, advanced, bias)
+    if scale is None:
+        scale = 100.0 if isinstance(default, float) and max is not None and max <= 1 else 1.0
+    meta = Setting(label, help, min, max, step, values, labels, advanced, bias, unit, scale)
     return field(default=default, metadata={"setting": meta})
 
 

@@ -36,6 +36,8 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
 
+from workshop.i18n import N_
+
 # Fairlearn 0.15's ExponentiatedGradient grows a Series with .at, which pandas 3
 # warns about on every iteration; the result is correct, the noise is not ours.
 warnings.filterwarnings("ignore", category=pd.errors.Pandas4Warning, module="fairlearn")
@@ -53,27 +55,61 @@ METRICS = {
 MITIGATIONS = ("none", "threshold_optimizer", "exponentiated_gradient")
 
 
+#: Chart labels and glossary sentences for any use case, by metric (message ids).
+GENERIC_LABELS: Mapping[str, str] = {
+    "selection_rate": N_("Flagged, of all"),
+    "true_positive_rate": N_("Caught, of those that needed action"),
+    "false_negative_rate": N_("Missed, of those that needed action"),
+    "false_positive_rate": N_("Flagged without need, of those that did not need action"),
+    "accuracy": N_("Right decisions"),
+}
+GENERIC_MEANINGS: Mapping[str, str] = {
+    "selection_rate": N_("Out of every 100 cases, how many the AI flagged."),
+    "true_positive_rate": N_(
+        "Out of every 100 cases that really needed action, how many the AI flagged. "
+        "Higher is better."),
+    "false_negative_rate": N_(
+        "Out of every 100 cases that really needed action, how many the AI missed. "
+        "Lower is better: these are the ones that slip through."),
+    "false_positive_rate": N_(
+        "Out of every 100 cases that did not need action, how many the AI flagged anyway. "
+        "Lower is better."),
+    "accuracy": N_("Out of every 100 cases, how many the AI got right."),
+}
+
+
 @dataclass(frozen=True)
 class Terms:
-    """How one use case speaks of its rows, so panels can say it in plain words.
+    """How one use case speaks of its rows, as message ids the pages translate.
 
-    For the 101 calls: unit "calls", positive "needed a fast response",
-    flagged "fast-tracked", harm "false_negative_rate" (urgent calls missed).
+    ``harm`` is the metric whose gap between groups is the headline; ``headline``
+    says it in one sentence with ``{first}``/``{first_group}`` (the worse-off group)
+    and ``{second}``/``{second_group}``, each count out of 100. ``labels`` and
+    ``meanings`` name each metric in this use case's words (falling back to the
+    generic ones).
     """
 
-    unit: str = "cases"
-    positive: str = "needed action"
-    negative: str = "did not need action"
-    flagged: str = "flagged"
-    missed: str = "missed"
-    false_alarm: str = "flagged without need"
     harm: str = "false_negative_rate"
+    headline: str = N_(
+        "Of every 100 cases that needed action, the AI missed {first} from {first_group} "
+        "and {second} from {second_group}.")
+    labels: Mapping[str, str] = field(default_factory=dict)
+    meanings: Mapping[str, str] = field(default_factory=dict)
+    #: The short name of what the AI does to a row, for "Gap in ..." (a message id).
+    flagged: str = N_("flagged")
     group_names: Mapping[str, str] = field(
-        default_factory=lambda: {"A": "group A", "B": "group B"}
+        default_factory=lambda: {"A": N_("group A"), "B": N_("group B")}
     )
 
     def group(self, label: Any) -> str:
-        return self.group_names.get(str(label), f"group {label}")
+        """The message id naming a group."""
+        return self.group_names.get(str(label), str(label))
+
+    def label(self, metric: str) -> str:
+        return self.labels.get(metric) or GENERIC_LABELS.get(metric, metric)
+
+    def meaning(self, metric: str) -> str:
+        return self.meanings.get(metric) or GENERIC_MEANINGS.get(metric, metric)
 
 
 def _binary(name: str, values: Any) -> np.ndarray:
@@ -100,9 +136,16 @@ class Outcome:
     sensitive: pd.Series
     score: np.ndarray | None = None
     terms: Terms = field(default_factory=Terms)
+    #: How many cases each row stands for (Fairlearn's ``sample_weight``), for an
+    #: outcome of many identical cases kept as one row each: exact, and as fast as a
+    #: few rows. ``None``: every row is one case.
+    weight: np.ndarray | None = None
     fairness: MetricFrame = field(init=False, repr=False)
-    # Headline numbers, worked out once: a page redraws a cached outcome on every rerun.
-    _memo: dict[str, Any] = field(init=False, repr=False, compare=False, default_factory=dict)
+    #: ``{group: {metric: rate}}`` as plain floats, read from the MetricFrame once:
+    #: pages read them on every rerun, where a pandas ``.loc`` costs a millisecond.
+    rates: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
+    #: The headline gaps and overall rates (see :func:`disparities`).
+    gaps: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.y_true = _binary("y_true", self.y_true)
@@ -122,30 +165,48 @@ class Outcome:
             self.score = np.asarray(self.score, dtype=float)
             if len(self.score) != n:
                 raise ValueError("score must have one value per row")
+        metrics, params = METRICS, None
+        if self.weight is not None:
+            self.weight = np.asarray(self.weight, dtype=float)
+            if len(self.weight) != n:
+                raise ValueError("weight must have one value per row")
+            metrics = {**METRICS, "count": _weighted_count}
+            params = {m: {"sample_weight": self.weight} for m in METRICS}
         self.fairness = MetricFrame(
-            metrics=METRICS,
+            metrics=metrics,
             y_true=self.y_true,
             y_pred=self.y_pred,
             sensitive_features=self.sensitive,
+            sample_params=params,
         )
+        self.rates = {
+            str(g): {m: float(v) for m, v in row.items()}
+            for g, row in self.fairness.by_group.iterrows()
+        }
+        diff = self.fairness.difference()
+        overall = self.fairness.overall
+        self.gaps = {
+            # Fairlearn's demographic_parity_difference and equalized_odds_difference
+            # are these differences of the outcome's own MetricFrame (tests check they
+            # agree); reading them here spares two more MetricFrames per outcome.
+            "demographic_parity_difference": float(diff["selection_rate"]),
+            "equalized_odds_difference": float(
+                diff[["true_positive_rate", "false_positive_rate"]].max()
+            ),
+            "false_negative_rate_difference": float(diff["false_negative_rate"]),
+            "false_positive_rate_difference": float(diff["false_positive_rate"]),
+            "selection_rate": float(overall["selection_rate"]),
+            "accuracy": float(overall["accuracy"]),
+        }
 
     @property
     def groups(self) -> list[str]:
         return list(self.rates)
 
-    @property
-    def rates(self) -> dict[str, dict[str, float]]:
-        """``{group: {metric: rate}}`` as plain floats, read from the MetricFrame once.
 
-        Pages read these numbers on every rerun; a dict lookup costs nothing, a
-        pandas ``.loc`` on a string index costs a millisecond each.
-        """
-        if "rates" not in self._memo:
-            table = self.fairness.by_group
-            self._memo["rates"] = {
-                str(g): {m: float(v) for m, v in row.items()} for g, row in table.iterrows()
-            }
-        return self._memo["rates"]
+def _weighted_count(y_true: Any, y_pred: Any, sample_weight: Any) -> float:
+    """Fairlearn's ``count`` when each row stands for ``sample_weight`` cases."""
+    return float(np.sum(sample_weight))
 
 
 def disparities(outcome: Outcome) -> dict[str, float]:
@@ -154,24 +215,7 @@ def disparities(outcome: Outcome) -> dict[str, float]:
     The selection rate and accuracy always travel with the gaps, so a "fix" that
     closes a gap by flagging nobody is visible as such.
     """
-    if "disparities" in outcome._memo:
-        return dict(outcome._memo["disparities"])
-    diff = outcome.fairness.difference()
-    overall = outcome.fairness.overall
-    outcome._memo["disparities"] = gaps = {
-        # Fairlearn's demographic_parity_difference and equalized_odds_difference
-        # are these differences of the outcome's own MetricFrame (tests check they
-        # agree); reading them here spares two more MetricFrames per outcome.
-        "demographic_parity_difference": float(diff["selection_rate"]),
-        "equalized_odds_difference": float(
-            diff[["true_positive_rate", "false_positive_rate"]].max()
-        ),
-        "false_negative_rate_difference": float(diff["false_negative_rate"]),
-        "false_positive_rate_difference": float(diff["false_positive_rate"]),
-        "selection_rate": float(overall["selection_rate"]),
-        "accuracy": float(overall["accuracy"]),
-    }
-    return dict(gaps)
+    return dict(outcome.gaps)
 
 
 def summary(outcome: Outcome) -> dict[str, float]:
@@ -179,16 +223,13 @@ def summary(outcome: Outcome) -> dict[str, float]:
 
     This is what a participant's reaction stores as "the numbers on screen".
     """
-    if "summary" in outcome._memo:
-        return dict(outcome._memo["summary"])
-    out = {k: round(v, 4) for k, v in disparities(outcome).items()}
+    out = {k: round(v, 4) for k, v in outcome.gaps.items()}
     for group, rates in outcome.rates.items():
         for metric in METRICS:
             value = rates[metric]
             key = f"{metric}[{group}]"
             out[key] = int(value) if metric == "count" else round(value, 4)
-    outcome._memo["summary"] = out
-    return dict(out)
+    return out
 
 
 @dataclass
@@ -205,8 +246,44 @@ class FairModel:
         if self.mitigation == "threshold_optimizer":
             return self.model.estimator_.predict_proba(X)[:, 1]
         if self.mitigation == "exponentiated_gradient":
-            return self.model._pmf_predict(X)[:, 1]
+            # The randomised mix's chance of flagging: each predictor's 0/1 answer,
+            # weighted as the mix draws them (its public predictors_ and weights_).
+            m = self.model
+            return sum(float(w) * np.asarray(p.predict(X), dtype=float)
+                       for w, p in zip(m.weights_, m.predictors_, strict=True))
         return self.model.predict_proba(X)[:, 1]
+
+    def chance(self, X: Any, sensitive: Any) -> np.ndarray:
+        """Each row's chance of being flagged: 0 or 1 where the decision is fixed,
+        in between where the fix settles it by a random draw.
+
+        A ``ThresholdOptimizer`` mixes, per group, two cut-offs (and, a share
+        ``p_ignore`` of the time, a flat chance); an ``ExponentiatedGradient`` model
+        draws one of several predictors. Both are read from their public fitted
+        attributes (``interpolated_thresholder_.interpolation_dict``;
+        ``predictors_`` and ``weights_``).
+        """
+        if self.mitigation == "threshold_optimizer":
+            score = self.score(X)
+            groups = np.asarray(sensitive).astype(str)
+            out = np.zeros(len(score))
+            for g, rule in self.model.interpolated_thresholder_.interpolation_dict.items():
+                rows = groups == str(g)
+                s = score[rows]
+                mixed = sum(float(rule[f"p{i}"]) * _passes(rule[f"operation{i}"], s)
+                            for i in (0, 1))
+                p_ignore = float(rule.get("p_ignore", 0.0))
+                out[rows] = (1 - p_ignore) * mixed + p_ignore * float(
+                    rule.get("prediction_constant", 0.0))
+            return np.clip(out, 0.0, 1.0)
+        if self.mitigation == "exponentiated_gradient":
+            return np.clip(self.score(X), 0.0, 1.0)
+        return (self.score(X) >= self.threshold).astype(float)
+
+    def coin_tosses(self, X: Any, sensitive: Any) -> np.ndarray:
+        """True for each row whose decision the fix left to a random draw."""
+        p = self.chance(X, sensitive)
+        return (p > 1e-9) & (p < 1 - 1e-9)
 
     def predict(self, X: Any, sensitive: Any) -> np.ndarray:
         if self.mitigation == "threshold_optimizer":
@@ -218,6 +295,13 @@ class FairModel:
         else:
             pred = self.score(X) >= self.threshold
         return np.asarray(pred).astype(np.int8)
+
+
+def _passes(operation: Any, score: np.ndarray) -> np.ndarray:
+    """1.0 where a Fairlearn threshold operation (``>`` or ``<`` a threshold) holds."""
+    if operation.operator == ">":
+        return (score > operation.threshold).astype(float)
+    return (score < operation.threshold).astype(float)
 
 
 def _balanced_costs(y: np.ndarray) -> dict[str, float]:
@@ -236,16 +320,19 @@ def fit_mitigation(
     prefit: bool = False,
     threshold: float = 0.5,
     seed: int = 0,
+    constraints: str = "equalized_odds",
 ) -> FairModel:
     """Fit ``estimator`` (a scikit-learn classifier) with a named mitigation.
 
     - ``"none"``: the estimator itself, flagging where its probability reaches
       ``threshold``.
     - ``"threshold_optimizer"``: Fairlearn's ``ThresholdOptimizer`` picks a
-      threshold per group for equalized odds while maximising balanced accuracy,
-      so it cannot close a gap by flagging nobody. With ``prefit=True`` the
+      threshold per group for equalized odds (or ``constraints``) while maximising
+      balanced accuracy, so it cannot close a gap by flagging nobody. With ``prefit=True`` the
       estimator is kept as trained and only the thresholds are learned from
       ``X, y`` (for example a small audited sample whose true outcome is known).
+      ``constraints`` names another of Fairlearn's constraints for it, such as
+      ``"true_positive_rate_parity"`` (each group's positives found equally often).
     - ``"exponentiated_gradient"``: Fairlearn's ``ExponentiatedGradient`` retrains
       a randomised mix of estimators on ``X, y`` under equalized odds, with
       errors on both classes weighted equally.
@@ -261,7 +348,7 @@ def fit_mitigation(
     if mitigation == "threshold_optimizer":
         opt = ThresholdOptimizer(
             estimator=estimator if prefit else clone(estimator),
-            constraints="equalized_odds",
+            constraints=constraints,
             objective="balanced_accuracy_score",
             prefit=prefit,
             predict_method="predict_proba",

@@ -1,45 +1,120 @@
-"""The use cases, by the name reactions and presets record them under.
+"""The use cases: each declared once, here. Everything else reads these declarations.
 
-Imported lazily, so a page loads only the simulator it shows.
+Navigation, the Welcome page, the facilitator's Console and Screen, the warm-up,
+the exports and the report all take a use case's name, title, icon, page and
+presets from its :class:`UseCase`. A new use case is one simulator module (with
+its ``Config``, ``simulate`` and ``PRESETS``), one declaration below and one page.
+
+Simulator modules are imported lazily, so a page loads only the simulator it shows.
+
+>>> get("hotspots").title
+'Crime hotspots'
+>>> config_class("reoffending").__name__
+'RiskConfig'
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from simulators.config import Preset
+from workshop.i18n import N_
 
-#: use-case name -> (simulator module, Config class name)
-USE_CASES: dict[str, tuple[str, str]] = {
-    "call_triage": ("simulators.call_triage", "TriageConfig"),
-    "evidence": ("simulators.evidence", "EvidenceConfig"),
-    "hotspots": ("simulators.hotspots", "HotspotConfig"),
-    "reoffending": ("simulators.reoffending", "RiskConfig"),
+
+@dataclass(frozen=True)
+class UseCase:
+    """One use of AI in policing, as the workshop shows it.
+
+    ``title``, ``blurb`` and ``dialogue_use`` are English message ids: pages show
+    them through ``_()``.
+    """
+
+    name: str  # what reactions, presets and exports record
+    title: str
+    icon: str
+    module_name: str  # the simulator module
+    config_name: str  # its frozen Config dataclass
+    page: str  # the Streamlit page script, from the repository root
+    blurb: str  # one line for the Welcome page
+    dialogue_use: str  # which of the dialogue's uses of AI this is a toy of
+
+    @property
+    def label(self) -> str:
+        return f"{self.icon} {self.title}"
+
+    def module(self) -> ModuleType:
+        return importlib.import_module(self.module_name)
+
+    def config_class(self) -> type[Any]:
+        return getattr(self.module(), self.config_name)
+
+    def presets(self) -> list[Preset]:
+        return list(getattr(self.module(), "PRESETS", []))
+
+
+HANDLING_CALLS = N_("Handling 101 calls")
+SUMMARISING = N_("Summarising data")
+PREDICTIVE = N_("Predictive policing")
+
+#: Every use case, in the order the workshop takes them.
+USE_CASES: dict[str, UseCase] = {
+    u.name: u
+    for u in (
+        UseCase(
+            "call_triage", N_("101 calls"), "📞", "simulators.call_triage", "TriageConfig",
+            "app_pages/call_triage.py",
+            N_("whose urgent calls slip through when an AI answers the non-emergency line"),
+            HANDLING_CALLS,
+        ),
+        UseCase(
+            "evidence", N_("Summarising evidence"), "📄", "simulators.evidence",
+            "EvidenceConfig", "app_pages/evidence.py",
+            N_("whose facts, and which facts, an AI summary leaves out"),
+            SUMMARISING,
+        ),
+        UseCase(
+            "hotspots", N_("Crime hotspots"), "🗺️", "simulators.hotspots", "HotspotConfig",
+            "app_pages/hotspots.py",
+            N_("watch patrols follow the records, and the records follow the patrols"),
+            PREDICTIVE,
+        ),
+        UseCase(
+            "reoffending", N_("Reoffending risk"), "🔮", "simulators.reoffending",
+            "RiskConfig", "app_pages/reoffending.py",
+            N_("who an AI labels high risk when arrest records are skewed"),
+            PREDICTIVE,
+        ),
+    )
 }
+
+
+def get(name: str) -> UseCase:
+    if name not in USE_CASES:
+        raise ValueError(f"unknown use case {name!r}")
+    return USE_CASES[name]
 
 
 def use_case_of(module_name: str) -> str:
     """The use case a simulator module serves: ``"simulators.hotspots"`` -> ``"hotspots"``."""
-    for use_case, (name, _cls) in USE_CASES.items():
-        if name == module_name:
-            return use_case
+    for u in USE_CASES.values():
+        if u.module_name == module_name:
+            return u.name
     raise ValueError(f"no use case is simulated by {module_name!r}")
 
 
 def module(use_case: str) -> ModuleType:
-    if use_case not in USE_CASES:
-        raise ValueError(f"unknown use case {use_case!r}")
-    return importlib.import_module(USE_CASES[use_case][0])
+    return get(use_case).module()
 
 
 def config_class(use_case: str) -> type[Any]:
-    return getattr(module(use_case), USE_CASES[use_case][1])
+    return get(use_case).config_class()
 
 
 def presets(use_case: str) -> list[Preset]:
-    return list(getattr(module(use_case), "PRESETS", []))
+    return get(use_case).presets()
 
 
 def preset(use_case: str, key: str | None) -> Preset | None:

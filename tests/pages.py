@@ -31,3 +31,10 @@ def texts(at: AppTest) -> str:
 
 def captions(at: AppTest) -> str:
     return " ".join(c.value for c in at.caption)
+
+
+def strip(at: AppTest) -> str:
+    """The result strip's text (drawn as HTML) and the notes under it, or "" when the
+    strip is not on screen."""
+    html = [h.proto.body for h in at.get("html") if "strip-number" in h.proto.body]
+    return " ".join([*html, *(c.value for c in at.caption)]) if html else ""

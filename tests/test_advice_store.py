@@ -1,4 +1,6 @@
-"""The advice round and the room's shared state, through the store."""
+"""The advice round and the room's shared state, through the store (SQLite and
+PostgreSQL: the store fixtures come from tests/test_store.py)."""
+# ruff: noqa: F811 - fixtures as parameters
 
 import csv
 import io
@@ -9,15 +11,9 @@ import uuid
 import pandas as pd
 import pytest
 
+from tests.test_store import PASS, db_url, store  # noqa: F401 - fixtures
 from workshop import analysis
 from workshop.store import Store
-
-PASS = "correct horse battery"
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'a.db'}")
 
 
 @pytest.fixture
@@ -124,6 +120,7 @@ def test_room_state_is_stored_with_the_workshop(store, room, tmp_path):
     # Another app instance (a new Store on the same database) sees the same room.
     other = Store(str(store.engine.url))
     state = other.room(w.code)
+    other.engine.dispose()
     assert state["use_case"] == "call_triage" and state["preset_key"] == "biased_history"
     assert state["config"] == {"label_bias": 0.6} and state["version"] == v1
     assert state["stage"] == "use_cases"
@@ -137,10 +134,12 @@ def test_delete_removes_advice_and_votes(store, room):
     a = advise(store, people[0])
     store.vote(people[1].id, a.id, "agree")
     store.delete_workshop(w.code)
-    with Store(str(store.engine.url))._session() as s:
+    other = Store(str(store.engine.url))
+    with other._session() as s:
         from workshop.models import Advice, Vote
 
         assert s.query(Advice).count() == 0 and s.query(Vote).count() == 0
+    other.engine.dispose()
 
 
 def test_rank_advice_puts_unvoted_last():
@@ -149,3 +148,17 @@ def test_rank_advice_puts_unvoted_last():
         dict(advice_id=2, hidden=False, agree=1, disagree=1, **{"pass": 0}),
     ])
     assert list(analysis.rank_advice(df)["advice_id"]) == [2, 1]
+
+
+def test_new_advice_waits_for_approval_and_votes_count_once_per_person(store, room):
+    w, people = room
+    a = advise(store, people[0])
+    items = store.advice(w.code)
+    assert items.loc[0, "status"] == "pending" and not items.loc[0, "hidden"]
+    assert items.loc[0, "person_id"] == people[0].person_id
+    for v in ("agree", "disagree", "agree"):
+        store.vote(people[1].id, a.id, v)
+    row = store.advice(w.code).iloc[0]
+    assert (row["agree"], row["disagree"]) == (1, 0)
+    store.moderate_advice(w.code, a.id, "approved")
+    assert store.advice(w.code).loc[0, "status"] == "approved"

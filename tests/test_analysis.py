@@ -24,11 +24,21 @@ ROWS = [
 ]
 
 
-def test_shift_uses_first_before_and_latest_after():
-    s = analysis.shifts(frame(ROWS)).set_index("participant")
+def test_shift_uses_latest_before_and_latest_after():
+    rows = [("Owl", "call_triage", "before", 1, ""), *ROWS]  # Owl changed their 'before'
+    s = analysis.shifts(frame(rows)).set_index("participant")
     assert s.loc["Owl", "before"] == 4 and s.loc["Owl", "after"] == 2
     assert s.loc["Owl", "change"] == -2 and s.loc["Fox", "change"] == 0
     assert "Elk" not in s.index
+
+
+def test_a_latest_skip_leaves_the_shift_and_the_counts():
+    rows = [*ROWS, ("Fox", "call_triage", "after", None, "")]  # Fox skipped it at last
+    df = frame(rows)
+    assert "Fox" not in set(analysis.shifts(df)["participant"])
+    c = analysis.comfort_counts(df)
+    after = c[(c.use_case == "call_triage") & (c.stage == "after")]
+    assert after["reactions"].sum() == 1  # Owl's 2; Fox's skip is at no level
 
 
 def test_shift_summary_counts_people_by_direction():
@@ -39,12 +49,22 @@ def test_shift_summary_counts_people_by_direction():
     assert out.loc["call_triage", "average change"] == -1.0
 
 
-def test_comfort_counts_and_themes():
+def test_comfort_counts_and_themes_count_each_persons_latest_answer_once():
     c = analysis.comfort_counts(frame(ROWS))
-    row = c[(c.use_case == "call_triage") & (c.stage == "after") & (c.comfort == 3)]
-    assert int(row["reactions"].iloc[0]) == 2 and row["label"].iloc[0] == "Not sure"
+    after = c[(c.use_case == "call_triage") & (c.stage == "after")].set_index("comfort")
+    # Owl answered 3 then 2: only the 2 counts. Fox's 3 is the one 3.
+    assert after["reactions"].to_dict() == {2: 1, 3: 1}
+    assert after.loc[3, "label"] == "Not sure"
     themes = analysis.theme_counts(frame(ROWS))
-    assert themes["oversight"] == 2 and themes["jobs"] == 1
+    assert themes.to_dict() == {"oversight": 1, "accuracy_bias": 1}  # 'jobs' was replaced
+
+
+def test_a_latest_column_decides_which_answers_count():
+    df = frame(ROWS)
+    df["latest"] = [True, True, True, False, True, True]  # as if Owl's 3 came last
+    c = analysis.comfort_counts(df)
+    after = c[(c.use_case == "call_triage") & (c.stage == "after")].set_index("comfort")
+    assert after["reactions"].to_dict() == {3: 2}
 
 
 def test_empty_tables_give_empty_results():

@@ -27,5 +27,5 @@ def test_core_packages_import_no_streamlit():
 
 def test_pages_compute_no_fairness_metrics():
     pattern = re.compile(r"MetricFrame\(|_difference\(|_rate\(|accuracy_score\(")
-    for page in (ROOT / "pages").glob("*.py"):
+    for page in (ROOT / "app_pages").glob("*.py"):
         assert not pattern.search(page.read_text()), page.name

@@ -1,103 +1,269 @@
-"""AppTest of the 101-call page: it renders, follows its sliders, and never shows a traceback."""
+"""AppTest of the 101-call page: one step at a time for a participant, the strip that
+follows the sliders, every folded panel, presets, and odd input met with a message
+rather than a traceback."""
 
-from pathlib import Path
+import html
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulators.call_triage import PRESETS, TriageConfig
+from simulators.call_text import kinds_of_call
+from simulators.call_triage import PRESETS, TriageConfig, simulate
+from tests.pages import ROOT, captions, page_runner, texts
+from ui.listen_in import KINDS
+from ui.participant import Me
+from workshop.store import Store
 
+PAGE = "app_pages/call_triage.py"
+KEY = "call_triage"
+PASS = "a long workshop passphrase"  # 12 characters or more
 DECISIONS = {"🚨 Fast-track to a person now", "💬 Give advice or take a report",
              "➡️ Send to another organisation"}
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/call_triage.py")
-KEY = "call_triage"
+_page = page_runner(PAGE, timeout=120)
 
 
 @pytest.fixture
-def at():
-    at = AppTest.from_file(PAGE, default_timeout=120).run()
-    assert not at.exception, at.exception
-    return at
+def open_panels(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_OPEN_PANELS", "1")
 
 
-def shown(at) -> dict:
+def shown(at: AppTest) -> dict:
     return at.session_state[f"{KEY}.shown"]
 
 
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [str(e.value) for e in at.info] + [str(e.value) for e in at.warning]
+def strip(at: AppTest) -> str:
+    shown_html = at.get("html")
+    return html.unescape(shown_html[0].proto.body) if shown_html else ""
+
+
+def strip_and_note(at: AppTest) -> str:
+    """The strip and the note drawn with it (inside the strip, or just under it)."""
+    return strip(at) + "\n" + captions(at)
+
+
+def everything(at: AppTest) -> str:
+    parts = [texts(at), captions(at)]
+    parts += [str(e.value) for kind in (at.info, at.warning, at.success, at.error) for e in kind]
     return "\n".join(parts)
 
 
-def test_page_renders_its_story_and_records_what_it_showed(at):
-    headers = [h.value for h in at.header]
-    for part in ("Listen in", "Who gets missed", "Try a fix", "A person in the loop"):
-        assert any(part in h for h in headers), part
-    text = texts(at)
+def joined() -> tuple[Store, object, AppTest]:
+    store = Store()
+    w = store.create_workshop("Hall", PASS)
+    p = store.join(w.code)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=120)
+    at.session_state["participant"] = Me(p.id, p.pseudonym, w.code, w.title)
+    at.query_params["p"] = p.id
+    return store, w, at.run()
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+def test_a_visitor_sees_the_story_and_the_strip_straight_away():
+    at = _page()
+    assert not at.exception
+    assert "101 calls" in at.title[0].value
+    text = everything(at)
     assert "fast-track" in text and "another organisation" in text
-    assert "Of every 100 calls that were urgent, the AI missed" in text
-    assert "Koenecke" in text and "35 words in 100" in text and "19 in 100" in text
-    assert "THRIVE" in text
+    assert "Of every 100 urgent calls, the AI missed" in strip(at)
     record = shown(at)
     assert record["config"] == TriageConfig().to_dict()
     assert "false_negative_rate[B]" in record["metrics"]
-    assert record["metrics"]["review_hours"] == 0
+    assert record["metrics"]["coin_toss_share"] == 0 and record["metrics"]["hours_saved"] > 0
+    assert any("Join the workshop" in i.value for i in at.info)
 
 
-def test_bias_slider_changes_the_numbers_on_screen(at):
-    before = shown(at)["metrics"]
-    gap_before = [m.value for m in at.metric if m.label == "Gap in mistakes"]
-    at.slider(key=f"{KEY}.label_bias").set_value(0.6).run()
+def test_a_participant_answers_first_and_sees_no_result_before():
+    store, w, at = joined()
     assert not at.exception
+    assert any("Before you try it" in m.value for m in at.markdown)
+    assert not strip(at) and not at.get("vega_lite_chart") and not at.metric
+    assert not at.slider and not at.get("select_slider")
+    assert shown(at)["metrics"] == {}
+    at.radio[0].set_value(2)
+    at.button[0].click().run()  # Send my answer
+    assert not at.exception
+    assert "Of every 100 urgent calls" in strip(at)
+    assert any("Step 2 of 3" in c.value for c in at.caption)
+    assert list(store.reactions(w.code)["stage"]) == ["before"]
+
+
+def test_a_participant_who_skips_the_first_question_also_gets_the_strip():
+    _store, _w, at = joined()
+    at.button[1].click().run()  # Skip this question
+    assert not at.exception
+    assert "Of every 100 urgent calls" in strip(at)
+
+
+def test_the_after_answer_records_where_saved_hours_should_go():
+    store, w, at = joined()
+    at.button[1].click().run()  # skip the before question
+    at.button(key=f"{KEY}.to_after").click().run()
+    assert not at.exception
+    assert any("where should that time go" in r.label for r in at.radio)
+    at.radio[0].set_value(4)
+    at.radio(key=f"{KEY}.saved_hours_to").set_value("community")
+    at.button[0].click().run()
+    assert not at.exception
+    df = store.reactions(w.code)
+    after = df[df["stage"] == "after"].iloc[0]
+    assert after["config.saved_hours_to"] == "community"
+    assert after["comfort"] == 4 and after["metric.hours_saved"] > 0
+
+
+# ----------------------------------------------------------------------------- the strip
+
+
+def test_moving_a_bias_slider_changes_the_strip():
+    at = _page()
+    before, metrics = strip(at), shown(at)["metrics"]
+    at.select_slider(key=f"{KEY}.label_bias").set_value(0.6).run()
+    assert not at.exception
+    assert strip(at) != before
     after = shown(at)["metrics"]
     assert shown(at)["config"]["label_bias"] == 0.6
-    assert after["false_negative_rate[B]"] > before["false_negative_rate[B]"] + 0.1
-    assert [m.value for m in at.metric if m.label == "Gap in mistakes"] != gap_before
-    at.slider(key=f"{KEY}.asr_error_gap").set_value(0.16).run()
+    assert after["false_negative_rate[B]"] > metrics["false_negative_rate[B]"] + 0.1
+
+
+def test_sliders_speak_in_people_units():
+    at = _page()
+    slider = at.select_slider(key=f"{KEY}.label_bias")
+    assert slider.format_func(0.3) == "30 in 100 of group B's urgent calls"
+    assert at.select_slider(key=f"{KEY}.fast_track_threshold").format_func(0.3) == (
+        "30 in 100 sure")
+    assert at.select_slider(key=f"{KEY}.group_b_share").format_func(0.3) == "30 in 100 callers"
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.key)
+def test_a_preset_puts_the_room_on_its_settings_and_shows_its_script(preset):
+    at = _page()
+    at.button_group(key=f"{KEY}.preset").set_value(preset.key).run()
     assert not at.exception
-    assert "got 19 words in 100 wrong for group A and 35 in 100 for group B" in texts(at)
+    assert shown(at)["config"] == preset.config.to_dict()
+    assert any(preset.script in i.value for i in at.info)
 
 
-def test_a_fix_shows_what_it_changed_and_what_it_cost(at):
-    at.slider(key=f"{KEY}.label_bias").set_value(0.6).run()
-    assert any("No fix is switched on" in c.value for c in at.caption)
+def test_people_deciding_say_so_in_the_strip_and_beside_the_threshold():
+    at = _page()
+    at.button_group(key=f"{KEY}.preset").set_value("biased_people").run()
+    assert "call handlers without AI missed" in strip(at)
+    assert "Call handlers decide every call here, without AI." in strip_and_note(at)
+    assert "Call handlers decide every call now" in captions(at)
+
+
+def test_a_fix_is_said_in_the_strip_with_its_coin_tosses_and_beside_the_threshold():
+    at = _page()
+    at.button_group(key=f"{KEY}.preset").set_value("a_fix").run()
+    assert not at.exception
+    outcome = simulate(next(p.config for p in PRESETS if p.key == "a_fix"))
+    n = round(100 * outcome.coin_toss_share)
+    assert f"For {n} in 100 calls the fix's decision was a coin toss." in strip_and_note(at)
+    assert "it sets its own cut-off for each group" in captions(at)
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [(f"{KEY}.label_bias", 5.0), (f"{KEY}.mitigation", "magic"),
+     (f"{KEY}.decided_by", "robots"), (f"{KEY}.n_calls", "lots")],
+)
+def test_an_impossible_stored_setting_is_put_back_with_a_message(key, value):
+    at = _page(**{key: value})
+    assert not at.exception
+    assert any("put back to normal" in w.value for w in at.warning)
+    assert shown(at)["config"] == TriageConfig().to_dict()
+
+
+# ----------------------------------------------------------------------------- the panels
+
+
+def test_every_panel_opens_and_the_why_cites_what_each_source_measured(open_panels):
+    at = _page()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    for panel in ("Listen in", "Can the AI tell the groups apart?", "Try a fix",
+                  "A person in the loop", "People without AI", "What the AI saves",
+                  "What this does to each group", "Why this matters"):
+        assert any(panel in label for label in labels), panel
+    text = everything(at)
+    assert "Koenecke" in text and "African American speakers" in text
+    assert "35 words in 100" in text and "19 in 100 for white" in text
+    assert "our own assumption" in text and "THRIVE" in text
+    assert "when they spot vulnerability or when the caller asks" in text
+    assert "Our own assumptions, not measurements: a call handler takes 6 minutes" in text
+    saved = simulate(TriageConfig()).hours["ai_saves"]
+    assert f"The AI saves {saved:.1f} hours of call handlers' time for every 100 calls" in text
+    assert len(at.get("vega_lite_chart")) >= 4
+
+
+def test_the_fix_panel_compares_with_the_same_data_without_the_rule(open_panels):
+    at = _page(**{f"{KEY}.label_bias": 0.5, f"{KEY}.asr_error_gap": 0.16})
     at.radio(key=f"{KEY}.mitigation").set_value("threshold_optimizer").run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["", "Without the fix", "With the fix"]
-    assert "Urgent calls missed, group B" in set(table[""])
-    text = texts(at)
-    assert "The fix changed the gap in mistakes from" in text
+    text = everything(at)
+    assert "**Urgent calls missed, out of every 100**" in text
+    assert "**Fast-tracked, though it could wait, out of every 100**" in text
+    assert "All calls fast-tracked:" in text and "on the same data without the rule" in text
+    fixed = simulate(TriageConfig(label_bias=0.5, asr_error_gap=0.16,
+                                  mitigation="threshold_optimizer"))
+    before = round(100 * fixed.without_fix.rates["A"]["false_negative_rate"])
+    after = round(100 * fixed.rates["A"]["false_negative_rate"])
+    assert (f"For group A, the rule is a loss: {after} in 100 of its urgent calls are missed "
+            f"with it, against {before} in 100 without it.") in text
+    assert "compared with the same AI given one cut-off for everyone" in text
+    assert "For group A, the rule is a loss" in text  # group A's loss is said
+    assert "For group B, the rule is a gain" in text
+    assert "coin toss" in text and "🎲" in text
     assert "has to know each caller's group" in text
     at.radio(key=f"{KEY}.mitigation_data").set_value("history").run()
+    assert any("learned from the past marks" in w.value for w in at.warning)
+
+
+def test_the_review_panel_agrees_with_its_numbers(open_panels):
+    at = _page(**{f"{KEY}.label_bias": 0.5})
+    assert "Nobody checks any call yet" in everything(at)
+    at.select_slider(key=f"{KEY}.human_review_share").set_value(0.3).run()
+    at.select_slider(key=f"{KEY}.reviewer_bias").set_value(0.5).run()
     assert not at.exception
-    assert any("learns the unfairness back" in w.value for w in at.warning)
-
-
-def test_reviewer_slider_shows_errors_caught_against_hours(at):
+    outcome = simulate(TriageConfig(label_bias=0.5, human_review_share=0.3, reviewer_bias=0.5))
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Hours of checking"] == "0"
-    at.slider(key=f"{KEY}.human_review_share").set_value(0.3).run()
+    assert metrics["Calls checked"] == "30 in 100"
+    caught = round(100 * outcome.review_caught)
+    assert metrics["Missed urgent calls put right"] == f"{caught} in 100"
+    text = everything(at)
+    assert f"the check put right {caught}:" in text
+    assert "a human check can carry bias too" in text
+    assert shown(at)["metrics"]["review_caught"] == pytest.approx(outcome.review_caught, abs=1e-4)
+
+
+def test_the_people_panel_shows_both_directions(open_panels):
+    at = _page()
+    at.button_group(key=f"{KEY}.preset").set_value("biased_people").run()
+    assert "the AI narrows the gap" in everything(at)
+    at.button_group(key=f"{KEY}.preset").set_value("ai_worse").run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Hours of checking"] == "30" and metrics["Calls checked"] == "300"
-    assert int(metrics["AI mistakes caught"]) > 0
-    assert any("Checking 30 in 100 calls takes 30 hours" in c.value for c in at.caption)
-    assert shown(at)["metrics"]["review_hours"] == 30
+    assert "the AI widens the gap" in everything(at)
 
 
-def test_listen_in_a_picked_call(at):
-    assert at.selectbox(key=f"{KEY}.listen_call").value is not None
+# ----------------------------------------------------------------------------- listen in
+
+
+def test_every_kind_of_call_has_a_name_and_a_place_to_go():
+    assert {k["key"] for k in kinds_of_call()} == set(KINDS)
+
+
+def test_listen_in_a_picked_call_marks_coin_tosses(open_panels):
+    at = _page()
+    at.button_group(key=f"{KEY}.preset").set_value("a_fix").run()
+    picker = at.selectbox(key=f"{KEY}.listen_call")
+    assert any("🎲" in option for option in picker.options)  # the labels as shown
     assert any(h.value in DECISIONS for h in at.subheader)
-    assert "How sure it is of that" in [m.label for m in at.metric]
     assert at.code and any("What this call truly needed" in str(e.value)
                            for e in [*at.success, *at.error])
-    options = at.selectbox(key=f"{KEY}.listen_call").options
-    at.selectbox(key=f"{KEY}.listen_call").select_index(len(options) - 1).run()
-    assert not at.exception
+    for i in range(len(picker.options)):
+        at.selectbox(key=f"{KEY}.listen_call").select_index(i).run()
+        assert not at.exception
 
 
 LONG_CALL = ("There's blood everywhere and she's not breathing. " * 40)[:1990]
@@ -112,7 +278,8 @@ TYPED = [
 ]
 
 
-def test_typed_calls_get_an_answer_or_a_message_never_a_traceback(at):
+def test_typed_calls_get_an_answer_or_a_message_never_a_traceback():
+    at = _page()
     at.segmented_control(key=f"{KEY}.listen_mode").set_value("type").run()
     for text, message in TYPED:
         at.text_area(key=f"{KEY}.listen_text").input(text).run()
@@ -129,31 +296,12 @@ def test_typed_calls_get_an_answer_or_a_message_never_a_traceback(at):
             assert at.text[0].value.startswith(text.split()[0]), text
 
 
-def test_typed_call_from_group_b_is_heard_worse(at):
-    at.slider(key=f"{KEY}.asr_error_gap").set_value(0.3).run()
+def test_typed_call_from_group_b_is_heard_worse():
+    at = _page(**{f"{KEY}.asr_error_gap": 0.3})
     at.segmented_control(key=f"{KEY}.listen_mode").set_value("type").run()
     long_call = "My neighbour is shouting and he has a knife and she is bleeding " * 6
     at.text_area(key=f"{KEY}.listen_text").input(long_call).run()
     heard_a = at.code[0].value
     at.radio(key=f"{KEY}.listen_group").set_value("B").run()
     assert not at.exception
-    heard_b = at.code[0].value
-    assert heard_b.count("[") > heard_a.count("[")
-
-
-def test_a_preset_puts_the_room_on_its_settings_and_shows_its_script(at):
-    preset = next(p for p in PRESETS if p.key == "biased_history")
-    at.button_group(key=f"{KEY}.preset").set_value(preset.key).run()
-    assert not at.exception
-    assert shown(at)["config"] == preset.config.to_dict()
-    assert at.slider(key=f"{KEY}.label_bias").value == preset.config.label_bias
-    assert any(preset.script in i.value for i in at.info)
-
-
-def test_an_impossible_stored_setting_is_put_back_with_a_message():
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state[f"{KEY}.label_bias"] = 5.0
-    at.run()
-    assert not at.exception
-    assert any("put back to normal" in w.value for w in at.warning)
-    assert shown(at)["config"]["label_bias"] == 0.0
+    assert at.code[0].value.count("[") > heard_a.count("[")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from simulators import registry
 from tests.pages import page_runner
-from ui.navigation import use_cases
 
 
 def _names(node) -> set[str]:
@@ -25,8 +25,9 @@ def _names(node) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("page", [p.path for p in use_cases()])
-def test_each_chart_names_only_data_it_carries(page):
+@pytest.mark.parametrize("page", [u.page for u in registry.USE_CASES.values()])
+def test_each_chart_names_only_data_it_carries(page, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_OPEN_PANELS", "1")  # every folded panel drawn
     at = page_runner(page, timeout=120)()
     assert not at.exception
     charts = at.get("vega_lite_chart")

@@ -1,60 +1,143 @@
-"""AppTest of the evidence page: the case file beside its summary, "Be the officer",
-the fairness panel, presets, and odd input met with a message rather than a traceback."""
+"""AppTest of the evidence page: a visitor's strip and case file, a joined participant's
+steps, the panels (opened with ``WORKSHOP_OPEN_PANELS=1``), the notes that compare like
+with like, presets, and odd input met with a message rather than a traceback."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulators.evidence import PRESETS, EvidenceConfig, simulate
-from tests.pages import captions, page_runner, texts
+from simulators.evidence import PRESETS, EvidenceConfig, record, simulate, toy_sizes
+from tests.pages import ROOT, captions, page_runner, strip, texts
+from ui.figures import per_100
+from ui.participant import Me
+from workshop.store import Store
 
-_page = page_runner("pages/evidence.py")
+PAGE = "app_pages/evidence.py"
+_page = page_runner(PAGE)
+PASSPHRASE = "a long workshop passphrase"  # 12+ characters, as the store asks
+
+
+@pytest.fixture
+def open_panels(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_OPEN_PANELS", "1")
 
 
 def _shown(at: AppTest) -> dict:
     return at.session_state["evidence.shown"]
 
 
-def test_page_shows_the_case_file_beside_its_summary_and_the_panel():
+def notes(at: AppTest, icon_text: str) -> str:
+    return " ".join(i.value for i in at.info if icon_text in i.value)
+
+
+def n100(rate: float) -> str:
+    return str(per_100(rate))
+
+
+def points(n: int) -> str:
+    return "no gap" if n == 0 else f"{n} point" + ("" if n == 1 else "s")
+
+
+def _slide(at: AppTest, name: str, value) -> AppTest:
+    return at.select_slider(key=f"evidence.{name}").set_value(value).run()
+
+
+def _joined() -> AppTest:
+    store = Store()
+    w = store.create_workshop("Library, 3 March", PASSPHRASE)
+    p = store.join(w.code)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["participant"] = Me(p.id, p.pseudonym, w.code, w.title)
+    at.query_params["p"] = p.id
+    return at.run()
+
+
+# --------------------------------------------------------------------------- who sees what
+
+
+def test_a_visitor_sees_the_strip_then_the_case_file_and_folded_panels():
     at = _page()
     assert not at.exception
     assert "Summarising evidence" in at.title[0].value
+    shown = strip(at)
+    assert "key facts left out" in shown and "Of every 100 key facts" in shown
+    record_now = _shown(at)["metrics"]
+    for g in ("A", "B"):
+        assert f">{n100(record_now[f'false_negative_rate[{g}]'])}</span>" in shown
+    # The case file is open; deeper panels are folded and not worked out.
+    case = simulate(EvidenceConfig()).case_file
+    assert f"The AI kept {int(case['included'].sum())} of the file's {len(case)} sentences." \
+        in captions(at)
+    assert not at.get("vega_lite_chart") and not at.checkbox
+    labels = [e.label for e in at.expander]
+    assert "🕵️ Be the officer" in labels
+    assert "Key facts left out, by witness group (all 30 case files)" in labels
+    assert _shown(at)["config"] == EvidenceConfig().to_dict()
+
+
+def test_a_joined_participant_answers_first_and_sees_no_result_until_then():
+    at = _joined()
+    assert not at.exception
+    assert "Step 1 of 3" in captions(at)
+    assert any("Before you try it" in m.value for m in at.markdown)
+    assert not strip(at) and not at.get("vega_lite_chart") and not at.metric
+    assert not at.get("select_slider")
+    assert _shown(at)["metrics"] == {}
+    at.radio(key="reaction.evidence.before.comfort").set_value(2)
+    [send] = [b for b in at.button if b.label == "Send my answer"]
+    send.click().run()
+    assert not at.exception
+    assert "Step 2 of 3" in captions(at)
+    assert strip(at) and at.get("select_slider")
+    assert "false_negative_rate[B]" in _shown(at)["metrics"]
+
+
+def test_a_joined_participant_can_skip_the_first_question():
+    at = _joined()
+    [skip] = [b for b in at.button if b.label == "Skip this question"]
+    skip.click().run()
+    assert not at.exception
+    assert strip(at)
+
+
+# --------------------------------------------------------------------------- the panels
+
+
+def test_every_panel_when_open(open_panels):
+    at = _page()
+    assert not at.exception
     subheaders = [s.value for s in at.subheader]
-    for heading in ("The AI's summary", "The whole case file", "🕵️ Be the officer",
-                    "Key facts kept, by witness group (all 30 case files)"):
+    for heading in ("The AI's summary", "The whole case file"):
         assert heading in subheaders
     case = simulate(EvidenceConfig()).case_file
-    text = texts(at)
-    kept = case[case["included"]]
-    assert f"The AI kept {len(kept)} of the file's {len(case)} sentences." in captions(at)
+    text = " ".join(texts(at).split())  # Markdown's own line breaks as spaces
     for sentence in case["text"].head(3):
         assert sentence.replace("'", "&#x27;") in text  # shown, escaped
     # Every sentence carries its source as text and as a colour-blind-safe colour.
     assert "🔵 A · Witness" in text and "#0072B2" in text
-    assert "🔶 B · Witness" in text and "#E69F00" in text
+    assert "🔶 B · Witness" in text and "#A86400" in text
     assert "📹 CCTV" in text and "📝 Officer&#x27;s notes" in text
     assert "✅ in the summary" in text and "✖️ left out" in text
-    # Exculpatory facts are counted in words, and every chart has a reading.
-    assert "sentences from witnesses point away from the person arrested" in text
-    assert "The summaries left out" in text
-    assert "Of the facts that point away from the arrested person, the summaries kept" in (
-        captions(at)
-    )
+    # Facts that point away from the arrested person: counted, then one way of counting.
+    out = simulate(EvidenceConfig())
+    total = out.exculpatory_total
+    assert (f"witnesses gave **{sum(total.values())}** sentences that point away from the "
+            f"person arrested: {total['A']} from group A and {total['B']} from group B") in text
+    excul = out.left_out_by_fact.loc["exculpatory"]
+    reading = ("Of the facts that point away from the arrested person, the summaries left "
+               f"out {n100(excul['A'])} in 100 from group A and {n100(excul['B'])} in 100 "
+               "from group B.")
+    assert f"**{reading}**" in text
     assert len(at.get("vega_lite_chart")) == 2
-    assert "Keswani and Celis, 2021" in text and "Olabisi and Agrawal, 2024" in text
+    # Sources said for what they measured; the analogy said to be ours.
+    assert "Keswani and Celis (2021)" in text and "Olabisi and Agrawal (2024)" in text
+    assert "Measured: how often tweets in each dialect" in text
+    assert "is our own analogy" in text and "neither study measured second-language" in text
+    sizes = toy_sizes()
+    assert (f"from {sizes['test_incidents']} incidents of {sizes['kinds']} kinds of crime: "
+            f"{sizes['min_witnesses']} to {sizes['max_witnesses']} witness statements") in text
+    assert f"studies {sizes['history_cases']} old case files" in text
     shown = _shown(at)
-    assert shown["config"] == EvidenceConfig().to_dict()
-    assert "false_negative_rate[B]" in shown["metrics"]
-    assert shown["metrics"]["exculpatory_total[A]"] > 0
-
-
-def test_dialect_slider_changes_the_numbers_on_screen():
-    at = _page()
-    before = _shown(at)["metrics"]["false_negative_rate[B]"]
-    at.slider(key="evidence.dialect_strength").set_value(1.0).run()
-    assert not at.exception
-    after = _shown(at)["metrics"]
-    assert after["false_negative_rate[B]"] > before + 0.03
-    assert _shown(at)["config"]["dialect_strength"] == 1.0
+    assert shown["metrics"]["exculpatory_total[A]"] == total["A"]
 
 
 def test_toggle_shows_only_what_was_left_out():
@@ -67,37 +150,98 @@ def test_toggle_shows_only_what_was_left_out():
     assert "✅ in the summary" not in file_text
 
 
-def test_be_the_officer_hides_the_answer_then_scores_the_ticks():
+def test_be_the_officer_hides_the_answer_then_scores_the_ticks(open_panels):
     case = simulate(EvidenceConfig()).case_file
     left_out = case[~case["included"]]
     missed = left_out[left_out["key"]]
     at = _page()
-    assert "🛡️" not in texts(at)  # no fact marks before the reveal
+    assert "🛡️ points away" not in texts(at)  # no fact marks before the reveal
     assert len(at.checkbox) == len(left_out)  # one box per sentence left out
-    for position in missed["position"][:2]:
+
+    def tick(position):
         at.checkbox(key=next(c.key for c in at.checkbox
                              if c.key.endswith(f".{position}"))).check()
-    not_key = left_out[~left_out["key"]]["position"].iloc[0]
-    at.checkbox(key=next(c.key for c in at.checkbox if c.key.endswith(f".{not_key}"))).check()
+
+    for position in missed["position"][:2]:
+        tick(position)
+    tick(left_out[~left_out["key"]]["position"].iloc[0])
     at.run()
     at.button(key="evidence.reveal").click().run()
     assert not at.exception
     result = at.success[0].value
     assert f"You spotted **2 of the {len(missed)}** key facts" in result
-    assert "1 of the sentences you ticked were not key facts" in result
+    assert "1 of the sentences you ticked was not a key fact." in result
     assert "points away from the arrested person" in texts(at)  # marks now shown
     assert _shown(at)["metrics"]["officer_caught"] == 2
     # Moving a slider keeps the marks on and offers to play again.
-    at.slider(key="evidence.summary_ratio").set_value(0.5).run()
+    _slide(at, "summary_ratio", 0.5)
     assert not at.exception
     assert any("You have seen the answer" in i.value for i in at.info)
     assert "points away from the arrested person" in texts(at)
     at.button(key="evidence.play_again").click().run()
-    assert "🛡️" not in texts(at)
+    assert "🛡️ points away" not in texts(at)
     assert at.button(key="evidence.reveal")
 
 
-@pytest.mark.parametrize("preset", PRESETS[1:4], ids=lambda p: p.key)
+# --------------------------------------------------------------------------- the sliders
+
+
+def test_a_bias_slider_changes_the_strip():
+    at = _page()
+    before_strip, before = strip(at), _shown(at)["metrics"]["false_negative_rate[B]"]
+    _slide(at, "dialect_strength", 1.0)
+    assert not at.exception
+    assert _shown(at)["config"]["dialect_strength"] == 1.0
+    assert _shown(at)["metrics"]["false_negative_rate[B]"] > before + 0.03
+    assert strip(at) != before_strip
+
+
+def test_old_bias_with_the_ai_that_does_not_learn_is_said_to_change_nothing():
+    at = _page()
+    assert "No: this AI picks what the rest of the file repeats" in notes(at, "old summaries")
+    before = _shown(at)["metrics"]
+    _slide(at, "label_bias", 0.6)
+    assert not at.exception
+    assert _shown(at)["metrics"] == before  # nothing moved ...
+    assert "changes nothing here: this AI does not learn from them" in strip(at)  # ... and why
+
+
+def _history_numbers(at: AppTest) -> dict[str, str]:
+    m = _shown(at)["metrics"]
+    return {"a": n100(m["false_negative_rate[A]"]), "b": n100(m["false_negative_rate[B]"]),
+            "fair_a": n100(m["fair_history.false_negative_rate[A]"]),
+            "fair_b": n100(m["fair_history.false_negative_rate[B]"])}
+
+
+@pytest.mark.parametrize("key, verdict", [
+    ("biased_past_same_words", "So the old bias cannot single out group B here."),
+    ("biased_past_own_words", "So the old bias does reach group B here: it widens the gap by"),
+])
+def test_the_page_says_when_old_bias_reaches_group_b_with_the_runs_numbers(key, verdict):
+    at = _page()
+    at.button_group(key="evidence.preset").set_value(key).run()
+    assert not at.exception
+    note = notes(at, "Can the old summaries' bias reach these summaries?")
+    n = _history_numbers(at)
+    assert (f"this summary leaves out {n['a']} in 100 of group A's key facts and {n['b']} in "
+            f"100 of group B's; after fair old summaries it would leave out {n['fair_a']} and "
+            f"{n['fair_b']}.") in note
+    assert verdict in note
+    m = _shown(at)["metrics"]
+    assert (f"The analysts left out {n100(m['history_left_out[B]'])} in 100 of group B's key "
+            f"facts, against {n100(m['history_left_out[A]'])} in 100 of group A's") in note
+    if "own" in key:
+        assert f"here {n100(m['own_words_share'])} in 100 of group B's sentences" in note
+    if "widens" in verdict:
+        widened = (int(n["b"]) - int(n["a"])) - (int(n["fair_b"]) - int(n["fair_a"]))
+        assert f"widens the gap by {points(widened)}." in note
+    worse_for_both = min(int(n["a"]) - int(n["fair_a"]), int(n["b"]) - int(n["fair_b"])) >= 5
+    assert ("worse for both groups" in note) == worse_for_both
+    fair_gap = abs(int(n["fair_b"]) - int(n["fair_a"]))
+    assert f"With fair old summaries, on the same case files: {points(fair_gap)}." in strip(at)
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.key)
 def test_a_preset_puts_its_settings_and_script_on_screen(preset):
     at = _page()
     at.button_group(key="evidence.preset").set_value(preset.key).run()
@@ -106,12 +250,42 @@ def test_a_preset_puts_its_settings_and_script_on_screen(preset):
     assert preset.script in [i.value for i in at.info]
 
 
-def test_the_threshold_fix_says_what_it_costs():
+def test_the_threshold_fix_is_compared_with_the_same_files_and_says_its_costs():
     at = _page()
     at.radio(key="evidence.mitigation").set_value("threshold_optimizer").run()
     assert not at.exception
-    notes = [i.value for i in at.info if "With this fix the summaries keep" in i.value]
-    assert notes and "though you asked for 35" in notes[0]
+    m = _shown(at)["metrics"]
+    note = notes(at, "Without the fix, on the same case files")
+    assert (f"Without the fix, on the same case files, the summary left out "
+            f"{n100(m['without_fix.false_negative_rate[A]'])} in 100 of group A's key facts "
+            f"and {n100(m['without_fix.false_negative_rate[B]'])} in 100 of group B's; with "
+            f"it, {n100(m['false_negative_rate[A]'])} and "
+            f"{n100(m['false_negative_rate[B]'])}.") in note
+    # Its length, against the same files without it (not against the slider).
+    assert (f"The summaries get longer: they keep {n100(m['summary_share'])} in 100 "
+            f"sentences, against {n100(m['without_fix.summary_share'])} without the fix") in note
+    assert (f"summaries as long would leave out "
+            f"{n100(m['same_length.false_negative_rate[A]'])} in 100") in note
+    chance = per_100(m["chance_share"])
+    if chance:
+        assert f"The fix left {chance} in 100 witness sentences to chance" in note
+    elif m["chance_share"]:
+        assert "fewer than 1 in 100 witness sentences" in note
+    was = abs(per_100(m["without_fix.false_negative_rate[B]"])
+              - per_100(m["without_fix.false_negative_rate[A]"]))
+    assert f"Without the fix, on the same case files: {points(was)}." in strip(at)
+
+
+def test_the_share_for_every_witness_fix_keeps_the_length():
+    at = _page()
+    at.radio(key="evidence.mitigation").set_value("per_witness_quota").run()
+    assert not at.exception
+    note = notes(at, "Without the fix, on the same case files")
+    assert "The summaries" in note and "chance" not in note
+    assert "summaries as long would" not in note
+
+
+# --------------------------------------------------------------------------- odd input
 
 
 def test_typed_world_number_out_of_range_is_kept_in_range():
@@ -124,10 +298,16 @@ def test_typed_world_number_out_of_range_is_kept_in_range():
 @pytest.mark.parametrize(
     "key, value",
     [("evidence.n_cases", 5000), ("evidence.method", "magic"),
-     ("evidence.dialect_strength", "lots")],
+     ("evidence.dialect_strength", "lots"), ("evidence.label_bias", 0.85)],
 )
 def test_impossible_stored_settings_give_a_message_not_a_traceback(key, value):
     at = _page(**{key: value})
     assert not at.exception
     assert any("put back to normal" in w.value for w in at.warning)
     assert _shown(at)["config"] == EvidenceConfig().to_dict()
+
+
+def test_the_record_is_what_the_simulator_records():
+    at = _page()
+    shown = _shown(at)
+    assert shown["metrics"] == record(simulate(EvidenceConfig.from_dict(shown["config"])))

@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from simulators.fairness import MITIGATIONS, Outcome, disparities, fit_mitigation, summary
+from simulators.fairness import (
+    MITIGATIONS,
+    FairModel,
+    Outcome,
+    disparities,
+    fit_mitigation,
+    summary,
+)
 
 # Eight cases per group; four of each really need action.
 #   A: TP 3, FN 1, FP 1, TN 3 -> flagged 4/8, TPR 3/4, FNR 1/4, FPR 1/4, accuracy 6/8
@@ -144,3 +151,25 @@ def test_unknown_mitigation_is_named():
     with pytest.raises(ValueError, match="mitigation must be one of"):
         fit_mitigation(LogisticRegression(), X, y, s, "magic")
     assert MITIGATIONS == ("none", "threshold_optimizer", "exponentiated_gradient")
+
+
+def test_chance_matches_what_the_randomised_fixes_predict():
+    """``chance`` (read from the fixes' public attributes) is the share of draws that
+    flag a row, and only rows with a chance strictly between 0 and 1 ever change."""
+    rng = np.random.default_rng(5)
+    n = 1500
+    X = rng.normal(size=(n, 3))
+    group = np.where(rng.random(n) < 0.35, "B", "A")
+    y = (X[:, 0] + 0.8 * (group == "B") + rng.normal(size=n) > 0.4).astype(int)
+    for mitigation in ("threshold_optimizer", "exponentiated_gradient"):
+        model = fit_mitigation(LogisticRegression(), X, y, group, mitigation, seed=1)
+        chance = model.chance(X, group)
+        draws = np.mean([FairModel(mitigation, model.model, seed=k).predict(X, group)
+                         for k in range(200)], axis=0)
+        assert np.abs(draws - chance).max() < 0.15
+        tossed = model.coin_tosses(X, group)
+        fixed = ~tossed
+        assert set(np.unique(draws[fixed])) <= {0.0, 1.0}
+        assert 0 < tossed.mean() <= 1
+    plain = fit_mitigation(LogisticRegression(), X, y, group, "none")
+    assert not plain.coin_tosses(X, group).any()

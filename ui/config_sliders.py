@@ -14,10 +14,24 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from simulators.config import Setting, settings_of
+from ui.i18n import _, num
 
 C = TypeVar("C")
 _KEEP = "_keep."
 RESET = "Some settings could not be used, so they were put back to normal: {names}."
+
+
+def grid(meta: Setting) -> list[float]:
+    """Every value a slider can take, rounded as a Config stores it."""
+    n = int(round((meta.max - meta.min) / meta.step))
+    return [round(meta.min + i * meta.step, 10) for i in range(n + 1)]
+
+
+def in_units(meta: Setting, value: float) -> str:
+    """A value as people read it: 0.3 -> "30 in 100 calls"."""
+    if meta.unit is None:
+        return num(value, 2 if isinstance(value, float) and value != int(value) else 0)
+    return _(meta.unit).format(n=num(round(value * meta.scale, 6)))
 
 
 def widget_key(key: str, name: str) -> str:
@@ -25,27 +39,31 @@ def widget_key(key: str, name: str) -> str:
 
 
 def _draw(where: Any, wkey: str, name: str, meta: Setting, default: Any) -> Any:
+    label, help_ = _(meta.label), _(meta.help)
     if meta.choices is not None:
         opts = list(meta.choices)
-        kwargs = dict(format_func=meta.describe, key=wkey, help=meta.help)
+        kwargs = dict(format_func=lambda v: _(meta.describe(v)), key=wkey, help=help_)
         if len(opts) <= 3:
-            return where.radio(meta.label, opts, horizontal=True, **kwargs)
-        return where.selectbox(meta.label, opts, **kwargs)
+            return where.radio(label, opts, **kwargs)
+        return where.selectbox(label, opts, **kwargs)
     if isinstance(default, bool):
-        return where.toggle(meta.label, key=wkey, help=meta.help)
+        return where.toggle(label, key=wkey, help=help_)
     if isinstance(default, int):
         lo = int(meta.min if meta.min is not None else 0)
         hi = int(meta.max if meta.max is not None else max(1, default * 2))
         step = int(meta.step or 1)
         if name == "seed" or hi - lo > 1000:
             return where.number_input(
-                meta.label, min_value=lo, max_value=hi, step=step, key=wkey, help=meta.help
+                label, min_value=lo, max_value=hi, step=step, key=wkey, help=help_
             )
-        return where.slider(meta.label, lo, hi, step=step, key=wkey, help=meta.help)
+    if meta.min is not None and meta.max is not None and meta.step:
+        # Every value named in people's units ("30 in 100 calls"), not 0.3.
+        return where.select_slider(label, grid(meta), key=wkey, help=help_,
+                                   format_func=lambda v: in_units(meta, v))
     lo = float(meta.min if meta.min is not None else 0.0)
     hi = float(meta.max if meta.max is not None else 1.0)
     step = float(meta.step or round((hi - lo) / 20, 4) or 0.01)
-    return where.slider(meta.label, lo, hi, step=step, key=wkey, help=meta.help)
+    return where.slider(label, lo, hi, step=step, key=wkey, help=help_)
 
 
 def sanitise(config_cls: type, *, key: str) -> list[str]:
@@ -67,6 +85,9 @@ def sanitise(config_cls: type, *, key: str) -> list[str]:
         except (TypeError, ValueError):
             good = default
             reset.append(meta.label)
+        if meta.choices is None and meta.step and name != "seed" and good not in grid(meta):
+            # A slider offers only its steps: take the nearest.
+            good = type(good)(min(grid(meta), key=lambda g: abs(g - good)))
         if type(good) is not type(value) or good != value:
             st.session_state[wkey] = good
     return reset
@@ -99,11 +120,11 @@ def config_controls(
             continue
         (advanced if meta.advanced else basic).append((name, meta, default, wkey))
     if reset:
-        where.warning(RESET.format(names=", ".join(reset)))
+        where.warning(_(RESET).format(names=", ".join(_(n) for n in reset)))
     for name, meta, default, wkey in basic:
         values[name] = _draw(where, wkey, name, meta, default)
     if advanced:
-        with where.expander("More settings"):
+        with where.expander(_("More settings")):
             for name, meta, default, wkey in advanced:
                 values[name] = _draw(st, wkey, name, meta, default)
     for name, _meta, _default, wkey in basic + advanced:
@@ -111,7 +132,8 @@ def config_controls(
     try:
         return config_cls(**values)
     except ValueError as err:
-        st.error(f"That setting can't be used: {err}. Showing the defaults instead.")
+        st.error(_("That setting can't be used, so the page shows the usual settings "
+                   "instead.") + f" ({err})")
         return config_cls()
 
 

@@ -1,7 +1,8 @@
-"""One panel that shows what any ``Outcome`` does to each group.
+"""What any ``Outcome`` does to each group: its figures, the strip, and the panel.
 
 Bars are drawn in the browser (Vega-Lite, see ``ui/charts.py``) in a
-colour-blind-safe palette; every chart has a one-line reading under it.
+colour-blind-safe palette; every chart has a one-line reading under it. All numbers
+and sentences come from one :class:`ui.figures.Figures` per outcome and language.
 """
 
 from __future__ import annotations
@@ -11,99 +12,85 @@ import pandas as pd
 import streamlit as st
 
 from simulators.fairness import Outcome, disparities
-from ui import wording
 from ui.charts import TABLE, draw, spec_for, template
+from ui.derived import derived
+from ui.figures import GAP_MEANINGS, Figures, figures, points_text
+from ui.i18n import _, lang
+from workshop.i18n import translator
 
 DEFAULT_METRICS = ["selection_rate", "false_negative_rate", "false_positive_rate"]
 
 
-def rates_frame(outcome: Outcome, metrics: list[str]) -> pd.DataFrame:
-    """Long table of group x metric, rates in percent, for the chart."""
-    rows = []
-    for group, rates in outcome.rates.items():
-        for m in metrics:
-            rows.append(
-                {
-                    "group": outcome.terms.group(group),
-                    "code": group,
-                    "measure": wording.metric_label(m, outcome.terms),
-                    "percent": round(100 * rates[m], 1),
-                }
-            )
+def figures_of(outcome: Outcome) -> Figures:
+    """The outcome's figures in this session's language, worked out once for the room."""
+    code = lang()
+    return derived(outcome, ("figures", code), lambda: figures(outcome, translator(code)))
+
+
+def rates_frame(fig: Figures, metrics: list[str]) -> pd.DataFrame:
+    """Long table of group x metric, counts out of 100, for the chart."""
+    rows = [
+        {"group": bar.name, "measure": fig.labels[m], "count": fig.counts[m][bar.group]}
+        for bar in fig.bars for m in metrics
+    ]
     return pd.DataFrame(rows)
 
 
-def _rates_bars(names: tuple[str, ...], colours: tuple[str, ...]) -> alt.LayerChart:
+def _rates_bars(names: tuple[str, ...], colours: tuple[str, ...], axis: str) -> alt.LayerChart:
     colour = alt.Color(
-        "group:N",
-        title=None,
+        "group:N", title=None,
         scale=alt.Scale(domain=list(names), range=list(colours)),
         legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
     )
     base = alt.Chart(TABLE).encode(
-        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(
-            # "Missed (of those that ...)" on two lines, so a phone shows it whole
-            labelExpr="split(replace(datum.label, ' (', '|('), '|')", labelLimit=180)),
+        y=alt.Y("measure:N", title=None, sort=None, axis=alt.Axis(labelLimit=170)),
         yOffset=alt.YOffset("group:N", sort=list(names)),
-        x=alt.X("percent:Q", title="out of every 100", scale=alt.Scale(domain=[0, 100])),
-        tooltip=["group:N", "measure:N", alt.Tooltip("percent:Q", format=".0f")],
+        x=alt.X("count:Q", title=axis, scale=alt.Scale(domain=[0, 100])),
+        tooltip=["group:N", "measure:N", alt.Tooltip("count:Q", format=".0f")],
     )
     bars = base.mark_bar().encode(color=colour)
     labels = base.mark_text(align="left", dx=3, fontSize=13).encode(
-        text=alt.Text("percent:Q", format=".0f")
-    )
+        text=alt.Text("count:Q", format=".0f"))
     return (bars + labels).properties(height=alt.Step(22))
 
 
-def rates_chart(outcome: Outcome, metrics: list[str]) -> tuple[pd.DataFrame, dict]:
-    """The group rates as bars: this outcome's numbers in a chart built once."""
-    names = tuple(outcome.terms.group(g) for g in outcome.groups)
-    colours = tuple(wording.group_colours(outcome.groups))
-    return rates_frame(outcome, metrics), template(_rates_bars, names, colours)
+def rates_chart(fig: Figures, metrics: list[str]) -> tuple[pd.DataFrame, dict]:
+    names = tuple(b.name for b in fig.bars)
+    colours = tuple(b.colour for b in fig.bars)
+    return rates_frame(fig, metrics), template(_rates_bars, names, colours,
+                                               _("out of every 100"))
 
 
 def fairness_panel(
     outcome: Outcome,
     *,
     metrics: list[str] | None = None,
-    title: str = "What this does to each group",
+    title: str | None = None,
 ) -> dict[str, float]:
     """Draw the panel; return the headline disparities it showed."""
     metrics = metrics or DEFAULT_METRICS
-    gaps = disparities(outcome)
-    terms = outcome.terms
+    fig = figures_of(outcome)
     with st.container(border=True):
-        st.subheader(title)
-        st.markdown(f"**{wording.headline(outcome)}**")
-        chart = spec_for(outcome, ("rates", *metrics), lambda: rates_chart(outcome, metrics))
-        draw(chart, alt_text=wording.chart_reading(outcome, metrics))
-        st.caption(wording.chart_reading(outcome, metrics))
+        st.subheader(title or _("What this does to each group"))
+        st.markdown(f"**{fig.headline}**")
+        chart = spec_for(outcome, ("rates", lang(), *metrics),
+                         lambda: rates_chart(fig, metrics))
+        reading = fig.reading(metrics, translator(lang()))
+        draw(chart, alt_text=reading)
+        st.caption(reading)
+        t = translator(lang())
         c1, c2, c3 = st.columns(3)
-        c1.metric(
-            "Gap in mistakes",
-            wording.short_points(gaps["equalized_odds_difference"]),
-            help=wording.gap_meaning("equalized_odds_difference"),
-        )
-        c2.metric(
-            f"Gap in {terms.flagged}",
-            wording.short_points(gaps["demographic_parity_difference"]),
-            help=wording.gap_meaning("demographic_parity_difference"),
-        )
-        c3.metric(
-            f"{terms.flagged.capitalize()} overall",
-            f"{wording.per_100(gaps['selection_rate'])} in 100",
-            help=wording.metric_meaning("selection_rate", terms),
-        )
-        with st.expander("What do these words mean?"):
-            for m in [*metrics, "accuracy"]:
-                st.markdown(f"**{wording.metric_label(m, terms)}**: "
-                            f"{wording.metric_meaning(m, terms)}")
-            st.markdown(
-                "**Gap in mistakes**: "
-                + wording.gap_meaning("equalized_odds_difference")
-            )
-            st.markdown(
-                f"**Gap in {terms.flagged}**: "
-                + wording.gap_meaning("demographic_parity_difference")
-            )
-    return gaps
+        c1.metric(_("Gap in mistakes"), points_text(fig.gaps["equalized_odds_difference"], t),
+                  help=_(GAP_MEANINGS["equalized_odds_difference"]))
+        c2.metric(_("Gap in: {what}").format(what=fig.flagged),
+                  points_text(fig.gaps["demographic_parity_difference"], t),
+                  help=_(GAP_MEANINGS["demographic_parity_difference"]))
+        c3.metric(_("All groups: {what}").format(what=fig.flagged),
+                  _("{n} in 100").format(n=fig.flagged_overall),
+                  help=fig.meanings["selection_rate"])
+        with st.expander(_("What do these words mean?")):
+            lines = [f"**{fig.labels[m]}**: {fig.meanings[m]}" for m in [*metrics, "accuracy"]]
+            lines.append("**" + _("Gap in mistakes") + "**: "
+                         f"{_(GAP_MEANINGS['equalized_odds_difference'])}")
+            st.markdown("\n\n".join(lines))
+    return disparities(outcome)

@@ -1,78 +1,75 @@
-"""The app's pages, in one list: ``app.py`` builds the menu from it and the
-Welcome page links to the use cases from it. A new page is one line here."""
+"""The app's pages: ``app.py`` builds the menu from here, from the use-case declarations.
+
+Participants see the workshop's pages only. The facilitator's Console appears in
+the menu only on a device where its passphrase was given; the Screen (for the
+projector) is never in the menu: the Console opens it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import streamlit as st
 
+from simulators import registry
+from ui.i18n import _
+from workshop.i18n import N_
 
-@dataclass(frozen=True)
-class PageInfo:
-    section: str
-    path: str
-    title: str
-    icon: str
-    blurb: str = ""  # one line for the Welcome page's list of use cases
-    default: bool = False
-    use_case: str | None = None  # the name reactions and presets use (simulators.registry)
+WELCOME = "app_pages/welcome.py"
+FIRST_VIEWS = "app_pages/first_views.py"
+QUESTIONS = "app_pages/questions.py"
+ADVICE = "app_pages/advice.py"
+CONSOLE = "app_pages/console.py"
+SCREEN = "app_pages/screen.py"
+FACILITATOR_KEY = "facilitator.code"  # set once the passphrase is given on this device
 
-
-WORKSHOP, USE_CASES, FACILITATOR = "Workshop", "Use cases", "Facilitator"
-
-PAGES: list[PageInfo] = [
-    PageInfo(WORKSHOP, "pages/welcome.py", "Welcome", "👋", default=True),
-    PageInfo(USE_CASES, "pages/call_triage.py", "101 calls", "📞",
-             blurb="whose urgent calls slip through when an AI answers the non-emergency line",
-             use_case="call_triage"),
-    PageInfo(USE_CASES, "pages/evidence.py", "Summarising evidence", "📄",
-             blurb="whose facts, and which facts, an AI summary leaves out",
-             use_case="evidence"),
-    PageInfo(USE_CASES, "pages/hotspots.py", "Crime hotspots", "🗺️",
-             blurb="watch patrols follow the records, and the records follow the patrols",
-             use_case="hotspots"),
-    PageInfo(USE_CASES, "pages/reoffending.py", "Reoffending risk", "🔮",
-             blurb="who an AI labels high risk when arrest records are skewed",
-             use_case="reoffending"),
-    PageInfo(WORKSHOP, "pages/advice.py", "Our advice", "🗣️"),
-    PageInfo(FACILITATOR, "pages/facilitator.py", "Run the workshop", "🧑‍🏫"),
+_WORKSHOP = [
+    (WELCOME, N_("Welcome"), "👋"),
+    (FIRST_VIEWS, N_("First views"), "💭"),
+]
+_AFTER = [
+    (QUESTIONS, N_("Outstanding questions"), "❓"),
+    (ADVICE, N_("Our advice"), "🗣️"),
 ]
 
 
-def use_cases() -> list[PageInfo]:
-    return [p for p in PAGES if p.section == USE_CASES]
+def signed_in() -> str | None:
+    """The workshop code this device runs as facilitator, if any."""
+    return st.session_state.get(FACILITATOR_KEY)
 
 
-def page_for(use_case: str) -> PageInfo | None:
-    return next((p for p in PAGES if p.use_case == use_case), None)
+def pages() -> dict[str, list[st.Page]]:
+    """The menu, in this session's language."""
+
+    def page(path: str, title: str, icon: str, **kw) -> st.Page:
+        return st.Page(path, title=_(title), icon=icon, **kw)
+
+    menu = {
+        _("The workshop"): [page(*p, default=p[0] == WELCOME) for p in _WORKSHOP],
+        _("Uses of AI"): [page(u.page, u.title, u.icon) for u in registry.USE_CASES.values()],
+        _("Closing"): [page(*p) for p in _AFTER],
+    }
+    console = page(CONSOLE, N_("Console"), "🧑‍🏫",
+                   visibility="visible" if signed_in() else "hidden")
+    screen = page(SCREEN, N_("Screen"), "📺", visibility="hidden")
+    if signed_in():
+        menu[_("Facilitator")] = [console, screen]
+    else:  # reachable by its address (/console), never listed
+        menu[_("Closing")] += [console, screen]
+    return menu
 
 
-def page_link(path: str, label: str, icon: str | None = None) -> None:
+def page_link(path: str, label: str, icon: str | None = None, **kw) -> None:
     """``st.page_link``, or plain text where the page isn't in this app's menu
     (a page script run on its own, as in its unit tests)."""
-    import streamlit as st
     from streamlit.errors import StreamlitPageNotFoundError
 
     try:
-        st.page_link(path, label=label, icon=icon)
+        st.page_link(path, label=label, icon=icon, **kw)
     except StreamlitPageNotFoundError:
         st.caption(f"{icon or ''} {label}".strip())
 
 
-def through_app() -> None:
-    """Make sure this page runs inside ``app.py`` (its menu, page config, sidebar).
-
-    Streamlit treats a ``pages/`` folder as an old-style multipage app until
-    ``app.py`` first calls ``st.navigation``: on a freshly started server, a phone
-    reloading ``/call_triage`` would run that page script alone. Every page calls this
-    first; it switches Streamlit to ``app.py``'s menu and reruns, landing on the
-    same page (both name it by its file). Only a session's first run is redirected:
-    that is the only one a live server can meet (the switch is for the whole
-    server), while AppTest resets it before every run, where a rerun mid-session
-    would lose the click that caused it.
-    """
-    import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and len(st.session_state) == 0:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+def next_use_case(name: str) -> registry.UseCase | None:
+    """The use case after ``name``, in the workshop's order."""
+    names = list(registry.USE_CASES)
+    i = names.index(name)
+    return registry.USE_CASES[names[i + 1]] if i + 1 < len(names) else None

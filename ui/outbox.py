@@ -1,56 +1,62 @@
 """Answers on their way to the store: nothing a participant sends is lost.
 
-Each answer carries a ``client_id``, so sending it twice stores it once. If the
-database can't be reached, the answer waits here, in the participant's session,
-and goes with the next send or the next rerun of a page that flushes.
+Each answer carries a ``client_id``, so sending it twice stores it once. It goes
+through the participant's spool on disk (``workshop.spool``): if the database
+can't be reached, or the facilitator has paused answers, it waits there, even if
+the app restarts, and goes with the next send or the next run of any page
+(``app.py`` sends what waits).
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
-import streamlit as st
-
+from ui.i18n import _, say
 from ui.store import get_store
-from workshop.store import StoreUnavailable
+from workshop.errors import AnswersLocked, StoreUnavailable
+from workshop.spool import Spool
 
-PENDING = "outbox.pending"  # [{"method": ..., "kwargs": {...}}], oldest first
-WAITING = (
-    "We couldn't save your answer just now. It is kept on this page and will be sent "
-    "the next time you press Send or move a slider."
-)
+
+def waiting_text() -> str:
+    return _("We couldn't save your answer just now. It is kept and will be sent by itself "
+             "as soon as it can.")
+
+
+def paused_text() -> str:
+    return _("Answers are paused by the facilitator for a moment. Yours is kept and will be "
+             "sent by itself when answers open again.")
+
+
+@functools.cache
+def spool() -> Spool:
+    return Spool()
 
 
 def new_client_id() -> str:
     return uuid.uuid4().hex
 
 
-def pending() -> list[dict[str, Any]]:
-    return st.session_state.setdefault(PENDING, [])
+def pending(participant_id: str) -> bool:
+    return bool(spool().pending(participant_id))
 
 
-def flush() -> tuple[int, str | None]:
-    """Send waiting answers, oldest first. Returns (sent, problem or None)."""
-    queue = pending()
-    store = get_store()
-    sent = 0
-    while queue:
-        item = queue[0]
-        try:
-            getattr(store, item["method"])(**item["kwargs"])
-        except StoreUnavailable:
-            return sent, WAITING
-        except ValueError as err:
-            queue.pop(0)  # the store refused it for good (e.g. the workshop closed)
-            return sent, str(err)
-        queue.pop(0)
-        sent += 1
-    return sent, None
+def flush(participant_id: str) -> tuple[int, str | None]:
+    """Send what waits, oldest first. Returns (sent, a message for the person or None)."""
+    sent, problem = spool().deliver(get_store(), participant_id)
+    if problem is None:
+        return sent, None
+    if isinstance(problem, StoreUnavailable):
+        return sent, waiting_text()
+    if isinstance(problem, AnswersLocked):
+        return sent, paused_text()
+    return sent, say(problem)
 
 
 def send(method: str, **kwargs: Any) -> str | None:
-    """Queue one write and flush; returns a message for the person, or None if saved."""
-    pending().append({"method": method, "kwargs": kwargs})
-    _sent, problem = flush()
+    """Keep one write and send what waits; a message for the person, or None if saved."""
+    participant_id = kwargs["participant_id"]
+    spool().add(participant_id, method, kwargs)
+    _sent, problem = flush(participant_id)
     return problem

@@ -7,14 +7,15 @@ the same pseudonym.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.room import room_state
+from ui.i18n import _
 from ui.store import get_store
+from workshop.network import client_address
 from workshop.store import StoreUnavailable, WorkshopNotFound
-from workshop.vocabulary import DIALOGUE_STAGES
 
 _KEY = "participant"
 
@@ -25,6 +26,12 @@ class Me:
     pseudonym: str
     code: str
     title: str
+    return_code: str = ""  # only for a workshop in a series: to continue next time
+
+
+def _me(p, w) -> Me:
+    return Me(p.id, p.pseudonym, w.code, w.title,
+              p.return_code if w.series_id is not None else "")
 
 
 def current() -> Me | None:
@@ -38,7 +45,7 @@ def current() -> Me | None:
                 p = store.participant(pid)
                 if p is not None:
                     w = store.workshop_by_id(p.workshop_id)
-                    me = Me(p.id, p.pseudonym, w.code, w.title)
+                    me = _me(p, w)
                     st.session_state[_KEY] = me
             except (StoreUnavailable, WorkshopNotFound, ValueError):
                 me = None
@@ -47,12 +54,49 @@ def current() -> Me | None:
     return me
 
 
-def join(code: str) -> Me:
-    """Join a workshop; raises ``WorkshopNotFound`` or ``StoreUnavailable``."""
+DEVICE_COOKIE = "workshop_device"
+_KEEP_DEVICE = st.components.v2.component(
+    "device_cookie", html="<span></span>",
+    js="""
+export default function ({ data }) {
+  const has = document.cookie.split("; ").some((c) => c.startsWith(data.name + "="));
+  if (!has) {
+    document.cookie = data.name + "=" + data.value + "; path=/; max-age=" + data.age +
+      "; SameSite=Lax";
+  }
+}
+""")
+
+
+def device_token() -> str:
+    """A random token this browser keeps (a cookie), so the same phone joining again
+    is the same participant. The store keeps only a hash of it."""
+    cookie = st.context.cookies.get(DEVICE_COOKIE)
+    cookie = cookie if isinstance(cookie, str) else None
+    token = cookie or st.session_state.get(DEVICE_COOKIE)
+    if not isinstance(token, str) or not 16 <= len(token) <= 256:
+        token = secrets.token_urlsafe(24)
+    st.session_state[DEVICE_COOKIE] = token
+    if cookie != token:
+        _KEEP_DEVICE(key="device.cookie", data={"name": DEVICE_COOKIE, "value": token,
+                                                "age": 60 * 60 * 24 * 30})
+    return token
+
+
+def address() -> str | None:
+    """This device's network address (a proxy's word taken only if it is trusted)."""
+    return client_address(st.context.ip_address, dict(st.context.headers))
+
+
+def join(code: str, returning: str | None = None) -> Me:
+    """Join a workshop (or continue as the person a series' return code names);
+    raises a ``ValueError`` the person can read (``ui.i18n.say``) or
+    ``StoreUnavailable``."""
     store = get_store()
-    p = store.join(code)
+    p = store.join(code, device=st.session_state.get(DEVICE_COOKIE), address=address(),
+                   returning=returning or None)
     w = store.workshop(code)
-    me = Me(p.id, p.pseudonym, w.code, w.title)
+    me = _me(p, w)
     st.session_state[_KEY] = me
     st.query_params["p"] = me.id
     st.query_params.pop("code", None)
@@ -69,15 +113,15 @@ def sidebar_badge() -> None:
     me = current()
     with st.sidebar:
         if me is None:
-            st.caption("You are exploring on your own. Join a workshop on the Welcome page.")
+            st.caption(_("You are exploring on your own. Join a workshop on the Welcome "
+                         "page."))
             return
-        st.markdown("**You are taking part as**")
-        st.text(f"{me.pseudonym}\nin: {me.title}")
-        try:
-            stage = room_state(me.code)["stage"]
-            st.caption(f"The room is now at: **{DIALOGUE_STAGES.get(stage, stage)}**")
-        except (StoreUnavailable, WorkshopNotFound):
-            pass
-        if st.button("Leave the workshop", key="leave_workshop"):
+        st.markdown(_("**You are taking part as**"))
+        st.text(f"{me.pseudonym}\n{me.title}")  # the title was typed by a person
+        if me.return_code:
+            st.caption(_("Your return code, to continue at the next workshop of this "
+                         "series:"))
+            st.code(me.return_code, language=None)
+        if st.button(_("Leave the workshop"), key="leave_workshop"):
             leave()
             st.rerun()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.i18n import _
+from ui.navigation import signed_in
+
 _CSS = """
 <style>
   html { font-size: 22px; }
@@ -30,12 +33,15 @@ def _set(on: bool) -> None:
 
 
 def presenter_switch() -> None:
-    """The switch in the sidebar, and the styles when it is on. Called by app.py."""
+    """The styles when it is on, and the switch in the sidebar of a facilitator's
+    device (participants never see it). Called by app.py."""
     if presenting():
         st.html(_CSS)
         return
+    if not signed_in():
+        return
     st.sidebar.toggle(
-        "Presenter mode (large type, for the projector)",
+        _("Presenter mode (large type, for the projector)"),
         value=False,
         key="presenter.on",
         on_change=lambda: _set(st.session_state["presenter.on"]),
@@ -44,6 +50,6 @@ def presenter_switch() -> None:
 
 def exit_button() -> None:
     """A quiet way out of presenter mode, at the foot of the page."""
-    if presenting() and st.button("Leave presenter mode", key="presenter.off"):
+    if presenting() and st.button(_("Leave presenter mode"), key="presenter.off"):
         _set(False)
         st.rerun()

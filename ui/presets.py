@@ -9,9 +9,7 @@ import streamlit as st
 
 from simulators.config import Preset
 from ui.config_sliders import config_controls, set_config
-
-LABEL = "Scenarios"
-HELP = "Each scenario sets all the sliders to tell one part of the story."
+from ui.i18n import _
 
 
 def _apply(presets: Sequence[Preset], key: str, then: Callable[[Preset], None] | None) -> None:
@@ -32,8 +30,9 @@ def preset_pills(
     don't hold (a day counter, say).
     """
     titles = {p.key: p.title for p in presets}
-    st.pills(LABEL, list(titles), format_func=titles.get, key=f"{key}.preset",
-             on_change=_apply, args=(presets, key, then), help=HELP)
+    st.pills(_("Scenarios"), list(titles), format_func=lambda k: _(titles[k]),
+             key=f"{key}.preset", on_change=_apply, args=(presets, key, then),
+             help=_("Each scenario sets all the sliders to tell one part of the story."))
 
 
 def preset_script(presets: Sequence[Preset], config: object, *, key: str) -> None:
@@ -41,7 +40,7 @@ def preset_script(presets: Sequence[Preset], config: object, *, key: str) -> Non
     chosen = st.session_state.get(f"{key}.preset")
     for preset in presets:
         if preset.key == chosen and preset.config == config:
-            st.info(preset.script, icon="🗣️")
+            st.info(_(preset.script), icon="🗣️")
 
 
 def settings_box(

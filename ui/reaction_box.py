@@ -1,123 +1,139 @@
-"""The reaction box at the foot of every use-case page.
+"""How comfortable would you be if police used this? The question, asked one at a time.
 
-A participant says how comfortable they would be if police used this AI, once
-before trying it and again after. Each answer is saved with the settings and the
-numbers on their screen. If the database can't be reached, the answer waits in
-the session and is sent on the next try: nothing typed is lost.
+A participant answers before trying a use of AI (with its story, before any result
+of the model) and again after. Each answer is saved with the settings and numbers
+that were on their screen when they pressed Send (read at that moment from
+``st.session_state[f"{use_case}.shown"]``, which the page keeps up to date); a skip
+is saved as a skip, so the report can leave that person out of the shift. If the
+database can't be reached or answers are paused, the answer waits in the outbox:
+nothing typed is lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from ui import outbox, participant
-from ui.navigation import page_link
-from ui.presenter import presenting
+from ui.i18n import _
 from ui.store import get_store
+from workshop.i18n import N_
 from workshop.store import StoreUnavailable
 from workshop.vocabulary import COMFORT, COMMENT_MAX, THEMES
 
-DONE = "reactions.done"  # (use_case, stage) pairs answered this session
+DONE = "reactions.done"  # (use_case, stage) pairs answered (or skipped) this session
 FLASH = "reactions.flash"
 
-TEXT = {
-    "title": "Your view",
-    "join": "Join the workshop on the Welcome page to share your view. "
-    "You can still try everything here without joining.",
-    "before": "**Before you try it:** how comfortable would you be if police used this?",
-    "after": "**Now that you have tried it:** how comfortable would you be if police used this?",
-    "after_again": "You can answer again whenever the settings change your mind. "
-    "Each answer is kept with what was on your screen.",
-    "themes": "What matters most to you here? (optional)",
-    "comment": "Anything else you want to say? (optional, please no names)",
-    "send": "Send my answer",
-    "sent": "Thank you, your answer is saved.",
+QUESTIONS = {
+    "before": N_("Before you try it: how comfortable would you be if police used this?"),
+    "after": N_("Now that you have tried it: how comfortable would you be if police used "
+                "this?"),
 }
 
 
-def _send(use_case: str, stage: str, me_id: str, client_key: str, config: dict[str, Any],
-          metrics: dict[str, Any]) -> None:
-    """The submit button's callback: it runs before the page is drawn again, so the
-    page shows the answer as sent (and the next question) in that same run.
-    ``config`` and ``metrics`` are what was on screen when the button was pressed."""
+def shown_key(use_case: str) -> str:
+    """Where a page keeps what is on the participant's screen: config and numbers."""
+    return f"{use_case}.shown"
+
+
+def answered() -> set[tuple[str, str]]:
+    """The (use case, stage) pairs this participant has answered or skipped."""
     ss = st.session_state
-    keys = {k: f"reaction.{use_case}.{k}" for k in ("comfort", "themes", "comment")}
-    comfort = ss.get(keys["comfort"])
-    if comfort is None:  # nothing typed is cleared: the person adds the missing answer
-        ss[FLASH] = ("error", "Please pick how comfortable you would be (1 to 5) first.")
+    if DONE not in ss:
+        me = participant.current()
+        try:  # after a reload, pick up where this person was
+            ss[DONE] = get_store().answered(me.id) if me else set()
+        except StoreUnavailable:
+            ss[DONE] = set()
+    return ss[DONE]
+
+
+def flash() -> None:
+    """Show what happened to the last answer, once."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        kind, text = message
+        getattr(st, kind)(text)
+
+
+def _send(use_case: str, stage: str, me_id: str, client_key: str, skipped: bool,
+          then: Callable[[], None] | None, extra: Callable[[], dict[str, Any]] | None) -> None:
+    """The button's callback: it runs before the page is drawn again, so the page can
+    show the next step in that same run."""
+    ss = st.session_state
+    keys = {k: f"reaction.{use_case}.{stage}.{k}" for k in ("comfort", "themes", "comment")}
+    comfort = None if skipped else ss.get(keys["comfort"])
+    if comfort is None and not skipped:  # nothing typed is cleared
+        ss[FLASH] = ("error", _("Please pick how comfortable you would be (1 to 5) first, "
+                                "or press Skip."))
         return
+    shown = ss.get(shown_key(use_case)) or {}
+    config = dict(shown.get("config") or {})
+    if extra is not None and not skipped:
+        config.update(extra())
     problem = outbox.send(
         "record",
         participant_id=me_id,
         use_case=use_case,
         stage=stage,
-        comfort=int(comfort),
-        themes=list(ss.get(keys["themes"]) or []),
-        comment=ss.get(keys["comment"]) or "",
-        config=dict(config),
-        metrics=dict(metrics),
+        comfort=None if skipped else int(comfort),
+        themes=[] if skipped else list(ss.get(keys["themes"]) or []),
+        comment="" if skipped else ss.get(keys["comment"]) or "",
+        config=config,
+        metrics=dict(shown.get("metrics") or {}),
         client_id=ss.pop(client_key),
     )
-    ss[DONE].add((use_case, stage))
+    answered().add((use_case, stage))
     ss[keys["comfort"]], ss[keys["themes"]], ss[keys["comment"]] = None, [], ""
-    ss[FLASH] = ("warning", problem) if problem else ("success", TEXT["sent"])
+    if problem:
+        ss[FLASH] = ("warning", problem)
+    else:
+        ss[FLASH] = ("success", _("Skipped. You can come back to it.") if skipped
+                     else _("Thank you, your answer is saved."))
+    if then is not None:
+        then()
 
 
-def reaction_box(use_case: str, config: dict[str, Any], metrics: dict[str, Any]) -> None:
-    """Draw the box; ``config`` and ``metrics`` are what the participant is looking at."""
-    if presenting():
-        return  # the projector shows the picture, not one person's answer box
-    st.divider()
-    st.subheader(TEXT["title"])
+def question_box(
+    use_case: str,
+    stage: str,
+    *,
+    question: str | None = None,
+    then: Callable[[], None] | None = None,
+    extra_fields: Callable[[], None] | None = None,
+    extra: Callable[[], dict[str, Any]] | None = None,
+) -> None:
+    """Ask how comfortable the participant would be, with themes and a comment.
+
+    ``then`` runs once the answer is sent or skipped (to move to the next step);
+    ``extra_fields`` draws more questions inside the form, and ``extra`` returns
+    their answers, saved with the settings.
+    """
     me = participant.current()
     if me is None:
-        st.info(TEXT["join"])
-        page_link("pages/welcome.py", label="Join the workshop", icon="👋")
         return
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        kind, message = flash
-        getattr(st, kind)(message)
-    if outbox.pending():
-        sent, problem = outbox.flush()
-        if problem:
-            st.warning(problem)
-        elif sent:
-            st.success(TEXT["sent"])
-    if DONE not in st.session_state:
-        try:  # after a reload, pick up where this person was
-            st.session_state[DONE] = get_store().answered(me.id)
-        except StoreUnavailable:
-            st.session_state[DONE] = set()
-    done = st.session_state[DONE]
-    stage = "after" if (use_case, "before") in done else "before"
-    st.markdown(TEXT[stage])
-    if stage == "after" and (use_case, "after") in done:
-        st.caption(TEXT["after_again"])
     client_key = f"reactions.client.{use_case}.{stage}"
     st.session_state.setdefault(client_key, outbox.new_client_id())
-    with st.form(f"reaction.{use_case}", border=False):
+    prefix = f"reaction.{use_case}.{stage}"
+    with st.form(prefix, border=True):
+        st.markdown(f"**{_(question or QUESTIONS[stage])}**")
         st.radio(
-            "How comfortable would you be?",
-            list(COMFORT),
-            index=None,
-            format_func=lambda c: f"{c}: {COMFORT[c]}",
-            key=f"reaction.{use_case}.comfort",
-            label_visibility="collapsed",
+            _("How comfortable would you be?"), list(COMFORT), index=None,
+            format_func=lambda c: f"{c} · {_(COMFORT[c])}",
+            key=f"{prefix}.comfort", label_visibility="collapsed",
         )
-        st.pills(
-            TEXT["themes"],
-            list(THEMES),
-            selection_mode="multi",
-            format_func=THEMES.get,
-            key=f"reaction.{use_case}.themes",
-        )
-        st.text_area(
-            TEXT["comment"], max_chars=COMMENT_MAX, key=f"reaction.{use_case}.comment"
-        )
-        st.form_submit_button(
-            TEXT["send"], type="primary", on_click=_send,
-            args=(use_case, stage, me.id, client_key, dict(config), dict(metrics)),
-        )
+        st.pills(_("What matters most to you here? (optional)"), list(THEMES),
+                 selection_mode="multi", format_func=lambda t: _(THEMES[t]),
+                 key=f"{prefix}.themes")
+        st.text_area(_("Anything else you want to say? (optional, please no names)"),
+                     max_chars=COMMENT_MAX, key=f"{prefix}.comment")
+        if extra_fields is not None:
+            extra_fields()
+        send, skip = st.columns(2)
+        args = (use_case, stage, me.id, client_key)
+        send.form_submit_button(_("Send my answer"), type="primary", on_click=_send,
+                                args=(*args, False, then, extra), width="stretch")
+        skip.form_submit_button(_("Skip this question"), on_click=_send,
+                                args=(*args, True, then, extra), width="stretch")

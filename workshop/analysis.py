@@ -1,40 +1,72 @@
-"""What the facilitator's live view shows, computed from the reactions table."""
+"""What the facilitator's live view shows, computed from the reactions table.
+
+One person, one answer: every count, shift and summary here uses each participant's
+latest answer per use case and stage (the ``latest`` column of ``Store.reactions``),
+so sending again changes an answer instead of adding one. A skip (no comfort) is an
+answer too: it takes the place of an earlier one, and is counted at no comfort level.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workshop.vocabulary import COMFORT, STAGES
 
 
+def _who(df: pd.DataFrame) -> str:
+    return "participant_id" if "participant_id" in df.columns else "participant"
+
+
+def latest_answers(df: pd.DataFrame) -> pd.DataFrame:
+    """Each participant's latest reaction per use case and stage (skips included).
+    Uses the ``latest`` column if there is one, else the order of ``created_at``."""
+    if "latest" not in df.columns:
+        order = df.sort_values(["created_at", "reaction_id"])
+        last = order.groupby([_who(df), "use_case", "stage"])["reaction_id"].last()
+        return df[df["reaction_id"].isin(last)]
+    return df[df["latest"].astype(bool)]
+
+
+def _answered(df: pd.DataFrame) -> pd.DataFrame:
+    """Latest answers that are not skips."""
+    latest = latest_answers(df)
+    skipped = latest["skipped"].astype(bool) if "skipped" in latest else latest["comfort"].isna()
+    return latest[~skipped]
+
+
 def comfort_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """How many reactions at each comfort level, per use case and stage."""
+    """How many people's latest answer is at each comfort level, per use case and stage."""
     cols = ["use_case", "stage", "comfort", "label", "reactions"]
-    if df.empty:
+    answers = _answered(df) if not df.empty else df
+    if answers.empty:
         return pd.DataFrame(columns=cols)
     out = (
-        df.groupby(["use_case", "stage", "comfort"]).size().rename("reactions").reset_index()
+        answers.groupby(["use_case", "stage", "comfort"]).size().rename("reactions")
+        .reset_index()
     )
     out["label"] = out["comfort"].map(COMFORT)
     out["stage"] = pd.Categorical(out["stage"], categories=list(STAGES), ordered=True)
     return out.sort_values(["use_case", "stage", "comfort"])[cols].reset_index(drop=True)
 
 
-def shifts(df: pd.DataFrame) -> pd.DataFrame:
-    """Each participant's comfort before trying a use case and after (latest answer)."""
-    cols = ["participant", "use_case", "before", "after", "change"]
-    if df.empty:
+def shifts(df: pd.DataFrame, first: str = "before", then: str = "after") -> pd.DataFrame:
+    """Each participant's latest comfort before trying a use case and latest after;
+    someone whose latest before or after is a skip is left out. With a
+    ``participant_id`` column, people are told apart by it (nicknames can repeat).
+    ``first`` and ``then`` pair other stages (first views and final views are
+    ``"before"`` and ``"final"``); the columns are still ``before`` and ``after``."""
+    who = _who(df)
+    cols = ([who] if who != "participant" else []) + [
+        "participant", "use_case", "before", "after", "change"]
+    answers = _answered(df) if not df.empty else df
+    if answers.empty:
         return pd.DataFrame(columns=cols)
-    ordered = df.sort_values(["created_at", "reaction_id"])
-    first_before = (
-        ordered[ordered["stage"] == "before"]
-        .groupby(["participant", "use_case"])["comfort"].first().rename("before")
-    )
-    last_after = (
-        ordered[ordered["stage"] == "after"]
-        .groupby(["participant", "use_case"])["comfort"].last().rename("after")
-    )
-    both = pd.concat([first_before, last_after], axis=1, join="inner").reset_index()
+    keys = [who, "participant", "use_case"] if who != "participant" else [who, "use_case"]
+    by_stage = answers.set_index(keys)
+    before = by_stage[by_stage["stage"] == first]["comfort"].rename("before")
+    after = by_stage[by_stage["stage"] == then]["comfort"].rename("after")
+    both = pd.concat([before, after], axis=1, join="inner").reset_index()
     both["change"] = both["after"] - both["before"]
     return both[cols]
 
@@ -58,10 +90,10 @@ def shift_summary(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def theme_counts(df: pd.DataFrame) -> pd.Series:
-    """How often each theme was picked."""
+    """How often each theme was picked, in people's latest answers."""
     if df.empty:
         return pd.Series(dtype=int)
-    themes = df["themes"].fillna("").str.split("; ").explode()
+    themes = latest_answers(df)["themes"].fillna("").str.split("; ").explode()
     return themes[themes != ""].value_counts()
 
 
@@ -84,3 +116,152 @@ def rank_advice(df: pd.DataFrame, *, include_hidden: bool = False) -> pd.DataFra
     return out.sort_values(
         ["agreement", "votes", "advice_id"], ascending=[False, False, True], na_position="last"
     ).reset_index(drop=True)
+
+
+# -- opinion groups (as Pol.is finds them) -------------------------------------------
+
+#: A vote as a number in the vote matrix; a piece of advice someone did not vote on is 0.
+VOTE_VALUES = {"agree": 1.0, "disagree": -1.0, "pass": 0.0}
+MAX_GROUPS = 5
+#: Groups smaller than this are not shown: a group of one or two is a person, not a view.
+MIN_GROUP = 3
+
+
+def vote_matrix(votes: pd.DataFrame) -> pd.DataFrame:
+    """Participants (rows) by advice (columns): agree +1, disagree -1, pass or no vote 0."""
+    if votes.empty:
+        return pd.DataFrame(dtype=float)
+    values = votes.assign(value=votes["vote"].map(VOTE_VALUES).fillna(0.0))
+    matrix = values.pivot_table(index="participant_id", columns="advice_id", values="value",
+                                aggfunc="last", fill_value=0.0)
+    return matrix.sort_index(axis=0).sort_index(axis=1).astype(float)
+
+
+def opinion_groups(votes: pd.DataFrame, *, max_groups: int = MAX_GROUPS,
+                   random_state: int = 0) -> pd.DataFrame:
+    """Who votes alike: one row per participant who voted, with their ``group``.
+
+    As Pol.is does it: the vote matrix (:func:`vote_matrix`) is projected onto its
+    first two principal components, and k-means splits the people into 2 to
+    ``max_groups`` groups, k chosen by the silhouette score (the smaller k on a tie).
+    Deterministic (fixed ``random_state``). Fewer than ``2 * MIN_GROUP`` people (too
+    few for two groups that could be shown), fewer than two pieces of advice, or votes
+    all alike make one group. Groups are numbered from 1, the largest first.
+
+    >>> votes = pd.DataFrame({"participant_id": ["a", "b"], "advice_id": [1, 1],
+    ...                       "vote": ["agree", "disagree"]})
+    >>> opinion_groups(votes)["group"].tolist()
+    [1, 1]
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import silhouette_score
+
+    matrix = vote_matrix(votes)
+    if matrix.empty:
+        return pd.DataFrame({"participant_id": pd.Series(dtype=object),
+                             "group": pd.Series(dtype=int)})
+    out = pd.DataFrame({"participant_id": list(matrix.index), "group": 1})
+    x = matrix.to_numpy()
+    people, items = x.shape
+    distinct = len(np.unique(x, axis=0))
+    top = min(max_groups, distinct, people - 1)
+    if items < 2 or top < 2 or people < 2 * MIN_GROUP:
+        return out
+    points = PCA(n_components=2, svd_solver="full").fit_transform(x)
+    best: tuple[float, np.ndarray] | None = None
+    for k in range(2, top + 1):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(points)
+        if len(set(labels)) < 2:
+            continue
+        score = float(silhouette_score(points, labels))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, labels)
+    if best is None:
+        return out
+    labels = pd.Series(best[1])
+    # Number the groups 1, 2, ... by size, then by who comes first: the same votes
+    # always give the same numbers.
+    order = sorted(labels.unique(), key=lambda g: (-(labels == g).sum(), labels.eq(g).idxmax()))
+    out["group"] = labels.map({g: n for n, g in enumerate(order, start=1)}).to_numpy()
+    return out
+
+
+def shown_groups(groups: pd.DataFrame, min_size: int = MIN_GROUP) -> pd.DataFrame:
+    """The groups that may be shown: those of at least ``min_size`` people, numbered
+    again from 1 (the largest first); people in smaller groups are left out."""
+    sizes = groups["group"].value_counts()
+    kept = [g for g in sorted(sizes.index) if sizes[g] >= min_size]
+    renumber = {g: n for n, g in enumerate(kept, start=1)}
+    out = groups[groups["group"].isin(kept)].copy()
+    out["group"] = out["group"].map(renumber).astype(int)
+    return out.reset_index(drop=True)
+
+
+def across_groups(votes: pd.DataFrame, groups: pd.DataFrame, *,
+                  min_size: int = MIN_GROUP) -> pd.DataFrame:
+    """Per piece of advice, how each shown group voted on it, and whether it unites
+    or divides them.
+
+    ``group_<n>``: the share of that group's votes on it that agree (passes count as
+    votes, as in :func:`rank_advice`; empty if nobody in the group voted on it).
+    ``unites``: a majority of the votes in every group agree. ``difference``: the
+    highest group's share less the lowest's; ``divides`` marks the advice with the
+    largest difference (if it is above 0). Only people in groups of at least
+    ``min_size`` count (:func:`shown_groups`).
+    """
+    shown = shown_groups(groups, min_size)
+    numbers = sorted(shown["group"].unique())
+    columns = [f"group_{g}" for g in numbers]
+    cast = votes.merge(shown, on="participant_id")
+    if cast.empty:
+        return pd.DataFrame(columns=["advice_id", *columns, "lowest", "highest", "difference",
+                                     "unites", "divides"])
+    cast = cast.assign(agree=cast["vote"].eq("agree"))
+    share = cast.groupby(["advice_id", "group"])["agree"].mean().unstack("group")
+    share = share.reindex(columns=numbers)
+    share.columns = columns
+    out = share.reset_index()
+    shares = out[columns]
+    out["lowest"] = shares.min(axis=1)
+    out["highest"] = shares.max(axis=1)
+    out["difference"] = (out["highest"] - out["lowest"]).where(shares.count(axis=1) >= 2)
+    out["unites"] = (shares > 0.5).all(axis=1) & shares.notna().all(axis=1)
+    widest = out["difference"].max()
+    out["divides"] = (out["difference"] == widest) & (out["difference"] > 0)
+    return out.sort_values("advice_id").reset_index(drop=True)
+
+
+# -- a dialogue over several workshops ------------------------------------------------
+
+#: The order of the answers within one workshop.
+STAGE_ORDER = {stage: n for n, stage in enumerate(STAGES)}
+
+
+def series_comfort(df: pd.DataFrame, workshops: list[str] | None = None) -> pd.DataFrame:
+    """From ``Store.series_reactions``: each person's latest comfort per workshop, use
+    case and stage, skips left out. ``person`` numbers people 1, 2, ... in the order
+    they first answered; ``workshop`` numbers the workshops 1, 2, ... in the order of
+    ``workshops`` (codes), else as they come."""
+    cols = ["person", "person_id", "workshop", "workshop_code", "mode", "use_case", "stage",
+            "comfort"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    people = {p: n for n, p in enumerate(dict.fromkeys(df["person_id"]), start=1)}
+    codes = workshops or list(dict.fromkeys(df["workshop_code"]))
+    numbers = {c: n for n, c in enumerate(codes, start=1)}
+    kept = df[df["latest"].astype(bool) & ~df["skipped"].astype(bool)
+              & df["workshop_code"].isin(numbers)].copy()
+    kept["person"] = kept["person_id"].map(people)
+    kept["workshop"] = kept["workshop_code"].map(numbers)
+    kept["comfort"] = kept["comfort"].astype(int)
+    kept["order"] = kept["stage"].map(STAGE_ORDER)
+    kept = kept.sort_values(["workshop", "order", "person"])
+    return kept[cols].reset_index(drop=True)
+
+
+def came_back(comfort: pd.DataFrame) -> int:
+    """How many people answered in more than one workshop of the series."""
+    if comfort.empty:
+        return 0
+    return int((comfort.groupby("person")["workshop"].nunique() > 1).sum())

@@ -1,48 +1,87 @@
-"""The fixed choices a reaction is made of, drawn from the 2025 dialogue."""
+"""The fixed choices a reaction is made of, drawn from the 2025 dialogue.
+
+Labels are English message ids: pages show them through ``_()``.
+"""
+
+from workshop.i18n import N_
 
 STAGES = {
-    "before": "Before trying it",
-    "after": "After trying it",
-    "final": "At the end of the workshop",
+    "before": N_("Before trying it"),
+    "after": N_("After trying it"),
+    "final": N_("At the end of the workshop"),
 }
 
 #: "How comfortable would you be if police used this?"
 COMFORT = {
-    1: "Very uncomfortable",
-    2: "Uncomfortable",
-    3: "Not sure",
-    4: "Comfortable",
-    5: "Very comfortable",
+    1: N_("Very uncomfortable"),
+    2: N_("Uncomfortable"),
+    3: N_("Not sure"),
+    4: N_("Comfortable"),
+    5: N_("Very comfortable"),
 }
 
 #: What a reaction is about: the concerns and conditions participants raised.
 THEMES = {
-    "oversight": "Human oversight",
-    "accuracy_bias": "Accuracy and bias",
-    "transparency": "Being open about it",
-    "jobs": "Jobs",
-    "data_privacy": "Data and privacy",
-    "pace": "Too much, too fast",
-    "evidence": "Evidence that it works",
+    "oversight": N_("Human oversight"),
+    "accuracy_bias": N_("Accuracy and bias"),
+    "transparency": N_("Being open about it"),
+    "jobs": N_("Jobs"),
+    "data_privacy": N_("Data and privacy"),
+    "pace": N_("Too much, too fast"),
+    "evidence": N_("Evidence that it works"),
 }
 
 COMMENT_MAX = 1000
 
 #: The stages of the dialogue the facilitator moves the room through.
 DIALOGUE_STAGES = {
-    "first_views": "First views",
-    "use_cases": "Trying the uses of AI",
-    "questions": "Outstanding questions",
-    "advice": "Our advice",
+    "first_views": N_("First views"),
+    "use_cases": N_("Trying the uses of AI"),
+    "questions": N_("Outstanding questions"),
+    "advice": N_("Our advice"),
 }
 
 #: The three themes the dialogue's advice fell under.
 ADVICE_THEMES = {
-    "oversight": "Oversight and accountability",
-    "accuracy_bias": "Accuracy and bias",
-    "transparency": "Transparency in how it is brought in",
+    "oversight": N_("Oversight and accountability"),
+    "accuracy_bias": N_("Accuracy and bias"),
+    "transparency": N_("Transparency in how it is brought in"),
 }
 
-VOTES = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass / unsure"}
+VOTES = {"agree": N_("Agree"), "disagree": N_("Disagree"), "pass": N_("Pass / unsure")}
 
 ADVICE_MAX = 280
+
+#: The dialogue's outstanding questions, each with the short answers a phone offers.
+OPEN_QUESTIONS = {
+    "ethical": (
+        N_("What does ethical look like? Would AI counter the bias in police data and "
+           "decisions, or make it worse?"),
+        {"counter": N_("Counter it"), "worse": N_("Make it worse"),
+         "depends": N_("It depends how it is built and checked"), "unsure": N_("Not sure")},
+    ),
+    "evidence": (
+        N_("What's the evidence? Do we know enough about whether AI works to use it in "
+           "policing?"),
+        {"enough": N_("We know enough already"), "trial": N_("Not yet: trial it first"),
+         "no": N_("Not yet: don't use it"), "unsure": N_("Not sure")},
+    ),
+    "jobs": (
+        N_("What about jobs? Should AI in policing ever cost police staff their jobs?"),
+        {"never": N_("No, never"),
+         "frontline": N_("Only if the time saved goes to frontline and community policing"),
+         "savings": N_("Yes, if it saves public money"), "unsure": N_("Not sure")},
+    ),
+    "data": (
+        N_("Who controls personal data? Who should hold the data an AI uses?"),
+        {"police": N_("The police only"),
+         "companies": N_("The police, with private companies under strict rules"),
+         "independent": N_("An independent body"), "unsure": N_("Not sure")},
+    ),
+    "pace": (
+        N_("Is this too much, too fast?"),
+        {"too_fast": N_("Too fast"), "right": N_("About right"), "too_slow": N_("Too slow"),
+         "unsure": N_("Not sure")},
+    ),
+}
+NOTE_MAX = 200

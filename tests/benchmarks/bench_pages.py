@@ -20,26 +20,25 @@ from streamlit.testing.v1 import AppTest
 from simulators.config import settings_of
 from tests.benchmarks.bench_simulators import CASES
 from tests.benchmarks.timing import HEADER, row, stats
-from ui.navigation import page_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def bench(use_case: str, repeats: int = 10) -> dict[str, dict[str, float]]:
-    page = page_for(use_case)
     slider_name = CASES[use_case][1]
     key = f"{use_case}.{slider_name}"
     from simulators import registry
 
+    page = registry.get(use_case).page
     meta = {n: m for n, m, _ in settings_of(registry.config_class(use_case))}[slider_name]
-    at = AppTest.from_file(str(ROOT / page.path), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120).run()
     step = meta.step or 0.05
     values = [round(meta.min + step * (i % int((meta.max - meta.min) / step)), 4)
               for i in range(1, repeats + 1)]
 
     def move(value: float) -> float:
         start = time.perf_counter()
-        at.slider(key=key).set_value(value).run()
+        at.select_slider(key=key).set_value(value).run()
         assert not at.exception, at.exception
         return 1000 * (time.perf_counter() - start)
 

@@ -8,7 +8,7 @@ Run: ``.venv/bin/python -m tests.benchmarks.bench_simulators [--repeats 15]``
 - slider: a bias setting changed on a world already built (what a participant's
   slider move costs when the page's cache misses);
 - fix: a high-bias world with a fix on (Fairlearn's ThresholdOptimizer fitted on audited
-  cases; for hotspots, discounting patrol finds);
+  cases; for hotspots, discounting patrol finds, with the new estate);
 - largest: every size setting at its maximum.
 """
 
@@ -33,17 +33,20 @@ FIX = {"mitigation": "threshold_optimizer"}
 CASES = {
     "call_triage": (["n_calls"], "label_bias",
                     {"label_bias": 0.5, "asr_error_gap": 0.16, **FIX}, 300),
+    # the learning AI: two models (biased and fair old summaries), two fixes fitted
     "evidence": (["n_cases"], "dialect_strength",
-                 {"dialect_strength": 1.0, "label_bias": 0.6, **FIX}, 300),
+                 {"method": "learned", "dialect_strength": 1.0, "label_bias": 0.6, **FIX}, 300),
     "hotspots": (["grid_size", "days", "n_patrols"], "historic_patrol_bias",
-                 {"historic_patrol_bias": 0.8, "mitigation": "discount_discoveries"}, 1000),
+                 {"historic_patrol_bias": 0.4, "mitigation": "discount_discoveries",
+                  "new_estate": True}, 1000),
     "reoffending": (["n_people"], "historic_patrol_bias",
                     {"historic_patrol_bias": 0.7, "label_bias": 0.6, **FIX}, 300),
 }
 
 
 def cold_ms(use_case: str) -> float:
-    module, cls = registry.USE_CASES[use_case]
+    u = registry.get(use_case)
+    module, cls = u.module_name, u.config_name
     code = (
         f"import time; from {module} import {cls} as C, simulate\n"
         "t = time.perf_counter(); simulate(C())\n"

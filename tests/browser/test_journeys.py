@@ -1,112 +1,106 @@
-"""The main journeys in a real browser: a facilitator and a participant on a phone."""
+"""The room in a real browser: the Console, the Screen on the projector, a phone."""
 
 import csv
 import io
 import re
-from urllib.parse import parse_qs, urlsplit
+import time
 
 import pytest
 
 from simulators import registry
-from simulators.config import settings_of
-from tests.benchmarks.bench_simulators import CASES
-from tests.browser.harness import PHONE, PROJECTOR, wait_for_app
-from ui.navigation import page_for
+from tests.browser import flows
+from tests.browser.harness import PHONE, PROJECTOR
 
-PASS = "correct horse battery"
-
-
-def slider_label(use_case: str) -> str:
-    name = CASES[use_case][1]  # the bias slider a participant moves
-    return {n: m for n, m, _ in settings_of(registry.config_class(use_case))}[name].label
-
-
-def gap_in_mistakes(tab) -> str:
-    metric = tab.get_by_test_id("stMetric").filter(has_text="Gap in mistakes").first
-    return metric.get_by_test_id("stMetricValue").inner_text()
-
-
-def move_slider(tab, label: str, presses: int = 8) -> None:
-    box = tab.get_by_test_id("stSlider").filter(has_text=label).first
-    thumb = box.get_by_role("slider")
-    thumb.focus()
-    for _ in range(presses):
-        thumb.press("ArrowRight")
-    wait_for_app(tab)
-    tab.wait_for_timeout(500)
-    wait_for_app(tab)
-
-
-def answer(tab, comfort_label: str, comment: str) -> None:
-    tab.get_by_text(comfort_label, exact=True).click()
-    tab.get_by_label("Anything else you want to say? (optional, please no names)").fill(comment)
-    tab.get_by_role("button", name="Send my answer").click()
-    wait_for_app(tab)
-    tab.get_by_text("Thank you, your answer is saved.").wait_for(timeout=15_000)
+USE_CASE = "evidence"
+BIAS_SLIDER = "How differently group B words things"
 
 
 @pytest.mark.server
-def test_facilitator_and_participant_journey(live_app, chromium):
-    host = chromium.new_context(viewport=PROJECTOR, accept_downloads=True)
+def test_the_room_journey(live_app, chromium):
+    laptop = chromium.new_context(viewport=PROJECTOR, accept_downloads=True)
+    projector = chromium.new_context(viewport=PROJECTOR)
     phone = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
-        # The facilitator starts a workshop and sees its join link.
-        fac = host.new_page()
-        fac.goto(f"{live_app}/facilitator")
-        wait_for_app(fac)
-        fac.get_by_role("tab", name="Start a new workshop").click()
-        fac.get_by_label("Workshop title").fill("Browser journey")
-        fac.get_by_label("Choose a passphrase (at least 8 characters)").fill(PASS)
-        fac.get_by_label("Type it again").fill(PASS)
-        fac.get_by_role("button", name="Start the workshop").click()
-        wait_for_app(fac)
-        link = fac.get_by_test_id("stCode").first.inner_text().strip()
-        code = parse_qs(urlsplit(link).query)["code"][0]
-        assert re.fullmatch(r"[A-Z2-9]{6}", code)
-        assert fac.get_by_role("img").count() >= 1  # the QR code, loaded (from the process
-        # that made it, through the proxy) rather than a broken image
-        assert fac.get_by_role("img").first.evaluate("i => i.complete && i.naturalWidth > 0")
+        console = laptop.new_page()
+        code = flows.start_workshop(console, live_app)
 
-        # A participant joins by the ?code= link on a phone, by keyboard alone.
+        # The Screen: the join slide, large enough for the back of the room, no controls.
+        screen = projector.new_page()
+        screen.goto(flows.screen_url(console, live_app))
+        flows.settle(screen, 1000)
+        qr = screen.get_by_role("img").first
+        assert qr.evaluate("i => i.complete && i.naturalWidth > 0")
+        assert qr.bounding_box()["height"] >= 0.4 * PROJECTOR["height"]
+        letters = screen.locator(".screen-code")
+        assert letters.inner_text().strip() == code
+        assert letters.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 80
+        body = screen.locator("[data-testid='stMarkdownContainer'] p").first
+        assert body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 28
+        assert screen.get_by_role("button").count() == 0
+        assert screen.get_by_test_id("stDownloadButton").count() == 0
+
+        # A phone joins by the QR link: the stage banner in view, no facilitator page.
         me = phone.new_page()
-        me.goto(f"{live_app}/?code={code}")
-        wait_for_app(me)
-        me.get_by_label("Workshop code (on the projector)").focus()
-        me.keyboard.press("Enter")
-        wait_for_app(me)
-        me.get_by_text("You have joined the workshop.").wait_for(timeout=15_000)
-        pid = parse_qs(urlsplit(me.url).query)["p"][0]
+        flows.join(me, live_app, code)
+        assert flows.in_viewport(me, me.locator(".st-key-room-banner"))
+        assert me.get_by_role("link", name=re.compile("Console")).count() == 0
 
-        # On each use case: a bias slider moves the disparity figure.
-        for use_case in CASES:
-            page = page_for(use_case)
-            me.goto(f"{live_app}/{page.path.split('/')[-1][:-3]}?p={pid}")
-            wait_for_app(me)
-            me.wait_for_timeout(500)
-            if use_case == "call_triage":
-                answer(me, "2: Uncomfortable", "Before: not sure about this")
-            before = gap_in_mistakes(me)
-            move_slider(me, slider_label(use_case))
-            after = gap_in_mistakes(me)
-            assert after != before, (use_case, before, after)
-            if use_case == "call_triage":
-                answer(me, "1: Very uncomfortable", "=After: worse than I thought")
+        # A use case asks the before question first, inside the first screen, and
+        # shows no result of the model until it is answered.
+        page = registry.get(USE_CASE)
+        me.goto(f"{live_app}/{USE_CASE}?{me.url.split('?', 1)[1]}")
+        flows.settle(me)
+        question = me.get_by_text(re.compile("^Before you try it"))
+        assert flows.in_viewport(me, question)
+        assert me.locator(".st-key-result-strip").count() == 0
+        assert me.get_by_test_id("stVegaLiteChart").count() == 0
+        flows.answer(me, 2, "Before: not sure about this")
 
-        # The facilitator's live view shows both answers without a reload.
-        answers = fac.get_by_test_id("stMetric").filter(has_text="Answers").first
-        answers.get_by_test_id("stMetricValue").filter(has_text="2").wait_for(timeout=20_000)
-        fac.get_by_text("Before: not sure about this").wait_for(timeout=10_000)
+        # Step 2: moving a slider keeps the result strip in view and changes it.
+        strip = me.locator(".st-key-result-strip")
+        strip.wait_for(timeout=15_000)
+        before = flows.strip_text(me)
+        flows.move_slider(me, BIAS_SLIDER, presses=5, key="ArrowRight")
+        assert flows.in_viewport(me, strip)
+        assert flows.strip_text(me) != before
 
-        # The CSV holds both, with the settings each was given under.
-        with fac.expect_download() as dl:
-            fac.get_by_role("button", name="Download answers (CSV)").click()
+        # The facilitator puts everyone on a scenario: the phone hears within 2 s.
+        preset = page.presets()[1]
+        console.get_by_role("tab", name=re.compile(page.title)).click()
+        console.get_by_text(preset.title, exact=True).first.click()
+        flows.settle(console)
+        console.get_by_role("button", name="Put everyone on this").first.click()
+        start = time.monotonic()
+        me.get_by_text(re.compile("The facilitator is showing")).wait_for(timeout=10_000)
+        followed = time.monotonic() - start
+        assert followed <= 2.5, f"the phone followed after {followed:.1f} s"
+
+        # Step 3: the after question, with a comment.
+        me.get_by_role("button", name=re.compile("I have tried it")).click()
+        flows.settle(me)
+        flows.answer(me, 1, "=After: worse than I thought")
+
+        # The comment waits for the facilitator; the Screen shows it once approved.
+        console.get_by_text("=After: worse than I thought").wait_for(timeout=15_000)
+        console.get_by_role("button", name="Approve").first.click()
+        flows.settle(console)
+        screen.goto(flows.screen_url(console, live_app))  # the room is at first views
+        flows.settle(screen)
+        console.get_by_role("button", name="Trying the uses of AI").click()
+        screen.get_by_text("=After: worse than I thought").wait_for(timeout=15_000)
+
+        # The CSV holds both answers, with the settings each was given under.
+        with console.expect_download() as dl:
+            console.get_by_role("button", name="Download answers (CSV)").click()
         rows = list(csv.DictReader(io.StringIO(open(dl.value.path()).read())))
-        assert [r["stage"] for r in rows] == ["before", "after"]
-        assert float(rows[1]["config.label_bias"]) > float(rows[0]["config.label_bias"])
-        assert rows[1]["comment"].startswith("'=")  # a formula, neutralised
-        assert "metric.equalized_odds_difference" in rows[0]
+        mine = [r for r in rows if r.get("use_case", r.get("Use of AI")) in (
+            USE_CASE, page.title)]
+        assert len(mine) == 2
+        text = " ".join(" ".join(r.values()) for r in mine)
+        assert "'=After" in text  # a formula, neutralised
     finally:
-        host.close()
+        laptop.close()
+        projector.close()
         phone.close()
 
 
@@ -118,10 +112,8 @@ def test_a_deep_link_on_a_fresh_server_opens_inside_the_app(chromium):
     with app_server() as url:
         tab = chromium.new_page(viewport=PHONE)
         tab.goto(f"{url}/reoffending")
-        wait_for_app(tab)
-        tab.wait_for_timeout(500)
-        wait_for_app(tab)
+        flows.settle(tab)
         nav = tab.get_by_test_id("stSidebarNav").inner_text()
-        assert "Use cases" in nav and "Reoffending risk" in nav
+        assert "Uses of AI" in nav and "Reoffending risk" in nav
         assert tab.get_by_role("heading", name=re.compile("Reoffending risk")).count() >= 1
         tab.close()

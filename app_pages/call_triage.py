@@ -1,0 +1,70 @@
+"""101 calls: an AI answers the police non-emergency number. Who gets missed, and what helps."""
+
+import streamlit as st
+
+from simulators.call_triage import record
+from ui import call_triage as ct
+from ui import listen_in as li
+from ui.fairness_panel import fairness_panel, figures_of
+from ui.i18n import _
+from ui.strip import result_strip, strip_container
+from ui.use_case_page import (
+    about,
+    after_step,
+    before_question,
+    begin,
+    folded,
+    follow,
+    remember,
+    simulate_shown,
+)
+
+frame = begin("call_triage")
+with about(frame):
+    ct.story()
+if frame.asking_before:
+    before_question(frame)
+    st.stop()
+follow(frame)
+
+
+@st.fragment
+def try_it() -> None:
+    strip = strip_container()
+    config = ct.settings()
+    outcome = simulate_shown(frame, config)
+    with strip:
+        result_strip(figures_of(outcome), extra=ct.strip_note(config, outcome))
+    if panel := folded(_("🎧 Listen in"), f"{ct.KEY}.panel.listen", expanded=True):
+        with panel:
+            li.listen(config, outcome)
+    if panel := folded(_("🕵️ Can the AI tell the groups apart?"), f"{ct.KEY}.panel.proxies"):
+        with panel:
+            li.proxies(outcome)
+    if panel := folded(_("🛠️ Try a fix"), f"{ct.KEY}.panel.fix"):
+        with panel:
+            ct.fix(frame, config, outcome)
+    if panel := folded(_("👤 A person in the loop"), f"{ct.KEY}.panel.review"):
+        with panel:
+            ct.review(config, outcome)
+    if panel := folded(_("📞 People without AI"), f"{ct.KEY}.panel.people"):
+        with panel:
+            ct.people(config, outcome)
+    if panel := folded(_("⏱️ What the AI saves"), f"{ct.KEY}.panel.saves"):
+        with panel:
+            ct.saves(config, outcome)
+    if panel := folded(_("⚖️ What this does to each group"), f"{ct.KEY}.panel.groups"):
+        with panel:
+            fairness_panel(outcome, title=_("Every kind of mistake, group by group"),
+                           metrics=["false_negative_rate", "false_positive_rate",
+                                    "selection_rate"])
+            ct.heard_and_graded(outcome)
+    if panel := folded(_("📚 Why this matters"), f"{ct.KEY}.panel.why"):
+        with panel:
+            ct.background()
+    remember(frame, config, record(outcome))
+
+
+if frame.trying:
+    try_it()
+after_step(frame, extra_fields=ct.saved_hours_question, extra=ct.saved_hours_answer)

@@ -1,0 +1,69 @@
+"""Crime hotspots: watch patrols follow records and records follow patrols, day by day."""
+
+import streamlit as st
+
+from simulators.hotspot_views import record
+from simulators.hotspots import MITIGATION_CHOICES, PRESETS, HotspotConfig
+from ui import hotspots as hs
+from ui.fairness_panel import fairness_panel, figures_of
+from ui.i18n import _, ngettext, num
+from ui.presets import preset_pills, preset_script
+from ui.strip import result_strip, strip_container
+from ui.use_case_page import (
+    about,
+    after_step,
+    before_question,
+    begin,
+    folded,
+    follow,
+    remember,
+    simulate_shown,
+)
+
+frame = begin("hotspots")
+with about(frame):
+    hs.story()
+if frame.asking_before:
+    before_question(frame)
+    st.stop()
+follow(frame)
+
+
+@st.fragment
+def try_it() -> None:
+    strip = strip_container()
+    preset_pills(PRESETS, key=hs.KEY, then=hs.after_preset)
+    config = hs.settings(HotspotConfig)
+    preset_script(PRESETS, config, key=hs.KEY)
+    outcome = simulate_shown(frame, config)
+    with strip:
+        result_strip(figures_of(outcome), extra=hs.strip_note(outcome))
+    hs.days_view(outcome)
+
+    if panel := folded(_("How the loop works"), f"{hs.KEY}.panel.loop"):
+        with panel:
+            hs.loop_panel(outcome)
+    if panel := folded(_("Every fix has a cost"), f"{hs.KEY}.panel.costs"):
+        with panel:
+            hs.costs_panel(config, {fix: simulate_shown(frame, config.replace(mitigation=fix))
+                                    for fix in MITIGATION_CHOICES})
+    if panel := folded(_("Watching it over time"), f"{hs.KEY}.panel.monitor"):
+        with panel:
+            hs.monitor_panel(outcome)
+    if panel := folded(_("What this does to each group"), f"{hs.KEY}.panel.groups"):
+        with panel:
+            fairness_panel(outcome, title=ngettext(
+                "On the one day the AI ran", "Over the last {n} days",
+                outcome.audit_days).format(n=num(outcome.audit_days)),
+                metrics=["false_negative_rate", "false_positive_rate", "selection_rate"])
+            hs.fairness_note(outcome)
+    if panel := folded(_("Why this matters"), f"{hs.KEY}.panel.why"):
+        with panel:
+            hs.background()
+
+    remember(frame, config, record(outcome))
+
+
+if frame.trying:
+    try_it()
+after_step(frame)

@@ -1,0 +1,39 @@
+"""The server: the Streamlit app (``app.py``) plus one small route of its own.
+
+``streamlit run asgi.py`` (what ``make run`` starts) serves the app and
+``/api/room?code=...``, the room's stage, scenario, lock and timer as a few bytes
+of JSON, which every phone asks for about once a second (``ui/room.py``): a phone
+reruns its page only when the room changes, so following the facilitator costs no
+script runs while the room sits still.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from workshop.live import RoomCache
+from workshop.store import Store, normalise_code
+
+
+@functools.cache
+def _rooms() -> RoomCache:
+    return RoomCache(Store())
+
+
+async def room(request: Request) -> JSONResponse:
+    code = normalise_code(request.query_params.get("code", ""))[:12]
+    live = request.query_params.get("live") == "1"
+    view = await asyncio.to_thread(_rooms().get, code, live) if code else None
+    headers = {"Cache-Control": "no-store"}
+    if view is None:
+        return JSONResponse({"error": "unknown"}, status_code=404, headers=headers)
+    return JSONResponse(view, headers=headers)
+
+
+app = st.App("app.py", routes=[Route("/api/room", room)])

@@ -1,0 +1,82 @@
+"""What people do in the browser, as steps the journeys and the screenshots share."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from tests.browser.harness import wait_for_app
+
+PASSPHRASE = "a long workshop passphrase"
+
+
+def settle(tab, ms: int = 500) -> None:
+    wait_for_app(tab)
+    tab.wait_for_timeout(ms)
+    wait_for_app(tab)
+
+
+def start_workshop(tab, base: str, title: str = "Leeds library, 3 March") -> str:
+    """The facilitator starts a workshop in the Console; returns its code."""
+    tab.goto(f"{base}/console")
+    settle(tab)
+    tab.get_by_role("tab", name="Start a new workshop").click()
+    tab.get_by_label("Workshop title").fill(title)
+    tab.get_by_label("Choose a passphrase (at least 12 characters)").fill(PASSPHRASE)
+    tab.get_by_label("Type it again").fill(PASSPHRASE)
+    tab.get_by_role("button", name="Start the workshop").click()
+    settle(tab)
+    link = tab.get_by_test_id("stCode").first.inner_text().strip()
+    code = parse_qs(urlsplit(link).query)["code"][0]
+    assert re.fullmatch(r"[A-Z2-9]{6}", code)
+    return code
+
+
+def screen_url(console_tab, base: str) -> str:
+    """The Screen's address, as the Console's button opens it."""
+    href = console_tab.get_by_role("link", name=re.compile("Open the Screen")).get_attribute(
+        "href")
+    return href if href.startswith("http") else base + href
+
+
+def join(tab, base: str, code: str) -> str:
+    """A participant joins by the QR code's link; returns their ``?p=`` id."""
+    tab.goto(f"{base}/?code={code}")
+    settle(tab)
+    tab.get_by_role("button", name="Join").click()
+    settle(tab)
+    tab.get_by_text("You have joined the workshop.").wait_for(timeout=15_000)
+    return parse_qs(urlsplit(tab.url).query)["p"][0]
+
+
+def answer(tab, comfort: int, comment: str = "", skip: bool = False) -> None:
+    """Answer the question on screen (the radio's option starts with its number)."""
+    if skip:
+        tab.get_by_role("button", name="Skip this question").click()
+    else:
+        tab.get_by_text(re.compile(rf"^{comfort} · ")).first.click()
+        if comment:
+            tab.get_by_label("Anything else you want to say? (optional, please no names)"
+                             ).first.fill(comment)
+        tab.get_by_role("button", name="Send my answer").click()
+    settle(tab)
+
+
+def move_slider(tab, label: str, presses: int = 4, key: str = "ArrowRight") -> None:
+    box = tab.get_by_test_id("stSlider").filter(has_text=label).first
+    thumb = box.get_by_role("slider")
+    thumb.focus()
+    for _ in range(presses):
+        thumb.press(key)
+    settle(tab)
+
+
+def strip_text(tab) -> str:
+    return tab.locator(".st-key-result-strip").inner_text()
+
+
+def in_viewport(tab, locator) -> bool:
+    box = locator.bounding_box()
+    size = tab.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 60) <= size[
+        "height"]

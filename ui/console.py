@@ -1,0 +1,294 @@
+"""The Console's parts: the facilitator's laptop, never the projector.
+
+Sign in or start a workshop, lead the room (stage, timer, lock, scenarios), read
+every comment and piece of advice before it can reach the Screen, watch answers
+arrive, take the downloads, and close or delete the workshop.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from simulators import registry
+from ui.i18n import _, lang, ngettext, say
+from ui.navigation import FACILITATOR_KEY, SCREEN
+from ui.room import STAGES
+from ui.store import get_store
+from workshop import analysis, export
+from workshop.i18n import N_
+from workshop.live import screen_key
+from workshop.network import client_address
+from workshop.store import StoreUnavailable, normalise_code
+from workshop.vocabulary import ADVICE_THEMES, THEMES
+from workshop.vocabulary import STAGES as ANSWER_STAGES
+
+DOWN = N_("The workshop database can't be reached. Check the laptop, then try again.")
+STATUS_NAMES = {"pending": N_("waiting"), "approved": N_("approved"), "hidden": N_("hidden")}
+
+
+def address() -> str | None:
+    """This device's address, for limiting guesses (only a trusted proxy is believed)."""
+    return client_address(st.context.ip_address, dict(st.context.headers))
+
+
+def sign_in() -> None:
+    store = get_store()
+    st.write(_("Start a workshop, put the join code on the projector, and lead the room "
+               "from here. Only someone with the workshop's passphrase can open this page's "
+               "data."))
+    open_tab, new_tab = st.tabs([_("Open my workshop"), _("Start a new workshop")])
+    with open_tab, st.form("facilitator.login"):
+        code = st.text_input(_("Workshop code"))
+        phrase = st.text_input(_("Passphrase"), type="password")
+        if st.form_submit_button(_("Open"), type="primary"):
+            try:
+                ok = store.verify_facilitator(code, phrase, address=address())
+            except StoreUnavailable:
+                st.error(_(DOWN))
+                return
+            except ValueError as err:  # too many tries
+                st.error(say(err))
+                return
+            if ok:
+                st.session_state[FACILITATOR_KEY] = normalise_code(code)
+                st.rerun()
+            st.error(_("That code and passphrase don't match a workshop."))
+    with new_tab, st.form("facilitator.create"):
+        title = st.text_input(_("Workshop title"), placeholder=_("e.g. Leeds library, 3 March"))
+        phrase = st.text_input(_("Choose a passphrase (at least 12 characters)"),
+                               type="password")
+        again = st.text_input(_("Type it again"), type="password")
+        series = st.text_input(
+            _("Part of a series? Its name (optional)"),
+            help=_("Workshops with the same series name form one dialogue: people can come "
+                   "back with their return code, and the report follows their views across "
+                   "the workshops. Later workshops of a series need the same passphrase."))
+        mode = st.radio(_("Where"), ["in_person", "online"], horizontal=True,
+                        format_func=lambda m: _("In person") if m == "in_person"
+                        else _("Online"))
+        st.caption(_("Write the passphrase down: it can't be recovered, and you need it to "
+                     "see and export this workshop's answers."))
+        if st.form_submit_button(_("Start the workshop"), type="primary"):
+            if phrase != again:
+                st.error(_("The two passphrases are different."))
+                return
+            try:
+                w = store.create_workshop(title, phrase, series=series.strip() or None,
+                                          mode=mode)
+            except StoreUnavailable:
+                st.error(_(DOWN))
+                return
+            except ValueError as err:
+                st.error(say(err))
+                return
+            st.session_state[FACILITATOR_KEY] = w.code
+            st.rerun()
+
+
+def screen_link(code: str, passphrase_hash: str) -> str:
+    query = {"code": code, "key": screen_key(code, passphrase_hash)}
+    if lang() != "en":
+        query["lang"] = lang()
+    return f"/{SCREEN.split('/')[-1].removesuffix('.py')}?{urlencode(query)}"
+
+
+def lead(code: str) -> None:
+    """Move the room through the dialogue's stages and put everyone on one picture."""
+    store = get_store()
+    room = store.room(code)
+    st.subheader(_("Lead the room"))
+    stage = st.segmented_control(
+        _("Where the room is now (shown on every phone and on the Screen)"), list(STAGES),
+        format_func=lambda s: _(STAGES[s][0]), default=room["stage"], key="facilitator.stage")
+    if stage and stage != room["stage"]:
+        store.set_stage(code, stage)
+        st.rerun()
+    timer, lock = st.columns(2)
+    with timer:
+        minutes = st.number_input(_("Timer for this stage (minutes)"), 1, 120, 10,
+                                  key="facilitator.minutes")
+        a, b = st.columns(2)
+        if a.button(_("Start the timer"), key="facilitator.timer"):
+            store.set_timer(code, int(minutes) * 60)
+            st.rerun()
+        if b.button(_("Clear the timer"), key="facilitator.no_timer",
+                    disabled=room.get("timer_ends_at") is None):
+            store.set_timer(code, None)
+            st.rerun()
+    with lock:
+        locked = st.toggle(_("Pause answers"), value=bool(room.get("locked")),
+                           key="facilitator.locked",
+                           help=_("While paused, phones keep what people write and send it "
+                                  "once answers open again."))
+        if locked != bool(room.get("locked")):
+            store.lock(code, locked)
+            st.rerun()
+    scenarios(code, room)
+
+
+def scenarios(code: str, room: dict) -> None:
+    store = get_store()
+    st.markdown(_("**Scenarios.** Pick one and put every phone on it. Participants get a "
+                  "button to jump to your view, and can go back to their own settings."))
+    cases = [u for u in registry.USE_CASES.values() if u.presets()]
+    for tab, use_case in zip(st.tabs([f"{u.icon} {_(u.title)}" for u in cases]), cases,
+                             strict=True):
+        with tab:
+            presets = {p.key: p for p in use_case.presets()}
+            current = room["preset_key"] if room["use_case"] == use_case.name else None
+            keys = list(presets)
+            chosen = st.radio(_("Scenario"), keys, key=f"facilitator.preset.{use_case.name}",
+                              index=keys.index(current) if current in keys else 0,
+                              format_func=lambda k, ps=presets: _(ps[k].title))
+            st.info(_(presets[chosen].script), icon="🗣️")
+            live = current == chosen
+            c1, c2 = st.columns(2)
+            if c1.button(_("Everyone is on this ✓") if live else _("Put everyone on this"),
+                         key=f"facilitator.apply.{use_case.name}", type="primary",
+                         disabled=live):
+                store.set_preset(code, use_case.name, chosen,
+                                 presets[chosen].config.to_dict())
+                st.rerun()
+            c2.page_link(use_case.page, label=_("Open it large, to present it"), icon="📺",
+                         query_params={"present": "1"})
+    if room["use_case"] and st.button(_("Stop leading: let everyone explore freely")):
+        store.set_preset(code, None, None, None)
+        st.rerun()
+
+
+def _moderate(kind: str, code: str, item_id: int, status: str) -> None:
+    store = get_store()
+    if kind == "comment":
+        store.moderate(code, item_id, status)
+    else:
+        store.moderate_advice(code, item_id, status)
+
+
+def moderation(code: str) -> None:
+    """New comments and advice wait here; only approved ones reach the Screen."""
+    store = get_store()
+    comments = store.comments(code)
+    advice = store.advice(code)
+    waiting = comments[comments["status"] == "pending"]
+    advice_waiting = advice[advice["status"] == "pending"]
+    st.subheader(_("To read before the room sees it") + f" ({len(waiting) + len(advice_waiting)})")
+    st.caption(_("Shown exactly as typed, as plain text. Approve what may go on the Screen "
+                 "(and, for advice, to the other phones); hide the rest. Hidden text stays "
+                 "out of the export too."))
+    if waiting.empty and advice_waiting.empty:
+        st.write(_("Nothing waiting."))
+    for kind, rows, id_col, text_col in (("comment", waiting, "reaction_id", "comment"),
+                                         ("advice", advice_waiting, "advice_id", "text")):
+        for row in rows.itertuples():
+            item_id = int(getattr(row, id_col))
+            with st.container(border=True):
+                where = (_(registry.get(row.use_case).title) if kind == "comment"
+                         and row.use_case in registry.USE_CASES else
+                         _(ADVICE_THEMES.get(getattr(row, "theme", ""), "")) or _("First views"))
+                label = _("Comment") if kind == "comment" else _("Advice")
+                st.caption(f"{label} · {where}")
+                st.text(getattr(row, text_col))
+                a, b = st.columns(2)
+                a.button(_("Approve"), key=f"ok.{kind}.{item_id}", type="primary",
+                         on_click=_moderate, args=(kind, code, item_id, "approved"))
+                b.button(_("Hide"), key=f"hide.{kind}.{item_id}",
+                         on_click=_moderate, args=(kind, code, item_id, "hidden"))
+    with st.expander(_("Approved and hidden")):
+        for kind, rows, id_col, text_col in (("comment", comments, "reaction_id", "comment"),
+                                             ("advice", advice, "advice_id", "text")):
+            for row in rows[rows["status"] != "pending"].itertuples():
+                item_id = int(getattr(row, id_col))
+                flip = "hidden" if row.status == "approved" else "approved"
+                t, b = st.columns([5, 1])
+                status = _(STATUS_NAMES.get(row.status, row.status))
+                t.text(f"[{status}] {getattr(row, text_col)}")
+                b.button(_("Hide") if flip == "hidden" else _("Approve"),
+                         key=f"flip.{kind}.{item_id}", on_click=_moderate,
+                         args=(kind, code, item_id, flip))
+
+
+def live(code: str) -> None:
+    """Answers as they arrive: how many, and how people's views moved."""
+    store = get_store()
+    counts = store.counts(code)
+    a, b = st.columns(2)
+    a.metric(_("People joined"), counts["participants"])
+    b.metric(_("Answers"), counts["reactions"])
+    reactions = store.reactions(code)
+    if reactions.empty:
+        st.info(_("No answers yet. They appear here as participants send them."))
+        return
+    summary = analysis.shift_summary(reactions)
+    if not summary.empty:
+        names = {u.name: _(u.title) for u in registry.USE_CASES.values()}
+        table = pd.DataFrame({
+            _("Use of AI"): summary["use_case"].map(lambda u: names.get(u, u)),
+            _("More comfortable"): summary["more comfortable"],
+            _("No change"): summary["no change"],
+            _("Less comfortable"): summary["less comfortable"],
+        })
+        st.caption(_("People who answered both before and after trying each use of AI "
+                     "(their latest answers):"))
+        st.dataframe(table, hide_index=True)
+    counts = analysis.comfort_counts(reactions)
+    if not counts.empty:
+        per_stage = counts.groupby("stage", observed=True)["reactions"].sum()
+        st.caption(" · ".join(
+            f"{_(ANSWER_STAGES[s])}: {int(n)}" for s, n in per_stage.items() if n))
+    themes = analysis.theme_counts(reactions)
+    if not themes.empty:
+        st.caption(_("Most picked: ") + ", ".join(
+            f"{_(THEMES.get(t, t))} ({n})" for t, n in themes.head(4).items()))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _exports(code: str, revision: int, language: str) -> tuple[str, str, str]:
+    """The downloads, made again only when something in the workshop changed."""
+    store = get_store()
+    return (export.reactions_csv(store, code), export.advice_csv(store, code),
+            export.workshop_json(store, code))
+
+
+def downloads(code: str) -> None:
+    store = get_store()
+    files = _exports(code, store.revision(code), lang())
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(_("Download answers (CSV)"), files[0], file_name=f"workshop-{code}.csv",
+                       mime="text/csv")
+    c2.download_button(_("Download advice (CSV)"), files[1],
+                       file_name=f"workshop-{code}-advice.csv", mime="text/csv")
+    c3.download_button(_("Download everything (JSON)"), files[2],
+                       file_name=f"workshop-{code}.json", mime="application/json")
+    st.caption(ngettext(
+        "Each row is one answer with the settings and numbers the person was looking at "
+        "({n} answer so far). Nicknames are made up; hidden comments are left out.",
+        "Each row is one answer with the settings and numbers the person was looking at "
+        "({n} answers so far). Nicknames are made up; hidden comments are left out.",
+        store.counts(code)["reactions"]).format(n=store.counts(code)["reactions"]))
+
+
+def manage(code: str) -> None:
+    store = get_store()
+    st.subheader(_("Close or delete"))
+    w = store.workshop(code)
+    if w.is_open:
+        if st.button(_("Close the workshop to new answers")):
+            store.close_workshop(code)
+            st.rerun()
+    else:
+        st.info(_("This workshop is closed: nobody can join or answer. The Screen shows the "
+                  "results."))
+        if st.button(_("Open it again")):
+            store.reopen_workshop(code)
+            st.rerun()
+    with st.expander(_("Delete this workshop's data")):
+        st.write(_("This removes every answer and participant of this workshop for good."))
+        confirm = st.text_input(_("Type {code} to confirm").format(code=code),
+                                key="facilitator.confirm_delete")
+        if st.button(_("Delete everything"), disabled=normalise_code(confirm) != code):
+            store.delete_workshop(code)
+            st.session_state.pop(FACILITATOR_KEY, None)
+            st.rerun()

@@ -1,0 +1,53 @@
+"""The app's few styles: a result strip that stays in view, tap targets a thumb can
+hit, and type a projector can carry. Public hooks only: ``st.html`` with a style
+block, and the ``st-key-<key>`` class Streamlit gives a container with a key."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+STRIP_KEY = "result-strip"
+BANNER_KEY = "room-banner"
+
+_CSS = """
+<style>
+  /* The result strip stays at the top of the screen while sliders below it move. */
+  .st-key-STRIP {
+    position: sticky; top: 3.6rem; z-index: 20;
+    background: #FFFFFF; border-bottom: 2px solid #D5DBE3;
+    padding: 0.4rem 0 0.5rem 0; margin-top: -0.4rem;
+  }
+  .strip-head { display: flex; align-items: baseline; gap: 0.5rem; flex-wrap: wrap; }
+  .strip-number { font-size: 1.6rem; font-weight: 700; line-height: 1.1; }
+  .strip-label { font-size: 0.9rem; }
+  .strip-sentence { margin: 0.15rem 0 0.25rem 0; font-size: 0.95rem; line-height: 1.3; }
+  .strip-row { display: grid; grid-template-columns: 7.5rem 1fr 2.2rem; align-items: center;
+               gap: 0.4rem; font-size: 0.95rem; margin: 0.1rem 0; }
+  .strip-track { background: #EEF1F5; height: 0.9rem; border-radius: 3px; overflow: hidden; }
+  .strip-fill { height: 100%; }
+  .strip-num { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
+
+  /* Radios, pills and buttons a thumb can hit: at least 44 px tall. */
+  [data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 44px;
+    display: flex; align-items: center; }
+  button[kind], [data-testid="stBaseButton-pills"],
+  [data-testid="stBaseButton-pillsActive"], [data-testid="stBaseButton-segmented_control"],
+  [data-testid="stBaseButton-segmented_controlActive"] { min-height: 44px; }
+  [data-testid="stPageLink"] a { min-height: 44px; display: flex; align-items: center; }
+
+  /* Titles that leave room for the content on a phone. */
+  @media (max-width: 640px) {
+    h1 { font-size: 1.9rem !important; padding-top: 0.5rem !important; }
+    .strip-row { grid-template-columns: 6.5rem 1fr 2.2rem; }
+  }
+  .strip-row, .strip-sentence { max-width: 56rem; }
+
+  /* The room's stage, at the top of every participant page. */
+  .st-key-BANNER { margin-top: -1rem; }
+</style>
+""".replace("STRIP", STRIP_KEY).replace("BANNER", BANNER_KEY)
+
+
+def apply() -> None:
+    """Once per run, from ``app.py``."""
+    st.html(_CSS)

@@ -1,0 +1,228 @@
+"""The words of the exports for people: use-case titles, comfort levels, themes and
+settings by the labels people saw, and what each column means. :mod:`workshop.export`
+calls this; it is apart so the store does not load the simulators to start."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from simulators import registry
+from simulators.config import Setting, settings_of
+from simulators.fairness import GENERIC_LABELS, GENERIC_MEANINGS
+from workshop.export import _reported
+from workshop.i18n import N_, Translator
+from workshop.report_data import (
+    OVERALL,
+    OVERALL_STAGES,
+    comfort_label,
+    mode_name,
+    stage_name,
+    use_case_title,
+)
+from workshop.vocabulary import COMFORT, STAGES, THEMES
+
+if TYPE_CHECKING:
+    from workshop.store import Store
+
+#: The columns every answer has: machine name, then (column, meaning, values) as message
+#: ids; ``None`` values are filled in from the vocabulary.
+_COLUMNS: list[tuple[str, str, str, str | None]] = [
+    ("reaction_id", N_("Answer number"),
+     N_("A number for each answer sent, in the order they were stored."),
+     N_("a whole number")),
+    ("created_at", N_("Sent at"), N_("When the answer was stored."),
+     N_("date and time, with the time zone (+00:00 is UTC)")),
+    ("participant", N_("Nickname"),
+     N_("The made-up nickname the app gave the person. It says nothing about who they are."),
+     N_("text")),
+    ("person_id", N_("Person"),
+     N_("The same person in every workshop of a series (they came back with their return "
+        "code). Not a name, and not the key to their answers."), N_("a random identifier")),
+    ("use_case", N_("Use of AI"),
+     N_("What the answer is about: a use of AI people tried, or their first and final "
+        "views of AI in policing."), None),
+    ("stage", N_("Question"),
+     N_("When the person was asked: before or after trying the use of AI, or their first "
+        "or final view."), None),
+    ("comfort", N_("Comfort"),
+     N_("How comfortable the person would be if the police used this. Empty if they "
+        "skipped the question."), None),
+    ("skipped", N_("Skipped"), N_("Whether the person skipped the question."), None),
+    ("latest", N_("Latest answer"),
+     N_("Whether this is the answer that counts: the person's latest to this question. "
+        "Earlier answers are kept to show how views changed."), None),
+    ("themes", N_("Themes"),
+     N_("What mattered most to the person here; they could pick several or none."), None),
+    ("comment", N_("Comment"),
+     N_("What the person wrote, exactly as typed. Empty if the facilitator hid it."),
+     N_("text")),
+    ("status", N_("Comment status"),
+     N_("Whether the facilitator approved the comment, hid it, or had not read it yet. "
+        "Empty where there was no comment."), None),
+]
+_STATUS = {"pending": N_("waiting"), "approved": N_("approved"), "hidden": N_("hidden")}
+_YES, _NO = N_("yes"), N_("no")
+#: The results a use case records that are not one group's rate.
+_RESULTS = {
+    "demographic_parity_difference": N_("Gap between the groups in how often the AI flags"),
+    "equalized_odds_difference": N_("Largest gap between the groups in the AI's mistakes"),
+    "false_negative_rate_difference": N_("Gap between the groups in cases missed"),
+    "false_positive_rate_difference": N_("Gap between the groups in cases flagged without "
+                                         "need"),
+    "selection_rate": N_("Flagged, of all, both groups"),
+    "accuracy": N_("Right decisions, both groups"),
+    "count": N_("Cases"),
+}
+
+
+def _setting_value(meta: Setting, value: Any, t: Translator) -> Any:
+    """A setting as people saw it: a choice by its label, a share by its number out of
+    100 (as the slider said it)."""
+    if value is None:
+        return None
+    if meta.choices is not None:
+        return t.gettext(meta.describe(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and meta.scale != 1:
+        return round(value * meta.scale, 6)
+    return value
+
+
+def _settings(use_case: str) -> dict[str, Setting]:
+    if use_case not in registry.USE_CASES:
+        return {}
+    return {name: meta for name, meta, _d in settings_of(registry.config_class(use_case))}
+
+
+def _result_name(t: Translator, use_case: str, metric: str) -> tuple[str, str]:
+    """A recorded result's label and meaning, in the use case's own words."""
+    terms = getattr(registry.module(use_case), "TERMS", None) \
+        if use_case in registry.USE_CASES else None
+    stem, _, group = metric.partition("[")
+    group = group.rstrip("]")
+    if terms is not None and group and stem in GENERIC_LABELS:
+        label = t.gettext("{result}, {group}").format(result=t.gettext(terms.label(stem)),
+                                                     group=t.gettext(terms.group(group)))
+        meaning = terms.meanings.get(stem) or GENERIC_MEANINGS.get(stem, "")
+        return label, t.gettext(meaning)
+    if metric in _RESULTS:
+        return t.gettext(_RESULTS[metric]), ""
+    return metric, ""
+
+
+def readable(store: Store, code: str, t: Translator
+              ) -> tuple[pd.DataFrame, list[tuple[str, str, str, str]]]:
+    """The answers with the labels people saw, and one (column, meaning, values, machine
+    name) per column."""
+    rows = store.reaction_rows(code)
+    base = [(t.gettext(col), machine) for machine, col, _m, _v in _COLUMNS]
+    records, extra = [], {}  # extra: column -> (meaning, values, machine name)
+    for r in rows:
+        row = _reported(r)
+        u = r["use_case"]
+        values = {
+            "reaction_id": row["reaction_id"], "created_at": row["created_at"],
+            "participant": row["participant"], "person_id": row["person_id"],
+            "use_case": use_case_title(t, u), "stage": stage_name(t, u, r["stage"]),
+            "comfort": comfort_label(t, r["comfort"]),
+            "skipped": t.gettext(_YES if r["skipped"] else _NO),
+            "latest": t.gettext(_YES if r["latest"] else _NO),
+            "themes": "; ".join(t.gettext(THEMES.get(k, k)) for k in r["themes"]),
+            "comment": row["comment"],
+            "status": t.gettext(_STATUS[row["status"]]) if row["status"] else "",
+        }
+        out = {column: values[machine] for column, machine in base}
+        settings = _settings(u)
+        for name, value in r["config"].items():
+            meta = settings.get(name)
+            label = t.gettext(meta.label) if meta else name
+            column = t.gettext("{use_case}: {setting}").format(use_case=use_case_title(t, u),
+                                                               setting=label)
+            out[column] = _setting_value(meta, value, t) if meta else value
+            extra.setdefault(column, _setting_doc(t, meta, f"config.{name}"))
+        for name, value in r["metrics"].items():
+            label, meaning = _result_name(t, u, name)
+            column = t.gettext("{use_case}, result: {result}").format(use_case=use_case_title(t, u),
+                                                                      result=label)
+            out[column] = value
+            extra.setdefault(column, (meaning or t.gettext(
+                "A number the toy AI produced for the settings on the person's screen."),
+                t.gettext("as recorded; rates are shares from 0 to 1"), f"metric.{name}"))
+        records.append(out)
+    columns = [c for c, _m in base] + list(extra)
+    df = pd.DataFrame(records, columns=columns, dtype=object)  # 1 stays 1, not 1.0
+    docs = [(t.gettext(col), t.gettext(meaning), _values(t, machine, values), machine)
+            for machine, col, meaning, values in _COLUMNS]
+    docs += [(column, *doc) for column, doc in extra.items()]
+    return df, docs
+
+
+def _values(t: Translator, machine: str, values: str | None) -> str:
+    if values is not None:
+        return t.gettext(values)
+    options = {
+        "use_case": [use_case_title(t, u) for u in (OVERALL, *registry.USE_CASES)],
+        "stage": [t.gettext(s) for s in (*OVERALL_STAGES.values(), *STAGES.values())],
+        "comfort": [comfort_label(t, c) for c in COMFORT],
+        "skipped": [t.gettext(_YES), t.gettext(_NO)],
+        "latest": [t.gettext(_YES), t.gettext(_NO)],
+        "themes": [t.gettext(v) for v in THEMES.values()],
+        "status": [t.gettext(v) for v in _STATUS.values()],
+    }[machine]
+    return "; ".join(options)
+
+
+def _setting_doc(t: Translator, meta: Setting | None, machine: str) -> tuple[str, str, str]:
+    """(meaning, values, machine name) of a settings column."""
+    if meta is None:
+        return t.gettext("A setting recorded with the answer."), t.gettext("as recorded"), \
+            machine
+    if meta.choices is not None:
+        values = "; ".join(t.gettext(meta.describe(c)) for c in meta.choices)
+    elif meta.min is not None and meta.max is not None:
+        low, high = (round(v * meta.scale, 6) for v in (meta.min, meta.max))
+        values = t.gettext("{low} to {high}").format(low=t.number(low, 2).rstrip("0").rstrip(
+            ".,") if low % 1 else t.number(low), high=t.number(high, 2).rstrip("0").rstrip(
+            ".,") if high % 1 else t.number(high))
+        if meta.scale != 1:
+            values = t.gettext("{values}, out of 100 as the slider showed it (the machine "
+                               "value times {scale})").format(values=values,
+                                                              scale=t.number(meta.scale))
+    else:
+        values = t.gettext("as recorded")
+    return t.gettext(meta.help), values, machine
+
+
+def merge_docs(parts: Any) -> list[tuple[str, str, str, str]]:
+    seen: dict[str, tuple[str, str, str, str]] = {}
+    for docs in parts:
+        for doc in docs:
+            seen.setdefault(doc[0], doc)
+    return list(seen.values())
+
+
+def workshops(store: Store, code: str) -> list[dict[str, Any]]:
+    info = store.series(code)
+    if info is None:
+        w = store.workshop(code)
+        return [{"code": w.code, "title": w.title, "mode": w.mode, "created_at": w.created_at}]
+    return info["workshops"]
+
+
+_SERIES_COLUMNS = [
+    (N_("Workshop code"), N_("The workshop's join code."), N_("text"), "workshop.code"),
+    (N_("Workshop"), N_("The workshop's title."), N_("text"), "workshop.title"),
+    (N_("Workshop date"), N_("When the workshop was opened."),
+     N_("date and time, with the time zone (+00:00 is UTC)"), "workshop.created_at"),
+    (N_("Where"), N_("Whether the workshop was held in person or online."), None,
+     "workshop.mode"),
+]
+
+
+def series_docs(t: Translator) -> list[tuple[str, str, str, str]]:
+    return [(t.gettext(c), t.gettext(m), t.gettext(v) if v else "; ".join(
+        mode_name(t, x) for x in ("in_person", "online")), machine)
+        for c, m, v, machine in _SERIES_COLUMNS]
+
+
