@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgresql://user:password@dbhost/workshops deploy/run --instances 4 --port 8080
 
-starts ``--instances`` plain Streamlit processes (``streamlit run app.py``) on loopback
+starts ``--instances`` plain Streamlit processes (``streamlit run asgi.py``) on loopback
 ports, renders ``deploy/nginx.conf.template`` for them into ``--workdir`` (default
 ``var/deploy``) and runs nginx from there in front of them on ``--address:--port``:
 sticky sessions by a cookie, websocket upgrades, timeouts, ``X-Forwarded-For`` set to
@@ -28,7 +28,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from workshop.serve import Cluster, free_port, port_free, raise_open_files, start_warm_up
+from workshop.serve import (
+    Cluster,
+    entry_point,
+    free_port,
+    port_free,
+    raise_open_files,
+    start_warm_up,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -180,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="app instances (default: one per core)")
     ap.add_argument("--port", type=int, default=8080, help="nginx's port (0: any free one)")
     ap.add_argument("--address", default="0.0.0.0", help="nginx's address")
-    ap.add_argument("--app", default=str(ROOT / "app.py"), help="the Streamlit script")
+    ap.add_argument("--app", default=str(entry_point()),
+                    help="what Streamlit runs (default: asgi.py, the app and its routes)")
     ap.add_argument("--workdir", default=str(ROOT / "var" / "deploy"),
                     help="nginx's configuration, logs and temporary files")
     ap.add_argument("--nginx", help="the nginx program (default: from the PATH)")

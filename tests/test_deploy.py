@@ -32,6 +32,7 @@ from websockets.asyncio.client import connect as ws_connect
 from deploy.hosted import find_nginx, render
 from tests.load import ws_client
 from tests.load.ws_client import Run, Session
+from workshop.serve import entry_point
 from workshop.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,7 +183,7 @@ def test_a_workshop_journey_through_nginx_on_both_instances_and_postgresql(nginx
     store = Store(pg_url)
     workshop = store.create_workshop("Hosted journey", secrets.token_urlsafe(12))
     people = [store.join(workshop.code), store.join(workshop.code)]  # join
-    with deployment(ROOT / "app.py", pg_url, nginx) as d:
+    with deployment(entry_point(), pg_url, nginx) as d:
         routes: dict[str, str] = {}  # instance -> a cookie that leads there
         for i in range(40):
             routes.setdefault(d.instance_of(f"person-{i}"), f"person-{i}")

@@ -14,7 +14,8 @@ scenario) is in the database, so every process shows the same room.
 New devices go to the process with the fewest devices so far. A process that
 exits is started again; its phones reconnect and find their participant again
 through the ``?p=`` in their address. With one process (or
-``WORKSHOP_PROCESSES=1``) this simply runs ``streamlit run app.py``. ``--port 0``
+``WORKSHOP_PROCESSES=1``) this simply runs ``streamlit run asgi.py`` (the app,
+``app.py``, with its small ``/api/room`` route). ``--port 0``
 takes any free port (the line it prints says which).
 
 The proxy cannot be knocked over by a phone, or by anyone on the Wi-Fi:
@@ -108,9 +109,15 @@ def port_free(address: str, port: int) -> bool:
     return True
 
 
+def entry_point(root: Path = ROOT) -> Path:
+    """What Streamlit runs: ``asgi.py`` (the app and its own ``/api/room`` route)
+    where there is one, else ``app.py``."""
+    return root / "asgi.py" if (root / "asgi.py").exists() else root / "app.py"
+
+
 def streamlit_command(port: int, address: str, extra: Sequence[str] = (),
-                      app: Path = ROOT / "app.py") -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(app),
+                      app: Path | None = None) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(app or entry_point()),
             "--server.port", str(port), "--server.address", address, *extra]
 
 
@@ -628,7 +635,7 @@ class Cluster:
     START_ATTEMPTS = 5  # a port taken between choosing it and Streamlit binding it
 
     def __init__(self, n: int, public_port: int, extra: Sequence[str] = (),
-                 warm_up_elsewhere: bool = False, app: Path = ROOT / "app.py") -> None:
+                 warm_up_elsewhere: bool = False, app: Path | None = None) -> None:
         self.ports = [free_port() for _ in range(n)]
         self.extra = list(extra)
         self.app = app
