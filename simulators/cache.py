@@ -7,8 +7,8 @@ once, and one loaded from disk takes a few milliseconds. Where a result comes fr
   recently used kept, at most ``WORKSHOP_MEMORY_CACHE_ENTRIES`` results (default 256)
   and ``WORKSHOP_MEMORY_CACHE_MB`` megabytes (default 256) per process, as estimated
   by ``size_of`` (numpy and pandas buffers, the arrays a view keeps alive, Python
-  objects; what pages later attach to a result, its ``_memo``, is measured again as
-  they use it). Concurrent misses on one key compute once.
+  objects; what pages derive from a result and keep while it lives is measured again
+  as they add to it). Concurrent misses on one key compute once.
 - **Disk, shared by every process and kept across restarts**: only the warm-up set
   (``warm_up_configs``: every use case's starting settings and scenarios, then each
   with one bias slider moved to each of its values; about 470 results, about
@@ -164,7 +164,7 @@ def _sampled(items: list[Any], seen: set[int], depth: int) -> int:
 
 
 def _memo_of(value: Any) -> int:
-    """What pages have attached to a result since (``Outcome._memo``)."""
+    """What has been attached to a result since it was made (an ``_memo`` dict)."""
     memo = getattr(value, "_memo", None)
     return size_of(memo) if isinstance(memo, dict) and memo else 0
 
@@ -175,16 +175,23 @@ def _memo_of(value: Any) -> int:
 class Outcomes:
     """Results kept in memory, least recently used dropped first, bounded by entries
     and by estimated bytes. Thread-safe; concurrent misses on one key compute once.
-    A result bigger than the whole budget is returned and not kept."""
+    A result bigger than the whole budget is returned and not kept.
 
-    REMEASURE = 16  # the most recently used entries whose ``_memo`` is measured again
+    ``attached(value)`` measures what is kept for a result outside it and lives as
+    long as it (pages' derived views: ``ui/cache.py`` passes one for
+    ``ui/derived.py``); by default, a result's own ``_memo``. It is measured again
+    for the most recently used entries whenever a result is added, since pages add
+    to it as they show a result."""
 
-    def __init__(self, max_entries: int = MEMORY_ENTRIES, max_bytes: int = MEMORY_MB * MB
-                 ) -> None:
+    REMEASURE = 16  # the most recently used entries whose attachments are measured again
+
+    def __init__(self, max_entries: int = MEMORY_ENTRIES, max_bytes: int = MEMORY_MB * MB,
+                 attached: Callable[[Any], int] = _memo_of) -> None:
         if max_entries < 1 or max_bytes < 1:
             raise ValueError("a memory cache needs room for at least one result")
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        self.attached = attached
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, list[Any]] = OrderedDict()  # [value, base, memo]
         self._pending: dict[Hashable, Future[Any]] = {}
@@ -193,9 +200,9 @@ class Outcomes:
         self.measured = 0  # bytes of every result computed so far, kept or not
 
     @classmethod
-    def from_env(cls) -> Outcomes:
+    def from_env(cls, attached: Callable[[Any], int] = _memo_of) -> Outcomes:
         return cls(_env_int("WORKSHOP_MEMORY_CACHE_ENTRIES", MEMORY_ENTRIES, 1),
-                   _env_int("WORKSHOP_MEMORY_CACHE_MB", MEMORY_MB, 1) * MB)
+                   _env_int("WORKSHOP_MEMORY_CACHE_MB", MEMORY_MB, 1) * MB, attached)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -250,7 +257,7 @@ class Outcomes:
         for key in list(reversed(self._entries))[: self.REMEASURE]:
             entry = self._entries[key]
             try:
-                memo = _memo_of(entry[0])
+                memo = self.attached(entry[0])
             except RuntimeError:  # changed while measured: keep the last estimate
                 continue
             self._bytes += memo - entry[2]

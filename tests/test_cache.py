@@ -132,3 +132,21 @@ def test_typing_world_numbers_grows_neither_disk_nor_memory_beyond_the_caps(tmp_
     assert got["peak"] - got["base"] <= cap_mb + 8, got
     # Only the warm-up set reached the disk: the scenarios shown first, no World number.
     assert len(list(folder.rglob("*.pkl"))) == got["starts"]
+
+
+def test_what_pages_derive_from_an_outcome_counts_against_the_cap(monkeypatch):
+    import numpy as np
+
+    from ui.derived import derived
+
+    monkeypatch.setenv("WORKSHOP_MEMORY_CACHE_MB", "4")
+    monkeypatch.setenv("WORKSHOP_MEMORY_CACHE_ENTRIES", "1000")
+    module = registry.module("hotspots")
+    cls = registry.config_class("hotspots")
+    first = cache.simulate_cached(module.simulate, cls(seed=101))
+    # A page builds a big view of it, kept beside it for every session.
+    derived(first, "a big chart", lambda: np.zeros(4 * disk.MB - 1, dtype=np.uint8))
+    cache.simulate_cached(module.simulate, cls(seed=102))
+    memory = cache.outcomes()
+    assert memory.nbytes <= 4 * disk.MB
+    assert ("hotspots", repr(cls(seed=101))) not in memory  # dropped, view and all

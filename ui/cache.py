@@ -36,11 +36,21 @@ ROOT = Path(__file__).resolve().parents[1]
 STARTED_ELSEWHERE = "WORKSHOP_WARM_UP_STARTED"
 
 
+def derived_size(outcome: Any) -> int:
+    """What pages have derived from an outcome and keep while it lives
+    (``ui/derived.py``: charts, figures), in bytes: counted against the cap."""
+    from ui import derived
+
+    memo = getattr(derived, "_DERIVED", {}).get(id(outcome))
+    return disk.size_of(memo) if memo else 0
+
+
 @st.cache_resource(show_spinner=False)
 def outcomes() -> disk.Outcomes:
     """This process's memory cache of outcomes (``st.cache_resource.clear()`` empties it
-    along with Streamlit's own caches)."""
-    return disk.Outcomes.from_env()
+    along with Streamlit's own caches). Dropping an outcome drops what pages derived
+    from it, so the cap counts both."""
+    return disk.Outcomes.from_env(attached=derived_size)
 
 
 def simulate_cached(simulate: Callable[[Any], Any], config: Any) -> Any:
