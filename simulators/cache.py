@@ -11,14 +11,15 @@ once, and one loaded from disk takes a few milliseconds. Where a result comes fr
   as they add to it). Concurrent misses on one key compute once.
 - **Disk, shared by every process and kept across restarts**: only the warm-up set
   (``warm_up_configs``: every use case's starting settings and scenarios, then each
-  with one bias slider moved to each of its values; about 470 results, about
-  230 MB), under ``var/cache`` (or ``WORKSHOP_CACHE_DIR``; set it empty to keep
-  nothing on disk), in a folder named by a fingerprint of the simulators' code and
-  data, so a change to either starts afresh rather than showing old numbers. At most
-  ``WORKSHOP_CACHE_MB`` megabytes (default 1024): ``prune`` drops other fingerprints'
-  folders, then the oldest results; a save that would go above it is skipped. A World
-  number (seed) a participant types, or any other setting outside the warm-up set,
-  is never written: typing seeds costs memory up to the cap above, and no disk.
+  with one bias slider moved to each of its values; about 730 results, 340 MB, a
+  minute to work out on two cores), under ``var/cache`` (or ``WORKSHOP_CACHE_DIR``;
+  set it empty to keep nothing on disk), in a folder named by a fingerprint of the
+  simulators' code and data, so a change to either starts afresh rather than showing
+  old numbers. At most ``WORKSHOP_CACHE_MB`` megabytes (default 1024): ``prune`` drops
+  other fingerprints' folders, then the oldest results; a save that would go above it
+  is skipped. A World number (seed) a participant types, or any other setting outside
+  the warm-up set, is never written: typing seeds costs memory up to the cap above,
+  and no disk.
 
 The warm-up works the set out once (then it is on disk) in its own process at the
 lowest priority (``nice`` 19, and ``SCHED_IDLE`` on Linux), so it only ever uses a
