@@ -1,34 +1,84 @@
-"""Simulation results kept on disk: shared by every server process, kept across restarts.
+"""Simulation results: a bounded memory cache in each process, the warm-up set on disk.
 
-A simulation takes a tenth to a fifth of a second; loading its saved result takes
-20 to 30 milliseconds. ``joblib.Memory`` keeps each result under ``var/cache`` (or
-``WORKSHOP_CACHE_DIR``; set it empty to keep nothing on disk), keyed by the use case,
-the config and a fingerprint of the simulators' code and data files, so a change to
-either starts afresh rather than showing old numbers.
+A simulation takes a tenth to a fifth of a second; a result in memory is there at
+once, and one loaded from disk takes a few milliseconds. Where a result comes from:
 
-``warm_up_configs`` lists what a room asks for first: every use case's starting
-settings and scenarios, then each of them with one bias slider moved to each of its
-values. The server works them out in the background when it starts (once: they are
-then on disk); ``python -m simulators.cache`` does it ahead of a workshop.
+- **Memory, per process** (``Outcomes``): every result a page asked for, the most
+  recently used kept, at most ``WORKSHOP_MEMORY_CACHE_ENTRIES`` results (default 256)
+  and ``WORKSHOP_MEMORY_CACHE_MB`` megabytes (default 256) per process, as estimated
+  by ``size_of`` (numpy and pandas buffers, the arrays a view keeps alive, Python
+  objects; what pages derive from a result and keep while it lives is measured again
+  as they add to it). Concurrent misses on one key compute once.
+- **Disk, shared by every process and kept across restarts**: only the warm-up set
+  (``warm_up_configs``: every use case's starting settings and scenarios, then each
+  with one bias slider moved to each of its values; about 730 results, 340 MB, a
+  minute to work out on two cores), under ``var/cache`` (or ``WORKSHOP_CACHE_DIR``;
+  set it empty to keep nothing on disk), in a folder named by a fingerprint of the
+  simulators' code and data, so a change to either starts afresh rather than showing
+  old numbers. At most ``WORKSHOP_CACHE_MB`` megabytes (default 1024): ``prune`` drops
+  other fingerprints' folders, then the oldest results; a save that would go above it
+  is skipped. A World number (seed) a participant types, or any other setting outside
+  the warm-up set, is never written: typing seeds costs memory up to the cap above,
+  and no disk.
+
+The warm-up works the set out once (then it is on disk) in its own process at the
+lowest priority (``nice`` 19, and ``SCHED_IDLE`` on Linux), so it only ever uses a
+core nobody in the room is using: ``workshop.serve`` starts it (``ui/cache.py`` does
+when the app runs without it); ``WORKSHOP_WARM_UP=0`` skips it. One runs at a time
+(a lock file in the cache folder). ``python -m simulators.cache`` (``make prepare``)
+does it ahead of a workshop, in the foreground.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import logging
 import os
+import pickle
+import shutil
+import subprocess
 import sys
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Any
-
-import joblib
 
 from simulators import registry
 from simulators.config import settings_of
 
+log = logging.getLogger(__name__)
+
 ROOT = Path(__file__).resolve().parents[1]
-BYTES_LIMIT = 1 << 30  # older results are dropped above this (at warm-up)
+MB = 1 << 20
+DISK_MB = 1024  # WORKSHOP_CACHE_MB: the most the disk cache holds
+MEMORY_MB = 256  # WORKSHOP_MEMORY_CACHE_MB: the most one process keeps in memory
+MEMORY_ENTRIES = 256  # WORKSHOP_MEMORY_CACHE_ENTRIES: likewise, in results
+LOCK_NAME = "warm-up.lock"
+_LEGACY = ("joblib",)  # the folder of an earlier layout (joblib.Memory), dropped by prune
+
+
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def disk_limit() -> int:
+    """Bytes the disk cache may hold (``WORKSHOP_CACHE_MB``, default 1024)."""
+    return _env_int("WORKSHOP_CACHE_MB", DISK_MB) * MB
 
 
 def location() -> Path | None:
@@ -50,38 +100,350 @@ def fingerprint(root: Path = ROOT) -> str:
     return h.hexdigest()[:16]
 
 
+# -- how big a result is ---------------------------------------------------------------
+
+_SAMPLE = 48  # items measured in a long container; the rest are taken to be alike
+_SKIP = (type, ModuleType, FunctionType, BuiltinFunctionType, MethodType)
+
+
+def size_of(obj: Any) -> int:
+    """An estimate of the bytes ``obj`` keeps alive: numpy buffers (a view counts the
+    array it is a view of), pandas objects (deep), containers and objects' attributes,
+    each object once. Long containers are measured from a sample of their items."""
+    return _size(obj, set(), 0)
+
+
+def _size(obj: Any, seen: set[int], depth: int) -> int:
+    import numpy as np  # here: the server's proxy imports this module without them
+    import pandas as pd
+
+    if id(obj) in seen or isinstance(obj, _SKIP):
+        return 0
+    seen.add(id(obj))
+    if isinstance(obj, np.ndarray):
+        base = obj
+        while isinstance(base.base, np.ndarray):
+            base = base.base
+        n = 112
+        if base is obj or id(base) not in seen:
+            seen.add(id(base))
+            n += base.nbytes
+        if obj.dtype == object and obj.size and depth < 12:
+            n += _sampled(list(obj.ravel()), seen, depth)
+        return n
+    if isinstance(obj, pd.DataFrame | pd.Series | pd.Index):
+        try:
+            usage = obj.memory_usage(deep=True)
+            return int(usage.sum() if isinstance(usage, pd.Series) else usage) + 500
+        except Exception:  # noqa: BLE001 - an estimate: fall back to the shallow size
+            return sys.getsizeof(obj)
+    n = sys.getsizeof(obj, 64)
+    if isinstance(obj, str | bytes | bytearray | int | float | complex | bool) or obj is None:
+        return n
+    if depth >= 12:
+        return n
+    if isinstance(obj, dict):
+        items = list(obj.items())  # one step under the GIL: safe while another thread adds
+        return n + _sampled([x for kv in items for x in kv], seen, depth)
+    if isinstance(obj, list | tuple | set | frozenset):
+        return n + _sampled(list(obj), seen, depth)
+    attrs = getattr(obj, "__dict__", None)
+    if isinstance(attrs, dict):
+        n += _size(attrs, seen, depth + 1)
+    for slot in getattr(type(obj), "__slots__", ()):
+        if isinstance(slot, str) and slot != "__dict__":
+            n += _size(getattr(obj, slot, None), seen, depth + 1)
+    return n
+
+
+def _sampled(items: list[Any], seen: set[int], depth: int) -> int:
+    if len(items) <= _SAMPLE:
+        return sum(_size(x, seen, depth + 1) for x in items)
+    step = len(items) / _SAMPLE
+    sample = [items[int(i * step)] for i in range(_SAMPLE)]
+    return int(sum(_size(x, seen, depth + 1) for x in sample) * len(items) / _SAMPLE)
+
+
+def _memo_of(value: Any) -> int:
+    """What has been attached to a result since it was made (an ``_memo`` dict)."""
+    memo = getattr(value, "_memo", None)
+    return size_of(memo) if isinstance(memo, dict) and memo else 0
+
+
+# -- memory: one bounded cache per process ----------------------------------------------
+
+
+class Outcomes:
+    """Results kept in memory, least recently used dropped first, bounded by entries
+    and by estimated bytes. Thread-safe; concurrent misses on one key compute once.
+    A result bigger than the whole budget is returned and not kept.
+
+    ``attached(value)`` measures what is kept for a result outside it and lives as
+    long as it (pages' derived views: ``ui/cache.py`` passes one for
+    ``ui/derived.py``); by default, a result's own ``_memo``. It is measured again
+    for the most recently used entries whenever a result is added, since pages add
+    to it as they show a result."""
+
+    REMEASURE = 16  # the most recently used entries whose attachments are measured again
+
+    def __init__(self, max_entries: int = MEMORY_ENTRIES, max_bytes: int = MEMORY_MB * MB,
+                 attached: Callable[[Any], int] = _memo_of) -> None:
+        if max_entries < 1 or max_bytes < 1:
+            raise ValueError("a memory cache needs room for at least one result")
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.attached = attached
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, list[Any]] = OrderedDict()  # [value, base, memo]
+        self._pending: dict[Hashable, Future[Any]] = {}
+        self._bytes = 0
+        self.hits = self.misses = self.evicted = 0
+        self.measured = 0  # bytes of every result computed so far, kept or not
+
+    @classmethod
+    def from_env(cls, attached: Callable[[Any], int] = _memo_of) -> Outcomes:
+        return cls(_env_int("WORKSHOP_MEMORY_CACHE_ENTRIES", MEMORY_ENTRIES, 1),
+                   _env_int("WORKSHOP_MEMORY_CACHE_MB", MEMORY_MB, 1) * MB, attached)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._entries
+
+    @property
+    def nbytes(self) -> int:
+        """The estimated bytes kept (as last measured)."""
+        return self._bytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value for ``key``, computed by ``compute()`` if it isn't kept."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry[0]
+            waiting = self._pending.get(key)
+            if waiting is None:
+                self._pending[key] = mine = Future()
+                self.misses += 1
+        if waiting is not None:
+            return waiting.result()
+        try:
+            value = compute()
+        except BaseException as err:
+            with self._lock:
+                del self._pending[key]
+            mine.set_exception(err)
+            raise
+        base = size_of(value)
+        with self._lock:
+            self.measured += base
+            del self._pending[key]
+            self._remeasure()
+            if base <= self.max_bytes:
+                self._entries[key] = [value, base, 0]
+                self._bytes += base
+                self._evict()
+        mine.set_result(value)
+        return value
+
+    def _remeasure(self) -> None:
+        for key in list(reversed(self._entries))[: self.REMEASURE]:
+            entry = self._entries[key]
+            try:
+                memo = self.attached(entry[0])
+            except RuntimeError:  # changed while measured: keep the last estimate
+                continue
+            self._bytes += memo - entry[2]
+            entry[2] = memo
+
+    def _evict(self) -> None:
+        while self._entries and (len(self._entries) > self.max_entries
+                                 or self._bytes > self.max_bytes):
+            _, (_, base, memo) = self._entries.popitem(last=False)
+            self._bytes -= base + memo
+            self.evicted += 1
+
+
 @functools.cache
-def _memory(where: Path | None) -> joblib.Memory:
-    return joblib.Memory(where, verbose=0)
+def default_outcomes() -> Outcomes:
+    """This process's memory cache, for callers that don't bring their own."""
+    return Outcomes.from_env()
 
 
-def _simulate(use_case: str, key: str, code: str, config: Any) -> Any:
-    """The key is (use case, repr of the config, code fingerprint); ``config`` is not hashed."""
-    return registry.module(use_case).simulate(config)
+# -- disk: the warm-up set only ----------------------------------------------------------
 
 
-@functools.cache
-def _cached_at(where: Path | None) -> Any:
-    return _memory(where).cache(_simulate, ignore=["config"])
+def _folder(where: Path | None = None) -> Path | None:
+    where = location() if where is None else where
+    return None if where is None else where / fingerprint()
 
 
-def _cached() -> Any:
-    return _cached_at(location())
-
-
-def simulate(use_case: str, config: Any) -> Any:
-    """``simulate(config)`` for a use case, from disk when any process worked it out before."""
-    return _cached()(use_case, repr(config), fingerprint(), config)
+def _path(use_case: str, key: str) -> Path | None:
+    folder = _folder()
+    if folder is None:
+        return None
+    return folder / use_case / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".pkl")
 
 
 def is_saved(use_case: str, config: Any) -> bool:
-    return _cached().check_call_in_cache(use_case, repr(config), fingerprint(), config)
+    where = _path(use_case, repr(config))
+    return where is not None and where.is_file()
 
 
-def prune(bytes_limit: int = BYTES_LIMIT) -> None:
-    """Drop the least recently used results while the cache is above ``bytes_limit``."""
-    if location() is not None:
-        _memory(location()).reduce_size(bytes_limit=bytes_limit)
+def _load(where: Path, key: str) -> Any | None:
+    try:
+        with open(where, "rb") as f:
+            saved_key, value = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - unreadable (another library version): work it out
+        log.warning("dropping an unreadable cached result: %s", where)
+        with contextlib.suppress(OSError):
+            where.unlink()
+        return None
+    if saved_key != key:  # two configs with one file name: not ours
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(where)  # recently used: pruned last
+    return value
+
+
+class _Budget:
+    """The disk cache's size, counted again at most every ``every`` seconds."""
+
+    def __init__(self, every: float = 30.0) -> None:
+        self.every = every
+        self._lock = threading.Lock()
+        self._used: int | None = None
+        self._when = 0.0
+        self.warned = False
+
+    def take(self, nbytes: int) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            if self._used is None or now - self._when > self.every:
+                self._used, self._when = disk_usage(), now
+            if self._used + nbytes > disk_limit():
+                return False
+            self._used += nbytes
+            return True
+
+
+_budget = _Budget()
+
+
+def _save(where: Path, key: str, value: Any) -> bool:
+    """Write atomically (another process may read it at any moment); False if the
+    disk cache is full or the write failed."""
+    try:
+        data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - a result that can't be kept is still a result
+        log.exception("a result could not be saved")
+        return False
+    if not _budget.take(len(data)):
+        if not _budget.warned:
+            _budget.warned = True
+            log.warning("the simulation cache is full (WORKSHOP_CACHE_MB=%d): results "
+                        "are no longer saved until it is pruned", disk_limit() // MB)
+        return False
+    tmp = where.with_name(f".{where.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, where)
+    except OSError as err:
+        log.warning("a result could not be saved in %s: %s", where.parent, err)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    return True
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            yield Path(dirpath) / name
+
+
+def disk_usage(where: Path | None = None) -> int:
+    """Bytes in the disk cache's folder (0 if there is none)."""
+    where = location() if where is None else where
+    if where is None or not where.exists():
+        return 0
+    total = 0
+    for path in _files(where):
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
+
+
+def prune(bytes_limit: int | None = None) -> None:
+    """Drop results of other code versions, then the least recently used while the
+    cache is above ``bytes_limit`` (default ``WORKSHOP_CACHE_MB``)."""
+    where = location()
+    if where is None or not where.exists():
+        return
+    limit = disk_limit() if bytes_limit is None else bytes_limit
+    current = fingerprint()
+    for child in where.iterdir():
+        stale = (child.is_dir() and child.name != current
+                 and (child.name in _LEGACY or _looks_like_fingerprint(child.name)))
+        if stale:
+            shutil.rmtree(child, ignore_errors=True)
+    day_ago = time.time() - 86400
+    results = []
+    for path in _files(where / current):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            if path.name.endswith(".tmp") and st.st_mtime < day_ago:
+                path.unlink()  # left by a process that stopped mid-write
+            elif path.suffix == ".pkl":
+                results.append((st.st_mtime, st.st_size, path))
+    total = disk_usage(where)
+    for _mtime, size, path in sorted(results):
+        if total <= limit:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            total -= size
+
+
+def _looks_like_fingerprint(name: str) -> bool:
+    return len(name) == 16 and all(c in "0123456789abcdef" for c in name)
+
+
+# -- what a page calls -------------------------------------------------------------------
+
+
+def simulate(use_case: str, config: Any, memory: Outcomes | None = None) -> Any:
+    """``simulate(config)`` for a use case: from memory, else (warm-up set) from disk,
+    else worked out (and, for the warm-up set, saved for every process)."""
+    key = repr(config)
+    memory = default_outcomes() if memory is None else memory
+    return memory.get((use_case, key), lambda: _load_or_simulate(use_case, key, config))
+
+
+def _load_or_simulate(use_case: str, key: str, config: Any) -> Any:
+    where = _path(use_case, key) if is_warm(use_case, config) else None
+    if where is not None:
+        value = _load(where, key)
+        if value is not None:
+            return value
+    value = registry.module(use_case).simulate(config)
+    if where is not None:
+        _save(where, key, value)
+    return value
+
+
+# -- the warm-up set -------------------------------------------------------------------
 
 
 def _grid(lo: float, hi: float, step: float) -> list[float]:
@@ -97,46 +459,140 @@ def starting_configs(use_case: str) -> list[Any]:
 
 def warm_up_configs(use_case: str) -> list[Any]:
     """The starting configs, then each with one bias slider moved to each of its
-    values: what a room moving sliders from a scenario asks for. No config twice."""
+    values: what a room moving sliders from a scenario asks for. Nearest moves
+    first (one step from every start, then two, ...), so a warm-up cut short has
+    done the likeliest ones. No config twice."""
     cls = registry.config_class(use_case)
     bases = starting_configs(use_case)
     sliders = [(name, _grid(m.min, m.max, m.step)) for name, m, _ in settings_of(cls)
                if m.bias and m.step]
-    moved = (base.replace(**{name: v}) for base in bases for name, values in sliders
-             for v in values)
-    return list(dict.fromkeys([*bases, *moved]))
+    moves: list[tuple[int, int, Any]] = []
+    for b, base in enumerate(bases):
+        for name, values in sliders:
+            here = min(range(len(values)), key=lambda i: abs(values[i] - getattr(base, name)))
+            moves += [(abs(i - here), b, base.replace(**{name: v}))
+                      for i, v in enumerate(values)]
+    moves.sort(key=lambda m: (m[0], m[1]))
+    return list(dict.fromkeys([*bases, *(c for _, _, c in moves)]))
 
 
-def prepare(use_cases: list[str] | None = None, limit: int | None = None) -> int:
-    """Work out every warm-up config now (e.g. the day before a workshop)."""
-    if location() is None:
+@functools.cache
+def _warm_keys(use_case: str) -> frozenset[str]:
+    return frozenset(repr(c) for c in warm_up_configs(use_case))
+
+
+def is_warm(use_case: str, config: Any) -> bool:
+    """In the warm-up set (and so kept on disk)."""
+    return repr(config) in _warm_keys(use_case)
+
+
+# -- working the set out ---------------------------------------------------------------
+
+
+def warm_up_enabled() -> bool:
+    return os.environ.get("WORKSHOP_WARM_UP", "1").strip() != "0"
+
+
+def lower_priority() -> None:
+    """This process at the lowest priority: nice 19, and on Linux SCHED_IDLE (it runs
+    only on a core that would otherwise be idle)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(19)
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+@contextlib.contextmanager
+def _only_one(where: Path) -> Iterator[bool]:
+    """True if this process holds the warm-up lock (released when it exits)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield True
+        return
+    where.mkdir(parents=True, exist_ok=True)
+    with open(where / LOCK_NAME, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
+            background: bool = False) -> int:
+    """Work out every warm-up config now (e.g. the day before a workshop).
+
+    ``background``: as the server's warm-up does: lowest priority, only if no other
+    warm-up is running, stopping if the process that started it has gone, and
+    quiet but for one line at the end."""
+    where = location()
+    if where is None:
+        if background:
+            return 0  # nothing is kept on disk: nothing to prepare
         print("WORKSHOP_CACHE_DIR is empty: nothing would be kept.")
         return 1
-    prune()
-    start, done, saved = time.monotonic(), 0, 0
-    for use_case in use_cases or list(registry.USE_CASES):
-        for config in warm_up_configs(use_case)[:limit]:
-            if is_saved(use_case, config):
-                saved += 1
-            else:
-                simulate(use_case, config)
+    if background and not warm_up_enabled():
+        return 0
+    parent = os.getppid()
+    if background:
+        lower_priority()
+    with _only_one(where) as mine:
+        if background and not mine:
+            return 0  # another process is on it
+        prune()
+        start, done, saved = time.monotonic(), 0, 0
+        for use_case in use_cases or list(registry.USE_CASES):
+            simulate_one = registry.module(use_case).simulate
+            for config in warm_up_configs(use_case)[:limit]:
+                if background and os.getppid() != parent:
+                    return 0  # the server stopped
+                if is_saved(use_case, config):
+                    saved += 1
+                    continue
+                where_to = _path(use_case, repr(config))
+                assert where_to is not None
+                _save(where_to, repr(config), simulate_one(config))
                 done += 1
-        print(f"{use_case}: ready", flush=True)
-    print(f"{done} simulations worked out, {saved} already saved, in "
-          f"{time.monotonic() - start:.0f} s (kept in {location()})")
+            if not background:
+                print(f"{use_case}: ready", flush=True)
+        print(f"{'Warm-up: ' if background else ''}{done} simulations worked out, "
+              f"{saved} already saved, in {time.monotonic() - start:.0f} s "
+              f"(kept in {where})", flush=True)
     return 0
 
 
+def start_warm_up(quiet: bool = False) -> subprocess.Popen[bytes] | None:
+    """Start the background warm-up (``python -m simulators.cache --background``) as
+    a separate process, unless ``WORKSHOP_WARM_UP=0`` or nothing is kept on disk. It
+    lowers its own priority and exits when done, or when this process has gone."""
+    if not warm_up_enabled() or location() is None:
+        return None
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")  # one core at most, and only an idle one
+    out = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen([sys.executable, "-m", "simulators.cache", "--background"],
+                            cwd=ROOT, env=env, stdout=out, stderr=out)
+
+
 if __name__ == "__main__":
-    # Through the module's own name: joblib files results under the function's
-    # module, and the server knows this one as simulators.cache, not __main__.
+    # Through the module's own name, so the functions' caches and locks are the ones
+    # the rest of the code (which imports simulators.cache) sees.
     import argparse
 
     from simulators import cache as by_name
 
-    ap = argparse.ArgumentParser(description=by_name.prepare.__doc__)
+    ap = argparse.ArgumentParser(description=by_name.prepare.__doc__.split("\n\n")[0])
     ap.add_argument("--use-case", action="append", choices=list(registry.USE_CASES),
                     help="only this use case (again for more; default: all)")
     ap.add_argument("--limit", type=int, help="at most this many configs per use case")
+    ap.add_argument("--background", action="store_true",
+                    help="as the server starts it: lowest priority, one at a time")
     args = ap.parse_args()
-    sys.exit(by_name.prepare(args.use_case, args.limit))
+    sys.exit(by_name.prepare(args.use_case, args.limit, background=args.background))

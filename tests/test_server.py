@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -15,14 +18,16 @@ import pytest
 
 from tests.load.load_test import children_of
 from tests.load.ws_client import Session
+from workshop import health
 from workshop.serve import Balancer, default_processes, free_port
+from workshop.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _health(port: int, timeout: float) -> str | None:
+def _health(port: int, timeout: float, proc: subprocess.Popen | None = None) -> str | None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
                                         timeout=1) as r:
@@ -34,6 +39,32 @@ def _health(port: int, timeout: float) -> str | None:
 
 def _children(pid: int) -> list[int]:
     return [c for c in children_of().get(pid, []) if _alive(c)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _environ(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def _streamlits(pid: int) -> list[int]:
+    return [c for c in _children(pid) if " streamlit run " in _cmdline(c)]
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
 
 
 def _alive(pid: int) -> bool:
@@ -62,14 +93,31 @@ def test_processes_default_to_one_per_core_and_reject_nonsense(monkeypatch):
         default_processes()
 
 
-def _serve(port: int, processes: int, tmp_path: Path, **env: str) -> subprocess.Popen:
-    """``python -m workshop.serve`` (what ``make run`` runs) on a loopback port."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "workshop.serve", "--port", str(port), "--address",
-         "127.0.0.1", "--processes", str(processes)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/w.db", **env),
-    )
+def _serve(processes: int, tmp_path: Path, **env: str) -> tuple[subprocess.Popen, int]:
+    """``python -m workshop.serve`` (what ``make run`` runs) on a loopback port that
+    no parallel test can take first: with the proxy it binds any free port itself
+    (``--port 0``) and says which; a single plain Streamlit is tried again on
+    another port if the one chosen was taken before it started."""
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/w.db", **env)
+    for _attempt in range(5):
+        port = 0 if processes > 1 else free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "workshop.serve", "--port", str(port), "--address",
+             "127.0.0.1", "--processes", str(processes)],
+            cwd=ROOT, stdout=subprocess.PIPE if processes > 1 else subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, env=env, text=True,
+        )
+        if processes > 1:
+            for line in proc.stdout:  # until the proxy says where it listens
+                if m := re.search(r"http://127\.0\.0\.1:(\d+)", line):
+                    threading.Thread(target=proc.stdout.read, daemon=True).start()
+                    return proc, int(m[1])
+            raise AssertionError(f"workshop.serve stopped before serving ({proc.wait()})")
+        if _health(port, 20, proc) == "ok":
+            return proc, port
+        if proc.poll() is None:
+            raise AssertionError("Streamlit did not answer within 20 s")
+    raise AssertionError("no free port after five attempts")
 
 
 def test_a_port_in_use_is_said_plainly_before_anything_starts(capsys):
@@ -87,8 +135,7 @@ def test_a_port_in_use_is_said_plainly_before_anything_starts(capsys):
 
 @pytest.mark.server
 def test_one_process_is_plain_streamlit_and_answers_within_20_seconds(tmp_path):
-    port = free_port()
-    proc = _serve(port, 1, tmp_path)
+    proc, port = _serve(1, tmp_path)
     try:
         assert _health(port, 20) == "ok"
         assert _children(proc.pid) == []  # no proxy: the process is Streamlit itself
@@ -106,12 +153,22 @@ async def _open_welcome(port: int, device: str) -> str:
 
 @pytest.mark.server
 def test_two_processes_behind_one_port_serve_devices_and_restart_and_stop(tmp_path):
-    port = free_port()
-    proc = _serve(port, 2, tmp_path, WORKSHOP_WARM_UP="0")
+    proc, port = _serve(2, tmp_path, WORKSHOP_WARM_UP="1",
+                        WORKSHOP_CACHE_DIR=str(tmp_path / "cache"))
     try:
         assert _health(port, 60) == "ok"
-        children = _children(proc.pid)
+        children = _streamlits(proc.pid)
         assert len(children) == 2
+        # The simulations are worked out by one more process, at the lowest priority.
+        warm_up = [c for c in _children(proc.pid) if c not in children]
+        assert len(warm_up) == 1 and "--background" in _cmdline(warm_up[0])
+        assert all("WORKSHOP_WARM_UP_STARTED=1" in _environ(c) for c in children)
+        # The proxy answers its own health check: processes up, store writable.
+        status, body = _get(port, "/healthz")
+        if hasattr(Store, "writable"):
+            assert (status, body) == (200, "ok\n")
+        else:  # until Store.writable is merged, the check says the store can't be
+            assert status == 503 and "cannot be written" in body
         # Two devices (two loopback addresses) each run a page over the proxied websocket.
         for device in ("127.0.0.2", "127.0.0.3"):
             assert "try it, question it, have your say" in asyncio.run(
@@ -120,9 +177,9 @@ def test_two_processes_behind_one_port_serve_devices_and_restart_and_stop(tmp_pa
         os.kill(children[0], signal.SIGKILL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (
-                len(_children(proc.pid)) < 2 or children[0] in _children(proc.pid)):
+                len(_streamlits(proc.pid)) < 2 or children[0] in _streamlits(proc.pid)):
             time.sleep(0.5)
-        assert len(_children(proc.pid)) == 2
+        assert len(_streamlits(proc.pid)) == 2
         for device in ("127.0.0.2", "127.0.0.3"):
             assert _health(port, 60) == "ok"
             assert "have your say" in asyncio.run(_open_welcome(port, device))
@@ -132,3 +189,33 @@ def test_two_processes_behind_one_port_serve_devices_and_restart_and_stop(tmp_pa
         proc.wait(timeout=20)
     assert proc.returncode == 0
     assert not any(_alive(pid) for pid in now)  # no process left behind
+
+
+# -- the health check the hosted set-up runs (python -m workshop.health) -------------------
+
+
+class _FakeStore:
+    def __init__(self, answer: object) -> None:
+        self.answer = answer
+
+    def writable(self) -> bool:
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return bool(self.answer)
+
+
+def test_health_says_what_is_wrong_first_the_processes_then_the_store():
+    up = {"http://a": True, "http://b": True}
+    assert health.check(list(up), _FakeStore(True), up.get) == (True, "ok")
+    assert health.check(list(up), _FakeStore(False), up.get) == (
+        False, "the workshop database cannot be written")
+    ok, reason = health.check(list(up), _FakeStore(RuntimeError("disk full")), up.get)
+    assert not ok and reason == "the workshop database cannot be written (RuntimeError)"
+    up["http://b"] = False
+    ok, reason = health.check(list(up), _FakeStore(True), up.get)
+    assert not ok and reason == "1 of 2 app processes do not answer (http://b)"
+
+
+def test_the_health_command_exits_non_zero_when_a_process_does_not_answer(capsys):
+    assert health.main([f"http://127.0.0.1:{free_port()}"]) == 1
+    assert "do not answer" in capsys.readouterr().out

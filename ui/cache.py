@@ -1,11 +1,14 @@
 """Simulation results shared by every session in the room.
 
 Sixty participants looking at the same setting should cost one simulation, not
-sixty. Outcomes are cached per (use case, config) with ``st.cache_resource``: one
-shared object, no copy per hit, and concurrent misses on one key compute once.
-Behind it, ``simulators/cache.py`` keeps every result on disk, so the server's
-other processes and its next start load it in milliseconds instead of simulating
-again. Pages treat outcomes as read-only.
+sixty. Outcomes are kept per (use case, config) in one bounded memory cache per
+server process (``simulators.cache.Outcomes``: one shared object, no copy per hit,
+concurrent misses on one key compute once; at most ``WORKSHOP_MEMORY_CACHE_MB``,
+default 256 MB, and ``WORKSHOP_MEMORY_CACHE_ENTRIES``, default 256). Behind it,
+``simulators/cache.py`` keeps the warm-up set (every scenario, and each bias slider
+moved from it) on disk, so the server's other processes and its next start load
+those in milliseconds instead of simulating again; any other setting (a typed World
+number) lives in memory only. Pages treat outcomes as read-only.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import ast
 import importlib
 import logging
 import os
-import random
+import subprocess
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,70 +30,100 @@ from simulators import cache as disk
 from simulators import registry
 
 log = logging.getLogger(__name__)
-PAGES_DIR = Path(__file__).resolve().parents[1] / "app_pages"
+ROOT = Path(__file__).resolve().parents[1]
+# Set by workshop.serve (and deploy/run) for the Streamlit processes it starts: it
+# runs the warm-up process itself, once for all of them.
+STARTED_ELSEWHERE = "WORKSHOP_WARM_UP_STARTED"
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _simulate(use_case: str, key: str, _config: Any) -> Any:
-    # Keyed by the config's repr (a frozen dataclass of plain values: equal configs,
-    # equal reprs); Streamlit hashes a short string in microseconds, where hashing
-    # the dataclass itself cost milliseconds on every rerun. ``_config`` is unhashed.
-    return disk.simulate(use_case, _config)
+def derived_size(outcome: Any) -> int:
+    """What pages have derived from an outcome and keep while it lives
+    (``ui/derived.py``: charts, figures), in bytes: counted against the cap."""
+    from ui import derived
+
+    memo = getattr(derived, "_DERIVED", {}).get(id(outcome))
+    return disk.size_of(memo) if memo else 0
+
+
+@st.cache_resource(show_spinner=False)
+def outcomes() -> disk.Outcomes:
+    """This process's memory cache of outcomes (``st.cache_resource.clear()`` empties it
+    along with Streamlit's own caches). Dropping an outcome drops what pages derived
+    from it, so the cap counts both."""
+    return disk.Outcomes.from_env(attached=derived_size)
 
 
 def simulate_cached(simulate: Callable[[Any], Any], config: Any) -> Any:
     """``simulate(config)``, computed once per distinct config for the whole server."""
-    return _simulate(registry.use_case_of(simulate.__module__), repr(config), config)
+    return disk.simulate(registry.use_case_of(simulate.__module__), config, outcomes())
+
+
+def pages_dir() -> Path:
+    """Where the page scripts are: ``app_pages/``, or ``pages/`` before the move."""
+    for name in ("app_pages", "pages"):
+        if (ROOT / name).is_dir():
+            return ROOT / name
+    return ROOT / "app_pages"
 
 
 def _import_what_pages_import() -> None:
     """Import every module the pages import, so no participant's first visit to a
     page waits for scikit-learn or Altair to load."""
-    for page in sorted(PAGES_DIR.glob("*.py")):
+    for page in sorted(pages_dir().glob("*.py")):
         for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module] if isinstance(node, ast.ImportFrom) and node.module
-                     else [])
+                     and not node.level else [])
             for name in names:
                 importlib.import_module(name)
 
 
-def _warm_up() -> None:
-    _import_what_pages_import()
-    disk.prune()
-    for use_case in registry.USE_CASES:  # what pages show first: kept in memory
-        for config in disk.starting_configs(use_case):
-            _simulate(use_case, repr(config), config)
-    if disk.location() is None:
-        return  # nowhere to keep the rest
-    # Then one bias slider moved from each of those, saved to disk only. Each
-    # process takes them in its own order, so two processes rarely do one twice.
-    rest = [(u, c) for u in registry.USE_CASES for c in disk.warm_up_configs(u)]
-    random.Random(os.getpid()).shuffle(rest)
-    for use_case, config in rest:
-        if not disk.is_saved(use_case, config):
-            disk.simulate(use_case, config)
+@dataclass
+class WarmUp:
+    """What ``warm_up_presets`` started: the imports (a thread in this process) and,
+    when the app runs without ``workshop.serve``, the simulations (a process)."""
+
+    imports: threading.Thread
+    process: subprocess.Popen[bytes] | None = None
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for both (the tests do; the app never waits)."""
+        if self.imports.is_alive():
+            self.imports.join(timeout)
+        if self.process is not None:
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
 
 
 @st.cache_resource(show_spinner=False)
-def warm_up_presets() -> threading.Thread:
-    """Work out every scenario, and every one-slider move from it, in the background
-    when the server starts.
+def warm_up_presets() -> WarmUp:
+    """Get this server ready for the room without slowing the room down.
 
-    The facilitator's first "Put everyone on this" then finds its result waiting,
-    instead of sixty phones asking for the same new world at the same moment; and a
-    room moving bias sliders finds most settings already on disk. Once done, it is
-    done for good (until the simulators change). ``WORKSHOP_WARM_UP=0`` skips it
-    (the tests do, to keep their cores).
+    In this process, a thread imports what the pages import. The simulations (every
+    scenario, and every one-slider move from it) are worked out in a separate process
+    at the lowest priority, writing to the disk cache every process reads
+    (``simulators.cache.start_warm_up``): ``workshop.serve`` starts that process
+    once for all its Streamlit processes, and this starts it only when the app runs
+    without it (``streamlit run app.py``). Once done it is done for good (until the
+    simulators change). ``WORKSHOP_WARM_UP=0`` skips both (the tests do, to keep
+    their cores).
     """
 
     def work() -> None:
         try:
-            _warm_up()
+            _import_what_pages_import()
         except Exception:  # noqa: BLE001 - a page will show any error itself
-            log.exception("warming up the simulations failed")
+            log.exception("importing what the pages import failed")
 
-    thread = threading.Thread(target=work, name="warm-up-presets", daemon=True)
-    if os.environ.get("WORKSHOP_WARM_UP", "1") != "0":
-        thread.start()
-    return thread
+    warm = WarmUp(threading.Thread(target=work, name="warm-up-imports", daemon=True))
+    if not disk.warm_up_enabled():
+        return warm
+    warm.imports.start()
+    if os.environ.get(STARTED_ELSEWHERE) != "1":
+        warm.process = disk.start_warm_up(quiet=True)
+        if warm.process is not None:  # reaped when it ends, not left a zombie
+            threading.Thread(target=warm.process.wait, name="warm-up-reaper",
+                             daemon=True).start()
+    return warm

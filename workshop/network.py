@@ -162,10 +162,13 @@ def client_address(peer: str | None, headers: Mapping[str, str],
                    trusted: Iterable[str] | None = None) -> str | None:
     """The address of the device behind a request, for per-address limits.
 
-    ``peer`` is the address the app's server saw: ``st.context.ip_address`` (which
-    Streamlit gives as None for a loopback peer, i.e. a proxy on this machine or a
-    browser on the laptop itself). ``X-Forwarded-For`` in ``headers`` is used only
-    while the hop that added it is a trusted proxy (``trusted``: addresses or
+    ``peer`` is the address the app's server saw: ``st.context.ip_address``. Streamlit
+    gives None for a loopback peer (a browser on this machine), and its server
+    (uvicorn) has already replaced a loopback proxy's address by the right-most hop
+    of ``X-Forwarded-For`` (its ``FORWARDED_ALLOW_IPS``, loopback by default), so
+    behind ``workshop.serve`` or nginx on this host ``peer`` is usually the client
+    already; this reads the header the same way. ``X-Forwarded-For`` in ``headers``
+    is used only while the hop that added it is a trusted proxy (``trusted``: addresses or
     networks; default ``trusted_proxies()``), and the right-most hop that is not
     trusted is the client: a client can put anything at the left of that header,
     never at its right. A hop that is not an address stops the walk at the proxy

@@ -1,0 +1,1 @@
+"""The hosted set-up: nginx in front of N app instances and PostgreSQL (deploy/README.md)."""
