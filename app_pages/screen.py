@@ -38,7 +38,7 @@ reactions = store.reactions(code)
 shift = store.shift(code)
 stage = room["stage"]
 if not room["open"]:
-    screen.results_slide(reactions, shift, store.advice(code))
+    screen.results_slide(reactions, shift, store.advice(code), store.answers(code))
 elif stage == "first_views":
     screen.join_slide(code, link, store.counts(code)["participants"], then=lambda: (
         screen.comfort_view(reactions, shift, "overall", ["before"], height=220)))

@@ -39,9 +39,9 @@ STARTED_ELSEWHERE = "WORKSHOP_WARM_UP_STARTED"
 def derived_size(outcome: Any) -> int:
     """What pages have derived from an outcome and keep while it lives
     (``ui/derived.py``: charts, figures), in bytes: counted against the cap."""
-    from ui import derived
+    from ui.derived import kept_for
 
-    memo = getattr(derived, "_DERIVED", {}).get(id(outcome))
+    memo = kept_for(outcome)
     return disk.size_of(memo) if memo else 0
 
 

@@ -30,3 +30,8 @@ def derived(outcome: Any, key: Hashable, build: Callable[[], Any]) -> Any:
     if key not in memo:
         memo[key] = build()
     return memo[key]
+
+
+def kept_for(outcome: Any) -> dict[Hashable, Any]:
+    """Everything derived from ``outcome`` so far (read-only; for measuring its size)."""
+    return dict(_DERIVED.get(id(outcome), {}))

@@ -45,6 +45,10 @@ CSS = """
   .screen-advice { display: grid; grid-template-columns: 1fr 9rem; gap: 0.6rem;
                    align-items: center; margin: 0.35rem 0; font-size: 0.95rem; }
   .screen-track { background: #EEF1F5; height: 0.8rem; border-radius: 4px; }
+  .screen-question { font-size: 0.8rem; margin-bottom: 0.6rem; line-height: 1.3; }
+  .screen-answer { display: grid; grid-template-columns: 1fr 6rem 1.6rem; gap: 0.4rem;
+                   align-items: center; margin: 0.15rem 0; }
+  .screen-n { text-align: right; font-weight: 700; }
   .screen-fill { height: 100%; border-radius: 4px; background: #0072B2; }
 </style>
 """
@@ -152,22 +156,24 @@ def comments(approved: pd.DataFrame, limit: int = 5) -> None:
 
 
 def questions_view(answers: pd.DataFrame) -> None:
-    """Each open question, with how the room answered it."""
+    """Each open question with how the room answered it, all five on one slide."""
+    columns = st.columns(2, gap="large")
     for n, (key, (question, choices)) in enumerate(OPEN_QUESTIONS.items(), start=1):
         mine = answers[answers["question"] == key] if not answers.empty else answers
         counts = mine["choice"].value_counts() if not mine.empty else pd.Series(dtype=int)
         total = int(counts.sum())
-        st.markdown(f"**{n}. {_(question)}**")
         rows = "".join(_bar(_(label), int(counts.get(c, 0)), total)
                        for c, label in choices.items())
-        st.html(rows)
+        columns[0 if n <= 3 else 1].html(
+            f'<div class="screen-question"><b>{n}. {html.escape(_(question))}</b>'
+            f"{rows}</div>")
 
 
 def _bar(label: str, n: int, total: int) -> str:
     width = 0 if total == 0 else round(100 * n / total)
-    return (f'<div class="screen-advice"><span>{html.escape(label)}</span>'
+    return (f'<div class="screen-answer"><span>{html.escape(label)}</span>'
             f'<span class="screen-track"><span class="screen-fill" style="display:block;'
-            f'width:{width}%"></span></span></div>')
+            f'width:{width}%"></span></span><span class="screen-n">{n}</span></div>')
 
 
 def advice_view(advice: pd.DataFrame, per_theme: int = 4) -> None:
@@ -192,9 +198,20 @@ def advice_view(advice: pd.DataFrame, per_theme: int = 4) -> None:
         st.caption(_("⚖️ splits the room: real support on both sides."))
 
 
-def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataFrame) -> None:
+def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataFrame,
+                  answers: pd.DataFrame) -> None:
     """The end of the workshop, in plain sentences."""
     st.markdown("# " + _("What this room thought"))
+    overall = analysis.shifts(reactions, "before", "final") if not reactions.empty else shift
+    if not overall.empty:
+        change = overall["after"] - overall["before"]
+        st.markdown("**" + _("AI in policing, at the start and at the end.") + "** " + ngettext(
+            "{n} person answered both times: {up} grew more comfortable, {down} less "
+            "comfortable, and {same} did not change their view.",
+            "{n} people answered both times: {up} grew more comfortable, {down} less "
+            "comfortable, and {same} did not change their view.",
+            len(overall)).format(n=len(overall), up=int((change > 0).sum()),
+                                 down=int((change < 0).sum()), same=int((change == 0).sum())))
     for u in registry.USE_CASES.values():
         moved = shift[shift["use_case"] == u.name] if not shift.empty else shift
         if moved.empty:
@@ -207,6 +224,14 @@ def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataF
             "{down} less comfortable, and {same} did not change their view.",
             len(moved)).format(n=len(moved), up=int((change > 0).sum()),
                                down=int((change < 0).sum()), same=int((change == 0).sum())))
+    for key, (question, choices) in OPEN_QUESTIONS.items():
+        mine = answers[answers["question"] == key] if not answers.empty else answers
+        if mine.empty:
+            continue
+        top = mine["choice"].value_counts()
+        st.markdown(_("**{question}** The answer given most: “{answer}” ({n} of {total})."
+                      ).format(question=_(question), answer=_(choices[top.index[0]]),
+                               n=int(top.iloc[0]), total=int(top.sum())))
     approved = advice[advice["status"] == "approved"] if "status" in advice else advice
     if not approved.empty:
         top = analysis.rank_advice(approved).iloc[0]

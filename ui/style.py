@@ -12,8 +12,11 @@ BANNER_KEY = "room-banner"
 _CSS = """
 <style>
   /* The result strip stays at the top of the screen while sliders below it move. */
-  .st-key-STRIP {
+  /* Sticky on the strip's own wrapper: a sticky element stays inside its parent. */
+  div:has(> .st-key-STRIP) {
     position: sticky; top: 3.6rem; z-index: 20;
+  }
+  .st-key-STRIP {
     background: #FFFFFF; border-bottom: 2px solid #D5DBE3;
     padding: 0.4rem 0 0.5rem 0; margin-top: -0.4rem;
   }
@@ -26,6 +29,10 @@ _CSS = """
   .strip-track { background: #EEF1F5; height: 0.9rem; border-radius: 3px; overflow: hidden; }
   .strip-fill { height: 100%; }
   .strip-num { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
+
+  /* A slider says its value in words above the thumb; the two end labels (long in
+     people's units) would only crowd the next slider. */
+  [data-testid="stSliderTickBar"] { display: none; }
 
   /* Radios, pills and buttons a thumb can hit: at least 44 px tall. */
   [data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 44px;

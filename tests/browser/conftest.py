@@ -6,7 +6,12 @@ from tests.browser.harness import app_server, browser, chromium_available
 
 
 @pytest.fixture(scope="session")
-def live_app():
+def live_database(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('live') / 'workshop.db'}"
+
+
+@pytest.fixture(scope="session")
+def live_app(live_database):
     """The real app, started once for the browser tests, on its own fresh database,
     served as `make run` serves it on a 2-core laptop: two processes behind the proxy
     (pages, websockets, the QR image and the downloads all go through it)."""
@@ -14,7 +19,7 @@ def live_app():
         if os.environ.get("CI"):
             pytest.fail("Chromium must be installed in CI (.ci/run installs it)")
         pytest.skip("Chromium is not installed here (apt-get install chromium)")
-    with app_server(processes=2) as url:
+    with app_server(live_database, processes=2) as url:
         yield url
 
 

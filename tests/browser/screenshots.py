@@ -17,83 +17,81 @@ from pathlib import Path
 
 from simulators import registry
 from tests.browser import flows
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, PHONE, PROJECTOR, app_server
+from tests.browser.harness import PHONE, PROJECTOR, app_server, browser
 from workshop.store import Store
 
 
-def take_all(base: str, out: Path, database_url: str) -> list[Path]:
-    from playwright.sync_api import sync_playwright
-
+def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
+    """Walk the room in ``browser`` (a Playwright browser) and write the screenshots."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
     def shot(tab, name: str) -> None:
         flows.settle(tab, 800)
+        if tab.get_by_test_id("stException").count():
+            raise AssertionError(f"{name}: the page shows an error")
         path = out / f"{name}.png"
         tab.screenshot(path=str(path))
         written.append(path)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        laptop = browser.new_context(viewport=PROJECTOR)
-        projector = browser.new_context(viewport=PROJECTOR)
-        phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-        wide = browser.new_context(viewport=PROJECTOR)
-        try:
-            console = laptop.new_page()
-            code = flows.start_workshop(console, base)
-            screen = projector.new_page()
-            screen.goto(flows.screen_url(console, base))
-            shot(screen, "screen-join-projector")
+    laptop = browser.new_context(viewport=PROJECTOR)
+    projector = browser.new_context(viewport=PROJECTOR)
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    wide = browser.new_context(viewport=PROJECTOR)
+    try:
+        console = laptop.new_page()
+        code = flows.start_workshop(console, base)
+        screen = projector.new_page()
+        screen.goto(flows.screen_url(console, base))
+        shot(screen, "screen-join-projector")
 
-            visitor = wide.new_page()
-            visitor.goto(base)
-            shot(visitor, "welcome-visitor-projector")
-            me = phone.new_page()
-            me.goto(f"{base}/?code={code}")
-            shot(me, "welcome-visitor-phone")
-            pid = flows.join(me, base, code)
-            shot(me, "welcome-joined-phone")
-            query = f"p={pid}"
+        visitor = wide.new_page()
+        visitor.goto(base)
+        shot(visitor, "welcome-visitor-projector")
+        me = phone.new_page()
+        me.goto(f"{base}/?code={code}")
+        shot(me, "welcome-visitor-phone")
+        pid = flows.join(me, base, code)
+        shot(me, "welcome-joined-phone")
+        query = f"p={pid}"
 
-            me.goto(f"{base}/first_views?{query}")
-            shot(me, "first_views-phone")
-            flows.answer(me, 2, "I am not sure the police would use it fairly.")
-            shot(screen, "screen-first_views-projector")
+        me.goto(f"{base}/first_views?{query}")
+        shot(me, "first_views-phone")
+        flows.answer(me, 2, "I am not sure the police would use it fairly.")
+        shot(screen, "screen-first_views-projector")
 
-            store = Store(database_url)
-            store.set_stage(code, "use_cases")
-            for use_case in registry.USE_CASES.values():
-                path = re.sub(r"\.py$", "", use_case.page.split("/")[-1])
-                visitor.goto(f"{base}/{path}")
-                shot(visitor, f"{path}-visitor-projector")
-                me.goto(f"{base}/{path}?{query}")
-                shot(me, f"{path}-1-before-phone")
-                flows.answer(me, 2)
-                shot(me, f"{path}-2-try-phone")
-                me.get_by_role("button", name=re.compile("I have tried it")).click()
-                shot(me, f"{path}-3-after-phone")
-                flows.answer(me, 3, "A person should check what it decides.")
-            store.set_preset(code, "call_triage", None, None)
-            shot(screen, "screen-use_cases-projector")
+        store = Store(database_url)
+        store.set_stage(code, "use_cases")
+        for use_case in registry.USE_CASES.values():
+            path = re.sub(r"\.py$", "", use_case.page.split("/")[-1])
+            visitor.goto(f"{base}/{path}")
+            shot(visitor, f"{path}-visitor-projector")
+            me.goto(f"{base}/{path}?{query}")
+            shot(me, f"{path}-1-before-phone")
+            flows.answer(me, 2)
+            shot(me, f"{path}-2-try-phone")
+            me.get_by_role("button", name=re.compile("I have tried it")).click()
+            shot(me, f"{path}-3-after-phone")
+            flows.answer(me, 3, "A person should check what it decides.")
+        store.set_preset(code, "call_triage", None, None)
+        shot(screen, "screen-use_cases-projector")
 
-            store.set_stage(code, "questions")
-            me.goto(f"{base}/questions?{query}")
-            shot(me, "questions-phone")
-            shot(screen, "screen-questions-projector")
-            store.set_stage(code, "advice")
-            me.goto(f"{base}/advice?{query}")
-            shot(me, "advice-phone")
-            console.reload()
-            shot(console, "console-projector")
-            console.set_viewport_size(PHONE)
-            shot(console, "console-phone")
-            store.close_workshop(code)
-            shot(screen, "screen-results-projector")
-        finally:
-            for ctx in (laptop, projector, phone, wide):
-                ctx.close()
-            browser.close()
+        store.set_stage(code, "questions")
+        me.goto(f"{base}/questions?{query}")
+        shot(me, "questions-phone")
+        shot(screen, "screen-questions-projector")
+        store.set_stage(code, "advice")
+        me.goto(f"{base}/advice?{query}")
+        shot(me, "advice-phone")
+        console.bring_to_front()
+        shot(console, "console-projector")
+        console.set_viewport_size(PHONE)
+        shot(console, "console-phone")
+        store.close_workshop(code)
+        shot(screen, "screen-results-projector")
+    finally:
+        for ctx in (laptop, projector, phone, wide):
+            ctx.close()
     return written
 
 
@@ -101,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path((argv or sys.argv[1:] or ["var/screenshots"])[0])
     with tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{tmp}/workshop.db"
-        with app_server(database_url) as base:
-            for path in take_all(base, out, database_url):
+        with app_server(database_url) as base, browser() as chromium:
+            for path in take_all(chromium, base, out, database_url):
                 print(path)
     return 0
 

@@ -36,8 +36,9 @@ def test_the_room_journey(live_app, chromium):
         assert letters.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 80
         body = screen.locator("[data-testid='stMarkdownContainer'] p").first
         assert body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 28
-        assert screen.get_by_role("button").count() == 0
-        assert screen.get_by_test_id("stDownloadButton").count() == 0
+        controls = ("stButton", "stDownloadButton", "stFormSubmitButton", "stTextInput",
+                    "stLinkButton")
+        assert all(screen.get_by_test_id(c).count() == 0 for c in controls)
 
         # A phone joins by the QR link: the stage banner in view, no facilitator page.
         me = phone.new_page()
@@ -73,7 +74,8 @@ def test_the_room_journey(live_app, chromium):
         start = time.monotonic()
         me.get_by_text(re.compile("The facilitator is showing")).wait_for(timeout=10_000)
         followed = time.monotonic() - start
-        assert followed <= 2.5, f"the phone followed after {followed:.1f} s"
+        print(f"the phone followed the facilitator after {followed:.2f} s")
+        assert followed <= 2.0, f"the phone followed after {followed:.1f} s"
 
         # Step 3: the after question, with a comment.
         me.get_by_role("button", name=re.compile("I have tried it")).click()
@@ -86,7 +88,7 @@ def test_the_room_journey(live_app, chromium):
         flows.settle(console)
         screen.goto(flows.screen_url(console, live_app))  # the room is at first views
         flows.settle(screen)
-        console.get_by_role("button", name="Trying the uses of AI").click()
+        console.get_by_text("Trying the uses of AI", exact=True).first.click()
         screen.get_by_text("=After: worse than I thought").wait_for(timeout=15_000)
 
         # The CSV holds both answers, with the settings each was given under.
