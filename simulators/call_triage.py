@@ -464,8 +464,9 @@ def simulate(config: TriageConfig) -> TriageOutcome:
         route_model=route_model,
         tfidf=tfidf,
         heard_tokens={"start": w.call_start[test] - t0, "len": w.call_len[test],
-                      "said": b.tok_word[w.tok[t0:t1]], "heard": heard[t0:t1],
-                      "status": status[t0:t1]},
+                      "said": b.tok_word[w.tok[t0:t1]],
+                      # copies: a slice would keep the whole world's arrays alive
+                      "heard": heard[t0:t1].copy(), "status": status[t0:t1].copy()},
     )
     if plain is not None:
         p = _decided(plain, X_test, _one_group(len(y_true)))
