@@ -19,7 +19,7 @@ from ui.use_case_page import (
     simulate_shown,
 )
 
-frame = begin("call_triage")
+frame = begin(ct.KEY)
 with about(frame):
     ct.story()
 if frame.asking_before:

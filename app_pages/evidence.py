@@ -20,7 +20,7 @@ from ui.use_case_page import (
     simulate_shown,
 )
 
-frame = begin("evidence")
+frame = begin(ev.KEY)
 with about(frame):
     ev.story()
 if frame.asking_before:

@@ -20,7 +20,7 @@ from ui.use_case_page import (
     simulate_shown,
 )
 
-frame = begin("hotspots")
+frame = begin(hs.KEY)
 with about(frame):
     hs.story()
 if frame.asking_before:

@@ -22,7 +22,7 @@ from ui.use_case_page import (
 
 KEY = risk.KEY
 
-frame = begin("reoffending")
+frame = begin(risk.KEY)
 with about(frame):
     risk.story()
 if frame.asking_before:

@@ -77,7 +77,7 @@ def hotspots_found(outcome: HotspotOutcome) -> dict[str, float]:
                                                           outcome.config.days)])
     pat = outcome.patrols[-days:]
     return {
-        "hotspots": int(outcome.config.n_patrols),
+        "real_hotspots": int(outcome.config.n_patrols),
         "found": float((hot & pat).sum() / days),
         "patrols_elsewhere": float((pat & ~hot).sum() / days),
     }
@@ -179,7 +179,7 @@ def flag_review(outcome: HotspotOutcome, day: int | None = None,
         "window_start": int(start),
         "now": {g: float(lines.loc[day, g]) for g in lines.columns},
         "at_check": {g: float(lines.loc[outcome.check_day, g]) for g in lines.columns},
-        "hotspots": int(hot.sum()),
+        "real_hotspots": int(hot.sum()),
         "unpatrolled": int(never.sum()),
         "unpatrolled_on_estate": int((never & outcome.estate).sum()),
         "reports_there": int(reports[never].sum()),

@@ -7,10 +7,9 @@ its ``Config``, ``simulate`` and ``PRESETS``), one declaration below and one pag
 
 Simulator modules are imported lazily, so a page loads only the simulator it shows.
 
->>> get("hotspots").title
-'Crime hotspots'
->>> config_class("reoffending").__name__
-'RiskConfig'
+>>> first = next(iter(USE_CASES.values()))
+>>> first.title, first.config_class().__name__
+('101 calls', 'TriageConfig')
 """
 
 from __future__ import annotations
@@ -98,7 +97,7 @@ def get(name: str) -> UseCase:
 
 
 def use_case_of(module_name: str) -> str:
-    """The use case a simulator module serves: ``"simulators.hotspots"`` -> ``"hotspots"``."""
+    """The use case a simulator module serves (its ``module_name``)."""
     for u in USE_CASES.values():
         if u.module_name == module_name:
             return u.name

@@ -29,3 +29,38 @@ def test_pages_compute_no_fairness_metrics():
     pattern = re.compile(r"MetricFrame\(|_difference\(|_rate\(|accuracy_score\(")
     for page in (ROOT / "app_pages").glob("*.py"):
         assert not pattern.search(page.read_text()), page.name
+
+
+def _code_files() -> list[Path]:
+    out = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.split()
+    return [ROOT / p for p in out if not p.startswith("tests/") and (ROOT / p).exists()]
+
+
+def test_modules_stay_small_and_pages_thin():
+    for path in _code_files():
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        limit = 200 if path.parent.name == "app_pages" else 600
+        assert lines <= limit, f"{path.relative_to(ROOT)} has {lines} lines (at most {limit})"
+
+
+def test_each_use_case_is_named_in_two_places_at_most():
+    """The declaration and its ui module's KEY: everything else reads them. (The
+    vocabulary's theme and question "evidence", evidence that AI works, is another word.)"""
+    from simulators import registry
+
+    code = {p: p.read_text(encoding="utf-8") for p in _code_files()
+            if p.name != "vocabulary.py"}
+    for name in registry.USE_CASES:
+        places = [str(p.relative_to(ROOT)) for p, text in code.items()
+                  for _ in re.finditer(rf"[\"']{name}[\"']", text)]
+        assert len(places) <= 2, (name, places)
+
+
+def test_no_framework_internals():
+    """Only the public APIs of Streamlit and Fairlearn: nothing that breaks on an upgrade."""
+    private = re.compile(
+        r"streamlit\.(runtime|web|elements|proto|dataframe_util)|"
+        r"from streamlit\.\w+\.\w+ import _|\._pmf_predict|PagesManager|fairlearn\.\w+\._")
+    for path in _code_files():
+        assert not private.search(path.read_text(encoding="utf-8")), path.relative_to(ROOT)

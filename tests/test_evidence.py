@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import simulators.evidence as ev
+import simulators.evidence_summaries as summarisers
 from simulators.config import validate
 from simulators.evidence import (
     FAIR_HISTORY,
@@ -280,7 +280,7 @@ def test_the_outcome_says_what_the_old_summaries_and_the_wording_were():
         # the analysts' bias, and their own slips on everyone's key facts
         assert out.history_left_out["A"] < 0.15
         assert out.history_left_out["B"] == pytest.approx(
-            1 - (1 - ev.ANALYST_MISS) * (1 - 0.6), abs=0.1)
+            1 - (1 - summarisers.ANALYST_MISS) * (1 - 0.6), abs=0.1)
         assert out.own_words_share == pytest.approx(0.5, abs=0.1)
         assert run(cfg.replace(dialect_strength=0.0)).own_words_share == 0
     assert run(SMALL).history_left_out is None  # this AI never read old summaries
@@ -352,13 +352,13 @@ def test_the_threshold_fix_counts_what_it_leaves_to_chance():
 
 def test_threshold_fix_goes_through_the_shared_fairlearn_core(monkeypatch):
     calls = []
-    real = ev.fit_mitigation
+    real = summarisers.fit_mitigation
 
     def spy(*args, **kwargs):
         calls.append((args[4] if len(args) > 4 else kwargs.get("mitigation"), kwargs))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ev, "fit_mitigation", spy)
+    monkeypatch.setattr(summarisers, "fit_mitigation", spy)
     simulate(SMALL.replace(mitigation="threshold_optimizer", seed=11))
     assert calls and calls[0][0] == "threshold_optimizer"
     assert calls[0][1]["prefit"] is True

@@ -271,7 +271,7 @@ def costs_panel(config: HotspotConfig, runs: Mapping[str, HotspotOutcome]) -> No
         numbers = _(
             "On an average day {found} of the {k} real hotspots had a patrol, and group B's "
             "areas got {patrols} in 100 of the patrols.").format(
-                found=num(round(found["found"])), k=num(found["hotspots"]),
+                found=num(round(found["found"])), k=num(found["real_hotspots"]),
                 patrols=n100(audit_shares(run)["patrol_share"]))
         head = (_("✅ **{fix}** (in use now).") if fix == config.mitigation
                 else "**{fix}.**").format(fix=_(label))
@@ -352,7 +352,7 @@ def _review(outcome: HotspotOutcome) -> str:
     review = flag_review(outcome)
     names = {"A": _("group A's"), "B": _("group B's")}
     values = dict(group=names[review["group"]], window=num(MONITOR_DAYS),
-                  unpatrolled=num(review["unpatrolled"]), hotspots=num(review["hotspots"]),
+                  unpatrolled=num(review["unpatrolled"]), hotspots=num(review["real_hotspots"]),
                   estate=num(review["unpatrolled_on_estate"]),
                   reports=num(review["reports_there"]))
     if outcome.change_day is not None and review["day"] >= outcome.change_day:

@@ -10,7 +10,7 @@
 Someone exploring on their own (not joined), and the projector in presenter mode,
 see the story and step 2 straight away. A page script is then::
 
-    frame = begin("evidence")
+    frame = begin(ev.KEY)
     if frame.asking_before:
         story(); before_question(frame); st.stop()
     try_it()            # the page's fragment: settings, strip, panels, remember()
