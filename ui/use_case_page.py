@@ -38,6 +38,7 @@ from ui.presenter import presenting
 from ui.reaction_box import answered, flash, question_box, shown_key
 from ui.room import room_state
 from ui.strip import result_strip
+from workshop.i18n import N_
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
 BEFORE, TRY, AFTER, DONE, EXPLORE = "before", "try", "after", "done", "explore"
@@ -81,10 +82,10 @@ def _step(name: str) -> str:
 
 
 STEP_TITLES = {
-    BEFORE: ("1", "Your first view"),
-    TRY: ("2", "Try it"),
-    AFTER: ("3", "Your view now"),
-    DONE: ("3", "Your view now"),
+    BEFORE: ("1", N_("Your first view")),
+    TRY: ("2", N_("Try it")),
+    AFTER: ("3", N_("Your view now")),
+    DONE: ("3", N_("Your view now")),
 }
 
 
