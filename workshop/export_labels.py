@@ -4,6 +4,7 @@ calls this; it is apart so the store does not load the simulators to start."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -99,6 +100,8 @@ def _result_name(t: Translator, use_case: str, metric: str) -> tuple[str, str]:
     """A recorded result's label and meaning, in the use case's own words."""
     terms = getattr(registry.module(use_case), "TERMS", None) \
         if use_case in registry.USE_CASES else None
+    if isinstance(terms, Mapping):  # one set of words per decider: the AI's come first
+        terms = next(iter(terms.values()), None)
     stem, _, group = metric.partition("[")
     group = group.rstrip("]")
     if terms is not None and group and stem in GENERIC_LABELS:
