@@ -9,23 +9,14 @@ from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
-    about,
     after_step,
-    before_question,
-    begin,
     folded,
-    follow,
     remember,
     simulate_shown,
+    start,
 )
 
-frame = begin(ct.KEY)
-with about(frame):
-    ct.story()
-if frame.asking_before:
-    before_question(frame)
-    st.stop()
-follow(frame)
+frame = start(ct.KEY, ct.story)
 
 
 @st.fragment

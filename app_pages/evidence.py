@@ -9,24 +9,15 @@ from ui.i18n import _, num
 from ui.presets import settings_box
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
-    about,
     after_step,
-    before_question,
-    begin,
     bias_fields,
     folded,
-    follow,
     remember,
     simulate_shown,
+    start,
 )
 
-frame = begin(ev.KEY)
-with about(frame):
-    ev.story()
-if frame.asking_before:
-    before_question(frame)
-    st.stop()
-follow(frame)
+frame = start(ev.KEY, ev.story)
 
 
 @st.fragment

@@ -10,23 +10,14 @@ from ui.i18n import _, ngettext, num
 from ui.presets import preset_pills, preset_script
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
-    about,
     after_step,
-    before_question,
-    begin,
     folded,
-    follow,
     remember,
     simulate_shown,
+    start,
 )
 
-frame = begin(hs.KEY)
-with about(frame):
-    hs.story()
-if frame.asking_before:
-    before_question(frame)
-    st.stop()
-follow(frame)
+frame = start(hs.KEY, hs.story)
 
 
 @st.fragment

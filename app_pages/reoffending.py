@@ -10,25 +10,16 @@ from ui.i18n import _
 from ui.reoffending_card import person_card
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
-    about,
     after_step,
-    before_question,
-    begin,
     folded,
-    follow,
     remember,
     simulate_shown,
+    start,
 )
 
 KEY = risk.KEY
 
-frame = begin(risk.KEY)
-with about(frame):
-    risk.story()
-if frame.asking_before:
-    before_question(frame)
-    st.stop()
-follow(frame)
+frame = start(risk.KEY, risk.story)
 
 
 @st.fragment

@@ -10,9 +10,7 @@
 Someone exploring on their own (not joined), and the projector in presenter mode,
 see the story and step 2 straight away. A page script is then::
 
-    frame = begin(ev.KEY)
-    if frame.asking_before:
-        story(); before_question(frame); st.stop()
+    frame = start(ev.KEY, ev.story)   # stops at the before question on step 1
     try_it()            # the page's fragment: settings, strip, panels, remember()
     after_step(frame)
 """
@@ -98,6 +96,20 @@ def begin(name: str) -> Frame:
         n, title = STEP_TITLES[frame.step]
         st.caption(_("Step {n} of 3: {title}").format(n=n, title=_(title)))
     flash()
+    return frame
+
+
+def start(name: str, story: Callable[[], None]) -> Frame:
+    """A use-case page's opening, for every step: its title, its story (in full, or
+    folded once trying), the before question (step 1 stops the page there), and the
+    facilitator's scenario, if any. Returns the frame for the rest of the page."""
+    frame = begin(name)
+    with about(frame):
+        story()
+    if frame.asking_before:
+        before_question(frame)
+        st.stop()
+    follow(frame)
     return frame
 
 
