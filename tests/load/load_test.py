@@ -558,16 +558,14 @@ class Participant:
 
     async def poll_room(self) -> None:
         """Ask ``/api/room`` every ``poll`` seconds, as the phone's room banner does."""
-        parts = urlsplit(self.url)
-        host, port = parts.hostname or "127.0.0.1", parts.port or 80
-        head = (f"GET {parts.path.rstrip('/')}/api/room?code={self.code} HTTP/1.1\r\n"
-                f"Host: {parts.netloc}\r\nAccept: */*\r\nConnection: close\r\n\r\n").encode()
+        path = f"/api/room?code={self.code}"
         await asyncio.sleep(self.rng.uniform(0, self.opts.poll))
         due = time.monotonic()
         while True:
             started = time.perf_counter()
             try:
-                status = await asyncio.wait_for(self._get(host, port, head), self.opts.timeout)
+                status = await asyncio.wait_for(
+                    http_get(self.url, path, device_address(self.n)), self.opts.timeout)
             except (OSError, TimeoutError, ValueError) as err:
                 status = f"{type(err).__name__}: {err}"
             if status == 200:
@@ -577,15 +575,24 @@ class Participant:
             due = max(due + self.opts.poll, time.monotonic())
             await asyncio.sleep(due - time.monotonic())
 
-    async def _get(self, host: str, port: int, head: bytes) -> int:
-        reader, writer = await asyncio.open_connection(
-            host, port, local_addr=(device_address(self.n), 0))
-        try:
-            writer.write(head)
-            response = await reader.read()  # to the end: one request per connection
-        finally:
-            writer.close()
-        return int(response.split(b" ", 2)[1])
+
+async def http_get(url: str, path: str, local_host: str | None = None) -> int:
+    """``GET path`` from ``local_host`` on a new connection, as a browser's ``fetch``
+    reaches the app through ``workshop.serve`` (one request per connection); the status."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(
+        parts.hostname or "127.0.0.1", parts.port or 80,
+        **({"local_addr": (local_host, 0)} if local_host else {}))
+    try:
+        writer.write(f"GET {parts.path.rstrip('/')}{path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                     "Accept: */*\r\nConnection: close\r\n\r\n".encode())
+        response = await reader.read()  # to the end
+    finally:
+        writer.close()
+    status = response.split(b" ", 2)[1:2]
+    if not status or not status[0].isdigit():
+        raise ValueError(f"not an HTTP response: {response[:40]!r}")
+    return int(status[0])
 
 
 # -- the whole room ---------------------------------------------------------------------------
