@@ -114,6 +114,8 @@ class Report:
     server_processes: int = 1
     server_cpu_s: float | None = None
     server_cpu: dict[str, float] = field(default_factory=dict)  # by role: app, proxy, warm-up
+    other_cpu_s: float | None = None  # everything else on the machine meanwhile
+    cores_busy: list[float] = field(default_factory=list)  # server CPU s per s, per 30 s
     client_cpu_s: float = 0.0  # this process: the load generator shares the cores
     wall_s: float = 0.0
     loadavg: str = ""
@@ -185,7 +187,14 @@ class Report:
             lines.append(f"server CPU:            {self.server_cpu_s:.0f} s in {self.wall_s:.0f} s "
                          f"({self.server_cpu_s / self.wall_s:.2f} cores busy on average; "
                          f"{by_role})")
+        if self.cores_busy:
+            lines.append("server cores busy:     " + ", ".join(
+                f"{c:.2f}" for c in self.cores_busy) + " (each 30 s from the start)")
         lines.append(f"load client CPU:       {self.client_cpu_s:.0f} s (this process)")
+        if self.other_cpu_s is not None and self.wall_s:
+            lines.append(f"other CPU:             {self.other_cpu_s:.0f} s "
+                         f"({self.other_cpu_s / self.wall_s:.2f} cores on average: the rest "
+                         "of the machine, not this test)")
         lines.append(f"machine load average:  {self.loadavg} (at the end; {os.cpu_count()} cores)")
         for n in self.notes:
             lines.append(f"note: {n}")
@@ -269,6 +278,13 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(cols[11]) + int(cols[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of this machine has spent busy since it started."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # without guest time
+
+
 def role(pid: int) -> str | None:
     """What a process of the server is: "app" (a Streamlit process), "warm-up" (the
     background ``simulators.cache``) or "proxy"; None once it has gone."""
@@ -292,6 +308,8 @@ class ServerWatch:
         self.peak_mb = 0.0
         self.sample()
         self.cpu0 = self.cpu()
+        self.started = time.monotonic()
+        self.busy: list[tuple[float, float]] = []  # (seconds in, CPU seconds so far)
 
     def sample(self) -> None:
         tree = process_tree(self.pid)
@@ -303,8 +321,17 @@ class ServerWatch:
 
     async def watch(self, every: float = 0.5) -> None:
         while True:
-            self.sample()
+            self.busy.append((time.monotonic() - self.started, sum(self.cpu().values())))
             await asyncio.sleep(every)
+
+    def cores_busy(self, window: float = 30.0) -> list[float]:
+        """The server's CPU seconds per second in each ``window`` of seconds."""
+        out = []
+        for k in range(int(self.busy[-1][0] // window) + 1 if self.busy else 0):
+            inside = [(t, c) for t, c in self.busy if k * window <= t <= (k + 1) * window]
+            if len(inside) > 1 and inside[-1][0] > inside[0][0]:
+                out.append((inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0]))
+        return out
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds so far, by role (processes that have exited count until reaped)."""
@@ -622,6 +649,7 @@ async def run_room(opts: Options, url: str, database_url: str,
     watch = ServerWatch(server_pid) if server_pid else None
     watcher = asyncio.create_task(watch.watch()) if watch else None
     client0 = time.process_time()
+    machine0 = machine_busy_seconds()
     started = time.monotonic()
     deadline = started + opts.ramp + opts.duration
     people = [Participant(n, pid, workshop.code, url, pages, bias, opts, report, deadline,
@@ -640,6 +668,7 @@ async def run_room(opts: Options, url: str, database_url: str,
             report.errors.append(f"a session crashed: {t.exception()!r}")
     report.wall_s = time.monotonic() - started
     report.client_cpu_s = time.process_time() - client0
+    machine = machine_busy_seconds() - machine0
     if watch is not None and watcher is not None:
         watcher.cancel()
         report.peak_rss_mb = watch.peak_mb
@@ -647,6 +676,8 @@ async def run_room(opts: Options, url: str, database_url: str,
         report.server_processes = watch.app_processes() or 1
         report.server_cpu = watch.cpu_since_start()
         report.server_cpu_s = sum(report.server_cpu.values())
+        report.cores_busy = watch.cores_busy()
+        report.other_cpu_s = max(0.0, machine - report.server_cpu_s - report.client_cpu_s)
     report.loadavg = " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
     # Every reaction sent must be in the database, once.
