@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
+import queue
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-
-from workshop.serve import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -30,22 +31,52 @@ def chromium_available() -> bool:
     return Path(CHROMIUM).exists()
 
 
+_SERVING = re.compile(r"http://[^\s/]+:(\d+)")  # the line workshop.serve prints
+
+
 @contextmanager
-def app_server(database_url: str | None = None, processes: int = 1) -> Iterator[str]:
+def app_server(database_url: str | None = None, processes: int = 1,
+               env: Mapping[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Run the app as ``make run`` does (``workshop.serve``: ``processes`` Streamlit
-    processes, one without a proxy) on a free port with a fresh database; yield its URL."""
+    processes, one without a proxy) with a fresh database and answer spool; yield its URL.
+
+    The server takes any free port itself (``--port 0``) and says which on its
+    first line with an address, so no other program can take the port between
+    our choosing it and the server binding it. ``env``: more environment variables.
+    """
     tmp = tempfile.mkdtemp(prefix="app-")
-    env = dict(os.environ, DATABASE_URL=database_url or f"sqlite:///{tmp}/workshop.db")
-    port = free_port()
-    log = open(os.path.join(tmp, "server.log"), "wb")  # noqa: SIM115 - closed below
+    env = {"WORKSHOP_SPOOL_DIR": os.path.join(tmp, "outbox"), **os.environ, **(env or {}),
+           "DATABASE_URL": database_url or f"sqlite:///{tmp}/workshop.db"}
+    log_path = Path(tmp, "server.log")
+    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "workshop.serve", "--port", str(port),
+        [sys.executable, "-u", "-m", "workshop.serve", "--port", "0",
          "--address", "127.0.0.1", "--processes", str(processes)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    port: queue.Queue[int] = queue.Queue()
+
+    def copy_output() -> None:  # to the log, noting the port; until the server exits
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            log.write(line)
+            log.flush()
+            if port.empty() and (m := _SERVING.search(line)):
+                port.put(int(m[1]))
+        port.put(0)  # the server stopped
+
+    reader = threading.Thread(target=copy_output, daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 60
+        try:
+            chosen = port.get(timeout=timeout)
+        except queue.Empty:
+            chosen = 0
+        if not chosen:
+            raise RuntimeError(f"the server did not say its port within {timeout:.0f} s:\n"
+                               + log_path.read_text())
+        url = f"http://127.0.0.1:{chosen}"
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
@@ -53,7 +84,7 @@ def app_server(database_url: str | None = None, processes: int = 1) -> Iterator[
                         break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(Path(tmp, "server.log").read_text()) from None
+                    raise RuntimeError(log_path.read_text()) from None
                 time.sleep(0.2)
         yield url
     finally:
@@ -62,6 +93,8 @@ def app_server(database_url: str | None = None, processes: int = 1) -> Iterator[
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        reader.join(timeout=5)
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,22 +1,35 @@
-"""A full room on one laptop: N participants moving sliders on the real server.
+"""A full room on one laptop: N participants trying the use cases on the real server.
 
     python -m tests.load.load_test --sessions 60 --duration 120 --interval 5
 
-starts the app as ``make run`` does (``workshop.serve``) on a free loopback port with a fresh SQLite
-database (``tests.browser.harness.app_server``), creates a workshop and N
-participants in that database, and runs N concurrent sessions over Streamlit's
-websocket protocol (``tests.load.ws_client``). Each session opens the app as its
-participant (``?p=<id>``), then cycles through the use-case pages (the "Use
-cases" section of ``ui.navigation.PAGES``; every page of the app if there are
-none yet): on each page it moves a bias slider every ``--interval`` seconds
-(jittered by 20 %) ``--moves-per-page`` times, then sends one reaction through
-the page's reaction form. Phones' ``run_every`` fragments are re-run too.
+starts the app as ``make run`` does (``workshop.serve``) on a free loopback port
+with a fresh SQLite database and answer spool (``tests.browser.harness.app_server``),
+creates a workshop and N participants in that database, and runs N concurrent
+sessions over Streamlit's websocket protocol (``tests.load.ws_client``), each from
+its own loopback address, as a phone would:
 
-It reports p50/p95/max of widget change to finished rerun, errors, the server's
-peak memory, and checks every reaction it sent is in the database. It stops by
-itself (bounded sessions, time and per-rerun timeout), talks to loopback only,
-and exits 1 on any error or missing reaction. ``--url`` drives a server already
-running (its ``--database-url`` is then needed to create participants).
+- it opens the app as its participant (``?p=<id>``) and goes through the use-case
+  pages (``simulators.registry.USE_CASES``), each from a different one;
+- on a page: answers the *before* question (submits the form; one in ten skips
+  it), moves a bias slider (a setting with ``bias=True``) every ``--interval``
+  seconds (jittered by 20 %) ``--moves-per-page`` times, each move rerunning only
+  the page's ``st.fragment``, presses "I have tried it", and answers the *after*
+  question. Back on a page it has answered, it presses "Try it again" and answers
+  the after question again;
+- meanwhile it asks ``/api/room?code=...`` over HTTP about once a second, as each
+  phone's room banner does (``--poll``; 0: not at all).
+
+It reports p50/p95/max of a slider change to its fragment's ``script_finished``,
+of a page open, of a reaction (form submitted to the finished rerun), of a step
+button and of a room poll; errors; the server's peak memory and CPU; and checks
+every reaction it sent is stored, once (``Store.reactions``). It stops by itself
+(bounded sessions, time and per-rerun timeout), talks to loopback only, and exits
+1 on any error or missing reaction. ``--url`` drives a server already running (its
+``--database-url`` is then needed to create participants).
+
+By default the simulations are prepared first (``python -m simulators.cache``, as
+a server started early has done by itself); ``--cold`` starts the server on an
+empty disk cache instead, so it works them out as the room joins.
 
 Each session waits for its rerun before its next action (as a person watching
 the screen does), so a slow server gets fewer requests, not a pile-up.
@@ -29,7 +42,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import subprocess
@@ -50,8 +62,8 @@ from workshop.serve import default_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-_REACTION = re.compile(r"^reaction\.(?P<use_case>[a-z0-9_]+)\.comfort$")
 LIMITS = {"sessions": 500, "duration": 1800.0}
+SKIP_SHARE = 0.1  # of before questions skipped, as some people do
 
 
 @dataclass
@@ -63,13 +75,14 @@ class Options:
     timeout: float = 60.0  # for one rerun
     ramp: float = 5.0  # sessions join over this many seconds
     seed: int = 0
-    pages: list[str] | None = None  # url paths; default: the use cases in PAGES
+    pages: list[str] | None = None  # url paths of use-case pages; default: all of them
+    poll: float = 1.0  # seconds between one session's /api/room requests; 0: none
     auto_rerun: bool = True
     url: str | None = None
     database_url: str | None = None
     server_pid: int | None = None
     processes: int | None = None  # Streamlit processes behind workshop.serve; None: its default
-    cold: bool = False  # skip preparing the simulations (python -m simulators.cache) first
+    cold: bool = False  # start on an empty disk cache instead of preparing it first
 
 
 @dataclass
@@ -78,24 +91,31 @@ class Report:
     url: str
     server_pid: int | None
     pages: list[str]
-    slider: list[float] = field(default_factory=list)  # seconds, widget change -> rerun done
+    slider: list[float] = field(default_factory=list)  # seconds, widget change -> run done
     slider_by_page: dict[str, list[float]] = field(default_factory=dict)
     slider_when: list[float] = field(default_factory=list)  # seconds since the start, per move
+    slider_whole_page: int = 0  # moves answered by a full run instead of their fragment's
     page_open: list[float] = field(default_factory=list)
     reaction: list[float] = field(default_factory=list)
+    step: list[float] = field(default_factory=list)  # "I have tried it", "Try it again"
+    room_poll: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     fragment_runs: int = 0
     fragment_requests: int = 0
     lost_runs: int = 0  # full runs whose end the server never sent (see ws_client.LostRun)
-    sent: list[tuple[str, str, str]] = field(default_factory=list)  # (participant, use case, tag)
+    # (participant, use case, stage, comment): a skip has no comment
+    sent: list[tuple[str, str, str, str]] = field(default_factory=list)
     stored: int = 0
-    missing: list[tuple[str, str, str]] = field(default_factory=list)
+    missing: list[tuple[str, str, str, str]] = field(default_factory=list)
     duplicated: int = 0
     peak_rss_mb: float | None = None  # sampled, server process and its children
     hwm_mb: float | None = None  # the kernel's peak resident size, summed over the processes
     server_processes: int = 1
     server_cpu_s: float | None = None
+    server_cpu: dict[str, float] = field(default_factory=dict)  # by role: app, proxy, warm-up
+    other_cpu_s: float | None = None  # everything else on the machine meanwhile
+    cores_busy: list[float] = field(default_factory=list)  # server CPU s per s, per 30 s
     client_cpu_s: float = 0.0  # this process: the load generator shares the cores
     wall_s: float = 0.0
     loadavg: str = ""
@@ -106,22 +126,25 @@ class Report:
 
     def table(self) -> str:
         o = self.options
-        pages = ", ".join(p or "(default page)" for p in self.pages) or "-"
+        pages = ", ".join(self.pages) or "-"
         lines = [
             f"Load test: {o['sessions']} sessions, {o['duration']:.0f} s, a slider move every "
-            f"{o['interval']:g} s (±20 %), {o['moves_per_page']} per page, then a reaction",
-            f"server {self.url} (pid {self.server_pid}); pages: {pages}",
+            f"{o['interval']:g} s (±20 %), {o['moves_per_page']} per page between the before "
+            "and after questions"
+            + (f"; /api/room every {o['poll']:g} s" if o["poll"] else ""),
+            f"server {self.url} (pid {self.server_pid}); pages: {pages}"
+            + ("; cold: empty disk cache" if o["cold"] else ""),
             "",
-            f"{'':34}{'n':>6}{'p50':>9}{'p95':>9}{'max':>9}",
+            f"{'':36}{'n':>6}{'p50':>9}{'p95':>9}{'max':>9}",
         ]
 
         def row(name: str, xs: list[float]) -> str:
             if not xs:
-                return f"{name:34}{0:>6}{'-':>9}{'-':>9}{'-':>9}"
+                return f"{name:36}{0:>6}{'-':>9}{'-':>9}{'-':>9}"
             p50, p95 = np.percentile(xs, [50, 95])
-            return f"{name:34}{len(xs):>6}{p50:>8.3f}s{p95:>8.3f}s{max(xs):>8.3f}s"
+            return f"{name:36}{len(xs):>6}{p50:>8.3f}s{p95:>8.3f}s{max(xs):>8.3f}s"
 
-        lines.append(row("slider change -> rerun finished", self.slider))
+        lines.append(row("slider change -> fragment finished", self.slider))
         for page, xs in sorted(self.slider_by_page.items()):
             lines.append(row(f"  on {page}", xs))
         if self.slider_when:
@@ -132,19 +155,24 @@ class Report:
                 lines.append(row(f"  moves {k * window:.0f}-{(k + 1) * window:.0f} s in", xs))
         lines.append(row("page open", self.page_open))
         lines.append(row("reaction sent -> rerun finished", self.reaction))
+        lines.append(row("step button -> rerun finished", self.step))
+        lines.append(row("room poll (/api/room)", self.room_poll))
         planned = o["sessions"] * o["duration"] / o["interval"]
+        stages = Counter(stage if comment else f"{stage} skipped"
+                         for _p, _u, stage, comment in self.sent)
         lines += [
             "",
-            f"slider moves:          {len(self.slider)} done, about {planned:.0f} planned "
-            "(a session waits for each rerun, so a slow server gets fewer)"
-            if self.slider else "slider moves:          none (no slider on these pages)",
-            f"fragment auto-reruns:  {self.fragment_requests} sent, "
-            f"{self.fragment_runs} finished (run_every fragments, as phones send them)",
+            f"slider moves:          {len(self.slider)} done "
+            f"({len(self.slider) - self.slider_whole_page} reran only their fragment), "
+            f"about {planned:.0f} planned (a session waits for each rerun and answers "
+            "questions between pages, so it moves less)",
             f"errors:                {len(self.errors)}"
             + (f" ({self.lost_runs} of them runs whose end the server dropped: "
                "a run_every fragment raced them)" if self.lost_runs else ""),
-            f"reactions:             sent {len(self.sent)}, stored {self.stored}, "
-            f"missing {len(self.missing)}, stored twice {self.duplicated}",
+            f"reactions:             sent {len(self.sent)} ("
+            + ", ".join(f"{n} {k}" for k, n in sorted(stages.items()))
+            + f"), stored {self.stored}, missing {len(self.missing)}, "
+            f"stored twice {self.duplicated}",
             "server peak memory:    "
             + (f"{self.hwm_mb:.0f} MB (VmHWM, summed over {self.server_processes} "
                f"process{'es' if self.server_processes > 1 else ''})"
@@ -152,10 +180,21 @@ class Report:
             + (f", {self.peak_rss_mb:.0f} MB (sampled RSS, process tree)"
                if self.peak_rss_mb is not None else ""),
         ]
+        if self.fragment_requests:
+            lines.append(f"run_every ticks:       {self.fragment_requests} sent")
         if self.server_cpu_s is not None and self.wall_s:
+            by_role = ", ".join(f"{r} {t:.0f} s" for r, t in sorted(self.server_cpu.items()))
             lines.append(f"server CPU:            {self.server_cpu_s:.0f} s in {self.wall_s:.0f} s "
-                         f"({self.server_cpu_s / self.wall_s:.2f} cores busy on average)")
+                         f"({self.server_cpu_s / self.wall_s:.2f} cores busy on average; "
+                         f"{by_role})")
+        if self.cores_busy:
+            lines.append("server cores busy:     " + ", ".join(
+                f"{c:.2f}" for c in self.cores_busy) + " (each 30 s from the start)")
         lines.append(f"load client CPU:       {self.client_cpu_s:.0f} s (this process)")
+        if self.other_cpu_s is not None and self.wall_s:
+            lines.append(f"other CPU:             {self.other_cpu_s:.0f} s "
+                         f"({self.other_cpu_s / self.wall_s:.2f} cores on average: the rest "
+                         "of the machine, not this test)")
         lines.append(f"machine load average:  {self.loadavg} (at the end; {os.cpu_count()} cores)")
         for n in self.notes:
             lines.append(f"note: {n}")
@@ -231,12 +270,6 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
-def tree_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds used by ``pid`` and its descendants (the proxy and its Streamlits)."""
-    times = [cpu_seconds(p) for p in process_tree(pid)]
-    return sum(t for t in times if t is not None) if times[0] is not None else None
-
-
 def cpu_seconds(pid: int) -> float | None:
     try:
         cols = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -245,11 +278,79 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(cols[11]) + int(cols[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-async def sample_memory(pid: int, peak: list[float], every: float = 0.5) -> None:
-    while True:
-        kb = sum(_status_kb(p, "VmRSS") or 0 for p in process_tree(pid))
-        peak[0] = max(peak[0], kb / 1024)
-        await asyncio.sleep(every)
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of this machine has spent busy since it started."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # without guest time
+
+
+def role(pid: int) -> str | None:
+    """What a process of the server is: "app" (a Streamlit process), "warm-up" (the
+    background ``simulators.cache``) or "proxy"; None once it has gone."""
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    if not cmd or cmd == [b""]:
+        return None  # exited (a zombie has no command line)
+    if b"streamlit" in cmd and b"run" in cmd:
+        return "app"
+    return "warm-up" if b"simulators.cache" in cmd else "proxy"
+
+
+class ServerWatch:
+    """The server's processes, from /proc: peak memory, and CPU by role."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.roles: dict[int, str] = {}  # kept, so a process that exits is still known
+        self.peak_mb = 0.0
+        self.sample()
+        self.cpu0 = self.cpu()
+        self.started = time.monotonic()
+        self.busy: list[tuple[float, float]] = []  # (seconds in, CPU seconds so far)
+
+    def sample(self) -> None:
+        tree = process_tree(self.pid)
+        for p in tree:
+            if p not in self.roles and (r := role(p)) is not None:
+                self.roles[p] = r
+        kb = sum(_status_kb(p, "VmRSS") or 0 for p in tree)
+        self.peak_mb = max(self.peak_mb, kb / 1024)
+
+    async def watch(self, every: float = 0.5) -> None:
+        while True:
+            self.busy.append((time.monotonic() - self.started, sum(self.cpu().values())))
+            await asyncio.sleep(every)
+
+    def cores_busy(self, window: float = 30.0) -> list[float]:
+        """The server's CPU seconds per second in each ``window`` of seconds."""
+        out = []
+        for k in range(int(self.busy[-1][0] // window) + 1 if self.busy else 0):
+            inside = [(t, c) for t, c in self.busy if k * window <= t <= (k + 1) * window]
+            if len(inside) > 1 and inside[-1][0] > inside[0][0]:
+                out.append((inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0]))
+        return out
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds so far, by role (processes that have exited count until reaped)."""
+        self.sample()
+        out: dict[str, float] = defaultdict(float)
+        for p, r in self.roles.items():
+            out[r] += cpu_seconds(p) or 0.0
+        return dict(out)
+
+    def cpu_since_start(self) -> dict[str, float]:
+        now = self.cpu()
+        return {r: now[r] - self.cpu0.get(r, 0.0) for r in now}
+
+    def app_processes(self) -> int:
+        return sum(1 for p, r in self.roles.items() if r == "app" and role(p) == "app")
+
+    def hwm_mb(self) -> float | None:
+        hwms = [_status_kb(p, "VmHWM") for p in process_tree(self.pid)]
+        return sum(h for h in hwms if h) / 1024 if any(hwms) else None
 
 
 # -- one participant ---------------------------------------------------------------------
@@ -261,48 +362,92 @@ def device_address(n: int) -> str:
     return f"127.0.{n // 250}.{2 + n % 250}"
 
 
-def _bias_sliders(widgets: dict[str, Widget]) -> list[Widget]:
-    sliders = [w for w in widgets.values() if w.kind == "slider" and not w.form_id]
-    bias = [w for w in sliders if w.field and "bias" in w.field]
-    return bias or sliders
+def use_case_pages() -> dict[str, str]:
+    """url path -> use case, for every use case (``simulators.registry``)."""
+    from simulators import registry
+
+    return {Path(u.page).stem: u.name for u in registry.USE_CASES.values()}
 
 
-def _next_value(w: Widget, current: float, rng: random.Random) -> float:
-    grid = w.grid()
-    if len(grid) < 2:
+def bias_settings() -> dict[str, set[str]]:
+    """use case -> the settings that put bias into the data (``bias=True``)."""
+    from simulators import registry
+    from simulators.config import settings_of
+
+    return {u: {name for name, meta, _ in settings_of(registry.config_class(u)) if meta.bias}
+            for u in registry.USE_CASES}
+
+
+def next_value(w: Widget, current: object, rng: random.Random) -> object:
+    """One to three steps along a slider from ``current``, either way (within it)."""
+    values = w.options if w.kind == "select_slider" else w.grid()
+    if len(values) < 2:
         return current
-    i = int(np.argmin([abs(g - current) for g in grid]))
+    if w.kind == "select_slider":
+        i = values.index(current) if current in values else 0
+    else:
+        at = current[0] if isinstance(current, list) and current else current
+        i = int(np.argmin([abs(g - float(at or 0.0)) for g in values]))
     step = rng.choice([-3, -2, -1, 1, 2, 3])
-    j = i + step if 0 <= i + step < len(grid) else i - step
-    return grid[max(0, min(len(grid) - 1, j))]
+    j = i + step if 0 <= i + step < len(values) else i - step
+    return values[max(0, min(len(values) - 1, j))]
 
 
-def _reaction_form(widgets: dict[str, Widget]) -> tuple[str, Widget, list[Widget]] | None:
-    """(use case, its comfort radio, the form's other widgets) or None."""
-    for w in widgets.values():
-        m = _REACTION.match(w.key or "")
-        if m and w.kind == "radio" and w.form_id:
-            return m["use_case"], w, [x for x in widgets.values()
-                                      if x.form_id == w.form_id and x is not w]
-    return None
+@dataclass
+class Question:
+    """A before or after question's form, as the page drew it."""
+
+    comfort: Widget
+    others: list[Widget]  # themes, comment, any extra question
+    send: Widget
+    skip: Widget | None
+
+
+def question(widgets: dict[str, Widget], use_case: str, stage: str) -> Question | None:
+    """The form ``reaction.<use case>.<stage>`` if the page shows it."""
+    comfort = next((w for w in widgets.values()
+                    if w.key == f"reaction.{use_case}.{stage}.comfort" and w.form_id), None)
+    if comfort is None:
+        return None
+    form = [w for w in widgets.values() if w.form_id == comfort.form_id and w is not comfort]
+    submits = [w for w in form if w.kind == "button" and w.submit]
+    send = next((w for w in submits if w.primary), None)
+    if send is None:
+        return None
+    return Question(comfort, [w for w in form if w not in submits], send,
+                    next((w for w in submits if not w.primary), None))
+
+
+def confirmed(run: Run) -> bool:
+    """The answer's flash ("Thank you, your answer is saved." or "Skipped. ..."): the
+    first message the page draws, under its title. A warning there means it waits
+    in the spool instead."""
+    return bool(run.alerts) and run.alerts[0][0] == "SUCCESS"
 
 
 class Participant:
-    def __init__(self, n: int, pid: str, url: str, pages: list[str], opts: Options,
-                 report: Report, deadline: float, started: float) -> None:
-        self.n, self.pid, self.url, self.opts, self.report = n, pid, url, opts, report
+    def __init__(self, n: int, pid: str, code: str, url: str, pages: dict[str, str],
+                 bias: dict[str, set[str]], opts: Options, report: Report, deadline: float,
+                 started: float) -> None:
+        self.n, self.pid, self.code, self.url = n, pid, code, url
+        self.opts, self.report, self.bias = opts, report, bias
         self.rng = random.Random(opts.seed * 100_003 + n)
-        self.pages = pages[n % len(pages):] + pages[: n % len(pages)] if pages else []
+        order = list(pages)
+        order = order[n % len(order):] + order[: n % len(order)] if order else []
+        self.pages = [(p, pages[p]) for p in order]
         self.deadline = deadline
         self.started = started
         self.sent = 0
         self.doing = "connecting"
 
+    def _error(self, where: str, problem: str) -> None:
+        self.report.errors.append(f"session {self.n} on {where}: {problem}")
+
     def _check(self, where: str, run: Run) -> bool:
         problems = run.errors + [f"error message shown: {body}"
                                  for kind, body in run.alerts if kind == "ERROR"]
         for p in problems:
-            self.report.errors.append(f"session {self.n} on {where}: {p}")
+            self._error(where, p)
         return not problems
 
     async def _pace(self, due: float) -> float:
@@ -311,6 +456,9 @@ class Participant:
         await asyncio.sleep(max(0.0, due - time.monotonic()))
         return max(due, time.monotonic()) + self.opts.interval * self.rng.uniform(0.8, 1.2)
 
+    async def _think(self) -> None:
+        await asyncio.sleep(self.rng.uniform(0.5, 1.5))  # reading, deciding
+
     async def _act(self, where: str, what: str, action: Awaitable[Run | None]) -> Run | None:
         """Do one thing; a run the server cut short is an error, and the session goes on."""
         self.doing = what
@@ -318,13 +466,14 @@ class Participant:
             return await action
         except LostRun as err:
             self.report.lost_runs += 1
-            self.report.errors.append(f"session {self.n} on {where}, {what}: {err}")
+            self._error(where, f"{what}: {err}")
             return None
 
     async def run(self) -> None:
         await asyncio.sleep(self.rng.uniform(0, self.opts.ramp))
         s = Session(self.url, query_string=f"p={self.pid}", timeout=self.opts.timeout,
                     auto_rerun=self.opts.auto_rerun, local_host=device_address(self.n))
+        poller = asyncio.create_task(self.poll_room()) if self.opts.poll > 0 else None
         where = "connect"
         try:
             await s.connect()
@@ -335,93 +484,145 @@ class Participant:
             next_move = time.monotonic() + self.rng.uniform(0, self.opts.interval)
             k = 0
             while time.monotonic() < self.deadline and self.pages:
-                page = self.pages[k % len(self.pages)]
+                where, use_case = self.pages[k % len(self.pages)]
                 k += 1
-                where = page or "(default page)"
-                run = await self._act(where, "opening the page", s.open(page))
-                if run is not None:
-                    self.report.page_open.append(run.seconds)
-                    self._check(where, run)
-                for _ in range(self.opts.moves_per_page):
-                    sliders = _bias_sliders(s.widgets)
-                    if not sliders:
-                        break
-                    next_move = await self._pace(next_move)
-                    if time.monotonic() >= self.deadline:
-                        break
-                    w = self.rng.choice(sliders)
-                    value = s.current(w)
-                    current = value[0] if value else w.min or 0.0
-                    run = await self._act(where, f"moving {w.key}",
-                                          s.set(w, _next_value(w, current, self.rng)))
-                    if run is not None:
-                        self.report.slider.append(run.seconds)
-                        self.report.slider_when.append(time.monotonic() - self.started)
-                        self.report.slider_by_page.setdefault(where, []).append(run.seconds)
-                        self._check(f"{where} ({w.key})", run)
-                await self.react(s, where)
-                if not _bias_sliders(s.widgets):
-                    # Nothing to move here: pace the visit like a slider move.
-                    next_move = await self._pace(next_move)
+                next_move = await self.visit(s, where, use_case, next_move)
         except ProtocolError as err:
-            self.report.errors.append(f"session {self.n} on {where}, {self.doing}: {err}")
+            self._error(where, f"{self.doing}: {err}")
             s.problems.clear()  # the same trouble, already counted
         finally:
+            if poller is not None:
+                poller.cancel()
+                await asyncio.gather(poller, return_exceptions=True)
             self.report.fragment_runs += s.fragment_runs
             self.report.fragment_requests += s.fragment_requests
             for e in s.fragment_errors:
-                self.report.errors.append(f"session {self.n}, a fragment rerun: {e}")
+                self.report.errors.append(f"session {self.n}, a fragment run: {e}")
             for p in s.problems:
                 self.report.errors.append(f"session {self.n}: {p}")
             await s.close()
 
-    async def react(self, s: Session, where: str) -> None:
-        form = _reaction_form(s.widgets)
-        if form is None:
-            self.report.notes.append(f"no reaction form on {where}")
+    async def visit(self, s: Session, where: str, use_case: str, next_move: float) -> float:
+        """One use-case page: its steps, as a participant takes them."""
+        run = await self._act(where, "opening the page", s.open(where))
+        if run is None:
+            return next_move
+        self.report.page_open.append(run.seconds)
+        self._check(where, run)
+        if question(s.widgets, use_case, "before") is not None:
+            await self.answer(s, where, use_case, "before")
+        elif question(s.widgets, use_case, "after") is not None:
+            await self.answer(s, where, use_case, "after")  # left on step 3 last time
+        elif any(w.key == f"{use_case}.again" for w in s.widgets.values()):
+            await self.press(s, where, f"{use_case}.again")  # answered: "Try it again"
+        if not self.bias_sliders(s, use_case):
+            self._error(where, "no bias slider to move (step 2, 'Try it', not reached)")
+            return next_move
+        for _ in range(self.opts.moves_per_page):
+            next_move = await self._pace(next_move)
+            if time.monotonic() >= self.deadline:
+                break
+            w = self.rng.choice(self.bias_sliders(s, use_case))
+            run = await self._act(where, f"moving {w.key}",
+                                  s.set(w, next_value(w, s.current(w), self.rng)))
+            if run is not None:
+                self.report.slider.append(run.seconds)
+                self.report.slider_when.append(time.monotonic() - self.started)
+                self.report.slider_by_page.setdefault(where, []).append(run.seconds)
+                self.report.slider_whole_page += not run.fragment
+                self._check(f"{where} ({w.key})", run)
+        if await self.press(s, where, f"{use_case}.to_after"):
+            await self.answer(s, where, use_case, "after")
+        return next_move
+
+    def bias_sliders(self, s: Session, use_case: str) -> list[Widget]:
+        return [w for w in s.widgets.values() if w.kind in ("select_slider", "slider")
+                and not w.form_id and w.field in self.bias[use_case]]
+
+    async def press(self, s: Session, where: str, key: str) -> bool:
+        """Press a step button; True if the page then showed the next step."""
+        try:
+            button = s.widget(key)
+        except KeyError:
+            self._error(where, f"no button {key!r}")
+            return False
+        await self._think()
+        run = await self._act(where, f"pressing {key}", s.click(button))
+        if run is None:
+            return False
+        self.report.step.append(run.seconds)
+        return self._check(f"{where} ({key})", run)
+
+    async def answer(self, s: Session, where: str, use_case: str, stage: str) -> None:
+        """Answer (or, sometimes before trying, skip) the question, as a person would."""
+        q = question(s.widgets, use_case, stage)
+        if q is None:
+            self._error(where, f"no {stage} question")
             return
-        use_case, radio, others = form
-        await asyncio.sleep(self.rng.uniform(0.5, 1.5))  # reading, thinking
-        self.sent += 1
-        tag = f"load test {self.n}.{self.sent} {secrets.token_hex(3)}"
-        await s.set(radio, self.rng.randrange(len(radio.options)))
-        submit = None
-        for w in others:
-            if w.kind == "text_area":
-                await s.set(w, tag)
-            elif w.kind == "button_group" and w.options and self.rng.random() < 0.5:
-                await s.set(w, [self.rng.choice(w.options)])
-            elif w.kind == "button" and w.submit:
-                submit = w
-        if submit is None:
-            self.report.errors.append(f"session {self.n} on {where}: reaction form has no submit")
-            return
-        self.report.sent.append((self.pid, use_case, tag))
-        run = await self._act(where, "sending a reaction", s.click(submit))
+        await self._think()
+        skip = q.skip is not None and stage == "before" and self.rng.random() < SKIP_SHARE
+        comment = ""
+        if not skip:
+            self.sent += 1
+            comment = f"load test {self.n}.{self.sent} {secrets.token_hex(3)}"
+            await s.set(q.comfort, self.rng.randrange(len(q.comfort.options)))
+            for w in q.others:
+                if w.kind == "text_area":
+                    await s.set(w, comment)
+                elif w.kind == "button_group" and w.options and self.rng.random() < 0.5:
+                    await s.set(w, [self.rng.choice(w.options)])
+                elif w.kind == "radio" and w.options and self.rng.random() < 0.5:
+                    await s.set(w, self.rng.randrange(len(w.options)))  # an extra question
+        self.report.sent.append((self.pid, use_case, stage, comment))
+        what = f"{'skipping' if skip else 'answering'} the {stage} question"
+        run = await self._act(where, what, s.click(q.skip if skip else q.send))
         if run is None:
             return
         self.report.reaction.append(run.seconds)
-        if self._check(f"{where} (reaction)", run) and not any(
-            kind == "SUCCESS" for kind, _ in run.alerts
-        ):
+        if self._check(f"{where} ({stage} question)", run) and not confirmed(run):
             alerts = "; ".join(f"{k}: {b}" for k, b in run.alerts) or "no message at all"
-            self.report.errors.append(
-                f"session {self.n} on {where}: reaction not confirmed ({alerts})")
+            self._error(where, f"{stage} answer not confirmed ({alerts})")
+
+    async def poll_room(self) -> None:
+        """Ask ``/api/room`` every ``poll`` seconds, as the phone's room banner does."""
+        path = f"/api/room?code={self.code}"
+        await asyncio.sleep(self.rng.uniform(0, self.opts.poll))
+        due = time.monotonic()
+        while True:
+            started = time.perf_counter()
+            try:
+                status = await asyncio.wait_for(
+                    http_get(self.url, path, device_address(self.n)), self.opts.timeout)
+            except (OSError, TimeoutError, ValueError) as err:
+                status = f"{type(err).__name__}: {err}"
+            if status == 200:
+                self.report.room_poll.append(time.perf_counter() - started)
+            else:
+                self._error("/api/room", f"room poll answered {status}")
+            due = max(due + self.opts.poll, time.monotonic())
+            await asyncio.sleep(due - time.monotonic())
+
+
+async def http_get(url: str, path: str, local_host: str | None = None) -> int:
+    """``GET path`` from ``local_host`` on a new connection, as a browser's ``fetch``
+    reaches the app through ``workshop.serve`` (one request per connection); the status."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(
+        parts.hostname or "127.0.0.1", parts.port or 80,
+        **({"local_addr": (local_host, 0)} if local_host else {}))
+    try:
+        writer.write(f"GET {parts.path.rstrip('/')}{path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                     "Accept: */*\r\nConnection: close\r\n\r\n".encode())
+        response = await reader.read()  # to the end
+    finally:
+        writer.close()
+    status = response.split(b" ", 2)[1:2]
+    if not status or not status[0].isdigit():
+        raise ValueError(f"not an HTTP response: {response[:40]!r}")
+    return int(status[0])
 
 
 # -- the whole room ---------------------------------------------------------------------------
-
-
-def default_pages(server_pages: dict[str, str]) -> tuple[list[str], str | None]:
-    """The use-case pages the server offers; all its pages if PAGES has no use case yet."""
-    from ui.navigation import use_cases
-
-    wanted = [Path(p.path).stem for p in use_cases()]
-    found = [w for w in wanted if w in server_pages]
-    if found:
-        gone = sorted(set(wanted) - set(found))
-        return found, (f"use-case pages not served: {', '.join(gone)}" if gone else None)
-    return sorted(server_pages), "no use-case pages in ui/navigation.PAGES yet: every page is used"
 
 
 async def run_room(opts: Options, url: str, database_url: str,
@@ -432,32 +633,29 @@ async def run_room(opts: Options, url: str, database_url: str,
     async with Session(url, timeout=opts.timeout) as probe:
         await probe.open()
         server_pages = dict(probe.pages)
-    if opts.pages:
-        pages = [p for p in opts.pages if p in server_pages]
-        unknown = sorted(set(opts.pages) - set(pages))
-        if unknown:
-            report.errors.append(f"pages not served: {', '.join(unknown)} "
-                                 f"(the server has {sorted(server_pages)})")
-    else:
-        pages, note = default_pages(server_pages)
-        if note:
-            report.notes.append(note)
-    report.pages = pages
+    known = use_case_pages()
+    wanted = opts.pages or list(known)
+    pages = {p: known[p] for p in wanted if p in known and p in server_pages}
+    if missing := [p for p in wanted if p not in pages]:
+        report.errors.append(f"use-case pages not served: {', '.join(missing)} (the server "
+                             f"has {sorted(server_pages)}; use cases: {sorted(known)})")
+    report.pages = list(pages)
+    bias = bias_settings()
 
     store = Store(database_url)
     workshop = store.create_workshop("Load test", secrets.token_urlsafe(12))
     ids = [store.join(workshop.code).id for _ in range(opts.sessions)]
 
-    peak = [0.0]
-    sampler = asyncio.create_task(sample_memory(server_pid, peak)) if server_pid else None
-    cpu0 = tree_cpu_seconds(server_pid) if server_pid else None
+    watch = ServerWatch(server_pid) if server_pid else None
+    watcher = asyncio.create_task(watch.watch()) if watch else None
     client0 = time.process_time()
+    machine0 = machine_busy_seconds()
     started = time.monotonic()
     deadline = started + opts.ramp + opts.duration
-    people = [Participant(n, pid, url, pages, opts, report, deadline, started)
-              for n, pid in enumerate(ids)]
-    # Every session ends its page within moves_per_page reruns after the deadline.
-    hard_stop = opts.ramp + opts.duration + (opts.moves_per_page + 3) * opts.timeout + 30
+    people = [Participant(n, pid, workshop.code, url, pages, bias, opts, report, deadline,
+                          started) for n, pid in enumerate(ids)]
+    # Every session ends its page after the deadline: a step and two answers at most.
+    hard_stop = opts.ramp + opts.duration + (opts.moves_per_page + 6) * opts.timeout + 30
     tasks = [asyncio.create_task(p.run()) for p in people]
     done, pending = await asyncio.wait(tasks, timeout=hard_stop)
     for t in pending:
@@ -470,27 +668,28 @@ async def run_room(opts: Options, url: str, database_url: str,
             report.errors.append(f"a session crashed: {t.exception()!r}")
     report.wall_s = time.monotonic() - started
     report.client_cpu_s = time.process_time() - client0
-    if sampler is not None:
-        sampler.cancel()
-        report.peak_rss_mb = peak[0]
-        tree = process_tree(server_pid)
-        hwms = [_status_kb(p, "VmHWM") for p in tree]
-        report.hwm_mb = sum(h for h in hwms if h) / 1024 if any(hwms) else None
-        # The proxy (if any) moves bytes; the Streamlit processes are what count.
-        report.server_processes = max(1, len(tree) - 1) if len(tree) > 1 else 1
-        cpu1 = tree_cpu_seconds(server_pid)
-        if cpu0 is not None and cpu1 is not None:
-            report.server_cpu_s = cpu1 - cpu0
+    machine = machine_busy_seconds() - machine0
+    if watch is not None and watcher is not None:
+        watcher.cancel()
+        report.peak_rss_mb = watch.peak_mb
+        report.hwm_mb = watch.hwm_mb()
+        report.server_processes = watch.app_processes() or 1
+        report.server_cpu = watch.cpu_since_start()
+        report.server_cpu_s = sum(report.server_cpu.values())
+        report.cores_busy = watch.cores_busy()
+        report.other_cpu_s = max(0.0, machine - report.server_cpu_s - report.client_cpu_s)
     report.loadavg = " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
     # Every reaction sent must be in the database, once.
     df = store.reactions(workshop.code)
-    stored = Counter()
+    stored: Counter[tuple[str, str, str, str]] = Counter()
     if len(df):
-        stored = Counter(zip(df["participant_id"], df["use_case"], df["comment"], strict=True))
-    report.stored = sum(stored[s] for s in report.sent)
-    report.missing = [s for s in report.sent if stored[s] == 0]
-    report.duplicated = sum(1 for s in report.sent if stored[s] > 1)
+        stored = Counter(zip(df["participant_id"], df["use_case"], df["stage"],
+                             df["comment"].fillna(""), strict=True))
+    sent = Counter(report.sent)
+    report.stored = sum(min(n, stored[k]) for k, n in sent.items())
+    report.missing = [k for k, n in sent.items() for _ in range(n - stored[k])]
+    report.duplicated = sum(stored[k] - n for k, n in sent.items() if stored[k] > n)
     report.notes = [f"{n} (x{c})" if c > 1 else n for n, c in Counter(report.notes).items()]
     store.engine.dispose()
     return report
@@ -512,21 +711,27 @@ def _server(opts: Options) -> Iterator[tuple[str, str, int | None]]:
 
     tmp = tempfile.mkdtemp(prefix="load-")
     db = opts.database_url or f"sqlite:///{tmp}/workshop.db"
+    env = {"WORKSHOP_CACHE_DIR": os.path.join(tmp, "cache")} if opts.cold else {}
     try:
-        with app_server(db, processes=opts.processes or default_processes()) as url:
+        with app_server(db, processes=opts.processes or default_processes(), env=env) as url:
             yield url, db, listening_pid(urlsplit(url).port)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_test(opts: Options) -> Report:
-    """Run the whole test (starting the server unless ``opts.url``) and return the report."""
+def check_options(opts: Options) -> None:
     if not 1 <= opts.sessions <= LIMITS["sessions"]:
         raise ValueError(f"sessions must be 1 to {LIMITS['sessions']}")
     if not 0 < opts.duration <= LIMITS["duration"]:
         raise ValueError(f"duration must be above 0 and at most {LIMITS['duration']:.0f} s")
-    if opts.interval <= 0 or opts.moves_per_page < 1 or opts.timeout <= 0:
-        raise ValueError("interval and timeout must be positive, moves_per_page at least 1")
+    if opts.interval <= 0 or opts.moves_per_page < 1 or opts.timeout <= 0 or opts.poll < 0:
+        raise ValueError("interval and timeout must be positive, moves_per_page at least 1, "
+                         "poll 0 or more")
+
+
+def load_test(opts: Options) -> Report:
+    """Run the whole test (starting the server unless ``opts.url``) and return the report."""
+    check_options(opts)
     prepared = None if opts.cold or opts.url else prepare_simulations()
     with _server(opts) as (url, db, pid):
         report = asyncio.run(run_room(opts, url, db, pid))
@@ -561,14 +766,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=d.timeout, help="seconds for one rerun")
     ap.add_argument("--ramp", type=float, default=d.ramp, help="sessions join over this")
     ap.add_argument("--seed", type=int, default=d.seed)
-    ap.add_argument("--pages", help="comma-separated url paths (default: the use cases)")
+    ap.add_argument("--pages", help="comma-separated use-case url paths (default: all)")
+    ap.add_argument("--poll", type=float, default=d.poll,
+                    help="seconds between one session's /api/room requests (0: none)")
     ap.add_argument("--no-auto-rerun", action="store_true",
                     help="don't re-run run_every fragments as browsers do")
     ap.add_argument("--url", help="a running server on this machine (default: start one)")
     ap.add_argument("--database-url", help="its database (default: a fresh SQLite file)")
     ap.add_argument("--server-pid", type=int, help="its process (default: found by port)")
     ap.add_argument("--cold", action="store_true",
-                    help="don't prepare the simulations first (python -m simulators.cache)")
+                    help="start the server on an empty disk cache instead of preparing "
+                         "the simulations first (python -m simulators.cache)")
     ap.add_argument("--processes", type=int,
                     help="Streamlit processes to start (default: as `make run`, one per core)")
     ap.add_argument("--json", help="also write the report here")
@@ -576,7 +784,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = Options(
         sessions=a.sessions, duration=a.duration, interval=a.interval,
         moves_per_page=a.moves_per_page, timeout=a.timeout, ramp=a.ramp, seed=a.seed,
-        pages=[p.strip() for p in a.pages.split(",")] if a.pages else None,
+        pages=[p.strip() for p in a.pages.split(",")] if a.pages else None, poll=a.poll,
         auto_rerun=not a.no_auto_rerun, url=a.url, database_url=a.database_url,
         server_pid=a.server_pid, processes=a.processes, cold=a.cold,
     )

@@ -10,13 +10,25 @@ knows about any particular page::
     async with Session(url, query_string="p=...") as s:
         await s.open()                          # the default page
         await s.open("reoffending")             # a page by its url path
-        run = await s.set(s.widget("reoffending.label_bias"), 0.4)
-        run.seconds, run.exceptions             # widget change -> finished rerun
+        w = s.widget("reoffending.label_bias")  # a select_slider in the page's fragment
+        run = await s.set(w, w.options[3])      # reruns only that fragment
+        run.seconds, run.fragment, run.exceptions  # widget change -> finished run
 
 What is sent, as the browser would (streamlit 1.67):
 
 - every rerun carries the current query string (kept up to date from
   ``page_info_changed``) and the current page's script hash;
+- a widget drawn inside an ``st.fragment`` reruns only that fragment: the browser
+  knows a widget's fragment from the ``fragment_id`` of the delta that drew it,
+  and sends ``rerun_script`` with that ``fragment_id``; the run ends with a
+  ``script_finished`` of ``FINISHED_FRAGMENT_RUN_SUCCESSFULLY`` whose
+  ``metadata.run.fragment_ids`` name it, and the fragment's elements not drawn
+  again are dropped (the rest of the page stays);
+- a widget's value is what the page last set (the element's ``set_value``) or the
+  user last chose; an element drawn again without ``set_value`` keeps it, as the
+  browser's widget manager does (a keyed ``select_slider``'s ``default`` is only
+  its ``value=`` argument, not what session state holds). ``st.select_slider``
+  values travel as the chosen options' labels (``string_array_value``);
 - widget values the user changed are sent with every later rerun while the
   widget is on screen. Untouched widgets are left out: the server keeps their
   value from the previous run, so the run is the same as the browser's;
@@ -47,6 +59,7 @@ from urllib.parse import urlsplit
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -58,6 +71,7 @@ _ID_PREFIX = "$$ID"
 #: element kind -> the WidgetState field its value travels in (streamlit 1.67)
 VALUE_FIELD = {
     "slider": "double_array_value",
+    "select_slider": "string_array_value",  # the options' labels (Slider.type SELECT_SLIDER)
     "radio": "string_value",
     "selectbox": "string_value",
     "text_area": "string_value",
@@ -105,6 +119,8 @@ class Widget:
     step: float | None = None
     options: list[str] = field(default_factory=list)
     submit: bool = False  # a form's submit button
+    primary: bool = False  # a button drawn with type="primary"
+    fragment_id: str = ""  # the st.fragment it was drawn in: changing it reruns only that
 
     @property
     def field(self) -> str | None:
@@ -121,14 +137,19 @@ class Widget:
 
 @dataclass
 class Run:
-    """What one rerun did, as this client saw it."""
+    """What one rerun did, as this client saw it (a fragment run: what it redrew)."""
 
     seconds: float
     status: str
     exceptions: list[str]
     alerts: list[tuple[str, str]]  # (ERROR/WARNING/INFO/SUCCESS, text)
-    widgets: dict[str, Widget]
+    widgets: dict[str, Widget]  # every widget on the page after the run
     texts: list[str]
+
+    @property
+    def fragment(self) -> bool:
+        """Only a fragment ran, not the whole page."""
+        return self.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
 
     @property
     def errors(self) -> list[str]:
@@ -139,14 +160,22 @@ class Run:
         return out
 
 
-def _widget(kind: str, el: Any) -> Widget | None:
+def _widget(kind: str, el: Any, fragment_id: str = "") -> Widget | None:
     wid = getattr(el, "id", "")
     if not isinstance(wid, str) or not wid.startswith(_ID_PREFIX):
         return None
     key = wid.split("-", 2)[-1]  # ids are "$$ID-<hash>-<user key or None>"
+    if kind == "slider" and el.type == Slider.Type.SELECT_SLIDER:
+        kind = "select_slider"
     w = Widget(id=wid, kind=kind, key=None if key == "None" else key,
-               label=getattr(el, "label", ""), form_id=getattr(el, "form_id", ""))
-    if kind == "slider":
+               label=getattr(el, "label", ""), form_id=getattr(el, "form_id", ""),
+               fragment_id=fragment_id)
+    if kind == "select_slider":  # min/max/step are the options' indices
+        w.options = list(el.options)
+        chosen = (list(el.raw_value) if el.set_value and el.raw_value
+                  else [w.options[int(i)] for i in el.default if 0 <= int(i) < len(w.options)])
+        w.value = chosen[0] if len(chosen) == 1 else chosen
+    elif kind == "slider":
         w.min, w.max, w.step = el.min, el.max, el.step
         w.value = list(el.value if el.set_value else el.default)
     elif kind in ("radio", "selectbox"):
@@ -173,7 +202,13 @@ def _widget(kind: str, el: Any) -> Widget | None:
         w.value = list(el.raw_values) if el.set_value else [w.options[i] for i in el.default]
     elif kind == "button":
         w.submit = bool(el.is_form_submitter)
+        w.primary = el.type == "primary"
     return w
+
+
+def _sets_value(el: Any) -> bool:
+    """The element carries a value the script set (else the browser keeps its own)."""
+    return bool(getattr(el, "set_value", False))
 
 
 def state_for(widget: Widget, value: Any) -> WidgetState:
@@ -182,7 +217,12 @@ def state_for(widget: Widget, value: Any) -> WidgetState:
     where = VALUE_FIELD.get(widget.kind)
     if where is None:
         raise ValueError(f"this client can't set a {widget.kind} widget ({widget.key})")
-    if where == "double_array_value":
+    if widget.kind == "select_slider":  # an option's label, or its position
+        values = value if isinstance(value, Sequence) and not isinstance(value, str) else [value]
+        ws.string_array_value.data[:] = [
+            widget.options[v] if isinstance(v, int) and widget.options else str(v)
+            for v in values]
+    elif where == "double_array_value":
         values = value if isinstance(value, Sequence) else [value]
         ws.double_array_value.data[:] = [float(v) for v in values]
     elif where == "string_value":
@@ -213,20 +253,23 @@ class Session:
         self.auto_rerun = auto_rerun
         self.pages: dict[str, str] = {}  # url path ("" for the default page) -> script hash
         self.page_hash = ""
-        self.widgets: dict[str, Widget] = {}  # by id, as of the last finished full run
-        self.fragment_runs = 0
-        self.fragment_requests = 0
-        self.fragment_errors: list[str] = []
+        self.widgets: dict[str, Widget] = {}  # by id, as of the last finished run
+        self.fragment_runs = 0  # finished, ours and run_every ticks
+        self.fragment_requests = 0  # run_every ticks sent
+        self.fragment_errors: list[str] = []  # exceptions in runs nobody was waiting for
         self.problems: list[str] = []  # protocol trouble, seen by the reader
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task | None = None
         self._timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment -> timer
         self._touched: dict[str, WidgetState] = {}  # id -> last value the user set
         self._pending_form: dict[str, dict[str, WidgetState]] = {}
-        self._run_id = ""
-        self._fragment_run = False
+        self._values: dict[str, Any] = {}  # id -> the widget's value, as the browser keeps it
         self._elements: dict[tuple[int, ...], Widget | None] = {}  # by delta path
-        self._run_paths: set[tuple[int, ...]] = set()  # drawn by the current full run
+        self._fragment_of: dict[tuple[int, ...], str] = {}  # delta path -> its fragment
+        self._run_paths: set[tuple[int, ...]] = set()  # drawn by the current run
+        self._run_fragments: list[str] = []  # what the current run reruns ([]: everything)
+        self._ours = False  # the current run is the one we wait for
+        self._want = ""  # the fragment our pending request reruns ("": the whole page)
         self._full_started = False  # our full run's new_session has arrived
         self._exceptions: list[str] = []
         self._alerts: list[tuple[str, str]] = []
@@ -234,7 +277,7 @@ class Session:
         self._done: asyncio.Future[str] | None = None
         self._busy = False
         self._closing = False
-        self._seen: list[str] = []  # what arrived since the last full rerun was asked for
+        self._seen: list[str] = []  # what arrived since the last rerun was asked for
 
     # -- connection -------------------------------------------------------------
 
@@ -290,21 +333,30 @@ class Session:
                 and (form_id is None or w.form_id == form_id)]
 
     def current(self, widget: Widget) -> Any:
-        """The widget's value as the user last set it, else as the page drew it."""
+        """The widget's value as the user last set it, else as the page last set it."""
         ws = self._touched.get(widget.id)
         if ws is None:
-            return widget.value
-        return getattr(ws, VALUE_FIELD[widget.kind]) if widget.kind != "slider" else list(
-            ws.double_array_value.data)
+            return self._values.get(widget.id, widget.value)
+        if widget.kind == "slider":
+            return list(ws.double_array_value.data)
+        if widget.kind == "select_slider":
+            labels = list(ws.string_array_value.data)
+            return labels[0] if len(labels) == 1 else labels
+        return getattr(ws, VALUE_FIELD[widget.kind])
 
-    async def set(self, widget: Widget, value: Any) -> Run | None:
-        """Change a widget as a user would; a widget in a form waits for its submit."""
+    async def set(self, widget: Widget, value: Any, *, whole_page: bool = False) -> Run | None:
+        """Change a widget as a user would; a widget in a form waits for its submit.
+
+        A widget drawn in a fragment reruns that fragment only (``whole_page``:
+        the whole script instead, as if the page had no fragment).
+        """
         ws = state_for(widget, value)
         if widget.form_id:
             self._pending_form.setdefault(widget.form_id, {})[widget.id] = ws
             return None
         self._touched[widget.id] = ws
-        return await self.rerun()
+        self._values[widget.id] = self.current(widget)
+        return await self.rerun(fragment_id="" if whole_page else widget.fragment_id)
 
     async def click(self, button: Widget) -> Run:
         """Press a button; a form's submit button sends the form's values with it.
@@ -317,7 +369,8 @@ class Session:
         submitted = self._pending_form.pop(button.form_id, {}) if button.submit else {}
         self._touched.update(submitted)
         try:
-            return await self.rerun(extra=[state_for(button, True)])
+            return await self.rerun(extra=[state_for(button, True)],
+                                    fragment_id=button.fragment_id)
         finally:
             for wid in submitted:
                 self._touched.pop(wid, None)
@@ -325,15 +378,18 @@ class Session:
     # -- the protocol ---------------------------------------------------------------
 
     async def rerun(self, *, page_hash: str | None = None, page_name: str | None = None,
-                    extra: Iterable[WidgetState] = ()) -> Run:
-        """Ask for a full rerun and wait for it to finish; the time includes the send."""
+                    extra: Iterable[WidgetState] = (), fragment_id: str = "") -> Run:
+        """Ask for a rerun (of the page, or of one fragment) and wait for it to
+        finish; the time includes the send."""
         if self._busy:
             raise RuntimeError("one rerun at a time per session")
         self._busy = True
         try:
             states = {**self._touched, **{s.id: s for s in extra}}
-            msg = self._back_msg(states.values(), page_hash=page_hash, page_name=page_name)
+            msg = self._back_msg(states.values(), page_hash=page_hash, page_name=page_name,
+                                 fragment_id=fragment_id)
             self._done = asyncio.get_running_loop().create_future()
+            self._want = fragment_id
             self._seen = []
             self._full_started = False
             started = time.perf_counter()
@@ -352,7 +408,8 @@ class Session:
             self._busy = False
 
     def _back_msg(self, states: Iterable[WidgetState], *, page_hash: str | None = None,
-                  page_name: str | None = None, fragment_id: str = "") -> BackMsg:
+                  page_name: str | None = None, fragment_id: str = "",
+                  auto: bool = False) -> BackMsg:
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query_string
@@ -362,7 +419,7 @@ class Session:
         cs.widget_states.widgets.extend(states)
         if fragment_id:
             cs.fragment_id = fragment_id
-            cs.is_auto_rerun = True
+            cs.is_auto_rerun = auto
         return msg
 
     async def _send(self, msg: BackMsg) -> None:
@@ -391,8 +448,11 @@ class Session:
         if self._closing:
             return
         self.problems.append(problem)
-        if self._done is not None and not self._done.done():
+        if self._waiting():
             self._done.set_exception(ProtocolError(problem))
+
+    def _waiting(self) -> bool:
+        return self._done is not None and not self._done.done()
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -403,19 +463,7 @@ class Session:
         elif kind not in ("delta", "session_status_changed"):
             self._seen.append(kind or "?")
         if kind == "new_session":
-            self._run_id = msg.metadata.run.script_run_id
-            self._fragment_run = bool(msg.metadata.run.fragment_ids)
-            if not self._fragment_run:
-                self._stop_timers()  # the page's auto_rerun messages start them again
-                self._run_paths, self._exceptions, self._alerts = set(), [], []
-                self._texts = []
-                self.page_hash = msg.new_session.page_script_hash
-                self._full_started = True
-            elif self._full_started and self._done is not None and not self._done.done():
-                self._collect_widgets()  # the browser keeps the stale rest of the page
-                self._done.set_exception(LostRun(
-                    "the server dropped the end of this run (a run_every fragment "
-                    "rerun raced it)"))
+            self._started(msg)
         elif kind == "delta":
             self._delta(msg)
         elif kind == "navigation":
@@ -447,20 +495,47 @@ class Session:
         elif kind == "ref_hash":
             self._fail("server sent a cached-message reference this client never claimed")
 
+    def _started(self, msg: ForwardMsg) -> None:
+        """A run starts: the whole page, or the fragments it names."""
+        self._run_fragments = list(msg.metadata.run.fragment_ids)
+        self._run_paths = set()
+        if not self._run_fragments:
+            self._stop_timers()  # the page's auto_rerun messages start them again
+            self.page_hash = msg.new_session.page_script_hash
+            self._full_started = self._ours = True
+        elif not self._want and self._full_started and self._waiting():
+            self._collect_widgets()  # the browser keeps the stale rest of the page
+            self._done.set_exception(LostRun(
+                "the server dropped the end of this run (a run_every fragment "
+                "rerun raced it)"))
+            self._ours = False
+        else:
+            self._ours = self._waiting() and self._want in self._run_fragments
+        if self._ours:
+            self._exceptions, self._alerts, self._texts = [], [], []
+
     def _finished(self, msg: ForwardMsg) -> None:
         status = _STATUS.get(msg.script_finished, str(msg.script_finished))
-        if status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY":
-            self.fragment_runs += 1
-            self._collect_widgets()
-            return
         if status == "FINISHED_EARLY_FOR_RERUN":
             return  # st.rerun() or a newer request: another run follows
+        if status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY":
+            self.fragment_runs += 1
+            # As the browser does: drop what these fragments drew before and not now.
+            fragments = set(msg.metadata.run.fragment_ids)
+            self._elements = {p: w for p, w in self._elements.items()
+                              if p in self._run_paths or self._fragment_of.get(p) not in fragments}
+            self._collect_widgets()
+            if self._want and self._want in fragments and self._waiting():
+                self._done.set_result(status)
+            return
         # As the browser does at the end of a full run: drop what it did not redraw.
         self._elements = {p: w for p, w in self._elements.items() if p in self._run_paths}
+        self._fragment_of = {p: f for p, f in self._fragment_of.items() if p in self._elements}
         self._collect_widgets()
-        # Widgets gone from the page stop being sent, as in the browser.
+        # Widgets gone from the page stop being sent and their values are forgotten.
         self._touched = {i: s for i, s in self._touched.items() if i in self.widgets}
-        if self._done is not None and not self._done.done():
+        self._values = {i: v for i, v in self._values.items() if i in self.widgets}
+        if self._waiting():
             self._done.set_result(status)
 
     def _collect_widgets(self) -> None:
@@ -475,21 +550,31 @@ class Session:
             for p in [p for p in self._elements if p[: len(path)] == path and p != path]:
                 del self._elements[p]
             self._elements[path] = None
+            self._fragment_of[path] = d.fragment_id
             return
         if which != "new_element":
             return
         el_kind = d.new_element.WhichOneof("type")
         el = getattr(d.new_element, el_kind) if el_kind else None
         self._elements[path] = None
+        self._fragment_of[path] = d.fragment_id
         if el_kind == "exception" and not el.is_warning:
             text = f"{el.type}: {el.message}"
-            (self.fragment_errors if self._fragment_run else self._exceptions).append(text)
+            (self._exceptions if self._ours else self.fragment_errors).append(text)
         elif el_kind == "alert":
-            self._alerts.append((_ALERT.get(el.format, str(el.format)), el.body))
+            if self._ours:
+                self._alerts.append((_ALERT.get(el.format, str(el.format)), el.body))
         elif el_kind in ("markdown", "text", "heading"):
-            self._texts.append(el.body)
+            if self._ours:
+                self._texts.append(el.body)
         elif el_kind is not None:
-            self._elements[path] = _widget(el_kind, el)
+            w = _widget(el_kind, el, d.fragment_id)
+            if w is not None:
+                if _sets_value(el) or w.id not in self._values:
+                    self._values[w.id] = w.value
+                else:  # drawn again without a value: the browser keeps the one it has
+                    w.value = self._values[w.id]
+            self._elements[path] = w
 
     def _stop_timers(self, fragment_ids: Iterable[str] | None = None) -> None:
         for f in list(self._timers) if fragment_ids is None else list(fragment_ids):
@@ -506,4 +591,4 @@ class Session:
             self.fragment_requests += 1
             states = list(self._touched.values())
             with contextlib.suppress(ProtocolError):
-                await self._send(self._back_msg(states, fragment_id=fragment_id))
+                await self._send(self._back_msg(states, fragment_id=fragment_id, auto=True))
