@@ -64,8 +64,24 @@ def _step_key(name: str) -> str:
     return f"step.{name}"
 
 
+_TO_TOP_KEY = "step.to_top"
+_TO_TOP = st.components.v2.component(
+    "to_top", html="<span></span>",
+    js="""
+export default function () {
+  window.scrollTo(0, 0);
+  for (const el of document.querySelectorAll(
+      '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main')) {
+    el.scrollTo(0, 0);
+  }
+}
+""")
+
+
 def go(name: str, step: str) -> None:
+    """Move this participant to another step; the next page opens at its top."""
     st.session_state[_step_key(name)] = step
+    st.session_state[_TO_TOP_KEY] = True
 
 
 def _step(name: str) -> str:
@@ -92,6 +108,8 @@ def begin(name: str) -> Frame:
     use_case = registry.get(name)
     st.title(f"{use_case.icon} {_(use_case.title)}")
     frame = Frame(use_case, _step(name))
+    if st.session_state.pop(_TO_TOP_KEY, False):  # a new step: start at its top
+        _TO_TOP(key=f"{name}.to_top.{frame.step}")
     if frame.step in STEP_TITLES:
         n, title = STEP_TITLES[frame.step]
         st.caption(_("Step {n} of 3: {title}").format(n=n, title=_(title)))

@@ -57,6 +57,12 @@ def test_the_room_journey(live_app, chromium):
         assert me.get_by_test_id("stVegaLiteChart").count() == 0
         flows.answer(me, 2, "Before: not sure about this")
 
+        # Step 2 opens at its top, not where the phone had scrolled to answer.
+        step = me.get_by_text(re.compile("^Step 2 of 3"))
+        step.wait_for(timeout=15_000)
+        flows.settle(me, 500)
+        assert flows.in_viewport(me, step)
+
         # Step 2: moving a slider keeps the result strip in view and changes it.
         strip = me.locator(".st-key-result-strip")
         strip.wait_for(timeout=15_000)
@@ -80,6 +86,10 @@ def test_the_room_journey(live_app, chromium):
         # Step 3: the after question, with a comment.
         me.get_by_role("button", name=re.compile("I have tried it")).click()
         flows.settle(me)
+        step = me.get_by_text(re.compile("^Step 3 of 3"))
+        step.wait_for(timeout=15_000)
+        flows.settle(me, 500)
+        assert flows.in_viewport(me, step)
         flows.answer(me, 1, "=After: worse than I thought")
 
         # The comment waits for the facilitator; the Screen shows it once approved.
