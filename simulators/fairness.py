@@ -1,10 +1,14 @@
 """The shared fairness core: every use case's outcome, audited with Fairlearn.
 
-Nothing here re-implements Fairlearn: group rates come from
-``fairlearn.metrics.MetricFrame``, the headline gaps from its ``difference()`` (what
-Fairlearn's ``demographic_parity_difference`` and ``equalized_odds_difference``
-compute, without building two more MetricFrames), and the
-mitigations are Fairlearn's ``ThresholdOptimizer`` and ``ExponentiatedGradient``.
+Each outcome's audit is a ``fairlearn.metrics.MetricFrame`` (``outcome.fairness``),
+and the mitigations are Fairlearn's ``ThresholdOptimizer`` and
+``ExponentiatedGradient``. What pages read on every rerun, each group's rates
+(``outcome.rates``) and the headline gaps (``outcome.gaps``: what Fairlearn's
+``demographic_parity_difference`` and ``equalized_odds_difference`` compute), is
+counted straight from the confusion matrix per group, with Fairlearn's definitions
+(a rate whose group has no cases to divide by is 0, as Fairlearn's is); the
+MetricFrame, about half the cost of a simulation, is built when something asks for
+it. ``tests/test_fairness.py`` checks the two agree for every use case.
 
 >>> import numpy as np, pandas as pd
 >>> o = Outcome(np.array([1, 1, 0, 0]), np.array([1, 0, 0, 0]),
@@ -140,9 +144,8 @@ class Outcome:
     #: outcome of many identical cases kept as one row each: exact, and as fast as a
     #: few rows. ``None``: every row is one case.
     weight: np.ndarray | None = None
-    fairness: MetricFrame = field(init=False, repr=False)
-    #: ``{group: {metric: rate}}`` as plain floats, read from the MetricFrame once:
-    #: pages read them on every rerun, where a pandas ``.loc`` costs a millisecond.
+    #: ``{group: {metric: rate}}`` as plain floats (``METRICS``' names): pages read
+    #: them on every rerun, where a pandas ``.loc`` costs a millisecond.
     rates: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
     #: The headline gaps and overall rates (see :func:`disparities`).
     gaps: dict[str, float] = field(init=False, repr=False, compare=False)
@@ -165,43 +168,63 @@ class Outcome:
             self.score = np.asarray(self.score, dtype=float)
             if len(self.score) != n:
                 raise ValueError("score must have one value per row")
-        metrics, params = METRICS, None
         if self.weight is not None:
             self.weight = np.asarray(self.weight, dtype=float)
             if len(self.weight) != n:
                 raise ValueError("weight must have one value per row")
-            metrics = {**METRICS, "count": _weighted_count}
-            params = {m: {"sample_weight": self.weight} for m in METRICS}
-        self.fairness = MetricFrame(
-            metrics=metrics,
-            y_true=self.y_true,
-            y_pred=self.y_pred,
-            sensitive_features=self.sensitive,
-            sample_params=params,
-        )
-        self.rates = {
-            str(g): {m: float(v) for m, v in row.items()}
-            for g, row in self.fairness.by_group.iterrows()
-        }
-        diff = self.fairness.difference()
-        overall = self.fairness.overall
+        weight = np.ones(n) if self.weight is None else self.weight
+        names, index = np.unique(self.sensitive.to_numpy(), return_inverse=True)
+        # The confusion matrix of each group: cell [g, 2 * truth + decision].
+        cells = np.zeros((len(names), 4))
+        np.add.at(cells, (index, 2 * self.y_true + self.y_pred), weight)
+        self.rates = {str(g): _rates(*cells[i]) for i, g in enumerate(names)}
+        overall = _rates(*cells.sum(axis=0))
+        by_metric = {m: [r[m] for r in self.rates.values()] for m in METRICS}
+        diff = {m: max(v) - min(v) if v else 0.0 for m, v in by_metric.items()}
         self.gaps = {
-            # Fairlearn's demographic_parity_difference and equalized_odds_difference
-            # are these differences of the outcome's own MetricFrame (tests check they
-            # agree); reading them here spares two more MetricFrames per outcome.
-            "demographic_parity_difference": float(diff["selection_rate"]),
-            "equalized_odds_difference": float(
-                diff[["true_positive_rate", "false_positive_rate"]].max()
-            ),
-            "false_negative_rate_difference": float(diff["false_negative_rate"]),
-            "false_positive_rate_difference": float(diff["false_positive_rate"]),
-            "selection_rate": float(overall["selection_rate"]),
-            "accuracy": float(overall["accuracy"]),
+            "demographic_parity_difference": diff["selection_rate"],
+            "equalized_odds_difference": max(diff["true_positive_rate"],
+                                             diff["false_positive_rate"]),
+            "false_negative_rate_difference": diff["false_negative_rate"],
+            "false_positive_rate_difference": diff["false_positive_rate"],
+            "selection_rate": overall["selection_rate"],
+            "accuracy": overall["accuracy"],
         }
+
+    @property
+    def fairness(self) -> MetricFrame:
+        """Fairlearn's audit of this outcome (built on first use, then kept)."""
+        frame = self.__dict__.get("_fairness")
+        if frame is None:
+            metrics, params = METRICS, None
+            if self.weight is not None:
+                metrics = {**METRICS, "count": _weighted_count}
+                params = {m: {"sample_weight": self.weight} for m in METRICS}
+            frame = self.__dict__["_fairness"] = MetricFrame(
+                metrics=metrics, y_true=self.y_true, y_pred=self.y_pred,
+                sensitive_features=self.sensitive, sample_params=params)
+        return frame
 
     @property
     def groups(self) -> list[str]:
         return list(self.rates)
+
+
+def _rates(tn: float, fp: float, fn: float, tp: float) -> dict[str, float]:
+    """``METRICS`` from one confusion matrix (of weights), as Fairlearn defines them."""
+
+    def share(part: float, whole: float) -> float:
+        return float(part / whole) if whole > 0 else 0.0
+
+    cases = tn + fp + fn + tp
+    return {
+        "selection_rate": share(fp + tp, cases),
+        "true_positive_rate": share(tp, tp + fn),
+        "false_positive_rate": share(fp, fp + tn),
+        "false_negative_rate": share(fn, tp + fn),
+        "accuracy": share(tp + tn, cases),
+        "count": float(cases),
+    }
 
 
 def _weighted_count(y_true: Any, y_pred: Any, sample_weight: Any) -> float:

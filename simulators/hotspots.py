@@ -410,8 +410,8 @@ def simulate(config: HotspotConfig) -> HotspotOutcome:
     )
     # The headline speaks of the bigger harm: quiet areas over-patrolled, or real
     # hotspots left without a patrol, whichever differs more between the groups.
-    gaps = outcome.fairness.difference()
-    if gaps["false_negative_rate"] > gaps["false_positive_rate"]:
+    gaps = outcome.gaps
+    if gaps["false_negative_rate_difference"] > gaps["false_positive_rate_difference"]:
         outcome.terms = replace(TERMS, harm="false_negative_rate", headline=MISSED_HEADLINE)
     return outcome
 

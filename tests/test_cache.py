@@ -116,7 +116,7 @@ print(json.dumps({"base": base, "peak": peak, "entries": len(memory),
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads RSS from /proc")
 def test_typing_world_numbers_grows_neither_disk_nor_memory_beyond_the_caps(tmp_path):
-    cap_mb = 16
+    cap_mb = 12
     folder = tmp_path / "cache"
     done = subprocess.run(
         [sys.executable, "-c", _SWEEP, "120"], cwd=ROOT, capture_output=True, text=True,

@@ -62,7 +62,7 @@ def test_headline_gaps_are_fairlearns_own(seed):
     n = 300
     groups = pd.Series(rng.choice(["A", "B", "C"], n), name="group")
     y_true = rng.integers(0, 2, n)
-    y_true[groups.to_numpy() == "C"] = 0  # C: no positives, its true positive rate is NaN
+    y_true[groups.to_numpy() == "C"] = 0  # C: no positives (Fairlearn: TPR 0)
     y_pred = rng.integers(0, 2, n)
     d = disparities(Outcome(y_true, y_pred, groups))
     kw = {"sensitive_features": groups}
@@ -70,6 +70,41 @@ def test_headline_gaps_are_fairlearns_own(seed):
         demographic_parity_difference(y_true, y_pred, **kw))
     assert d["equalized_odds_difference"] == pytest.approx(
         equalized_odds_difference(y_true, y_pred, **kw))
+
+
+def _agrees_with_metric_frame(o: Outcome) -> None:
+    table, diff = o.fairness.by_group, o.fairness.difference()
+    assert o.groups == [str(g) for g in table.index]
+    for g in o.groups:
+        for m in table.columns:
+            assert o.rates[g][m] == pytest.approx(float(table.loc[g, m]), abs=1e-12)
+    assert o.gaps["demographic_parity_difference"] == pytest.approx(diff["selection_rate"])
+    assert o.gaps["equalized_odds_difference"] == pytest.approx(
+        max(diff["true_positive_rate"], diff["false_positive_rate"]))
+    assert o.gaps["false_negative_rate_difference"] == pytest.approx(diff["false_negative_rate"])
+    assert o.gaps["accuracy"] == pytest.approx(float(o.fairness.overall["accuracy"]))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_counted_rates_are_fairlearns_for_every_use_case(seed):
+    """The rates and gaps pages read (counted per group) equal the outcome's own
+    Fairlearn MetricFrame, at the defaults and in every scenario, weighted or not."""
+    from simulators import registry
+
+    for name in registry.USE_CASES:
+        configs = [registry.config_class(name)(seed=seed),
+                   *(p.config.replace(seed=seed) for p in registry.presets(name)[:2])]
+        for config in configs:
+            _agrees_with_metric_frame(registry.module(name).simulate(config))
+
+
+def test_weighted_rates_are_fairlearns():
+    rng = np.random.default_rng(7)
+    n = 200
+    o = Outcome(rng.integers(0, 2, n), rng.integers(0, 2, n),
+                pd.Series(rng.choice(["A", "B"], n), name="group"), weight=rng.integers(1, 9, n))
+    _agrees_with_metric_frame(o)
+    assert sum(o.rates[g]["count"] for g in o.groups) == pytest.approx(float(o.weight.sum()))
 
 
 def test_rates_are_the_metric_frames_numbers(outcome):
