@@ -422,6 +422,25 @@ def test_control_and_bidi_characters_are_stripped_newlines_and_tabs_kept(store, 
     assert store.advice(workshop.code).loc[0, "text"] == "Keep a human\nin charge"
 
 
+def test_invisible_characters_make_no_lookalike_advice_and_no_blank_card(store, workshop):
+    """Zero-width spaces, word joiners, soft hyphens and tag characters are dropped, so
+    advice cannot be copied invisibly (splitting its votes) and an unseen text is no text;
+    the joiners in emoji and the tags of the Welsh flag stay."""
+    p = store.join(workshop.code)
+    store.add_advice(p.id, "oversight", "Keep a human in charge", uuid.uuid4().hex)
+    store.add_advice(p.id, "oversight", "Keep a\u200b human in\u00ad charge\u2060",
+                     uuid.uuid4().hex)
+    texts = store.advice(workshop.code)["text"].tolist()
+    assert texts == ["Keep a human in charge"] * 2  # the copy is visibly the same text
+    for unseen in ("\u200b", "\ufeff \u2060", "\U000e0041\U000e0042", "\u200d"):
+        with pytest.raises(Refused, match="Write your advice first"):
+            store.add_advice(p.id, "oversight", unseen, uuid.uuid4().hex)
+    wales = "\U0001F3F4\U000E0067\U000E0062\U000E0077\U000E006C\U000E0073\U000E007F"
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    store.record(**reaction(p.id, comment=f"Cymru {wales} {family}\u2028next"))
+    assert store.reactions(workshop.code).loc[0, "comment"] == f"Cymru {wales} {family}\nnext"
+
+
 def test_a_nul_in_a_comment_is_stored_cleaned_not_taken_for_an_outage(store, workshop):
     p = store.join(workshop.code)
     store.record(**reaction(p.id, comment="before\x00after"))

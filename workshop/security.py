@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -49,6 +50,12 @@ USE_CASE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # Control characters (newline and tab stay in comments), and the marks that reorder
 # text on screen (bidi embedding, override and isolate marks).
 _UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A subdivision flag (Wales: U+1F3F4 and the tags g b w l s, then CANCEL TAG) is the one
+# place invisible tag characters belong; elsewhere they smuggle unseen text.
+_FLAG = re.compile("(\U0001F3F4[\U000E0020-\U000E007E]{1,8}\U000E007F)")
+# Joiners that shape scripts and emoji (ZWNJ, ZWJ) stay; other invisible format
+# characters (zero-width space, word joiner, BOM, soft hyphen, tags) go.
+_JOINERS = {"\u200c", "\u200d"}
 
 
 # -- passphrases ------------------------------------------------------------------
@@ -102,10 +109,21 @@ def normalise_code(code: str) -> str:
 
 
 def clean_text(value: Any, *, lines: bool = True) -> str:
-    """Participant text as stored: no control characters (newlines and tabs kept if
-    ``lines``, else made spaces), no marks that reorder text, no outer spaces."""
+    """Participant text as stored: in NFC, no control characters (newlines and tabs
+    kept if ``lines``, else made spaces), no marks that reorder text, no invisible
+    characters (so no lookalike copies of someone's advice and no blank cards), no
+    outer spaces; "" when nothing visible is left."""
     text = "" if value is None else str(value)
-    text = _UNSEEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _UNSEEN.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
+    text = "".join(part if i % 2 else _drop_invisible(part)
+                   for i, part in enumerate(_FLAG.split(text)))
     if not lines:
         text = re.sub(r"\s+", " ", text)
-    return text.strip()
+    text = text.strip()
+    # Nothing a person can see (only spaces and joiners): nothing was written.
+    return text if any(c not in _JOINERS and not c.isspace() for c in text) else ""
+
+
+def _drop_invisible(text: str) -> str:
+    return "".join(c for c in text if c in _JOINERS or unicodedata.category(c) != "Cf")
