@@ -294,6 +294,22 @@ def test_the_console_leads_the_room(store):
     assert room["config"] == preset.config.to_dict()
 
 
+def test_a_console_left_open_elsewhere_never_puts_the_room_back(store):
+    """Another device moves the stage and pauses answers; this Console, rerun by any
+    button, shows the room as it now is and changes nothing."""
+    at = console()
+    code = create(at)
+    store.set_stage(code, "questions")
+    store.lock(code, True)
+    at.button(key="facilitator.timer").click().run()
+    room = store.room(code)
+    assert (room["stage"], room["locked"]) == ("questions", True)
+    assert at.segmented_control(key="facilitator.stage").value == "questions"
+    assert at.toggle(key="facilitator.locked").value is True
+    at.toggle(key="facilitator.locked").set_value(False).run()
+    assert store.room(code)["locked"] is False
+
+
 # -- the Screen ----------------------------------------------------------------------
 
 

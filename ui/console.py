@@ -95,17 +95,23 @@ def screen_link(code: str, passphrase_hash: str) -> str:
     return f"/{SCREEN.split('/')[-1].removesuffix('.py')}?{urlencode(query)}"
 
 
+STAGE_KEY, LOCK_KEY = "facilitator.stage", "facilitator.locked"
+
+
 def lead(code: str) -> None:
     """Move the room through the dialogue's stages and put everyone on one picture."""
     store = get_store()
     room = store.room(code)
     st.subheader(_("Lead the room"))
-    stage = st.segmented_control(
+    # The controls show the room as the database has it (another device may have moved
+    # it), and write only when this facilitator changes them: a Console left open
+    # elsewhere never puts the room back.
+    state = st.session_state
+    state[STAGE_KEY], state[LOCK_KEY] = room["stage"], bool(room.get("locked"))
+    st.segmented_control(
         _("Where the room is now (shown on every phone and on the Screen)"), list(STAGES),
-        format_func=lambda s: _(STAGES[s][0]), default=room["stage"], key="facilitator.stage")
-    if stage and stage != room["stage"]:
-        store.set_stage(code, stage)
-        st.rerun()
+        format_func=lambda s: _(STAGES[s][0]), key=STAGE_KEY,
+        on_change=lambda: state[STAGE_KEY] and store.set_stage(code, state[STAGE_KEY]))
     timer, lock = st.columns(2)
     with timer:
         minutes = st.number_input(_("Timer for this stage (minutes)"), 1, 120, 10,
@@ -119,13 +125,10 @@ def lead(code: str) -> None:
             store.set_timer(code, None)
             st.rerun()
     with lock:
-        locked = st.toggle(_("Pause answers"), value=bool(room.get("locked")),
-                           key="facilitator.locked",
-                           help=_("While paused, phones keep what people write and send it "
-                                  "once answers open again."))
-        if locked != bool(room.get("locked")):
-            store.lock(code, locked)
-            st.rerun()
+        st.toggle(_("Pause answers"), key=LOCK_KEY,
+                  on_change=lambda: store.lock(code, bool(state[LOCK_KEY])),
+                  help=_("While paused, phones keep what people write and send it "
+                         "once answers open again."))
     scenarios(code, room)
 
 

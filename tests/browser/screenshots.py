@@ -38,6 +38,7 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
     projector = browser.new_context(viewport=PROJECTOR)
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     wide = browser.new_context(viewport=PROJECTOR)
+    seated = browser.new_context(viewport=PROJECTOR)
     try:
         console = laptop.new_page()
         code = flows.start_workshop(console, base)
@@ -54,6 +55,9 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
         pid = flows.join(me, base, code)
         shot(me, "welcome-joined-phone")
         query = f"p={pid}"
+        # A second participant on a laptop: each step at projector size too.
+        mine = seated.new_page()
+        mine_pid = flows.join(mine, base, code)
 
         me.goto(f"{base}/first_views?{query}")
         shot(me, "first_views-phone")
@@ -66,13 +70,14 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
             path = re.sub(r"\.py$", "", use_case.page.split("/")[-1])
             visitor.goto(f"{base}/{path}")
             shot(visitor, f"{path}-visitor-projector")
-            me.goto(f"{base}/{path}?{query}")
-            shot(me, f"{path}-1-before-phone")
-            flows.answer(me, 2)
-            shot(me, f"{path}-2-try-phone")
-            me.get_by_role("button", name=re.compile("I have tried it")).click()
-            shot(me, f"{path}-3-after-phone")
-            flows.answer(me, 3, "A person should check what it decides.")
+            for tab, who, size in ((me, query, "phone"), (mine, f"p={mine_pid}", "projector")):
+                tab.goto(f"{base}/{path}?{who}")
+                shot(tab, f"{path}-1-before-{size}")
+                flows.answer(tab, 2)
+                shot(tab, f"{path}-2-try-{size}")
+                tab.get_by_role("button", name=re.compile("I have tried it")).click()
+                shot(tab, f"{path}-3-after-{size}")
+                flows.answer(tab, 3, "A person should check what it decides.")
         store.set_preset(code, "call_triage", None, None)
         shot(screen, "screen-use_cases-projector")
 
@@ -90,7 +95,7 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
         store.close_workshop(code)
         shot(screen, "screen-results-projector")
     finally:
-        for ctx in (laptop, projector, phone, wide):
+        for ctx in (laptop, projector, phone, wide, seated):
             ctx.close()
     return written
 
