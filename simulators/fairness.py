@@ -179,14 +179,17 @@ class Outcome:
         np.add.at(cells, (index, 2 * self.y_true + self.y_pred), weight)
         self.rates = {str(g): _rates(*cells[i]) for i, g in enumerate(names)}
         overall = _rates(*cells.sum(axis=0))
-        by_metric = {m: [r[m] for r in self.rates.values()] for m in METRICS}
-        diff = {m: max(v) - min(v) if v else 0.0 for m, v in by_metric.items()}
+
+        def gap(metric: str) -> float:  # MetricFrame.difference(): largest minus smallest
+            values = [r[metric] for r in self.rates.values()]
+            return max(values) - min(values) if values else 0.0
+
         self.gaps = {
-            "demographic_parity_difference": diff["selection_rate"],
-            "equalized_odds_difference": max(diff["true_positive_rate"],
-                                             diff["false_positive_rate"]),
-            "false_negative_rate_difference": diff["false_negative_rate"],
-            "false_positive_rate_difference": diff["false_positive_rate"],
+            "demographic_parity_difference": gap("selection_rate"),
+            "equalized_odds_difference": max(gap("true_positive_rate"),
+                                             gap("false_positive_rate")),
+            "false_negative_rate_difference": gap("false_negative_rate"),
+            "false_positive_rate_difference": gap("false_positive_rate"),
             "selection_rate": overall["selection_rate"],
             "accuracy": overall["accuracy"],
         }

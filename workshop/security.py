@@ -47,14 +47,14 @@ WAIT_JOIN = N_("Too many people have joined from this network just now. Please w
                "{minutes} min and try again.")
 
 USE_CASE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-# Control characters (newline and tab stay in comments), and the marks that reorder
-# text on screen (bidi embedding, override and isolate marks).
-_UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters (newline and tab stay in comments). The marks that reorder text on
+# screen (bidi embedding, override and isolate marks) are format characters: below.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A subdivision flag (Wales: U+1F3F4 and the tags g b w l s, then CANCEL TAG) is the one
 # place invisible tag characters belong; elsewhere they smuggle unseen text.
 _FLAG = re.compile("(\U0001F3F4[\U000E0020-\U000E007E]{1,8}\U000E007F)")
 # Joiners that shape scripts and emoji (ZWNJ, ZWJ) stay; other invisible format
-# characters (zero-width space, word joiner, BOM, soft hyphen, tags) go.
+# characters (bidi marks, zero-width space, word joiner, BOM, soft hyphen, tags) go.
 _JOINERS = {"\u200c", "\u200d"}
 
 
@@ -115,7 +115,7 @@ def clean_text(value: Any, *, lines: bool = True) -> str:
     outer spaces; "" when nothing visible is left."""
     text = "" if value is None else str(value)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _UNSEEN.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
+    text = _CONTROL.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
     text = "".join(part if i % 2 else _drop_invisible(part)
                    for i, part in enumerate(_FLAG.split(text)))
     if not lines:
