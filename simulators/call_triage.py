@@ -54,7 +54,7 @@ from simulators.call_world import REVIEW_MINUTES as REVIEW_MINUTES
 from simulators.call_world import checked, grade, hours, review, share, world
 from simulators.config import Preset, SimConfig, setting, validate
 from simulators.fairness import FairModel, Outcome, Terms, fit_mitigation, summary
-from workshop.i18n import N_
+from simulators.messages import N_
 
 #: New calls the trained AI answers; every rate and workload is out of these.
 N_TEST = 1000

@@ -79,7 +79,7 @@ from simulators.evidence_summaries import (
     top_k,
 )
 from simulators.fairness import Outcome, Terms, summary
-from workshop.i18n import N_
+from simulators.messages import N_
 
 TERMS = Terms(
     harm="false_negative_rate",

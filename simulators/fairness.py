@@ -40,7 +40,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
 
-from workshop.i18n import N_
+from simulators.messages import N_
 
 # Fairlearn 0.15's ExponentiatedGradient grows a Series with .at, which pandas 3
 # warns about on every iteration; the result is correct, the noise is not ours.

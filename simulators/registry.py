@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from simulators.config import Preset
-from workshop.i18n import N_
+from simulators.messages import N_
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from sklearn.preprocessing import StandardScaler
 
 from simulators.config import Preset, SimConfig, setting, validate
 from simulators.fairness import FairModel, Outcome, fit_mitigation
+from simulators.messages import N_
 from simulators.reoffending_views import (
     DECIDERS,
     KINDS,
@@ -82,7 +83,6 @@ from simulators.reoffending_world import (
     make_world,
     records_table,
 )
-from workshop.i18n import N_
 
 __all__ = [
     "DECIDERS", "FEATURES", "KINDS", "PEOPLE_TERMS", "PRESETS", "TERMS", "PersonCard",

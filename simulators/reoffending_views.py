@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from simulators.fairness import Outcome, Terms
+from simulators.messages import N_
 from simulators.reoffending_world import FEATURES
-from workshop.i18n import N_
 
 if TYPE_CHECKING:
     from simulators.reoffending import RiskOutcome

@@ -15,6 +15,7 @@ from simulators import call_triage as ct
 from simulators.call_triage import PRESETS, TriageConfig, TriageOutcome
 from simulators.call_world import HANDLER_ERROR
 from simulators.config import settings_of
+from simulators.messages import N_
 from ui.charts import TABLE, draw, spec_for, template
 from ui.config_sliders import config_controls
 from ui.fairness_panel import figures_of
@@ -22,7 +23,7 @@ from ui.figures import GROUP_COLOURS, Figures, per_100, points_text
 from ui.i18n import _, lang, num
 from ui.presets import preset_pills, preset_script
 from ui.use_case_page import Frame, bias_fields, simulate_shown
-from workshop.i18n import N_, translator
+from workshop.i18n import translator
 
 KEY = "call_triage"
 SAVED_TO_KEY = f"{KEY}.saved_hours_to"

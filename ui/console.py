@@ -13,12 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from simulators import registry
+from simulators.messages import N_
 from ui.i18n import _, lang, ngettext, say
 from ui.navigation import FACILITATOR_KEY, SCREEN
 from ui.room import STAGES
 from ui.store import get_store
 from workshop import analysis, export
-from workshop.i18n import N_
 from workshop.live import screen_key
 from workshop.network import client_address
 from workshop.store import StoreUnavailable, normalise_code

@@ -24,12 +24,13 @@ from simulators.evidence import (
     officer_check,
     toy_sizes,
 )
+from simulators.messages import N_
 from ui.charts import TABLE, draw, spec_for, template
 from ui.derived import derived
 from ui.fairness_panel import figures_of
 from ui.figures import GROUP_COLOURS, per_100, points_text
 from ui.i18n import _, lang, ngettext, num
-from workshop.i18n import N_, translator
+from workshop.i18n import translator
 
 KEY = "evidence"
 REVEALED_KEY = f"{KEY}.revealed_worlds"  # worlds whose answer this person has seen

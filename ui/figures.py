@@ -14,7 +14,8 @@ import math
 from dataclasses import dataclass, field
 
 from simulators.fairness import Outcome
-from workshop.i18n import N_, Translator
+from simulators.messages import N_
+from workshop.i18n import Translator
 
 # Okabe & Ito's palette, told apart with any common colour vision, darkened where
 # needed so every colour is at least 4.5:1 on white: readable as a word, not only

@@ -30,13 +30,13 @@ from simulators.hotspots import (
     HotspotConfig,
     HotspotOutcome,
 )
+from simulators.messages import N_
 from ui import hotspot_charts as charts
 from ui.charts import draw, spec_for
 from ui.config_sliders import config_controls
 from ui.derived import derived
 from ui.figures import per_100
 from ui.i18n import _, lang, ngettext, num
-from workshop.i18n import N_
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"  # the day on the maps, 1-based

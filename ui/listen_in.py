@@ -10,12 +10,12 @@ import streamlit as st
 
 from simulators.call_triage import TriageConfig, TriageOutcome
 from simulators.listen_in import MAX_TYPED_CHARS, Heard, example_calls, listen_in, proxy_push
+from simulators.messages import N_
 from ui.call_triage import KEY
 from ui.charts import TABLE, draw, spec_for, template
 from ui.derived import derived
 from ui.figures import EXTRA_COLOURS, GROUP_COLOURS, per_100
 from ui.i18n import _, lang, num
-from workshop.i18n import N_
 
 MODE_KEY, CALL_KEY = f"{KEY}.listen_mode", f"{KEY}.listen_call"
 TEXT_KEY, GROUP_KEY, ASR_KEY = f"{KEY}.listen_text", f"{KEY}.listen_group", f"{KEY}.listen_asr"

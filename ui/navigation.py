@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from simulators import registry
+from simulators.messages import N_
 from ui.i18n import _
-from workshop.i18n import N_
 
 WELCOME = "app_pages/welcome.py"
 FIRST_VIEWS = "app_pages/first_views.py"

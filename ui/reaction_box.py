@@ -16,10 +16,10 @@ from typing import Any
 
 import streamlit as st
 
+from simulators.messages import N_
 from ui import outbox, participant
 from ui.i18n import _
 from ui.store import get_store
-from workshop.i18n import N_
 from workshop.store import StoreUnavailable
 from workshop.vocabulary import COMFORT, COMMENT_MAX, THEMES
 

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from simulators.fairness import Outcome
+from simulators.messages import N_
 from simulators.reoffending import (
     PRESETS,
     TERMS,
@@ -29,7 +30,7 @@ from ui.fairness_panel import figures_of
 from ui.figures import GROUP_COLOURS, Figures, per_100, points_text
 from ui.i18n import _, lang, ngettext, num
 from ui.presets import preset_pills, preset_script
-from workshop.i18n import N_, translator
+from workshop.i18n import translator
 
 KEY = "reoffending"
 BIAS = ["historic_patrol_bias", "label_bias", "people_bias"]

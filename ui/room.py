@@ -17,11 +17,11 @@ from typing import Any
 import streamlit as st
 
 from simulators import registry
+from simulators.messages import N_
 from ui import participant
 from ui.i18n import _
 from ui.store import get_store
 from ui.style import BANNER_KEY
-from workshop.i18n import N_
 from workshop.live import room_view
 from workshop.store import StoreUnavailable, WorkshopNotFound
 

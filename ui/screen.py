@@ -18,11 +18,11 @@ import segno
 import streamlit as st
 
 from simulators import registry
+from simulators.messages import N_
 from ui.charts import draw
 from ui.figures import GROUP_COLOURS
 from ui.i18n import _, ngettext
 from workshop import analysis
-from workshop.i18n import N_
 from workshop.vocabulary import ADVICE_THEMES, COMFORT, OPEN_QUESTIONS, STAGES
 
 CSS = """

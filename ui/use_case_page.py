@@ -26,6 +26,7 @@ import streamlit as st
 
 from simulators import registry
 from simulators.config import settings_of
+from simulators.messages import N_
 from ui import participant
 from ui.cache import simulate_cached
 from ui.config_sliders import config_values, set_config
@@ -36,7 +37,6 @@ from ui.presenter import presenting
 from ui.reaction_box import answered, flash, question_box, shown_key
 from ui.room import room_state
 from ui.strip import result_strip
-from workshop.i18n import N_
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
 BEFORE, TRY, AFTER, DONE, EXPLORE = "before", "try", "after", "done", "explore"

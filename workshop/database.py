@@ -31,8 +31,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from simulators.messages import N_
 from workshop.errors import Refused, StoreUnavailable, WorkshopNotFound
-from workshop.i18n import N_
 from workshop.models import Heartbeat, Workshop, upgrade
 from workshop.security import normalise_code
 

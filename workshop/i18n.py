@@ -1,7 +1,7 @@
 """Languages: English and Welsh, through gettext catalogues read with Babel. No Streamlit.
 
 Every sentence a person sees is an English message id, marked where it is written
-with ``_()`` (translated at once, in ``ui/``) or ``N_()`` (only marked: a label kept
+with ``_()`` (translated at once, in ``ui/``) or ``N_()`` (``simulators.messages``; only marked: a label kept
 in a declaration, translated where it is shown). ``make translations`` extracts them
 into ``locales/messages.pot`` and merges that into each language's ``.po`` file;
 the app reads the ``.po`` files directly (compiled in memory once per process), so
@@ -29,11 +29,6 @@ DOMAIN = "messages"
 #: The languages a workshop can run in, named in their own language.
 LANGUAGES: Mapping[str, str] = {"en": "English", "cy": "Cymraeg"}
 DEFAULT = "en"
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for translation without translating it here."""
-    return message
 
 
 def normalise(lang: Any) -> str:

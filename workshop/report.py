@@ -28,8 +28,9 @@ import pandas as pd
 
 from simulators import registry
 from simulators.config import Setting, settings_of
+from simulators.messages import N_
 from workshop import analysis
-from workshop.i18n import N_, Translator
+from workshop.i18n import Translator
 from workshop.report_charts import GREY, Document, bars, comfort_pair, paper
 from workshop.report_data import OVERALL, OVERALL_TITLE, Data, comfort_label, stage_name
 from workshop.report_parts import (

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulators import registry
+from simulators.messages import N_
 from workshop import analysis
-from workshop.i18n import N_, Translator
+from workshop.i18n import Translator
 from workshop.vocabulary import COMFORT, STAGES
 
 if TYPE_CHECKING:

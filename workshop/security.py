@@ -29,8 +29,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from simulators.messages import N_
 from workshop.errors import Refused
-from workshop.i18n import N_
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMON_PASSPHRASES = ROOT / "data" / "common-passphrases.txt"

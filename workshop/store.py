@@ -37,6 +37,7 @@ from sqlalchemy import func as func  # still importable from here
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from simulators.messages import N_
 from workshop.database import DEFAULT_SQLITE as DEFAULT_SQLITE
 from workshop.database import make_engine
 from workshop.errors import (
@@ -47,7 +48,6 @@ from workshop.errors import (
     WorkshopNotFound,
 )
 from workshop.export import neutralise
-from workshop.i18n import N_
 from workshop.models import (
     CODE_ALPHABET,
     MODES,

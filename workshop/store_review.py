@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, select, update
 
+from simulators.messages import N_
 from workshop import analysis, export
 from workshop.database import Database
 from workshop.errors import Refused
-from workshop.i18n import N_
 from workshop.models import (
     STATUSES,
     Advice,

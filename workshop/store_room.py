@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import DBAPIError
 
+from simulators.messages import N_
 from workshop.database import Database
 from workshop.errors import Refused
-from workshop.i18n import N_
 from workshop.models import Advice, Answer, Participant, Reaction, Series, Vote, Workshop
 from workshop.security import USE_CASE
 from workshop.vocabulary import DIALOGUE_STAGES

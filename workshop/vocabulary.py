@@ -3,7 +3,7 @@
 Labels are English message ids: pages show them through ``_()``.
 """
 
-from workshop.i18n import N_
+from simulators.messages import N_
 
 STAGES = {
     "before": N_("Before trying it"),
