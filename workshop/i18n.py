@@ -1,11 +1,11 @@
 """Languages: English and Welsh, through gettext catalogues read with Babel. No Streamlit.
 
 Every sentence a person sees is an English message id, marked where it is written
-with ``_()`` (translated at once, in ``ui/``) or ``N_()`` (``simulators.messages``; only marked: a label kept
-in a declaration, translated where it is shown). ``make translations`` extracts them
-into ``locales/messages.pot`` and merges that into each language's ``.po`` file;
-the app reads the ``.po`` files directly (compiled in memory once per process), so
-there is no build step and no binary file in the repository.
+with ``_()`` (translated at once, in ``ui/``) or ``N_()`` (from ``simulators.messages``;
+only marked: a label kept in a declaration, translated where it is shown).
+``make translations`` extracts them into ``locales/messages.pot`` and merges that into
+each language's ``.po`` file; the app reads the ``.po`` files directly (compiled in
+memory once per process), so there is no build step and no binary file in the repository.
 
 >>> Translator("xx").lang, Translator("en").gettext("Join")
 ('en', 'Join')
