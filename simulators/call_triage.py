@@ -491,15 +491,6 @@ def record(outcome: TriageOutcome) -> dict[str, Any]:
     return out
 
 
-def __getattr__(name: str) -> Any:
-    """One call, as heard: kept in ``simulators.listen_in`` and reachable from here."""
-    if name in ("Heard", "listen_in", "example_calls", "proxy_push", "word_weights"):
-        from simulators import listen_in
-
-        return getattr(listen_in, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # --------------------------------------------------------------------------------------
 # Scenarios for the facilitator.
 

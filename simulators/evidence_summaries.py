@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from fairlearn.metrics import false_negative_rate, selection_rate
@@ -23,15 +23,24 @@ from simulators.fairness import fit_mitigation
 
 GROUPS = ("A", "B")
 
-if TYPE_CHECKING:
-    from simulators.evidence import EvidenceConfig
-
 LEAD_BIAS = 1.0  # how fast the restart weight falls from the first to the last sentence
 DAMPING = 0.75  # PageRank damping: the share of a score passed along similarity links
 HISTORY_CASES = 40  # old case files with analysts' summaries (the learned scorer's data)
 AUDIT_CASES = 12  # files whose key facts were tagged by hand (the threshold fix's data)
 ANALYST_MISS = 0.08  # analysts' own slips: key facts left out of old summaries ...
 ANALYST_EXTRA = 0.05  # ... and other sentences put in
+
+
+class Settings(Protocol):
+    """What the summarisers read of a summary's settings (``EvidenceConfig`` has them)."""
+
+    seed: int
+    group_b_share: float
+    dialect_strength: float
+    order: str
+    label_bias: float
+    summary_ratio: float
+    mitigation: str
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ class Comparison:
     left_out: dict[str, float]  # by witness group: share of its key facts left out
     summary_share: float  # share of all sentences (records too) put in the summaries
 
-def files_to_summarise(rng: np.random.Generator, n_cases: int, cfg: EvidenceConfig) -> Files:
+def files_to_summarise(rng: np.random.Generator, n_cases: int, cfg: Settings) -> Files:
     return make_files(rng, n_cases, bank().test, group_b_share=cfg.group_b_share,
                       dialect_strength=cfg.dialect_strength, order=cfg.order)
 
@@ -120,7 +129,7 @@ def _learned_model(seed: int, group_b_share: float, dialect_strength: float,
     return _Learned(model, _left_out(hist, label))
 
 
-def learned_summariser(cfg: EvidenceConfig, label_bias: float | None = None) -> _Learned:
+def learned_summariser(cfg: Settings, label_bias: float | None = None) -> _Learned:
     return _learned_model(cfg.seed, cfg.group_b_share, cfg.dialect_strength,
                           cfg.label_bias if label_bias is None else label_bias)
 
@@ -196,7 +205,7 @@ def _audit(seed: int, group_b_share: float, dialect_strength: float,
     return None  # pragma: no cover - needs five audits in a row without one group
 
 
-def _threshold_fix(cfg: EvidenceConfig, model: LogisticRegression | None, files: Files,
+def _threshold_fix(cfg: Settings, model: LogisticRegression | None, files: Files,
                    score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fairlearn's ThresholdOptimizer on the summariser's score, fitted on an audited
     sample of files like the ones summarised. Returns what is kept, and which witness
@@ -226,7 +235,7 @@ def _threshold_fix(cfg: EvidenceConfig, model: LogisticRegression | None, files:
     return keep, chance
 
 
-def summarise(cfg: EvidenceConfig, model: LogisticRegression | None, files: Files,
+def summarise(cfg: Settings, model: LogisticRegression | None, files: Files,
                score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What the summaries keep, and which sentences a fix left to chance."""
     if cfg.mitigation == "per_witness_quota":

@@ -42,9 +42,6 @@ column is the same AI without the fix, so a fix's cost is measured on the same p
 >>> out = simulate(RiskConfig(n_people=400, seed=1))
 >>> len(out.y_true), sorted(out.groups), out.coin_toss_share
 (400, ['A', 'B'], 0.0)
->>> card = explain(out, 0)
->>> card.number, 0 <= card.score <= 100
-(1, True)
 """
 
 from __future__ import annotations
@@ -59,36 +56,71 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from simulators.config import Preset, SimConfig, setting, validate
-from simulators.fairness import FairModel, Outcome, fit_mitigation
+from simulators.fairness import FairModel, Outcome, Terms, fit_mitigation
 from simulators.messages import N_
-from simulators.reoffending_views import (
-    DECIDERS,
-    KINDS,
-    PEOPLE_TERMS,
-    TERMS,
-    PersonCard,
-    Reason,
-    decisions,
-    explain,
-    find_people,
-    kind_of,
-    score_histogram,
-    score_medians,
-    shows,
-)
 from simulators.reoffending_world import (
-    FEATURES,
     features,
     judged_high_risk,
     make_world,
     records_table,
 )
 
-__all__ = [
-    "DECIDERS", "FEATURES", "KINDS", "PEOPLE_TERMS", "PRESETS", "TERMS", "PersonCard",
-    "Reason", "RiskConfig", "RiskOutcome", "decisions", "explain", "find_people",
-    "kind_of", "score_histogram", "score_medians", "shows", "simulate",
-]
+_LABELS = {
+    "selection_rate": N_("Labelled high risk, of all"),
+    "true_positive_rate": N_("Reoffenders labelled high risk"),
+    "false_negative_rate": N_("Reoffenders missed"),
+    "false_positive_rate": N_("Labelled high risk wrongly"),
+}
+
+#: How the page speaks of the AI's decisions.
+TERMS = Terms(
+    harm="false_positive_rate",
+    headline=N_(
+        "Of every 100 people who did not reoffend, the AI labelled {first} from "
+        "{first_group} high risk, and {second} from {second_group}."),
+    labels=_LABELS,
+    meanings={
+        "selection_rate": N_("Out of every 100 people, how many the AI labelled high risk."),
+        "true_positive_rate": N_(
+            "Out of every 100 people who went on to reoffend, how many the AI labelled high "
+            "risk."),
+        "false_negative_rate": N_(
+            "Out of every 100 people who went on to reoffend, how many the AI labelled low "
+            "risk."),
+        "false_positive_rate": N_(
+            "Out of every 100 people who did not reoffend, how many the AI labelled high "
+            "risk anyway. Lower is better: each is someone watched more for nothing."),
+        "accuracy": N_("Out of every 100 people, how many the AI judged right, by what "
+                       "really happened."),
+    },
+    flagged=N_("labelled high risk"),
+)
+
+#: ... and of the offender managers' decisions, when they decide without the AI.
+PEOPLE_TERMS = Terms(
+    harm="false_positive_rate",
+    headline=N_(
+        "Of every 100 people who did not reoffend, the offender managers labelled {first} "
+        "from {first_group} high risk, and {second} from {second_group}."),
+    labels=_LABELS,
+    meanings={
+        "selection_rate": N_(
+            "Out of every 100 people, how many the offender managers labelled high risk."),
+        "true_positive_rate": N_(
+            "Out of every 100 people who went on to reoffend, how many the offender "
+            "managers labelled high risk."),
+        "false_negative_rate": N_(
+            "Out of every 100 people who went on to reoffend, how many the offender "
+            "managers labelled low risk."),
+        "false_positive_rate": N_(
+            "Out of every 100 people who did not reoffend, how many the offender managers "
+            "labelled high risk anyway. Lower is better: each is someone watched more for "
+            "nothing."),
+        "accuracy": N_("Out of every 100 people, how many the offender managers judged "
+                       "right, by what really happened."),
+    },
+    flagged=N_("labelled high risk"),
+)
 
 AUDIT_SHARE, AUDIT_MIN = 0.3, 500
 IN_GROUP_B = N_("{n} in 100 of group B")

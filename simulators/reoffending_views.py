@@ -1,81 +1,27 @@
-"""Reading a reoffending-risk outcome: its words (as message ids), the people a page can
-pick, the risk-score histogram, one person's card, and the same people decided
-another way (the AI without its fix; offender managers without the AI).
+"""Reading a reoffending-risk outcome: the people a page can pick, the risk-score
+histogram, one person's card, and the same people decided another way (the AI without
+its fix; offender managers without the AI). The model and its words are in
+``simulators/reoffending.py``; this module reads them, never the reverse.
 
 Everything here returns data; ``ui/reoffending.py`` says it in sentences.
+
+>>> from simulators.reoffending import RiskConfig, simulate
+>>> card = explain(simulate(RiskConfig(n_people=400, seed=1)), 0)
+>>> card.number, 0 <= card.score <= 100
+(1, True)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from simulators.fairness import Outcome, Terms
+from simulators.fairness import Outcome
 from simulators.messages import N_
+from simulators.reoffending import PEOPLE_TERMS, TERMS, RiskOutcome
 from simulators.reoffending_world import FEATURES
-
-if TYPE_CHECKING:
-    from simulators.reoffending import RiskOutcome
-
-_LABELS = {
-    "selection_rate": N_("Labelled high risk, of all"),
-    "true_positive_rate": N_("Reoffenders labelled high risk"),
-    "false_negative_rate": N_("Reoffenders missed"),
-    "false_positive_rate": N_("Labelled high risk wrongly"),
-}
-
-#: How the page speaks of the AI's decisions.
-TERMS = Terms(
-    harm="false_positive_rate",
-    headline=N_(
-        "Of every 100 people who did not reoffend, the AI labelled {first} from "
-        "{first_group} high risk, and {second} from {second_group}."),
-    labels=_LABELS,
-    meanings={
-        "selection_rate": N_("Out of every 100 people, how many the AI labelled high risk."),
-        "true_positive_rate": N_(
-            "Out of every 100 people who went on to reoffend, how many the AI labelled high "
-            "risk."),
-        "false_negative_rate": N_(
-            "Out of every 100 people who went on to reoffend, how many the AI labelled low "
-            "risk."),
-        "false_positive_rate": N_(
-            "Out of every 100 people who did not reoffend, how many the AI labelled high "
-            "risk anyway. Lower is better: each is someone watched more for nothing."),
-        "accuracy": N_("Out of every 100 people, how many the AI judged right, by what "
-                       "really happened."),
-    },
-    flagged=N_("labelled high risk"),
-)
-
-#: ... and of the offender managers' decisions, when they decide without the AI.
-PEOPLE_TERMS = Terms(
-    harm="false_positive_rate",
-    headline=N_(
-        "Of every 100 people who did not reoffend, the offender managers labelled {first} "
-        "from {first_group} high risk, and {second} from {second_group}."),
-    labels=_LABELS,
-    meanings={
-        "selection_rate": N_(
-            "Out of every 100 people, how many the offender managers labelled high risk."),
-        "true_positive_rate": N_(
-            "Out of every 100 people who went on to reoffend, how many the offender "
-            "managers labelled high risk."),
-        "false_negative_rate": N_(
-            "Out of every 100 people who went on to reoffend, how many the offender "
-            "managers labelled low risk."),
-        "false_positive_rate": N_(
-            "Out of every 100 people who did not reoffend, how many the offender managers "
-            "labelled high risk anyway. Lower is better: each is someone watched more for "
-            "nothing."),
-        "accuracy": N_("Out of every 100 people, how many the offender managers judged "
-                       "right, by what really happened."),
-    },
-    flagged=N_("labelled high risk"),
-)
 
 # --- The same people, decided another way ------------------------------------------
 

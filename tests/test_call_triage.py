@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulators import call_triage, call_world
+from simulators import call_world
 from simulators.call_text import DATA_PATH, kinds_of_call
 from simulators.call_triage import (
     FAST_TRACK_MINUTES,
@@ -144,10 +144,6 @@ def test_same_seed_same_calls_other_seed_other_calls():
     pd.testing.assert_frame_equal(a.calls, b.calls)
     assert record(a) == record(b)
     assert list(a.calls["said"]) != list(c.calls["said"])
-
-
-def test_listen_in_is_still_reachable_from_the_simulator_module():
-    assert call_triage.listen_in is listen_in and call_triage.Heard is Heard
 
 
 # ----------------------------------------------------------------------------- the calls

@@ -12,19 +12,16 @@ import pytest
 
 from simulators.config import settings_of
 from simulators.fairness import disparities
-from simulators.reoffending import (
-    FEATURES,
+from simulators.reoffending import PRESETS, RiskConfig, RiskOutcome, simulate
+from simulators.reoffending_views import (
     KINDS,
-    PRESETS,
-    RiskConfig,
-    RiskOutcome,
     decisions,
     explain,
     find_people,
     kind_of,
     score_histogram,
-    simulate,
 )
+from simulators.reoffending_world import FEATURES
 
 SEEDS = range(4)
 N = 1500  # smaller than the default, the behaviour still shows

@@ -13,16 +13,8 @@ import streamlit as st
 
 from simulators.fairness import Outcome
 from simulators.messages import N_
-from simulators.reoffending import (
-    PRESETS,
-    TERMS,
-    RiskConfig,
-    RiskOutcome,
-    decisions,
-    score_histogram,
-    score_medians,
-    shows,
-)
+from simulators.reoffending import PRESETS, TERMS, RiskConfig, RiskOutcome
+from simulators.reoffending_views import decisions, score_histogram, score_medians, shows
 from ui.charts import TABLE, draw, spec_for, template
 from ui.config_sliders import config_controls
 from ui.derived import derived

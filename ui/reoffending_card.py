@@ -1,6 +1,6 @@
 """Reoffending risk: one person's card, "why this score?", in words.
 
-``simulators.reoffending.explain`` gives the card as data (which thing the AI read,
+``simulators.reoffending_views.explain`` gives the card as data (which thing the AI read,
 its value, its points, the rule that labelled them); every sentence is made here.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulators.reoffending import KINDS, PersonCard, Reason, RiskOutcome, explain, find_people
+from simulators.reoffending import RiskOutcome
+from simulators.reoffending_views import KINDS, PersonCard, Reason, explain, find_people
 from ui.i18n import _, ngettext, num
 from ui.reoffending import KEY, group_name
 
