@@ -1,16 +1,9 @@
 """Pure-Python simulators of AI in policing, on synthetic data. No Streamlit here."""
 
 from simulators.config import Preset, Setting, SimConfig, setting, settings_of, validate
-from simulators.fairness import (
-    METRICS,
-    MITIGATIONS,
-    FairModel,
-    Outcome,
-    Terms,
-    disparities,
-    fit_mitigation,
-    summary,
-)
+from simulators.fairness import METRICS, Outcome, disparities, summary
+from simulators.mitigation import MITIGATIONS, FairModel, fit_mitigation
+from simulators.terms import Terms
 
 __all__ = [
     "METRICS",

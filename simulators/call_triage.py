@@ -11,7 +11,7 @@ from those grades.
 
 The AI is TF-IDF over a fixed vocabulary and a logistic regression, trained on past
 calls and their past grades. A fix (Fairlearn, through
-:func:`simulators.fairness.fit_mitigation`) is fitted on a small audited sample whose
+:func:`simulators.mitigation.fit_mitigation`) is fitted on a small audited sample whose
 true need was checked by hand (or, to show what goes wrong, on the same calls' past
 grades), and is compared with the same AI trained the same way on the same calls
 without the fairness rule (``without_fix``). A person then double-checks the calls
@@ -53,8 +53,10 @@ from simulators.call_world import PERSON_MINUTES as PERSON_MINUTES
 from simulators.call_world import REVIEW_MINUTES as REVIEW_MINUTES
 from simulators.call_world import checked, grade, hours, review, share, world
 from simulators.config import Preset, SimConfig, setting, validate
-from simulators.fairness import FairModel, Outcome, Terms, fit_mitigation, summary
+from simulators.fairness import Outcome, summary
 from simulators.messages import N_
+from simulators.mitigation import FairModel, fit_mitigation
+from simulators.terms import Terms
 
 #: New calls the trained AI answers; every rate and workload is out of these.
 N_TEST = 1000

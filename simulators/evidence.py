@@ -22,7 +22,7 @@ Two extractive summarisers pick sentences from each file:
 Each summary keeps the top ``summary_ratio`` of a file's sentences, unless a fix is on:
 ``"per_witness_quota"`` gives every statement (and the CCTV log and the notes) its share of
 the summary; ``"threshold_optimizer"`` has Fairlearn's ``ThresholdOptimizer`` (through
-``simulators.fairness.fit_mitigation``) pick a cut-off per witness group on the
+``simulators.mitigation.fit_mitigation``) pick a cut-off per witness group on the
 summariser's own score so that both groups' key facts are kept equally often (true
 positive rate parity, the gap the page headlines), fitted on a small audited sample of
 files whose key facts were tagged by hand. It sets its cut-offs for accuracy, not for the
@@ -78,8 +78,9 @@ from simulators.evidence_summaries import (
     summarise,
     top_k,
 )
-from simulators.fairness import Outcome, Terms, summary
+from simulators.fairness import Outcome, summary
 from simulators.messages import N_
+from simulators.terms import Terms
 
 TERMS = Terms(
     harm="false_negative_rate",

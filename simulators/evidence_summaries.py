@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from simulators.evidence_files import CCTV, NOTES, Files, bank, make_files
-from simulators.fairness import fit_mitigation
+from simulators.mitigation import fit_mitigation
 
 GROUPS = ("A", "B")
 

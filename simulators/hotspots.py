@@ -78,9 +78,10 @@ import pandas as pd
 
 from simulators import hotspot_city as world
 from simulators.config import Preset, SimConfig, setting, settings_of, validate
-from simulators.fairness import Outcome, Terms
+from simulators.fairness import Outcome
 from simulators.messages import N_
 from simulators.monitoring import first_flag, group_lines, monitor_table
+from simulators.terms import Terms
 
 #: Share of crimes a victim reports, in group A's areas.
 REPORT_RATE = 0.15

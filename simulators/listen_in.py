@@ -32,7 +32,7 @@ from simulators.call_text import (
     word_counts,
 )
 from simulators.call_triage import TriageOutcome, cutoffs, decide
-from simulators.fairness import FairModel
+from simulators.mitigation import FairModel
 
 #: Most characters of typed text that "Listen in" reads.
 MAX_TYPED_CHARS = 2000

@@ -56,14 +56,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from simulators.config import Preset, SimConfig, setting, validate
-from simulators.fairness import FairModel, Outcome, Terms, fit_mitigation
+from simulators.fairness import Outcome
 from simulators.messages import N_
+from simulators.mitigation import FairModel, fit_mitigation
 from simulators.reoffending_world import (
     features,
     judged_high_risk,
     make_world,
     records_table,
 )
+from simulators.terms import Terms
 
 _LABELS = {
     "selection_rate": N_("Labelled high risk, of all"),

@@ -142,7 +142,7 @@ def figures(outcome: Outcome, t: Translator) -> Figures:
         gaps=gaps,
         labels={m: t.gettext(terms.label(m)) for m in metrics},
         meanings={m: t.gettext(terms.meaning(m)) for m in metrics},
-        flagged_overall=per_100(outcome.gaps["selection_rate"]),
+        flagged_overall=per_100(outcome.overall["selection_rate"]),
         flagged=t.gettext(terms.flagged),
     )
 

@@ -361,8 +361,8 @@ def people_panel(outcome: RiskOutcome) -> None:
     st.markdown(f"**{verdict}**")
     st.write(_("Right decisions, by what really happened: the AI {ai} in 100, the offender "
                "managers {people} in 100.").format(
-                   ai=num(per_100(by_ai.gaps["accuracy"])),
-                   people=num(per_100(by_people.gaps["accuracy"]))))
+                   ai=num(per_100(by_ai.overall["accuracy"])),
+                   people=num(per_100(by_people.overall["accuracy"]))))
     st.caption(_(
         "The public dialogue could not decide whether AI would counter or worsen human bias. "
         "In this toy it depends on the settings: try the scenarios 'An AI fairer than biased "
@@ -455,10 +455,10 @@ def _cost_lines(outcome: RiskOutcome) -> list[str]:
         "{sel_after} with it. Right decisions, by what really happened: {acc_before} in 100 "
         "without the fix, {acc_after} with it ({acc_change}).").format(
             sel_before=count_text(b.flagged_overall), sel_after=count_text(a.flagged_overall),
-            acc_before=count_text(per_100(before.gaps["accuracy"])),
-            acc_after=count_text(per_100(after.gaps["accuracy"])),
-            acc_change=change_text(per_100(before.gaps["accuracy"]),
-                                   per_100(after.gaps["accuracy"]), lower_is_better=False)))
+            acc_before=count_text(per_100(before.overall["accuracy"])),
+            acc_after=count_text(per_100(after.overall["accuracy"])),
+            acc_change=change_text(per_100(before.overall["accuracy"]),
+                                   per_100(after.overall["accuracy"]), lower_is_better=False)))
     return lines
 
 

@@ -11,8 +11,8 @@ import pandas as pd
 
 from simulators import registry
 from simulators.config import Setting, settings_of
-from simulators.fairness import GENERIC_LABELS, GENERIC_MEANINGS
 from simulators.messages import N_
+from simulators.terms import GENERIC_LABELS, GENERIC_MEANINGS
 from workshop.export import _reported
 from workshop.i18n import Translator
 from workshop.report_data import (
