@@ -16,7 +16,7 @@ run: $(VENV)/.installed-run
 
 # Optional, e.g. the day before: work out every scenario's simulations now (kept in var/cache)
 prepare: $(VENV)/.installed-run
-	$(BIN)/python -m simulators.cache
+	$(BIN)/python -m workshop.warm_up
 
 test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .

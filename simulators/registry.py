@@ -96,14 +96,6 @@ def get(name: str) -> UseCase:
     return USE_CASES[name]
 
 
-def use_case_of(module_name: str) -> str:
-    """The use case a simulator module serves (its ``module_name``)."""
-    for u in USE_CASES.values():
-        if u.module_name == module_name:
-            return u.name
-    raise ValueError(f"no use case is simulated by {module_name!r}")
-
-
 def module(use_case: str) -> ModuleType:
     return get(use_case).module()
 

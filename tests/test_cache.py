@@ -13,20 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from simulators import cache as disk
 from simulators import registry
 from simulators.fairness import summary
 from ui import cache
+from workshop import outcome_cache as disk
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_same_config_is_simulated_once_for_everyone():
-    module = registry.module("reoffending")
+    use_case, module = registry.get("reoffending"), registry.module("reoffending")
     config = registry.config_class("reoffending")(n_people=300)
-    first = cache.simulate_cached(module.simulate, config)
-    assert cache.simulate_cached(module.simulate, config.replace()) is first
-    other = cache.simulate_cached(module.simulate, config.replace(label_bias=0.5))
+    first = cache.outcome(use_case, config)
+    assert cache.outcome(use_case, config.replace()) is first
+    other = cache.outcome(use_case, config.replace(label_bias=0.5))
     assert other is not first
     assert summary(other) == summary(module.simulate(config.replace(label_bias=0.5)))
 
@@ -59,12 +59,11 @@ def test_every_scenario_is_worked_out_by_a_low_priority_process(tmp_path, monkey
         warm.join(timeout=30)
     assert 19 in niceness  # it lowered its priority while working
     # The pages then find every scenario on disk, without simulating.
-    for use_case in registry.USE_CASES:
-        module = registry.module(use_case)
-        simulate = module.simulate
-        monkeypatch.setattr(module, "simulate", lambda config: pytest.fail(f"{config}"))
-        for preset in registry.presets(use_case):
-            assert cache.simulate_cached(simulate, preset.config) is not None
+    for use_case in registry.USE_CASES.values():
+        monkeypatch.setattr(use_case.module(), "simulate",
+                            lambda config: pytest.fail(f"{config}"))
+        for preset in use_case.presets():
+            assert cache.outcome(use_case, preset.config) is not None
 
 
 def test_behind_workshop_serve_the_app_starts_no_warm_up_process(tmp_path, monkeypatch):
@@ -93,19 +92,20 @@ def rss_mb():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
 
-from simulators import cache as disk, registry
+from simulators import registry
 from ui import cache
+from workshop import outcome_cache as disk
 
-module, cls = registry.module("hotspots"), registry.config_class("hotspots")
+use_case, cls = registry.get("hotspots"), registry.config_class("hotspots")
 starts = disk.starting_configs("hotspots")
 # Load the libraries and fill the caches the simulator keeps of its own first.
 for config in starts:
-    cache.simulate_cached(module.simulate, config)
+    cache.outcome(use_case, config)
 for seed in range(9990, 10000):
-    cache.simulate_cached(module.simulate, cls(seed=seed))
+    cache.outcome(use_case, cls(seed=seed))
 base = peak = rss_mb()
 for seed in range(int(sys.argv[1])):  # a room typing World numbers
-    cache.simulate_cached(module.simulate, cls(seed=seed))
+    cache.outcome(use_case, cls(seed=seed))
     peak = max(peak, rss_mb())
 memory = cache.outcomes()
 print(json.dumps({"base": base, "peak": peak, "entries": len(memory),
@@ -141,12 +141,12 @@ def test_what_pages_derive_from_an_outcome_counts_against_the_cap(monkeypatch):
 
     monkeypatch.setenv("WORKSHOP_MEMORY_CACHE_MB", "4")
     monkeypatch.setenv("WORKSHOP_MEMORY_CACHE_ENTRIES", "1000")
-    module = registry.module("hotspots")
+    use_case = registry.get("hotspots")
     cls = registry.config_class("hotspots")
-    first = cache.simulate_cached(module.simulate, cls(seed=101))
+    first = cache.outcome(use_case, cls(seed=101))
     # A page builds a big view of it, kept beside it for every session.
     derived(first, "a big chart", lambda: np.zeros(4 * disk.MB - 1, dtype=np.uint8))
-    cache.simulate_cached(module.simulate, cls(seed=102))
+    cache.outcome(use_case, cls(seed=102))
     memory = cache.outcomes()
     assert memory.nbytes <= 4 * disk.MB
     assert ("hotspots", repr(cls(seed=101))) not in memory  # dropped, view and all

@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulators import cache, registry
+from simulators import registry
 from simulators.call_triage import TriageConfig
 from simulators.fairness import summary
+from workshop import outcome_cache as cache
+from workshop import warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,32 +39,33 @@ def _never(config):
 
 def test_a_warm_up_result_is_saved_once_and_loaded_by_any_process(on_disk, monkeypatch):
     config = cache.warm_up_configs("evidence")[1]
-    first = cache.simulate("evidence", config, cache.Outcomes())
+    first = cache.outcome(registry.get("evidence"), config, cache.OutcomeCache())
     assert cache.is_saved("evidence", config) and len(_results(on_disk)) == 1
     # Another process (a new memory cache) loads it instead of simulating.
     monkeypatch.setattr(registry.module("evidence"), "simulate", _never)
-    again = cache.simulate("evidence", config.replace(), cache.Outcomes())
+    again = cache.outcome(registry.get("evidence"), config.replace(), cache.OutcomeCache())
     assert again is not first and summary(again) == summary(first)
     with pytest.raises(AssertionError, match="simulated again"):
-        cache.simulate("evidence", config.replace(seed=config.seed + 1), cache.Outcomes())
+        cache.outcome(registry.get("evidence"), config.replace(seed=config.seed + 1),
+                      cache.OutcomeCache())
 
 
 def test_any_other_setting_stays_in_memory_and_never_reaches_the_disk(on_disk, monkeypatch):
-    memory = cache.Outcomes()
+    memory = cache.OutcomeCache()
     config = TriageConfig(n_calls=600, audit_size=100, label_bias=0.4, seed=4321)
     assert not cache.is_warm("call_triage", config)
-    first = cache.simulate("call_triage", config, memory)
+    first = cache.outcome(registry.get("call_triage"), config, memory)
     assert _results(on_disk) == [] and not cache.is_saved("call_triage", config)
     monkeypatch.setattr(registry.module("call_triage"), "simulate", _never)
     # Equal configs are one key (a slider value and its grid value too).
-    assert cache.simulate("call_triage", TriageConfig(
+    assert cache.outcome(registry.get("call_triage"), TriageConfig(
         n_calls=600, audit_size=100, label_bias=0.1 + 0.3, seed=4321), memory) is first
 
 
 def test_nothing_is_kept_on_disk_when_the_folder_is_empty(monkeypatch):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", "")
     config = cache.warm_up_configs("evidence")[0]
-    cache.simulate("evidence", config, cache.Outcomes())
+    cache.outcome(registry.get("evidence"), config, cache.OutcomeCache())
     assert cache.location() is None and not cache.is_saved("evidence", config)
 
 
@@ -103,7 +106,7 @@ def test_a_slider_value_and_its_grid_value_are_one_config():
 
 
 def test_preparing_from_the_command_line_fills_the_servers_cache(on_disk):
-    subprocess.run([sys.executable, "-m", "simulators.cache", "--use-case", "evidence",
+    subprocess.run([sys.executable, "-m", "workshop.warm_up", "--use-case", "evidence",
                     "--limit", "2"], check=True, capture_output=True,
                    env=dict(os.environ, WORKSHOP_CACHE_DIR=str(on_disk)))
     first, second, third = cache.warm_up_configs("evidence")[:3]
@@ -123,14 +126,14 @@ class Result:
 
 
 def test_memory_is_bounded_by_entries_and_by_bytes_least_recently_used_first():
-    memory = cache.Outcomes(max_entries=3, max_bytes=10 * cache.MB)
+    memory = cache.OutcomeCache(max_entries=3, max_bytes=10 * cache.MB)
     for k in "abc":
         memory.get(k, lambda: Result(1000))
     memory.get("a", lambda: None)  # used: kept
     memory.get("d", lambda: Result(1000))
     assert len(memory) == 3 and "b" not in memory and "a" in memory
 
-    memory = cache.Outcomes(max_entries=100, max_bytes=3 * cache.MB)
+    memory = cache.OutcomeCache(max_entries=100, max_bytes=3 * cache.MB)
     for k in range(10):
         memory.get(k, lambda: Result(cache.MB))
     assert memory.nbytes <= 3 * cache.MB and len(memory) == 2 and memory.evicted == 8
@@ -139,7 +142,7 @@ def test_memory_is_bounded_by_entries_and_by_bytes_least_recently_used_first():
 
 
 def test_what_pages_attach_to_a_result_is_counted_as_it_grows():
-    memory = cache.Outcomes(max_entries=100, max_bytes=3 * cache.MB)
+    memory = cache.OutcomeCache(max_entries=100, max_bytes=3 * cache.MB)
     first = memory.get("first", lambda: Result(1000))
     first._memo["chart"] = np.zeros(2 * cache.MB, dtype=np.uint8)  # a page's derived view
     memory.get("second", lambda: Result(cache.MB))
@@ -153,7 +156,7 @@ def test_a_view_counts_the_whole_array_it_keeps_alive():
 
 
 def test_concurrent_misses_on_one_key_compute_once():
-    memory = cache.Outcomes()
+    memory = cache.OutcomeCache()
     calls = []
 
     def slow() -> Result:
@@ -174,13 +177,13 @@ def test_concurrent_misses_on_one_key_compute_once():
 def test_the_caps_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("WORKSHOP_MEMORY_CACHE_MB", "32")
     monkeypatch.setenv("WORKSHOP_MEMORY_CACHE_ENTRIES", "7")
-    memory = cache.Outcomes.from_env()
+    memory = cache.OutcomeCache.from_env()
     assert (memory.max_bytes, memory.max_entries) == (32 * cache.MB, 7)
     monkeypatch.setenv("WORKSHOP_CACHE_MB", "5")
     assert cache.disk_limit() == 5 * cache.MB
     monkeypatch.setenv("WORKSHOP_MEMORY_CACHE_MB", "lots")
     with pytest.raises(ValueError, match="WORKSHOP_MEMORY_CACHE_MB"):
-        cache.Outcomes.from_env()
+        cache.OutcomeCache.from_env()
 
 
 # -- disk ------------------------------------------------------------------------------------
@@ -208,7 +211,7 @@ def test_a_full_disk_cache_saves_nothing_more(on_disk, monkeypatch):
     monkeypatch.setenv("WORKSHOP_CACHE_MB", "0")
     monkeypatch.setattr(cache, "_budget", cache._Budget())
     config = cache.warm_up_configs("evidence")[0]
-    assert cache.simulate("evidence", config, cache.Outcomes()) is not None
+    assert cache.outcome(registry.get("evidence"), config, cache.OutcomeCache()) is not None
     assert _results(on_disk) == []
 
 
@@ -216,7 +219,7 @@ def test_a_full_disk_cache_saves_nothing_more(on_disk, monkeypatch):
 
 
 def test_the_warm_up_runs_at_the_lowest_priority():
-    code = ("import os; from simulators.cache import lower_priority; lower_priority();"
+    code = ("import os; from workshop.warm_up import lower_priority; lower_priority();"
             "print(os.nice(0), getattr(os, 'sched_getscheduler', lambda p: -1)(0))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.split()
@@ -229,12 +232,12 @@ def test_one_warm_up_at_a_time_and_none_when_switched_off(on_disk, monkeypatch):
     import fcntl
 
     on_disk.mkdir(parents=True)
-    with open(on_disk / cache.LOCK_NAME, "a+") as held:
+    with open(on_disk / warm_up.LOCK_NAME, "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another warm-up is running
         done = subprocess.run(
-            [sys.executable, "-m", "simulators.cache", "--background", "--limit", "1"],
+            [sys.executable, "-m", "workshop.warm_up", "--background", "--limit", "1"],
             cwd=ROOT, capture_output=True, text=True,
             env=dict(os.environ, WORKSHOP_CACHE_DIR=str(on_disk), WORKSHOP_WARM_UP="1"))
     assert done.returncode == 0 and _results(on_disk) == []
     monkeypatch.setenv("WORKSHOP_WARM_UP", "0")
-    assert cache.start_warm_up() is None
+    assert warm_up.start_warm_up() is None

@@ -2,10 +2,10 @@
 
 Sixty participants looking at the same setting should cost one simulation, not
 sixty. Outcomes are kept per (use case, config) in one bounded memory cache per
-server process (``simulators.cache.Outcomes``: one shared object, no copy per hit,
+server process (``workshop.outcome_cache.OutcomeCache``: one shared object, no copy per hit,
 concurrent misses on one key compute once; at most ``WORKSHOP_MEMORY_CACHE_MB``,
 default 256 MB, and ``WORKSHOP_MEMORY_CACHE_ENTRIES``, default 256). Behind it,
-``simulators/cache.py`` keeps the warm-up set (every scenario, and each bias slider
+``workshop/outcome_cache.py`` keeps the warm-up set (every scenario, and each bias slider
 moved from it) on disk, so the server's other processes and its next start load
 those in milliseconds instead of simulating again; any other setting (a typed World
 number) lives in memory only. Pages treat outcomes as read-only.
@@ -19,15 +19,14 @@ import logging
 import os
 import subprocess
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from simulators import cache as disk
-from simulators import registry
+from simulators.registry import UseCase
+from workshop import outcome_cache, warm_up
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,20 +41,20 @@ def derived_size(outcome: Any) -> int:
     from ui.derived import kept_for
 
     memo = kept_for(outcome)
-    return disk.size_of(memo) if memo else 0
+    return outcome_cache.size_of(memo) if memo else 0
 
 
 @st.cache_resource(show_spinner=False)
-def outcomes() -> disk.Outcomes:
+def outcomes() -> outcome_cache.OutcomeCache:
     """This process's memory cache of outcomes (``st.cache_resource.clear()`` empties it
     along with Streamlit's own caches). Dropping an outcome drops what pages derived
     from it, so the cap counts both."""
-    return disk.Outcomes.from_env(attached=derived_size)
+    return outcome_cache.OutcomeCache.from_env(attached=derived_size)
 
 
-def simulate_cached(simulate: Callable[[Any], Any], config: Any) -> Any:
-    """``simulate(config)``, computed once per distinct config for the whole server."""
-    return disk.simulate(registry.use_case_of(simulate.__module__), config, outcomes())
+def outcome(use_case: UseCase, config: Any) -> Any:
+    """``use_case``'s result for ``config``, worked out once for the whole server."""
+    return outcome_cache.outcome(use_case, config, outcomes())
 
 
 def pages_dir() -> Path:
@@ -104,7 +103,7 @@ def warm_up_presets() -> WarmUp:
     In this process, a thread imports what the pages import. The simulations (every
     scenario, and every one-slider move from it) are worked out in a separate process
     at the lowest priority, writing to the disk cache every process reads
-    (``simulators.cache.start_warm_up``): ``workshop.serve`` starts that process
+    (``workshop.warm_up.start_warm_up``): ``workshop.serve`` starts that process
     once for all its Streamlit processes, and this starts it only when the app runs
     without it (``streamlit run app.py``). Once done it is done for good (until the
     simulators change). ``WORKSHOP_WARM_UP=0`` skips both (the tests do, to keep
@@ -118,11 +117,11 @@ def warm_up_presets() -> WarmUp:
             log.exception("importing what the pages import failed")
 
     warm = WarmUp(threading.Thread(target=work, name="warm-up-imports", daemon=True))
-    if not disk.warm_up_enabled():
+    if not warm_up.warm_up_enabled():
         return warm
     warm.imports.start()
     if os.environ.get(STARTED_ELSEWHERE) != "1":
-        warm.process = disk.start_warm_up(quiet=True)
+        warm.process = warm_up.start_warm_up(quiet=True)
         if warm.process is not None:  # reaped when it ends, not left a zombie
             threading.Thread(target=warm.process.wait, name="warm-up-reaper",
                              daemon=True).start()

@@ -28,7 +28,7 @@ from simulators import registry
 from simulators.config import settings_of
 from simulators.messages import N_
 from ui import participant
-from ui.cache import simulate_cached
+from ui.cache import outcome
 from ui.config_sliders import config_values, set_config
 from ui.fairness_panel import figures_of
 from ui.i18n import _
@@ -202,9 +202,8 @@ def recap(frame: Frame) -> None:
         config = cls.from_dict(shown["config"])
     except (TypeError, ValueError):
         return
-    outcome = simulate_cached(frame.use_case.module().simulate, config)
     st.caption(_("What you saw last:"))
-    result_strip(figures_of(outcome))
+    result_strip(figures_of(outcome(frame.use_case, config)))
 
 
 def after_step(frame: Frame, *, extra_fields: Callable[[], None] | None = None,
@@ -259,4 +258,4 @@ def folded(label: str, key: str, expanded: bool = False):
 def simulate_shown(frame: Frame, config: Any) -> Any:
     """The outcome for ``config``, shared by the whole room, with a spinner when new."""
     with st.spinner(_("The AI is working…"), show_time=False):
-        return simulate_cached(frame.use_case.module().simulate, config)
+        return outcome(frame.use_case, config)

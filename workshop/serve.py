@@ -228,7 +228,7 @@ class Cluster:
 
 
 def start_warm_up() -> subprocess.Popen[bytes]:
-    """``python -m simulators.cache --background``: the simulations every scenario
+    """``python -m workshop.warm_up --background``: the simulations every scenario
     needs, worked out at the lowest priority into the disk cache every process reads
     (it lowers its own priority, and exits at once if there is nothing to do or
     another one is running). Started as a command, so this process never loads the
@@ -236,7 +236,7 @@ def start_warm_up() -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
-    return subprocess.Popen([sys.executable, "-m", "simulators.cache", "--background"],
+    return subprocess.Popen([sys.executable, "-m", "workshop.warm_up", "--background"],
                             cwd=ROOT, env=env)
 
 

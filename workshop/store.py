@@ -26,7 +26,6 @@ import functools
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -40,6 +39,7 @@ from sqlalchemy.orm import Session
 from simulators.messages import N_
 from workshop.database import DEFAULT_SQLITE as DEFAULT_SQLITE
 from workshop.database import make_engine
+from workshop.environment import env_int
 from workshop.errors import (
     AnswersLocked,
     Refused,
@@ -119,23 +119,38 @@ _CLOSED = N_("This workshop has closed. Thank you for taking part.")
 # -- passphrases ------------------------------------------------------------------
 
 
-def _derive(passphrase: str, salt: bytes) -> str:
+#: scrypt's cost as a power of two (n = 2**14, about 50 ms). ``WORKSHOP_SCRYPT_COST``
+#: lowers it for the tests only; each hash names its own cost, so a passphrase set at one
+#: cost is still checked at that cost.
+SCRYPT_COST = 14
+
+
+def _cost() -> int:
+    return env_int("WORKSHOP_SCRYPT_COST", SCRYPT_COST, minimum=10, maximum=20)
+
+
+def _derive(passphrase: str, salt: bytes, cost: int = SCRYPT_COST) -> str:
     """The one slow step (scrypt) of hashing or checking a passphrase."""
-    return hashlib.scrypt(passphrase.encode(), salt=salt, n=2**14, r=8, p=1).hex()
+    return hashlib.scrypt(passphrase.encode(), salt=salt, n=2**cost, r=8, p=1,
+                          maxmem=256 * 2**cost * 8 * 2).hex()
 
 
 def _hash_passphrase(passphrase: str) -> str:
-    salt = secrets.token_bytes(16)
-    return f"scrypt${salt.hex()}${_derive(passphrase, salt)}"
+    salt, cost = secrets.token_bytes(16), _cost()
+    scheme = "scrypt" if cost == SCRYPT_COST else f"scrypt:{cost}"
+    return f"{scheme}${salt.hex()}${_derive(passphrase, salt, cost)}"
 
 
 def _check_passphrase(passphrase: str, stored: str) -> bool:
     try:
-        _scheme, salt_hex, digest_hex = stored.split("$")
+        scheme, salt_hex, digest_hex = stored.split("$")
         salt = bytes.fromhex(salt_hex)
+        cost = int(scheme.partition(":")[2] or SCRYPT_COST)
     except ValueError:
         return False
-    return hmac.compare_digest(_derive(passphrase, salt), digest_hex)
+    if not 10 <= cost <= 20:
+        return False
+    return hmac.compare_digest(_derive(passphrase, salt, cost), digest_hex)
 
 
 @functools.cache
@@ -158,7 +173,7 @@ class Store(RoomControls, Review):
     def __init__(self, url: str | None = None, *, now: Callable[[], datetime] | None = None
                  ) -> None:
         super().__init__(url, now=now)
-        self.joins_per_address = int(os.environ.get("WORKSHOP_JOINS_PER_ADDRESS", "10"))
+        self.joins_per_address = env_int("WORKSHOP_JOINS_PER_ADDRESS", 10, minimum=1)
 
     # -- throttling ---------------------------------------------------------------
 

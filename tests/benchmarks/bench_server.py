@@ -4,7 +4,7 @@ Run: ``.venv/bin/python -m tests.benchmarks.bench_server [--moves 30]``
 
 Starts the app as ``make run`` does (``workshop.serve``, one Streamlit process per
 core behind the proxy; no background warm-up, so nothing else runs), after
-preparing the simulations on disk (``python -m simulators.cache``) as a server
+preparing the simulations on disk (``python -m workshop.warm_up``) as a server
 started early has. One session (``tests.load.ws_client``) joins as a participant
 and, on each use-case page, answers the before question, then moves a bias slider
 (a ``select_slider``):

@@ -27,7 +27,7 @@ every reaction it sent is stored, once (``Store.reactions``). It stops by itself
 1 on any error or missing reaction. ``--url`` drives a server already running (its
 ``--database-url`` is then needed to create participants).
 
-By default the simulations are prepared first (``python -m simulators.cache``, as
+By default the simulations are prepared first (``python -m workshop.warm_up``, as
 a server started early has done by itself); ``--cold`` starts the server on an
 empty disk cache instead, so it works them out as the room joins.
 
@@ -287,7 +287,7 @@ def machine_busy_seconds() -> float:
 
 def role(pid: int) -> str | None:
     """What a process of the server is: "app" (a Streamlit process), "warm-up" (the
-    background ``simulators.cache``) or "proxy"; None once it has gone."""
+    background ``workshop.warm_up``) or "proxy"; None once it has gone."""
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -296,7 +296,7 @@ def role(pid: int) -> str | None:
         return None  # exited (a zombie has no command line)
     if b"streamlit" in cmd and b"run" in cmd:
         return "app"
-    return "warm-up" if b"simulators.cache" in cmd else "proxy"
+    return "warm-up" if b"workshop.warm_up" in cmd else "proxy"
 
 
 class ServerWatch:
@@ -742,13 +742,13 @@ def load_test(opts: Options) -> Report:
 
 def prepare_simulations() -> str | None:
     """Do what a facilitator's server does before the room joins: work out the
-    scenarios and one-slider moves (``python -m simulators.cache``; once, then on disk)."""
-    from simulators import cache
+    scenarios and one-slider moves (``python -m workshop.warm_up``; once, then on disk)."""
+    from workshop import outcome_cache
 
-    if cache.location() is None:
+    if outcome_cache.location() is None:
         return None
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "simulators.cache"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "workshop.warm_up"], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     return f"before the room joined: {last} ({time.monotonic() - start:.0f} s in all)"
@@ -776,7 +776,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--server-pid", type=int, help="its process (default: found by port)")
     ap.add_argument("--cold", action="store_true",
                     help="start the server on an empty disk cache instead of preparing "
-                         "the simulations first (python -m simulators.cache)")
+                         "the simulations first (python -m workshop.warm_up)")
     ap.add_argument("--processes", type=int,
                     help="Streamlit processes to start (default: as `make run`, one per core)")
     ap.add_argument("--json", help="also write the report here")

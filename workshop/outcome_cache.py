@@ -1,14 +1,15 @@
 """Simulation results: a bounded memory cache in each process, the warm-up set on disk.
 
 A simulation takes a tenth to a fifth of a second; a result in memory is there at
-once, and one loaded from disk takes a few milliseconds. Where a result comes from:
+once, and one loaded from disk takes a few milliseconds. :func:`outcome` is the one
+way to a use case's result for a config. Where a result comes from:
 
-- **Memory, per process** (``Outcomes``): every result a page asked for, the most
-  recently used kept, at most ``WORKSHOP_MEMORY_CACHE_ENTRIES`` results (default 256)
-  and ``WORKSHOP_MEMORY_CACHE_MB`` megabytes (default 256) per process, as estimated
-  by ``size_of`` (numpy and pandas buffers, the arrays a view keeps alive, Python
-  objects; what pages derive from a result and keep while it lives is measured again
-  as they add to it). Concurrent misses on one key compute once.
+- **Memory, per process** (:class:`OutcomeCache`): every result a page asked for, the
+  most recently used kept, at most ``WORKSHOP_MEMORY_CACHE_ENTRIES`` results (default
+  256) and ``WORKSHOP_MEMORY_CACHE_MB`` megabytes (default 256) per process, as
+  estimated by ``size_of`` (numpy and pandas buffers, the arrays a view keeps alive,
+  Python objects; what pages derive from a result and keep while it lives is measured
+  again as they add to it). Concurrent misses on one key compute once.
 - **Disk, shared by every process and kept across restarts**: only the warm-up set
   (``warm_up_configs``: every use case's starting settings and scenarios, then each
   with one bias slider moved to each of its values; about 730 results, 340 MB, a
@@ -21,12 +22,8 @@ once, and one loaded from disk takes a few milliseconds. Where a result comes fr
   the warm-up set, is never written: typing seeds costs memory up to the cap above,
   and no disk.
 
-The warm-up works the set out once (then it is on disk) in its own process at the
-lowest priority (``nice`` 19, and ``SCHED_IDLE`` on Linux), so it only ever uses a
-core nobody in the room is using: ``workshop.serve`` starts it (``ui/cache.py`` does
-when the app runs without it); ``WORKSHOP_WARM_UP=0`` skips it. One runs at a time
-(a lock file in the cache folder). ``python -m simulators.cache`` (``make prepare``)
-does it ahead of a workshop, in the foreground.
+``workshop/warm_up.py`` works the warm-up set out ahead of the room, in a process of
+its own at the lowest priority.
 """
 
 from __future__ import annotations
@@ -38,7 +35,6 @@ import logging
 import os
 import pickle
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -51,6 +47,7 @@ from typing import Any
 
 from simulators import registry
 from simulators.config import settings_of
+from workshop.environment import env_int
 
 log = logging.getLogger(__name__)
 
@@ -59,26 +56,12 @@ MB = 1 << 20
 DISK_MB = 1024  # WORKSHOP_CACHE_MB: the most the disk cache holds
 MEMORY_MB = 256  # WORKSHOP_MEMORY_CACHE_MB: the most one process keeps in memory
 MEMORY_ENTRIES = 256  # WORKSHOP_MEMORY_CACHE_ENTRIES: likewise, in results
-LOCK_NAME = "warm-up.lock"
 _LEGACY = ("joblib",)  # the folder of an earlier layout (joblib.Memory), dropped by prune
-
-
-def _env_int(name: str, default: int, minimum: int = 0) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
 
 
 def disk_limit() -> int:
     """Bytes the disk cache may hold (``WORKSHOP_CACHE_MB``, default 1024)."""
-    return _env_int("WORKSHOP_CACHE_MB", DISK_MB) * MB
+    return env_int("WORKSHOP_CACHE_MB", DISK_MB) * MB
 
 
 def location() -> Path | None:
@@ -173,7 +156,7 @@ def _memo_of(value: Any) -> int:
 # -- memory: one bounded cache per process ----------------------------------------------
 
 
-class Outcomes:
+class OutcomeCache:
     """Results kept in memory, least recently used dropped first, bounded by entries
     and by estimated bytes. Thread-safe; concurrent misses on one key compute once.
     A result bigger than the whole budget is returned and not kept.
@@ -201,9 +184,9 @@ class Outcomes:
         self.measured = 0  # bytes of every result computed so far, kept or not
 
     @classmethod
-    def from_env(cls, attached: Callable[[Any], int] = _memo_of) -> Outcomes:
-        return cls(_env_int("WORKSHOP_MEMORY_CACHE_ENTRIES", MEMORY_ENTRIES, 1),
-                   _env_int("WORKSHOP_MEMORY_CACHE_MB", MEMORY_MB, 1) * MB, attached)
+    def from_env(cls, attached: Callable[[Any], int] = _memo_of) -> OutcomeCache:
+        return cls(env_int("WORKSHOP_MEMORY_CACHE_ENTRIES", MEMORY_ENTRIES, minimum=1),
+                   env_int("WORKSHOP_MEMORY_CACHE_MB", MEMORY_MB, minimum=1) * MB, attached)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -273,9 +256,9 @@ class Outcomes:
 
 
 @functools.cache
-def default_outcomes() -> Outcomes:
+def default_cache() -> OutcomeCache:
     """This process's memory cache, for callers that don't bring their own."""
-    return Outcomes.from_env()
+    return OutcomeCache.from_env()
 
 
 # -- disk: the warm-up set only ----------------------------------------------------------
@@ -296,6 +279,13 @@ def _path(use_case: str, key: str) -> Path | None:
 def is_saved(use_case: str, config: Any) -> bool:
     where = _path(use_case, repr(config))
     return where is not None and where.is_file()
+
+
+def save(use_case: str, config: Any, value: Any) -> bool:
+    """Keep ``value`` on disk as ``use_case``'s result for ``config`` (False if nothing
+    is kept on disk, or it is full)."""
+    where = _path(use_case, repr(config))
+    return where is not None and _save(where, repr(config), value)
 
 
 def _load(where: Path, key: str) -> Any | None:
@@ -423,21 +413,23 @@ def _looks_like_fingerprint(name: str) -> bool:
 # -- what a page calls -------------------------------------------------------------------
 
 
-def simulate(use_case: str, config: Any, memory: Outcomes | None = None) -> Any:
-    """``simulate(config)`` for a use case: from memory, else (warm-up set) from disk,
-    else worked out (and, for the warm-up set, saved for every process)."""
+def outcome(use_case: registry.UseCase, config: Any,
+            memory: OutcomeCache | None = None) -> Any:
+    """``use_case``'s simulation of ``config``: from memory, else (warm-up set) from
+    disk, else worked out (and, for the warm-up set, saved for every process)."""
     key = repr(config)
-    memory = default_outcomes() if memory is None else memory
-    return memory.get((use_case, key), lambda: _load_or_simulate(use_case, key, config))
+    memory = default_cache() if memory is None else memory
+    return memory.get((use_case.name, key),
+                      lambda: _load_or_simulate(use_case, key, config))
 
 
-def _load_or_simulate(use_case: str, key: str, config: Any) -> Any:
-    where = _path(use_case, key) if is_warm(use_case, config) else None
+def _load_or_simulate(use_case: registry.UseCase, key: str, config: Any) -> Any:
+    where = _path(use_case.name, key) if is_warm(use_case.name, config) else None
     if where is not None:
         value = _load(where, key)
         if value is not None:
             return value
-    value = registry.module(use_case).simulate(config)
+    value = use_case.module().simulate(config)
     if where is not None:
         _save(where, key, value)
     return value
@@ -484,115 +476,3 @@ def _warm_keys(use_case: str) -> frozenset[str]:
 def is_warm(use_case: str, config: Any) -> bool:
     """In the warm-up set (and so kept on disk)."""
     return repr(config) in _warm_keys(use_case)
-
-
-# -- working the set out ---------------------------------------------------------------
-
-
-def warm_up_enabled() -> bool:
-    return os.environ.get("WORKSHOP_WARM_UP", "1").strip() != "0"
-
-
-def lower_priority() -> None:
-    """This process at the lowest priority: nice 19, and on Linux SCHED_IDLE (it runs
-    only on a core that would otherwise be idle)."""
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(19)
-    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
-        with contextlib.suppress(OSError):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-
-
-@contextlib.contextmanager
-def _only_one(where: Path) -> Iterator[bool]:
-    """True if this process holds the warm-up lock (released when it exits)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
-        yield True
-        return
-    where.mkdir(parents=True, exist_ok=True)
-    with open(where / LOCK_NAME, "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
-            background: bool = False) -> int:
-    """Work out every warm-up config now (e.g. the day before a workshop).
-
-    ``background``: as the server's warm-up does: lowest priority, only if no other
-    warm-up is running, stopping if the process that started it has gone, and
-    quiet but for one line at the end."""
-    where = location()
-    if where is None:
-        if background:
-            return 0  # nothing is kept on disk: nothing to prepare
-        print("WORKSHOP_CACHE_DIR is empty: nothing would be kept.")
-        return 1
-    if background and not warm_up_enabled():
-        return 0
-    parent = os.getppid()
-    if background:
-        lower_priority()
-    with _only_one(where) as mine:
-        if background and not mine:
-            return 0  # another process is on it
-        prune()
-        start, done, saved = time.monotonic(), 0, 0
-        for use_case in use_cases or list(registry.USE_CASES):
-            simulate_one = registry.module(use_case).simulate
-            for config in warm_up_configs(use_case)[:limit]:
-                if background and os.getppid() != parent:
-                    return 0  # the server stopped
-                if is_saved(use_case, config):
-                    saved += 1
-                    continue
-                where_to = _path(use_case, repr(config))
-                assert where_to is not None
-                _save(where_to, repr(config), simulate_one(config))
-                done += 1
-            if not background:
-                print(f"{use_case}: ready", flush=True)
-        print(f"{'Warm-up: ' if background else ''}{done} simulations worked out, "
-              f"{saved} already saved, in {time.monotonic() - start:.0f} s "
-              f"(kept in {where})", flush=True)
-    return 0
-
-
-def start_warm_up(quiet: bool = False) -> subprocess.Popen[bytes] | None:
-    """Start the background warm-up (``python -m simulators.cache --background``) as
-    a separate process, unless ``WORKSHOP_WARM_UP=0`` or nothing is kept on disk. It
-    lowers its own priority and exits when done, or when this process has gone."""
-    if not warm_up_enabled() or location() is None:
-        return None
-    env = dict(os.environ)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(var, "1")  # one core at most, and only an idle one
-    out = subprocess.DEVNULL if quiet else None
-    return subprocess.Popen([sys.executable, "-m", "simulators.cache", "--background"],
-                            cwd=ROOT, env=env, stdout=out, stderr=out)
-
-
-if __name__ == "__main__":
-    # Through the module's own name, so the functions' caches and locks are the ones
-    # the rest of the code (which imports simulators.cache) sees.
-    import argparse
-
-    from simulators import cache as by_name
-
-    ap = argparse.ArgumentParser(description=by_name.prepare.__doc__.split("\n\n")[0])
-    ap.add_argument("--use-case", action="append", choices=list(registry.USE_CASES),
-                    help="only this use case (again for more; default: all)")
-    ap.add_argument("--limit", type=int, help="at most this many configs per use case")
-    ap.add_argument("--background", action="store_true",
-                    help="as the server starts it: lowest priority, one at a time")
-    args = ap.parse_args()
-    sys.exit(by_name.prepare(args.use_case, args.limit, background=args.background))

@@ -1,0 +1,139 @@
+"""The warm-up: every scenario's simulations worked out before the room asks for them.
+
+The warm-up set (``workshop.outcome_cache.warm_up_configs``) is worked out once (then
+it is on disk, until the simulators change) in its own process at the lowest priority
+(``nice`` 19, and ``SCHED_IDLE`` on Linux), so it only ever uses a core nobody in the
+room is using: ``workshop.serve`` starts it (``ui/cache.py`` does when the app runs
+without it); ``WORKSHOP_WARM_UP=0`` skips it. One runs at a time (a lock file in the
+cache folder). ``python -m workshop.warm_up`` (``make prepare``) does it ahead of a
+workshop, in the foreground.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from simulators import registry
+from workshop.outcome_cache import (
+    ROOT,
+    is_saved,
+    location,
+    prune,
+    save,
+    warm_up_configs,
+)
+
+LOCK_NAME = "warm-up.lock"
+
+
+def warm_up_enabled() -> bool:
+    return os.environ.get("WORKSHOP_WARM_UP", "1").strip() != "0"
+
+
+def lower_priority() -> None:
+    """This process at the lowest priority: nice 19, and on Linux SCHED_IDLE (it runs
+    only on a core that would otherwise be idle)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(19)
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+@contextlib.contextmanager
+def _only_one(where: Path) -> Iterator[bool]:
+    """True if this process holds the warm-up lock (released when it exits)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield True
+        return
+    where.mkdir(parents=True, exist_ok=True)
+    with open(where / LOCK_NAME, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
+            background: bool = False) -> int:
+    """Work out every warm-up config now (e.g. the day before a workshop).
+
+    ``background``: as the server's warm-up does: lowest priority, only if no other
+    warm-up is running, stopping if the process that started it has gone, and
+    quiet but for one line at the end."""
+    where = location()
+    if where is None:
+        if background:
+            return 0  # nothing is kept on disk: nothing to prepare
+        print("WORKSHOP_CACHE_DIR is empty: nothing would be kept.")
+        return 1
+    if background and not warm_up_enabled():
+        return 0
+    parent = os.getppid()
+    if background:
+        lower_priority()
+    with _only_one(where) as mine:
+        if background and not mine:
+            return 0  # another process is on it
+        prune()
+        start, done, saved = time.monotonic(), 0, 0
+        for use_case in use_cases or list(registry.USE_CASES):
+            simulate_one = registry.module(use_case).simulate
+            for config in warm_up_configs(use_case)[:limit]:
+                if background and os.getppid() != parent:
+                    return 0  # the server stopped
+                if is_saved(use_case, config):
+                    saved += 1
+                    continue
+                save(use_case, config, simulate_one(config))
+                done += 1
+            if not background:
+                print(f"{use_case}: ready", flush=True)
+        print(f"{'Warm-up: ' if background else ''}{done} simulations worked out, "
+              f"{saved} already saved, in {time.monotonic() - start:.0f} s "
+              f"(kept in {where})", flush=True)
+    return 0
+
+
+def start_warm_up(quiet: bool = False) -> subprocess.Popen[bytes] | None:
+    """Start the background warm-up (``python -m workshop.warm_up --background``) as
+    a separate process, unless ``WORKSHOP_WARM_UP=0`` or nothing is kept on disk. It
+    lowers its own priority and exits when done, or when this process has gone."""
+    if not warm_up_enabled() or location() is None:
+        return None
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")  # one core at most, and only an idle one
+    out = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen([sys.executable, "-m", "workshop.warm_up", "--background"],
+                            cwd=ROOT, env=env, stdout=out, stderr=out)
+
+
+if __name__ == "__main__":
+    # Through the module's own name, so the functions' caches and locks are the ones
+    # the rest of the code (which imports workshop.warm_up) sees.
+    import argparse
+
+    from workshop import warm_up as by_name
+
+    ap = argparse.ArgumentParser(description=by_name.prepare.__doc__.split("\n\n")[0])
+    ap.add_argument("--use-case", action="append", choices=list(registry.USE_CASES),
+                    help="only this use case (again for more; default: all)")
+    ap.add_argument("--limit", type=int, help="at most this many configs per use case")
+    ap.add_argument("--background", action="store_true",
+                    help="as the server starts it: lowest priority, one at a time")
+    args = ap.parse_args()
+    sys.exit(by_name.prepare(args.use_case, args.limit, background=args.background))
