@@ -20,7 +20,7 @@ prepare: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Every message people see, extracted into locales/messages.pot and merged into each
 # language's catalogue (translate the new entries in locales/cy/LC_MESSAGES/messages.po)

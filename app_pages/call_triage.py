@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from simulators.call_triage import record
+from simulators.call_triage import numbers_shown
 from ui import call_triage as ct
 from ui import listen_in as li
 from ui.fairness_panel import fairness_panel, figures_of
@@ -16,14 +16,14 @@ from ui.use_case_page import (
     start,
 )
 
-frame = start(ct.KEY, ct.story)
+page = start(ct.KEY, ct.story)
 
 
 @st.fragment
 def try_it() -> None:
     strip = strip_container()
     config = ct.settings()
-    outcome = simulate_shown(frame, config)
+    outcome = simulate_shown(page, config)
     with strip:
         result_strip(figures_of(outcome), extra=ct.strip_note(config, outcome))
     if panel := folded(_("🎧 Listen in"), f"{ct.KEY}.panel.listen", expanded=True):
@@ -34,7 +34,7 @@ def try_it() -> None:
             li.proxies(outcome)
     if panel := folded(_("🛠️ Try a fix"), f"{ct.KEY}.panel.fix"):
         with panel:
-            ct.fix(frame, config, outcome)
+            ct.fix(page, config, outcome)
     if panel := folded(_("👤 A person in the loop"), f"{ct.KEY}.panel.review"):
         with panel:
             ct.review(config, outcome)
@@ -53,9 +53,9 @@ def try_it() -> None:
     if panel := folded(_("📚 Why this matters"), f"{ct.KEY}.panel.why"):
         with panel:
             ct.background()
-    remember(frame, config, record(outcome))
+    remember(page, config, numbers_shown(outcome))
 
 
-if frame.trying:
+if page.trying:
     try_it()
-after_step(frame, extra_fields=ct.saved_hours_question, extra=ct.saved_hours_answer)
+after_step(page, extra_fields=ct.saved_hours_question, extra=ct.saved_hours_answer)

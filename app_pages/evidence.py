@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from simulators.evidence import PRESETS, EvidenceConfig, record
+from simulators.evidence import PRESETS, EvidenceConfig, numbers_shown
 from ui import evidence as ev
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _, num
@@ -17,7 +17,7 @@ from ui.use_case_page import (
     start,
 )
 
-frame = start(ev.KEY, ev.story)
+page = start(ev.KEY, ev.story)
 
 
 @st.fragment
@@ -27,7 +27,7 @@ def try_it() -> None:
                           title=_("Change the AI and the case files"),
                           first=[*bias_fields(EvidenceConfig), "group_b_share",
                                  "summary_ratio"])
-    outcome = simulate_shown(frame, config)
+    outcome = simulate_shown(page, config)
     with strip:
         result_strip(figures_of(outcome), extra=ev.strip_note(config, outcome))
     ev.history_note(outcome)
@@ -52,13 +52,13 @@ def try_it() -> None:
         with panel:
             ev.background()
 
-    metrics = record(outcome)
+    metrics = numbers_shown(outcome)
     if check is not None:
         metrics["officer_caught"] = check.caught
         metrics["officer_missed"] = check.missed
-    remember(frame, config, metrics)
+    remember(page, config, metrics)
 
 
-if frame.trying:
+if page.trying:
     try_it()
-after_step(frame)
+after_step(page)

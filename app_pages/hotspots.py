@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from simulators.hotspot_views import record
+from simulators.hotspot_views import numbers_shown
 from simulators.hotspots import MITIGATION_CHOICES, PRESETS, HotspotConfig
 from ui import hotspots as hs
 from ui.fairness_panel import fairness_panel, figures_of
@@ -17,7 +17,7 @@ from ui.use_case_page import (
     start,
 )
 
-frame = start(hs.KEY, hs.story)
+page = start(hs.KEY, hs.story)
 
 
 @st.fragment
@@ -26,7 +26,7 @@ def try_it() -> None:
     preset_pills(PRESETS, key=hs.KEY, then=hs.after_preset)
     config = hs.settings(HotspotConfig)
     preset_script(PRESETS, config, key=hs.KEY)
-    outcome = simulate_shown(frame, config)
+    outcome = simulate_shown(page, config)
     with strip:
         result_strip(figures_of(outcome), extra=hs.strip_note(outcome))
     hs.days_view(outcome)
@@ -36,7 +36,7 @@ def try_it() -> None:
             hs.loop_panel(outcome)
     if panel := folded(_("Every fix has a cost"), f"{hs.KEY}.panel.costs"):
         with panel:
-            hs.costs_panel(config, {fix: simulate_shown(frame, config.replace(mitigation=fix))
+            hs.costs_panel(config, {fix: simulate_shown(page, config.replace(mitigation=fix))
                                     for fix in MITIGATION_CHOICES})
     if panel := folded(_("Watching it over time"), f"{hs.KEY}.panel.monitor"):
         with panel:
@@ -52,9 +52,9 @@ def try_it() -> None:
         with panel:
             hs.background()
 
-    remember(frame, config, record(outcome))
+    remember(page, config, numbers_shown(outcome))
 
 
-if frame.trying:
+if page.trying:
     try_it()
-after_step(frame)
+after_step(page)

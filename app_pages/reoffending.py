@@ -19,7 +19,7 @@ from ui.use_case_page import (
 
 KEY = risk.KEY
 
-frame = start(risk.KEY, risk.story)
+page = start(risk.KEY, risk.story)
 
 
 @st.fragment
@@ -27,13 +27,13 @@ def try_it() -> None:
     strip = strip_container()
     config = risk.settings()
     try:
-        outcome = simulate_shown(frame, config)
+        outcome = simulate_shown(page, config)
     except ValueError:  # a fix whose audit is too small for this town
         st.warning(_("That fix can't be used here: the audit sample is too small for it. "
                      "Use more people or a bigger group B. Showing the AI without a fix "
                      "instead."))
         config = config.replace(mitigation="none")
-        outcome = simulate_shown(frame, config)
+        outcome = simulate_shown(page, config)
     with strip:
         result_strip(figures_of(outcome), extra=risk.strip_note(outcome))
     person = None
@@ -65,9 +65,9 @@ def try_it() -> None:
     metrics["coin_toss_share"] = round(outcome.coin_toss_share, 4)
     if person is not None:
         metrics["person_shown"] = person
-    remember(frame, config, metrics)
+    remember(page, config, metrics)
 
 
-if frame.trying:
+if page.trying:
     try_it()
-after_step(frame)
+after_step(page)

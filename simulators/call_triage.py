@@ -478,7 +478,7 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     return out
 
 
-def record(outcome: TriageOutcome) -> dict[str, Any]:
+def numbers_shown(outcome: TriageOutcome) -> dict[str, Any]:
     """The numbers on screen, flat and JSON-able, saved with a participant's answer."""
     out: dict[str, Any] = summary(outcome)
     out.update({

@@ -408,7 +408,7 @@ def toy_sizes() -> dict[str, int]:
     }
 
 
-def record(outcome: EvidenceOutcome) -> dict[str, Any]:
+def numbers_shown(outcome: EvidenceOutcome) -> dict[str, Any]:
     """What a reaction stores as the numbers on screen: the audit, and what it was
     compared with."""
     out = summary(outcome)

@@ -187,7 +187,7 @@ def flag_review(outcome: HotspotOutcome, day: int | None = None,
     }
 
 
-def record(outcome: HotspotOutcome) -> dict:
+def numbers_shown(outcome: HotspotOutcome) -> dict:
     """What a participant's answer is saved with: the audit's gaps and rates, group B's
     shares over the audited days, the hotspots reached, and the monitor (days 1-based)."""
     out = summary(outcome)

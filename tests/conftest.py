@@ -8,11 +8,18 @@ from tests.postgres import postgres_server
 # Nothing on disk between tests (or in the repo's var/cache), servers the tests start
 # included: tests/test_sim_cache.py gives the disk cache its own folder.
 os.environ["WORKSHOP_CACHE_DIR"] = ""
+# Passphrases hashed at scrypt's lowest cost (2**10, not 2**14): about 90 workshops are
+# created in the tests. tests/test_store.py checks the real cost is the default.
+os.environ["WORKSHOP_SCRYPT_COST"] = "10"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
-    """Caches persist across AppTest runs in one process: start each test clean."""
+    """Streamlit's caches persist across AppTest runs in one process: start each test
+    clean (a store on its own database above all). The simulations' outcomes are the
+    exception: they depend only on their settings, so the tests share them, as the
+    sessions of a room do; a test about the cache itself starts its own
+    (``ui.cache.outcomes.cache_clear()``)."""
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

@@ -21,6 +21,14 @@ from workshop import outcome_cache as disk
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _own_outcome_cache():
+    """These tests are about the memory cache itself: each starts, and leaves, a new one."""
+    cache.outcomes.cache_clear()
+    yield
+    cache.outcomes.cache_clear()
+
+
 def test_the_same_config_is_simulated_once_for_everyone():
     use_case, module = registry.get("reoffending"), registry.module("reoffending")
     config = registry.config_class("reoffending")(n_people=300)

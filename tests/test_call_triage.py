@@ -22,7 +22,7 @@ from simulators.call_triage import (
     REVIEW_MINUTES,
     TriageConfig,
     TriageOutcome,
-    record,
+    numbers_shown,
     simulate,
 )
 from simulators.call_world import HANDLER_ERROR
@@ -130,7 +130,7 @@ def test_outcome_carries_what_the_page_needs():
     # The AI's path and people alone, side by side; no fix, nothing to compare it with.
     assert o.ai is o and isinstance(o.people, Outcome) and o.without_fix is None
     assert (o.people.y_pred == o.people_pred).all()
-    json.dumps(record(o))
+    json.dumps(numbers_shown(o))
 
 
 def test_same_seed_same_calls_other_seed_other_calls():
@@ -142,7 +142,7 @@ def test_same_seed_same_calls_other_seed_other_calls():
     c = simulate(TriageConfig(seed=6, **tiny))
     assert (a.y_pred == b.y_pred).all() and (a.y_true == b.y_true).all()
     pd.testing.assert_frame_equal(a.calls, b.calls)
-    assert record(a) == record(b)
+    assert numbers_shown(a) == numbers_shown(b)
     assert list(a.calls["said"]) != list(c.calls["said"])
 
 

@@ -21,8 +21,8 @@ from simulators.evidence import (
     EvidenceConfig,
     EvidenceOutcome,
     history_route,
+    numbers_shown,
     officer_check,
-    record,
     simulate,
 )
 from simulators.evidence_files import FACT_TYPES, TEMPLATES, bank, make_files
@@ -382,13 +382,13 @@ def test_exculpatory_facts_are_counted_by_group():
 
 def test_record_keeps_the_numbers_and_what_they_were_compared_with():
     out = run(SMALL.replace(method="learned", label_bias=0.5, mitigation="threshold_optimizer"))
-    rec = record(out)
+    rec = numbers_shown(out)
     assert rec["false_negative_rate[B]"] == round(out.rates["B"]["false_negative_rate"], 4)
     for name in ("without_fix", "same_length", "fair_history"):
         assert rec[f"{name}.false_negative_rate[B]"] == round(getattr(out, name).left_out["B"], 4)
     assert rec["chance_share"] == round(out.chance_share, 4)
     json.dumps(rec)
-    assert not any(k.startswith("fair_history") for k in record(run(SMALL)))
+    assert not any(k.startswith("fair_history") for k in numbers_shown(run(SMALL)))
 
 
 def test_a_small_world_with_few_group_b_witnesses_still_runs():

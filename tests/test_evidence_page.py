@@ -5,7 +5,7 @@ with like, presets, and odd input met with a message rather than a traceback."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulators.evidence import PRESETS, EvidenceConfig, record, simulate, toy_sizes
+from simulators.evidence import PRESETS, EvidenceConfig, numbers_shown, simulate, toy_sizes
 from tests.pages import ROOT, captions, page_runner, strip, texts
 from ui.figures import per_100
 from ui.participant import Me
@@ -310,4 +310,4 @@ def test_impossible_stored_settings_give_a_message_not_a_traceback(key, value):
 def test_the_record_is_what_the_simulator_records():
     at = _page()
     shown = _shown(at)
-    assert shown["metrics"] == record(simulate(EvidenceConfig.from_dict(shown["config"])))
+    assert shown["metrics"] == numbers_shown(simulate(EvidenceConfig.from_dict(shown["config"])))

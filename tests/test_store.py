@@ -111,6 +111,21 @@ def test_workshop_code_is_short_unambiguous_and_passphrase_is_hashed(store, work
     assert len(codes) == 20
 
 
+def test_passphrases_are_hashed_at_full_cost_unless_a_setting_lowers_it(store, monkeypatch):
+    cheap = store.create_workshop("Tests' cost", PASS)  # conftest: WORKSHOP_SCRYPT_COST=10
+    assert cheap.passphrase_hash.startswith("scrypt:10$")
+    monkeypatch.delenv("WORKSHOP_SCRYPT_COST")
+    full = store.create_workshop("A real room's cost", PASS)
+    assert full.passphrase_hash.startswith("scrypt$")  # 2**14, as before the setting
+    # Each hash is checked at its own cost, whatever the setting is now.
+    assert store.verify_facilitator(cheap.code, PASS)
+    assert store.verify_facilitator(full.code, PASS)
+    assert not store.verify_facilitator(full.code, PASS + "x")
+    monkeypatch.setenv("WORKSHOP_SCRYPT_COST", "3")
+    with pytest.raises(ValueError, match="WORKSHOP_SCRYPT_COST must be at least 10"):
+        store.create_workshop("Too cheap", PASS)
+
+
 @pytest.mark.parametrize("title, phrase", [("", PASS), ("ok", "short"), ("x" * 201, PASS)])
 def test_bad_workshop_settings_are_refused(store, title, phrase):
     with pytest.raises(ValueError):

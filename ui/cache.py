@@ -14,6 +14,7 @@ number) lives in memory only. Pages treat outcomes as read-only.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import logging
 import os
@@ -44,11 +45,11 @@ def derived_size(outcome: Any) -> int:
     return outcome_cache.size_of(memo) if memo else 0
 
 
-@st.cache_resource(show_spinner=False)
+@functools.cache
 def outcomes() -> outcome_cache.OutcomeCache:
-    """This process's memory cache of outcomes (``st.cache_resource.clear()`` empties it
-    along with Streamlit's own caches). Dropping an outcome drops what pages derived
-    from it, so the cap counts both."""
+    """This process's memory cache of outcomes, for every session and for as long as the
+    process lives (``outcomes.cache_clear()`` starts a new one). Dropping an outcome
+    drops what pages derived from it, so the cap counts both."""
     return outcome_cache.OutcomeCache.from_env(attached=derived_size)
 
 

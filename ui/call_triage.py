@@ -22,7 +22,7 @@ from ui.fairness_panel import figures_of
 from ui.figures import GROUP_COLOURS, Figures, per_100, points_text
 from ui.i18n import _, lang, num
 from ui.presets import preset_pills, preset_script
-from ui.use_case_page import Frame, bias_fields, simulate_shown
+from ui.use_case_page import PageStep, bias_fields, simulate_shown
 from workshop.i18n import translator
 
 KEY = "call_triage"
@@ -173,7 +173,7 @@ SAME = N_("For {group}, the rule changes nothing here: {n} in 100 of its urgent 
           "missed either way.")
 
 
-def fix(frame: Frame, config: TriageConfig, outcome: TriageOutcome) -> None:
+def fix(page: PageStep, config: TriageConfig, outcome: TriageOutcome) -> None:
     st.write(_(FIX_INTRO))
     config_controls(TriageConfig, key=KEY, only=FIX_FIELDS)
     if config.mitigation == "none" or outcome.without_fix is None:
@@ -183,7 +183,7 @@ def fix(frame: Frame, config: TriageConfig, outcome: TriageOutcome) -> None:
     if config.decided_by == "people":
         st.info(_("Call handlers decide every call now, so the fix changes only what the "
                   "AI would have done."))
-    plain = simulate_shown(frame, config.replace(mitigation="none")).ai
+    plain = simulate_shown(page, config.replace(mitigation="none")).ai
     figs = (figures_of(plain), figures_of(outcome.without_fix), figures_of(outcome.ai))
     st.write(_(FIX_COMPARED[config.mitigation]).format(n=num(config.audit_size)))
     before, after = figs[1].counts["false_negative_rate"], figs[2].counts["false_negative_rate"]

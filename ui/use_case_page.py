@@ -10,9 +10,9 @@
 Someone exploring on their own (not joined), and the projector in presenter mode,
 see the story and step 2 straight away. A page script is then::
 
-    frame = start(ev.KEY, ev.story)   # stops at the before question on step 1
+    page = start(ev.KEY, ev.story)   # stops at the before question on step 1
     try_it()            # the page's fragment: settings, strip, panels, remember()
-    after_step(frame)
+    after_step(page)
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ BEFORE, TRY, AFTER, DONE, EXPLORE = "before", "try", "after", "done", "explore"
 
 
 @dataclass(frozen=True)
-class Frame:
+class PageStep:
+    """Where this person is on a use case's page: which use case, and which step."""
+
     use_case: registry.UseCase
     step: str  # BEFORE, TRY, AFTER, DONE, or EXPLORE (not joined, or presenting)
 
@@ -103,84 +105,84 @@ STEP_TITLES = {
 }
 
 
-def begin(name: str) -> Frame:
+def begin(name: str) -> PageStep:
     """The page's title, the step it is on, and what happened to the last answer."""
     use_case = registry.get(name)
     st.title(f"{use_case.icon} {_(use_case.title)}")
-    frame = Frame(use_case, _step(name))
+    page = PageStep(use_case, _step(name))
     if st.session_state.pop(_TO_TOP_KEY, False):  # a new step: start at its top
-        _TO_TOP(key=f"{name}.to_top.{frame.step}")
-    if frame.step in STEP_TITLES:
-        n, title = STEP_TITLES[frame.step]
+        _TO_TOP(key=f"{name}.to_top.{page.step}")
+    if page.step in STEP_TITLES:
+        n, title = STEP_TITLES[page.step]
         st.caption(_("Step {n} of 3: {title}").format(n=n, title=_(title)))
     flash()
-    return frame
+    return page
 
 
-def start(name: str, story: Callable[[], None]) -> Frame:
+def start(name: str, story: Callable[[], None]) -> PageStep:
     """A use-case page's opening, for every step: its title, its story (in full, or
     folded once trying), the before question (step 1 stops the page there), and the
-    facilitator's scenario, if any. Returns the frame for the rest of the page."""
-    frame = begin(name)
-    with about(frame):
+    facilitator's scenario, if any. Returns the page for the rest of the page."""
+    page = begin(name)
+    with about(page):
         story()
-    if frame.asking_before:
-        before_question(frame)
+    if page.asking_before:
+        before_question(page)
         st.stop()
-    follow(frame)
-    return frame
+    follow(page)
+    return page
 
 
-def about(frame: Frame):
+def about(page: PageStep):
     """Where the page tells its story: in full before the first question and for
     visitors; folded once the participant is trying it, so the result comes first."""
-    if frame.step in (BEFORE, EXPLORE):
+    if page.step in (BEFORE, EXPLORE):
         return st.container()
     return st.expander(_("What is this about?"))
 
 
-def before_question(frame: Frame) -> None:
+def before_question(page: PageStep) -> None:
     """Step 1's question; answering or skipping it opens step 2."""
-    st.session_state[shown_key(frame.name)] = {
-        "config": config_values(frame.use_case.config_class(), key=frame.name).to_dict(),
+    st.session_state[shown_key(page.name)] = {
+        "config": config_values(page.use_case.config_class(), key=page.name).to_dict(),
         "metrics": {},  # nothing of the model has been shown yet
     }
-    question_box(frame.name, "before", then=lambda: go(frame.name, TRY))
+    question_box(page.name, "before", then=lambda: go(page.name, TRY))
 
 
-def remember(frame: Frame, config: Any, metrics: dict[str, Any]) -> None:
+def remember(page: PageStep, config: Any, metrics: dict[str, Any]) -> None:
     """What is on the participant's screen now: saved with their next answer."""
-    st.session_state[shown_key(frame.name)] = {"config": config.to_dict(), "metrics": metrics}
+    st.session_state[shown_key(page.name)] = {"config": config.to_dict(), "metrics": metrics}
 
 
-def follow(frame: Frame) -> None:
+def follow(page: PageStep) -> None:
     """If the facilitator has put the room on a scenario of this use case, offer it."""
     me = participant.current()
-    if me is None or not frame.trying:
+    if me is None or not page.trying:
         return
     try:
         room = room_state(me.code)
     except (StoreUnavailable, WorkshopNotFound):
         return
-    if room["use_case"] != frame.name or not room["config"]:
+    if room["use_case"] != page.name or not room["config"]:
         return
-    cls = frame.use_case.config_class()
+    cls = page.use_case.config_class()
     try:
         target = cls.from_dict(room["config"])
     except (TypeError, ValueError):
         return
-    preset = registry.preset(frame.name, room["preset_key"])
+    preset = registry.preset(page.name, room["preset_key"])
     title = _(preset.title) if preset else _("the facilitator's settings")
-    mine = f"{frame.name}.mine"
-    if config_values(cls, key=frame.name) == target:
+    mine = f"{page.name}.mine"
+    if config_values(cls, key=page.name) == target:
         st.info(_("📺 You are on the facilitator's view: **{title}**.").format(title=title))
         if mine in st.session_state:
-            st.button(_("Back to my own settings"), on_click=_back, args=(frame.name,),
-                      key=f"{frame.name}.back")
+            st.button(_("Back to my own settings"), on_click=_back, args=(page.name,),
+                      key=f"{page.name}.back")
     else:
         st.info(_("📺 The facilitator is showing **{title}**.").format(title=title))
         st.button(_("Jump to the facilitator's view"), type="primary", on_click=_jump,
-                  args=(frame.name, cls, target), key=f"{frame.name}.jump")
+                  args=(page.name, cls, target), key=f"{page.name}.jump")
 
 
 def _jump(name: str, cls: type, target: Any) -> None:
@@ -192,38 +194,38 @@ def _back(name: str) -> None:
     set_config(st.session_state.pop(f"{name}.mine"), key=name)
 
 
-def recap(frame: Frame) -> None:
+def recap(page: PageStep) -> None:
     """The result last on the participant's screen, as a reminder beside the question."""
-    shown = st.session_state.get(shown_key(frame.name)) or {}
+    shown = st.session_state.get(shown_key(page.name)) or {}
     if not shown.get("metrics"):
         return
-    cls = frame.use_case.config_class()
+    cls = page.use_case.config_class()
     try:
         config = cls.from_dict(shown["config"])
     except (TypeError, ValueError):
         return
     st.caption(_("What you saw last:"))
-    result_strip(figures_of(outcome(frame.use_case, config)))
+    result_strip(figures_of(outcome(page.use_case, config)))
 
 
-def after_step(frame: Frame, *, extra_fields: Callable[[], None] | None = None,
+def after_step(page: PageStep, *, extra_fields: Callable[[], None] | None = None,
                extra: Callable[[], dict[str, Any]] | None = None) -> None:
     """Below step 2: the way on to step 3; or step 3 itself, or the end."""
-    name = frame.name
-    if frame.step == EXPLORE:
+    name = page.name
+    if page.step == EXPLORE:
         if participant.current() is None and not presenting():
             st.divider()
             st.info(_("Join the workshop on the Welcome page to share your view. You can "
                       "still try everything here without joining."))
             page_link("app_pages/welcome.py", label=_("Join the workshop"), icon="👋")
         return
-    if frame.step == TRY:
+    if page.step == TRY:
         st.divider()
         st.button(_("I have tried it: my view now →"), type="primary", width="stretch",
                   on_click=go, args=(name, AFTER), key=f"{name}.to_after")
         return
-    if frame.step == AFTER:
-        recap(frame)
+    if page.step == AFTER:
+        recap(page)
         question_box(name, "after", extra_fields=extra_fields, extra=extra,
                      then=lambda: go(name, DONE))
         st.button(_("← Back to trying it"), on_click=go, args=(name, TRY),
@@ -255,7 +257,7 @@ def folded(label: str, key: str, expanded: bool = False):
     return panel if panel.open else None
 
 
-def simulate_shown(frame: Frame, config: Any) -> Any:
+def simulate_shown(page: PageStep, config: Any) -> Any:
     """The outcome for ``config``, shared by the whole room, with a spinner when new."""
     with st.spinner(_("The AI is working…"), show_time=False):
-        return outcome(frame.use_case, config)
+        return outcome(page.use_case, config)
