@@ -260,7 +260,7 @@ def test_listen_in_a_picked_call_marks_coin_tosses(open_panels):
     assert any("🎲" in option for option in picker.options)  # the labels as shown
     assert any(h.value in DECISIONS for h in at.subheader)
     assert at.code and any("What this call truly needed" in str(e.value)
-                           for e in [*at.success, *at.error])
+                           for e in [*at.success, *at.warning])
     for i in range(len(picker.options)):
         at.selectbox(key=f"{KEY}.listen_call").select_index(i).run()
         assert not at.exception

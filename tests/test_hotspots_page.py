@@ -179,15 +179,14 @@ def test_the_monitor_flags_the_new_estate_and_says_what_a_reviewer_would_find(op
     at.toggle(key="hotspots.new_estate").set_value(True).run()
     assert not at.exception
     outcome = simulate(HotspotConfig(new_estate=True))
-    flag = [e.value for e in at.error]
-    assert flag and f"On day {outcome.flag_day + 1} the monitor raised a flag for group B's" in (
-        flag[0])
+    flag = " ".join(e.value for e in at.warning)
+    assert f"On day {outcome.flag_day + 1} the monitor raised a flag for group B's" in flag
     assert "A person reviewing the flag would find that" in texts(at)
     assert "on the new estate, where victims had reported" in texts(at)
     assert _shown(at)["metrics"]["flag_day"] == outcome.flag_day + 1
     # too loose a limit, and the change is missed
     at.select_slider(key="hotspots.monitor_limit").set_value(0.6).run()
-    assert not at.exception and not at.error
+    assert not at.exception and "raised a flag" not in " ".join(e.value for e in at.warning)
     missed = " ".join(i.value for i in at.info)
     assert "No flag: the worst was group B's areas" in missed
     assert "The change in the city was missed" in missed

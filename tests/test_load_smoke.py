@@ -164,3 +164,25 @@ def test_ten_devices_for_twenty_seconds_through_every_step_nothing_lost():
     assert report.stored == len(report.sent)
     assert report.room_poll, "no /api/room requests answered"
     assert report.peak_rss_mb is not None and report.peak_rss_mb > 0
+
+
+@pytest.mark.server
+def test_three_rooms_exploring_through_nginx_and_postgresql_nothing_lost_or_crossed(pg_url):
+    """The hosted set-up (deploy/run: nginx, two instances, PostgreSQL) with three
+    workshops at once, their phones moving any slider: what the load test measures at
+    full size (README, Speed) holds at a small one."""
+    from deploy.hosted import find_nginx
+
+    if find_nginx() is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx must be installed in CI (.ci/run installs it)")
+        pytest.skip("nginx is not installed here")
+    report = load_test(Options(sessions=9, workshops=3, explore=True, hosted=2,
+                               database_url=pg_url, duration=20, interval=2, ramp=2,
+                               timeout=60, cold=True))
+    print("\n" + report.table())
+    assert report.errors == []
+    assert report.slider and report.slider_whole_page == 0
+    assert report.missing == [] and report.duplicated == 0 and report.crossed == 0
+    assert report.stored == len(report.sent) > 0
+    assert {"nginx", "app"} <= set(report.server_cpu)  # it really went through nginx

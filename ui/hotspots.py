@@ -306,7 +306,7 @@ def monitor_panel(outcome: HotspotOutcome) -> None:
     draw(spec_for(outcome, ("monitor", lang()), lambda: charts.monitor_chart(outcome)),
          alt_text=_monitor_verdict(outcome))
     if outcome.flag_day is not None:
-        st.error(_monitor_verdict(outcome), icon="🚩")
+        st.warning(_monitor_verdict(outcome), icon="🚩")
         st.write(_review(outcome))
     else:
         st.info(_monitor_verdict(outcome))

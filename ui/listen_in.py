@@ -195,7 +195,7 @@ def _verdict(config: TriageConfig, heard: Heard) -> None:
         st.success(_("✅ What this call truly needed: {need}. The AI got it right.").format(
             need=need))
     else:
-        st.error(_("❌ What this call truly needed: {need}. The AI got it wrong.").format(
+        st.warning(_("❌ What this call truly needed: {need}. The AI got it wrong.").format(
             need=need))
     if heard.true_need == "signpost" and heard.kind in KINDS:
         st.caption(_("It should go to: {where}.").format(where=_(KINDS[heard.kind][1])))

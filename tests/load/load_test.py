@@ -31,6 +31,14 @@ By default the simulations are prepared first (``python -m workshop.warm_up``, a
 a server started early has done by itself); ``--cold`` starts the server on an
 empty disk cache instead, so it works them out as the room joins.
 
+``--explore`` moves any slider of the page (the AI's cut-off, the share of group B,
+...), not only the bias sliders, as people exploring on their own do: most moves then
+ask for a simulation nobody has asked for yet. ``--workshops K`` splits the sessions
+between K workshops running at once (several rooms on one server) and checks that no
+answer crosses from one to another. ``--hosted N`` runs the hosted set-up instead of
+``make run``'s server: ``deploy/run`` with nginx in front of N instances, on the
+PostgreSQL of ``--database-url`` (or a throwaway one started for the test).
+
 Each session waits for its rerun before its next action (as a person watching
 the screen does), so a slow server gets fewer requests, not a pile-up.
 """
@@ -39,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -83,6 +92,9 @@ class Options:
     server_pid: int | None = None
     processes: int | None = None  # Streamlit processes behind workshop.serve; None: its default
     cold: bool = False  # start on an empty disk cache instead of preparing it first
+    explore: bool = False  # move any slider of the page, not only the bias sliders
+    workshops: int = 1  # rooms at once; the sessions are shared out between them
+    hosted: int = 0  # app instances behind nginx (deploy/run) on PostgreSQL; 0: make run's
 
 
 @dataclass
@@ -109,6 +121,7 @@ class Report:
     stored: int = 0
     missing: list[tuple[str, str, str, str]] = field(default_factory=list)
     duplicated: int = 0
+    crossed: int = 0  # answers stored under a workshop their participant is not in
     peak_rss_mb: float | None = None  # sampled, server process and its children
     hwm_mb: float | None = None  # the kernel's peak resident size, summed over the processes
     server_processes: int = 1
@@ -122,17 +135,22 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.missing
+        return not self.errors and not self.missing and not self.crossed
 
     def table(self) -> str:
         o = self.options
         pages = ", ".join(self.pages) or "-"
         lines = [
-            f"Load test: {o['sessions']} sessions, {o['duration']:.0f} s, a slider move every "
-            f"{o['interval']:g} s (±20 %), {o['moves_per_page']} per page between the before "
-            "and after questions"
+            f"Load test: {o['sessions']} sessions"
+            + (f" in {o['workshops']} workshops" if o["workshops"] > 1 else "")
+            + f", {o['duration']:.0f} s, a move of "
+            + ("any slider" if o["explore"] else "a bias slider")
+            + f" every {o['interval']:g} s (±20 %), {o['moves_per_page']} per page between "
+            "the before and after questions"
             + (f"; /api/room every {o['poll']:g} s" if o["poll"] else ""),
-            f"server {self.url} (pid {self.server_pid}); pages: {pages}"
+            f"server {self.url} (pid {self.server_pid}"
+            + (f"; nginx in front of {o['hosted']} instances, PostgreSQL" if o["hosted"]
+               else "") + f"); pages: {pages}"
             + ("; cold: empty disk cache" if o["cold"] else ""),
             "",
             f"{'':36}{'n':>6}{'p50':>9}{'p95':>9}{'max':>9}",
@@ -172,7 +190,8 @@ class Report:
             f"reactions:             sent {len(self.sent)} ("
             + ", ".join(f"{n} {k}" for k, n in sorted(stages.items()))
             + f"), stored {self.stored}, missing {len(self.missing)}, "
-            f"stored twice {self.duplicated}",
+            f"stored twice {self.duplicated}"
+            + (f", in another workshop {self.crossed}" if o["workshops"] > 1 else ""),
             "server peak memory:    "
             + (f"{self.hwm_mb:.0f} MB (VmHWM, summed over {self.server_processes} "
                f"process{'es' if self.server_processes > 1 else ''})"
@@ -287,7 +306,8 @@ def machine_busy_seconds() -> float:
 
 def role(pid: int) -> str | None:
     """What a process of the server is: "app" (a Streamlit process), "warm-up" (the
-    background ``workshop.warm_up``) or "proxy"; None once it has gone."""
+    background ``workshop.warm_up``), "nginx" (the hosted set-up's), or "proxy" (the
+    launcher: ``workshop.serve`` or ``deploy/run``); None once it has gone."""
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -296,7 +316,9 @@ def role(pid: int) -> str | None:
         return None  # exited (a zombie has no command line)
     if b"streamlit" in cmd and b"run" in cmd:
         return "app"
-    return "warm-up" if b"workshop.warm_up" in cmd else "proxy"
+    if b"workshop.warm_up" in cmd:
+        return "warm-up"
+    return "nginx" if cmd[0].startswith(b"nginx") or b"nginx" in cmd[0] else "proxy"
 
 
 class ServerWatch:
@@ -515,14 +537,14 @@ class Participant:
             await self.answer(s, where, use_case, "after")  # left on step 3 last time
         elif any(w.key == f"{use_case}.again" for w in s.widgets.values()):
             await self.press(s, where, f"{use_case}.again")  # answered: "Try it again"
-        if not self.bias_sliders(s, use_case):
-            self._error(where, "no bias slider to move (step 2, 'Try it', not reached)")
+        if not self.sliders(s, use_case):
+            self._error(where, "no slider to move (step 2, 'Try it', not reached)")
             return next_move
         for _ in range(self.opts.moves_per_page):
             next_move = await self._pace(next_move)
             if time.monotonic() >= self.deadline:
                 break
-            w = self.rng.choice(self.bias_sliders(s, use_case))
+            w = self.rng.choice(self.sliders(s, use_case))
             run = await self._act(where, f"moving {w.key}",
                                   s.set(w, next_value(w, s.current(w), self.rng)))
             if run is not None:
@@ -535,9 +557,11 @@ class Participant:
             await self.answer(s, where, use_case, "after")
         return next_move
 
-    def bias_sliders(self, s: Session, use_case: str) -> list[Widget]:
+    def sliders(self, s: Session, use_case: str) -> list[Widget]:
+        """The sliders this session moves on the page: the bias ones, or, exploring,
+        every slider on screen outside a form."""
         return [w for w in s.widgets.values() if w.kind in ("select_slider", "slider")
-                and not w.form_id and w.field in self.bias[use_case]]
+                and not w.form_id and (self.opts.explore or w.field in self.bias[use_case])]
 
     async def press(self, s: Session, where: str, key: str) -> bool:
         """Press a step button; True if the page then showed the next step."""
@@ -643,8 +667,10 @@ async def run_room(opts: Options, url: str, database_url: str,
     bias = bias_settings()
 
     store = Store(database_url)
-    workshop = store.create_workshop("Load test", secrets.token_urlsafe(12))
-    ids = [store.join(workshop.code).id for _ in range(opts.sessions)]
+    codes = [store.create_workshop(f"Load test {k + 1}", secrets.token_urlsafe(12)).code
+             for k in range(opts.workshops)]
+    room_of = [codes[n % len(codes)] for n in range(opts.sessions)]
+    ids = [store.join(code).id for code in room_of]
 
     watch = ServerWatch(server_pid) if server_pid else None
     watcher = asyncio.create_task(watch.watch()) if watch else None
@@ -652,7 +678,7 @@ async def run_room(opts: Options, url: str, database_url: str,
     machine0 = machine_busy_seconds()
     started = time.monotonic()
     deadline = started + opts.ramp + opts.duration
-    people = [Participant(n, pid, workshop.code, url, pages, bias, opts, report, deadline,
+    people = [Participant(n, pid, room_of[n], url, pages, bias, opts, report, deadline,
                           started) for n, pid in enumerate(ids)]
     # Every session ends its page after the deadline: a step and two answers at most.
     hard_stop = opts.ramp + opts.duration + (opts.moves_per_page + 6) * opts.timeout + 30
@@ -680,12 +706,16 @@ async def run_room(opts: Options, url: str, database_url: str,
         report.other_cpu_s = max(0.0, machine - report.server_cpu_s - report.client_cpu_s)
     report.loadavg = " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
-    # Every reaction sent must be in the database, once.
-    df = store.reactions(workshop.code)
+    # Every reaction sent must be in the database, once, in its participant's workshop.
     stored: Counter[tuple[str, str, str, str]] = Counter()
-    if len(df):
-        stored = Counter(zip(df["participant_id"], df["use_case"], df["stage"],
-                             df["comment"].fillna(""), strict=True))
+    for code in codes:
+        df = store.reactions(code)
+        if not len(df):
+            continue
+        own = {pid for pid, room in zip(ids, room_of, strict=True) if room == code}
+        report.crossed += int((~df["participant_id"].isin(own)).sum())
+        stored.update(zip(df["participant_id"], df["use_case"], df["stage"],
+                          df["comment"].fillna(""), strict=True))
     sent = Counter(report.sent)
     report.stored = sum(min(n, stored[k]) for k, n in sent.items())
     report.missing = [k for k, n in sent.items() for _ in range(n - stored[k])]
@@ -707,16 +737,44 @@ def _server(opts: Options) -> Iterator[tuple[str, str, int | None]]:
         port = urlsplit(opts.url).port or 80
         yield opts.url, db, opts.server_pid or listening_pid(port)
         return
-    from tests.browser.harness import app_server
-
     tmp = tempfile.mkdtemp(prefix="load-")
-    db = opts.database_url or f"sqlite:///{tmp}/workshop.db"
     env = {"WORKSHOP_CACHE_DIR": os.path.join(tmp, "cache")} if opts.cold else {}
     try:
+        if opts.hosted:
+            with _hosted(opts, env) as served:
+                yield served
+            return
+        from tests.browser.harness import app_server
+
+        db = opts.database_url or f"sqlite:///{tmp}/workshop.db"
         with app_server(db, processes=opts.processes or default_processes(), env=env) as url:
             yield url, db, listening_pid(urlsplit(url).port)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def _hosted(opts: Options, env: dict[str, str]) -> Iterator[tuple[str, str, int | None]]:
+    """``deploy/run --instances N``: nginx in front of N instances, on PostgreSQL."""
+    from deploy.hosted import find_nginx
+    from tests.hosted import deployment
+    from tests.postgres import postgres_server
+    from workshop.serve import entry_point
+
+    nginx = find_nginx()
+    if nginx is None:
+        raise SystemExit("--hosted needs nginx (Debian: apt-get install nginx)")
+    with contextlib.ExitStack() as stack:
+        db = opts.database_url
+        if db is None:
+            db = stack.enter_context(postgres_server())
+            if db is None:
+                raise SystemExit("--hosted needs PostgreSQL: --database-url, or the "
+                                 "postgresql package for a throwaway server")
+        deployed = stack.enter_context(deployment(
+            entry_point(), db, nginx, instances=opts.hosted,
+            env={"WORKSHOP_WARM_UP": "1", **env}))
+        yield deployed.url, db, deployed.pid
 
 
 def check_options(opts: Options) -> None:
@@ -724,6 +782,10 @@ def check_options(opts: Options) -> None:
         raise ValueError(f"sessions must be 1 to {LIMITS['sessions']}")
     if not 0 < opts.duration <= LIMITS["duration"]:
         raise ValueError(f"duration must be above 0 and at most {LIMITS['duration']:.0f} s")
+    if not 1 <= opts.workshops <= opts.sessions:
+        raise ValueError("workshops must be 1 to the number of sessions")
+    if opts.hosted < 0:
+        raise ValueError("hosted is a number of instances, 0 for none")
     if opts.interval <= 0 or opts.moves_per_page < 1 or opts.timeout <= 0 or opts.poll < 0:
         raise ValueError("interval and timeout must be positive, moves_per_page at least 1, "
                          "poll 0 or more")
@@ -772,13 +834,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-auto-rerun", action="store_true",
                     help="don't re-run run_every fragments as browsers do")
     ap.add_argument("--url", help="a running server on this machine (default: start one)")
-    ap.add_argument("--database-url", help="its database (default: a fresh SQLite file)")
+    ap.add_argument("--database-url", help="its database (default: a fresh SQLite file; "
+                                           "with --hosted, a throwaway PostgreSQL)")
     ap.add_argument("--server-pid", type=int, help="its process (default: found by port)")
     ap.add_argument("--cold", action="store_true",
                     help="start the server on an empty disk cache instead of preparing "
                          "the simulations first (python -m workshop.warm_up)")
     ap.add_argument("--processes", type=int,
                     help="Streamlit processes to start (default: as `make run`, one per core)")
+    ap.add_argument("--explore", action="store_true",
+                    help="move any slider of the page, not only the bias sliders")
+    ap.add_argument("--workshops", type=int, default=d.workshops,
+                    help="workshops at once, the sessions shared out between them")
+    ap.add_argument("--hosted", type=int, default=d.hosted, metavar="N",
+                    help="the hosted set-up: nginx in front of N instances (deploy/run), on "
+                         "--database-url's PostgreSQL or a throwaway one")
     ap.add_argument("--json", help="also write the report here")
     a = ap.parse_args(argv)
     opts = Options(
@@ -786,7 +856,8 @@ def main(argv: list[str] | None = None) -> int:
         moves_per_page=a.moves_per_page, timeout=a.timeout, ramp=a.ramp, seed=a.seed,
         pages=[p.strip() for p in a.pages.split(",")] if a.pages else None, poll=a.poll,
         auto_rerun=not a.no_auto_rerun, url=a.url, database_url=a.database_url,
-        server_pid=a.server_pid, processes=a.processes, cold=a.cold,
+        server_pid=a.server_pid, processes=a.processes, cold=a.cold, explore=a.explore,
+        workshops=a.workshops, hosted=a.hosted,
     )
     report = load_test(opts)
     print(report.table())
