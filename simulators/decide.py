@@ -173,6 +173,7 @@ def table(use_case: str, outcome: Any, config: Any) -> pd.DataFrame:
             "shown": case["text"].to_numpy(),
             "source": case["source"].to_numpy(),
         }, index=case["position"].to_numpy())
+    out = out[[*COLUMNS[1:], *(c for c in out.columns if c not in COLUMNS)]]
     out.index.name = "row"
     tag = town(use_case, config)
     out.insert(0, "case_id", [f"{r.prefix}-{i}-{tag}" for i in out.index])
