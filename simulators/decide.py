@@ -66,20 +66,29 @@ class Role:
     harm: str  # "missed" or "wrongly_flagged"
     town: tuple[str, ...]  # the settings that make the town (empty: the whole config)
     draws: bool  # whether a participant is dealt cases (else they see them all)
-    #: What 1 and 0 mean, as message ids.
+    #: What a decision of 1 and of 0 is called, and a truth of 1 and of 0 (message ids).
     yes: str
     no: str
+    truth_yes: str
+    truth_no: str
+
+    def decided(self, value: int) -> str:
+        return self.yes if value else self.no
+
+    def truth(self, value: int) -> str:
+        return self.truth_yes if value else self.truth_no
 
 
 ROLES = {
     call_triage.__name__: Role(
         "call_handler", "call", "missed", ("seed", "group_b_share", "n_calls", "audit_size"),
-        True, N_("fast-track"), N_("can wait")),
+        True, N_("fast-track"), N_("can wait"), N_("urgent"), N_("could wait")),
     reoffending.__name__: Role(
         "custody_officer", "person", "wrongly_flagged", ("seed", "group_b_share", "n_people"),
-        True, N_("high risk"), N_("low risk")),
+        True, N_("high risk"), N_("low risk"), N_("reoffended"), N_("did not reoffend")),
     evidence.__name__: Role(
-        "officer_check", "sentence", "missed", (), False, N_("kept"), N_("left out")),
+        "officer_check", "sentence", "missed", (), False, N_("kept"), N_("left out"),
+        N_("a key fact"), N_("not a key fact")),
 }
 
 

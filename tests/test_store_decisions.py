@@ -10,13 +10,20 @@ from sqlalchemy import create_engine
 
 from simulators import decide
 from simulators.reoffending import RiskConfig
-from tests.test_store import PASS, db_url, fresh_postgres, store  # noqa: F401 - fixtures
+from tests.test_store import PASS, Clock, db_url  # noqa: F401 - fixtures
 from workshop.analysis import people_vs_ai
 from workshop.errors import AnswersLocked, Refused
 from workshop.models import SCHEMA_VERSION
 from workshop.store import Store
 
 CALLS = "call_triage"
+
+
+@pytest.fixture
+def store(db_url):  # noqa: F811 - the fixture imported above
+    s = Store(db_url, now=Clock())
+    yield s
+    s.engine.dispose()
 
 
 def cid() -> str:
@@ -159,11 +166,11 @@ def test_a_database_of_the_previous_release_gains_the_decisions(db_url):  # noqa
         c.exec_driver_sql("DROP TABLE decide_first")
         c.exec_driver_sql("UPDATE schema_version SET version = 2")
     engine.dispose()
-    store = Store(db_url)
-    assert store.participant(p.id) is not None
-    store.record_decisions(p.id, CALLS, dict.fromkeys(dealt()["case_id"], 0), cid())
-    assert len(store.decisions(w.code)) == 8 and store.decide_first(w.code)[CALLS]
-    with store.engine.connect() as c:
+    upgraded = Store(db_url)
+    assert upgraded.participant(p.id) is not None
+    upgraded.record_decisions(p.id, CALLS, dict.fromkeys(dealt()["case_id"], 0), cid())
+    assert len(upgraded.decisions(w.code)) == 8 and upgraded.decide_first(w.code)[CALLS]
+    with upgraded.engine.connect() as c:
         assert c.exec_driver_sql("SELECT version FROM schema_version").scalar() == \
             SCHEMA_VERSION == 3
-    store.engine.dispose()
+    upgraded.engine.dispose()
