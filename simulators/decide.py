@@ -30,7 +30,8 @@ reoffend: the share of those not needing action decided for).
 alone; it stands in until ``simulators/chance.py`` offers one.
 
 >>> from simulators.call_triage import TriageConfig
->>> four = cases("call_triage", TriageConfig(n_calls=600, audit_size=100), n=4)
+>>> calls = next(u for u in registry.USE_CASES if supports(u))  # the 101 calls
+>>> four = cases(calls, TriageConfig(n_calls=600, audit_size=100), n=4)
 >>> sorted(four["group"]), sorted(four["truth"])
 (['A', 'A', 'B', 'B'], [0, 0, 1, 1])
 """
@@ -270,7 +271,7 @@ def chance_band(k1: int, n1: int, k2: int, n2: int) -> float | None:
     inside it "could be chance"; one outside it is larger than chance usually makes.
 
     >>> round(chance_band(3, 14, 6, 14), 2)
-    0.34
+    0.35
     """
     if n1 <= 0 or n2 <= 0:
         return None

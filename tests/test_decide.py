@@ -98,7 +98,7 @@ def test_odd_requests_are_refused_with_a_reason():
 
 
 def test_the_chance_band_is_wide_for_few_cases_and_narrow_for_many():
-    assert decide.chance_band(3, 14, 6, 14) == pytest.approx(0.34, abs=0.01)
+    assert decide.chance_band(3, 14, 6, 14) == pytest.approx(0.35, abs=0.01)
     assert decide.chance_band(30, 140, 60, 140) < 0.12
     assert decide.chance_band(0, 0, 1, 4) is None
     assert decide.chance_band(0, 10, 0, 10) == 0
