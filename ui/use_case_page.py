@@ -107,6 +107,8 @@ def _step(name: str, decides: bool) -> str:
         done = answered()
         ss[_step_key(name)] = (DONE if (name, "after") in done else _after_before(
             name, decides) if (name, "before") in done else BEFORE)
+    elif ss[_step_key(name)] == DECIDE and not decides:  # the facilitator switched it off
+        ss[_step_key(name)] = TRY
     return ss[_step_key(name)]
 
 
