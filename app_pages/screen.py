@@ -53,6 +53,8 @@ else:
             st.markdown(f"## {use_case.icon} {_(use_case.title)}")
             st.markdown(_("**How comfortable would you be if police used this?** Before "
                           "trying it, and after."))
+            approved = store.comments(code, "approved")
+            approved = approved[approved["use_case"] == use_case.name]
             if screen_decide.has_slide(code, use_case.name):  # the room against the AI
                 vs, comfort = st.columns(2, gap="large")
                 with vs:
@@ -60,10 +62,10 @@ else:
                 with comfort:
                     screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
                                         height=260)
+                    screen.comments(approved, limit=2)
             else:
                 screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
-                approved = store.comments(code, "approved")
-                screen.comments(approved[approved["use_case"] == use_case.name])
+                screen.comments(approved)
         elif stage == "questions":
             screen.questions_view(store.answers(code))
         else:
