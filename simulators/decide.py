@@ -127,7 +127,9 @@ def town(use_case: str, config: Any) -> str:
     return hashlib.sha256(repr(sorted(made.items())).encode()).hexdigest()[:4]
 
 
-def _config(use_case: str, config: Any) -> Any:
+def config_of(use_case: str, config: Any) -> Any:
+    """``use_case``'s Config from a Config, a dict of its settings, or None (its
+    defaults)."""
     cls = registry.config_class(use_case)
     if config is None:
         return cls()
@@ -153,8 +155,6 @@ def table(use_case: str, outcome: Any, config: Any) -> pd.DataFrame:
             "truth": np.asarray(outcome.y_true, dtype=int),
             "ai": np.asarray(outcome.ai_pred, dtype=int),
             "shown": calls["said"].to_numpy(),
-            "kind": calls["kind"].to_numpy(),
-            "true_need": calls["true_need"].to_numpy(),
         })
     elif r.key == "custody_officer":
         people = outcome.people
@@ -166,7 +166,6 @@ def table(use_case: str, outcome: Any, config: Any) -> pd.DataFrame:
             "arrests": people["arrests"].astype(int).to_numpy(),
             "convictions": people["convictions"].astype(int).to_numpy(),
             "employed": people["employed"].astype(int).to_numpy(),
-            "rearrested": people["rearrested"].astype(int).to_numpy(),
         })
         out["shown"] = [
             f"Group {g}; age {a}; {_count(k, 'arrest')} on record; "
@@ -181,7 +180,6 @@ def table(use_case: str, outcome: Any, config: Any) -> pd.DataFrame:
             "truth": case["key"].astype(int).to_numpy(),
             "ai": case["included"].astype(int).to_numpy(),
             "shown": case["text"].to_numpy(),
-            "source": case["source"].to_numpy(),
         }, index=case["position"].to_numpy())
     out = out[[*COLUMNS[1:], *(c for c in out.columns if c not in COLUMNS)]]
     out.index.name = "row"
@@ -232,7 +230,7 @@ def cases(use_case: str, config: Any = None, n: int = 8, draw: int = 0) -> pd.Da
     decision under ``config``), ``shown`` (what the person reads), and what the role
     shows besides. Different ``draw`` numbers give different cases (until a town runs
     out and they come round again)."""
-    config = _config(use_case, config)
+    config = config_of(use_case, config)
     return cases_of(use_case, registry.module(use_case).simulate(config), config, n, draw)
 
 
@@ -246,12 +244,6 @@ def facts(use_case: str, outcome: Any, config: Any, case_ids: Iterable[str]) -> 
     if unknown:
         raise ValueError(f"not cases of this town: {', '.join(unknown[:5])}")
     return everyone.loc[ids, ["group", "truth", "ai"]].reset_index()
-
-
-def config_of(use_case: str, config: Any) -> Any:
-    """``use_case``'s Config from a Config, a dict of its settings, or None (its
-    defaults)."""
-    return _config(use_case, config)
 
 
 # -- how far apart chance alone puts two shares ------------------------------------------

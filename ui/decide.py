@@ -293,12 +293,12 @@ def your_cases(use_case: str, role: str) -> None:
         you=num(you), ai=num(ai), n=num(len(mine))))
 
 
-def html_table(head: list[str], rows: list[list[str]]) -> str:
-    """A plain table, every cell escaped."""
+def html_table(head: list[str], rows: list[list[str]], css: str = "decide-table") -> str:
+    """A plain table of class ``css``, every cell escaped."""
     cells = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
-    return (f'<table class="decide-table"><thead><tr>{cells}</tr></thead>'
+    return (f'<table class="{css}"><thead><tr>{cells}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
 

@@ -13,6 +13,7 @@ import html
 import streamlit as st
 
 from simulators import decide
+from ui.decide import html_table
 from ui.i18n import _, lang
 from ui.store import get_store
 from workshop import analysis, room_vs_ai
@@ -29,7 +30,7 @@ CSS = """
                  font-variant-numeric: tabular-nums; font-weight: 700; white-space: nowrap; }
   .vs-table td:first-child, .vs-table th:first-child { text-align: left; font-weight: 400;
                  white-space: normal; }
-  .vs-table tr.vs-ai td { background: #F1F4F8; }
+  .vs-table tbody tr:nth-child(even) td { background: #F1F4F8; }  /* the AI's rows */
   .vs-note { font-size: 0.72rem; line-height: 1.25; margin: 0.25rem 0 0 0; }
   @media (max-height: 800px) {
     .vs-title { font-size: 0.8rem; } .vs-table { font-size: 0.7rem; }
@@ -57,14 +58,8 @@ def slide(code: str, use_case: str) -> None:
     result = analysis.people_vs_ai(decisions)
     st.html(CSS)
     title = html.escape(_("The room against the AI, on the same cases"))
-    header, rows = room_vs_ai.table(t, result, role)
-    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        f"<tr class='{'vs-ai' if n % 2 else 'vs-room'}'>"
-        + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-        for n, row in enumerate(rows))
     notes = [room_vs_ai.counts_line(t, result, role),
              *room_vs_ai.chance_lines(t, result, role)]
     st.html(f'<p class="vs-title">{title}</p>'
-            f'<table class="vs-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-            "</table>" + "".join(f'<p class="vs-note">{html.escape(n)}</p>' for n in notes))
+            + html_table(*room_vs_ai.table(t, result, role), css="vs-table")
+            + "".join(f'<p class="vs-note">{html.escape(n)}</p>' for n in notes))
