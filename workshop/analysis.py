@@ -336,7 +336,8 @@ def people_vs_ai(decisions: pd.DataFrame) -> dict[str, Any]:
     """
     from simulators.decide import harm as harm_of
 
-    use_cases = list(decisions["use_case"].unique()) if not decisions.empty else []
+    use_cases = (list(decisions["use_case"].unique())
+                 if "use_case" in decisions and not decisions.empty else [])
     if len(use_cases) > 1:
         raise ValueError(f"decisions of one use case at a time, got {use_cases}")
     harm = harm_of(use_cases[0]) if use_cases else "missed"
@@ -358,7 +359,7 @@ def people_vs_ai(decisions: pd.DataFrame) -> dict[str, Any]:
         "ai": ai,
         "majority": majority,
         "harm": harm,
-        "people_count": int(df["participant_id"].nunique()) if len(df) else 0,
+        "people_count": int(df["participant_id"].nunique()) if "participant_id" in df else 0,
         "cases": int(len(per_case)),
         "chance": _chance(people, ai),
     }
