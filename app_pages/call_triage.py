@@ -4,6 +4,7 @@ import streamlit as st
 
 from simulators.call_triage import numbers_shown
 from ui import call_triage as ct
+from ui import decide
 from ui import listen_in as li
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _
@@ -53,6 +54,10 @@ def try_it() -> None:
     if panel := folded(_("📚 Why this matters"), f"{ct.KEY}.panel.why"):
         with panel:
             ct.background()
+    if page.decides and (panel := folded(_("🧑‍⚖️ You and the room against the AI"),
+                                         f"{ct.KEY}.panel.room")):
+        with panel:
+            decide.room_panel(page.name)
     remember(page, config, numbers_shown(outcome))
 
 

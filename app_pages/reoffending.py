@@ -4,6 +4,7 @@ person? Beside it, offender managers deciding by hand, and what a fix costs."""
 import streamlit as st
 
 from simulators.fairness import summary
+from ui import decide
 from ui import reoffending as risk
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _
@@ -61,6 +62,10 @@ def try_it() -> None:
         with panel:
             risk.background()
 
+    if page.decides and (panel := folded(_("🧑‍⚖️ You and the room against the AI"),
+                                         f"{KEY}.panel.room")):
+        with panel:
+            decide.room_panel(page.name)
     metrics = summary(outcome)
     metrics["coin_toss_share"] = round(outcome.coin_toss_share, 4)
     if person is not None:

@@ -5,7 +5,7 @@ import hmac
 import streamlit as st
 
 from simulators import registry
-from ui import screen
+from ui import screen, screen_decide
 from ui.i18n import _
 from ui.navigation import signed_in
 from ui.room import watch
@@ -53,9 +53,19 @@ else:
             st.markdown(f"## {use_case.icon} {_(use_case.title)}")
             st.markdown(_("**How comfortable would you be if police used this?** Before "
                           "trying it, and after."))
-            screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
             approved = store.comments(code, "approved")
-            screen.comments(approved[approved["use_case"] == use_case.name])
+            approved = approved[approved["use_case"] == use_case.name]
+            if screen_decide.has_slide(code, use_case.name):  # the room against the AI
+                vs, comfort = st.columns(2, gap="large")
+                with vs:
+                    screen_decide.slide(code, use_case.name)
+                with comfort:
+                    screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
+                                        height=260)
+                    screen.comments(approved, limit=2)
+            else:
+                screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
+                screen.comments(approved)
         elif stage == "questions":
             screen.questions_view(store.answers(code))
         else:

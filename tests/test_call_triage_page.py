@@ -48,9 +48,12 @@ def everything(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def joined() -> tuple[Store, object, AppTest]:
+def joined(decide_first: bool = False) -> tuple[Store, object, AppTest]:
+    """A participant of a new workshop on the page. Deciding calls first is switched off
+    unless asked for: tests/test_decide_page.py has that step."""
     store = Store()
     w = store.create_workshop("Hall", PASS)
+    store.set_decide_first(w.code, KEY, decide_first)
     p = store.join(w.code)
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=120)
     at.session_state["participant"] = Me(p.id, p.pseudonym, w.code, w.title)
@@ -76,7 +79,7 @@ def test_a_visitor_sees_the_story_and_the_strip_straight_away():
 
 
 def test_a_participant_answers_first_and_sees_no_result_before():
-    store, w, at = joined()
+    store, w, at = joined(decide_first=True)
     assert not at.exception
     assert any("Before you try it" in m.value for m in at.markdown)
     assert not strip(at) and not at.get("vega_lite_chart") and not at.metric
@@ -85,9 +88,14 @@ def test_a_participant_answers_first_and_sees_no_result_before():
     at.radio[0].set_value(2)
     at.button[0].click().run()  # Send my answer
     assert not at.exception
-    assert "Of every 100 urgent calls" in strip(at)
-    assert any("Step 2 of 3" in c.value for c in at.caption)
     assert list(store.reactions(w.code)["stage"]) == ["before"]
+    # Then their own calls, still with no result of the AI; then the AI.
+    assert any("Step 2 of 4" in c.value for c in at.caption)
+    assert not at.get("vega_lite_chart") and not at.slider and not at.get("select_slider")
+    assert "Of every 100 urgent calls" not in strip(at)
+    at.button(key=f"decide.{KEY}.skip").click().run()
+    assert "Of every 100 urgent calls" in strip(at)
+    assert any("Step 3 of 4" in c.value for c in at.caption)
 
 
 def test_a_participant_who_skips_the_first_question_also_gets_the_strip():

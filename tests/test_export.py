@@ -141,8 +141,10 @@ def test_the_csv_for_people_uses_the_words_people_saw(store, filled):
 def test_the_data_dictionary_has_a_row_for_every_column(store, filled):
     w, _, _ = filled
     columns = next(csv.reader(io.StringIO(export.people_csv(store, w.code))))
+    decided = next(csv.reader(io.StringIO(export.people_decisions_csv(store, w.code))))
     docs = rows_of(export.dictionary_csv(store, w.code))
-    assert [d["Column"] for d in docs] == columns
+    # The answers' columns, then those of the decisions people made themselves.
+    assert [d["Column"] for d in docs] == columns + [c for c in decided if c not in columns]
     by_column = {d["Column"]: d for d in docs}
     bias = by_column["101 calls: Unfair past grading of group B"]
     assert bias["Machine name"] == "config.label_bias"
@@ -185,5 +187,5 @@ def test_the_series_csv_joins_the_workshops_and_follows_people(store):
 def test_the_exports_for_people_speak_welsh_and_an_empty_workshop_has_headers(store):
     w = store.create_workshop("Empty", PASS)
     assert export.people_csv(store, w.code).startswith("Answer number,")
-    assert len(rows_of(export.dictionary_csv(store, w.code))) == 12
+    assert len(rows_of(export.dictionary_csv(store, w.code))) == 12 + 8  # answers, decisions
     assert export.people_csv(store, w.code, lang="cy").count(",") >= 11

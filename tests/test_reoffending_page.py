@@ -90,7 +90,7 @@ def _no_result(at: AppTest) -> bool:
 def test_a_joined_participant_answers_first_and_sees_no_result_until_then():
     at = _joined()
     assert not at.exception
-    assert "Step 1 of 3" in captions(at)
+    assert "Step 1 of 4" in captions(at)
     assert "Before you try it" in texts(at)
     assert "HART" in texts(at)  # the story is there
     assert _no_result(at)
@@ -98,7 +98,13 @@ def test_a_joined_participant_answers_first_and_sees_no_result_until_then():
     [send] = [b for b in at.button if b.label == "Send my answer"]
     send.click().run()
     assert not at.exception
-    assert "Step 2 of 3" in captions(at)
+    # Step 2: they judge cases themselves first (tests/test_decide_page.py), no result yet.
+    assert "Step 2 of 4" in captions(at)
+    assert any("You be the custody officer" in h.value for h in at.subheader)
+    assert _no_result(at)
+    at.button(key=f"decide.{KEY}.skip").click().run()
+    assert not at.exception
+    assert "Step 3 of 4" in captions(at)
     assert "the AI labelled" in headline(at)
 
 
@@ -109,6 +115,8 @@ def test_skipping_the_before_question_opens_step_two_too():
     [skip] = [b for b in at.button if b.label == "Skip this question"]
     skip.click().run()
     assert not at.exception
+    assert _no_result(at) and "Step 2 of 4" in captions(at)
+    at.button(key=f"decide.{KEY}.skip").click().run()
     assert strip(at)
 
 

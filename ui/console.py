@@ -157,9 +157,27 @@ def scenarios(code: str, room: dict) -> None:
                 st.rerun()
             c2.page_link(use_case.page, label=_("Open it large, to present it"), icon="📺",
                          query_params={"present": "1"})
+            decide_switch(code, use_case.name)
     if room["use_case"] and st.button(_("Stop leading: let everyone explore freely")):
         store.set_preset(code, None, None, None)
         st.rerun()
+
+
+def decide_switch(code: str, use_case: str) -> None:
+    """Whether people decide cases themselves before seeing this use of AI (skip it to
+    save time in a short workshop)."""
+    store = get_store()
+    switches = store.decide_first(code)
+    if use_case not in switches:
+        return
+    key = f"facilitator.decide.{use_case}"
+    st.session_state[key] = switches[use_case]
+    st.toggle(_("Decide first: each person decides 8 cases before seeing the AI"), key=key,
+              on_change=lambda: store.set_decide_first(code, use_case,
+                                                       bool(st.session_state[key])),
+              help=_("About 2 minutes. The Screen and the report then show the room's "
+                     "decisions against the AI's on the same cases. Switch it off for a "
+                     "short workshop."))
 
 
 def _moderate(kind: str, code: str, item_id: int, status: str) -> None:
@@ -248,11 +266,11 @@ def live(code: str) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _exports(code: str, revision: int, language: str) -> tuple[str, str, str]:
+def _exports(code: str, revision: int, language: str) -> tuple[str, str, str, str]:
     """The downloads, made again only when something in the workshop changed."""
     store = get_store()
     return (export.reactions_csv(store, code), export.advice_csv(store, code),
-            export.workshop_json(store, code))
+            export.workshop_json(store, code), export.decisions_csv(store, code))
 
 
 def downloads(code: str) -> None:
@@ -265,6 +283,11 @@ def downloads(code: str) -> None:
                        file_name=f"workshop-{code}-advice.csv", mime="text/csv")
     c3.download_button(_("Download everything (JSON)"), files[2],
                        file_name=f"workshop-{code}.json", mime="application/json")
+    st.download_button(_("Download the decisions people made themselves (CSV)"), files[3],
+                       file_name=f"workshop-{code}-decisions.csv", mime="text/csv",
+                       help=_("Each person's latest decision on each case they decided "
+                              "before seeing the AI, beside the truth and the AI's decision, "
+                              "with the draw of cases and the seconds it took."))
     st.caption(ngettext(
         "Each row is one answer with the settings and numbers the person was looking at "
         "({n} answer so far). Nicknames are made up; hidden comments are left out.",

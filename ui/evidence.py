@@ -25,6 +25,7 @@ from simulators.evidence import (
     toy_sizes,
 )
 from simulators.messages import N_
+from ui import decide
 from ui.charts import TABLE, draw, spec_for, template
 from ui.derived import derived
 from ui.fairness_panel import figures_of
@@ -352,6 +353,7 @@ def be_the_officer(config: EvidenceConfig, outcome: EvidenceOutcome):
         st.success("  \n".join(lines))
     st.caption(_("The marks are now shown in the case file. Facts left out of a summary are "
                  "only found by someone who reads the whole file."))
+    decide.officer_room(KEY, config, outcome, ticked)  # the room's checks against the AI
     return check
 
 

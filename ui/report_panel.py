@@ -35,10 +35,11 @@ def report_pdf(code: str, revision: int, language: str, names: bool) -> bytes:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def people_files(code: str, revision: int, language: str) -> tuple[str, str]:
+def people_files(code: str, revision: int, language: str) -> tuple[str, str, str]:
     store = get_store()
     return (export.people_csv(store, code, lang=language),
-            export.dictionary_csv(store, code, lang=language))
+            export.dictionary_csv(store, code, lang=language),
+            export.people_decisions_csv(store, code, lang=language))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -71,6 +72,10 @@ def after_the_room(code: str) -> None:
                        lambda: people_files(code, revision, language)[1],
                        file_name=f"workshop-{code}-dictionary.csv", mime="text/csv",
                        key="report.dictionary", on_click="ignore")
+    st.download_button(_("Decisions as people saw them (CSV)"),
+                       lambda: people_files(code, revision, language)[2],
+                       file_name=f"workshop-{code}-decisions-readable.csv", mime="text/csv",
+                       key="report.decisions", on_click="ignore")
     st.caption(_("“Answers as people saw them” uses the titles, labels and comfort levels "
                  "on people's screens; the answers download above has the same answers "
                  "with machine names, for analysis."))

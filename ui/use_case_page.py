@@ -2,6 +2,9 @@
 
 1. **Your first view**: the story and the before question, and no result of the
    model, so the answer is given before seeing what the AI does;
+   then, where the use case has cases to decide and the room has not switched it
+   off, **You decide** (``ui/decide.py``): the person decides a few of the AI's
+   cases first, and sees the room against the AI on them;
 2. **Try it**: the settings with the result strip kept in view above them, and
    deeper panels below, folded. The page draws this part in an ``st.fragment`` so a
    slider reruns only it;
@@ -27,7 +30,7 @@ import streamlit as st
 from simulators import registry
 from simulators.config import settings_of
 from simulators.messages import N_
-from ui import participant
+from ui import decide, participant
 from ui.cache import outcome
 from ui.config_sliders import config_values, set_config
 from ui.fairness_panel import figures_of
@@ -39,7 +42,7 @@ from ui.room import room_state
 from ui.strip import result_strip
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
-BEFORE, TRY, AFTER, DONE, EXPLORE = "before", "try", "after", "done", "explore"
+BEFORE, DECIDE, TRY, AFTER, DONE, EXPLORE = "before", "decide", "try", "after", "done", "explore"
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class PageStep:
     """Where this person is on a use case's page: which use case, and which step."""
 
     use_case: registry.UseCase
-    step: str  # BEFORE, TRY, AFTER, DONE, or EXPLORE (not joined, or presenting)
+    step: str  # BEFORE, DECIDE, TRY, AFTER, DONE, or EXPLORE (not joined, or presenting)
+    decides: bool = False  # this person decides cases first (between BEFORE and TRY)
 
     @property
     def name(self) -> str:
@@ -56,6 +60,10 @@ class PageStep:
     @property
     def asking_before(self) -> bool:
         return self.step == BEFORE
+
+    @property
+    def deciding(self) -> bool:
+        return self.step == DECIDE
 
     @property
     def trying(self) -> bool:
@@ -86,35 +94,50 @@ def go(name: str, step: str) -> None:
     st.session_state[_TO_TOP_KEY] = True
 
 
-def _step(name: str) -> str:
+def _after_before(name: str, decides: bool) -> str:
+    """The step after the before question: deciding first, unless done or switched off."""
+    return DECIDE if decides and not decide.has_decided(name) else TRY
+
+
+def _step(name: str, decides: bool) -> str:
     if presenting() or participant.current() is None:
         return EXPLORE
     ss = st.session_state
     if _step_key(name) not in ss:
         done = answered()
-        ss[_step_key(name)] = (DONE if (name, "after") in done
-                               else TRY if (name, "before") in done else BEFORE)
+        ss[_step_key(name)] = (DONE if (name, "after") in done else _after_before(
+            name, decides) if (name, "before") in done else BEFORE)
+    elif ss[_step_key(name)] == DECIDE and not decides:  # the facilitator switched it off
+        ss[_step_key(name)] = TRY
     return ss[_step_key(name)]
 
 
 STEP_TITLES = {
-    BEFORE: ("1", N_("Your first view")),
-    TRY: ("2", N_("Try it")),
-    AFTER: ("3", N_("Your view now")),
-    DONE: ("3", N_("Your view now")),
+    BEFORE: N_("Your first view"),
+    DECIDE: N_("You decide"),
+    TRY: N_("Try it"),
+    AFTER: N_("Your view now"),
+    DONE: N_("Your view now"),
 }
+
+
+def _steps(page: PageStep) -> list[str]:
+    return [BEFORE, *([DECIDE] if page.decides else []), TRY, AFTER]
 
 
 def begin(name: str) -> PageStep:
     """The page's title, the step it is on, and what happened to the last answer."""
     use_case = registry.get(name)
     st.title(f"{use_case.icon} {_(use_case.title)}")
-    page = PageStep(use_case, _step(name))
+    decides = decide.deciding_first(name)
+    page = PageStep(use_case, _step(name, decides), decides)
     if st.session_state.pop(_TO_TOP_KEY, False):  # a new step: start at its top
         _TO_TOP(key=f"{name}.to_top.{page.step}")
     if page.step in STEP_TITLES:
-        n, title = STEP_TITLES[page.step]
-        st.caption(_("Step {n} of 3: {title}").format(n=n, title=_(title)))
+        steps = _steps(page)
+        n = steps.index(AFTER if page.step == DONE else page.step) + 1
+        st.caption(_("Step {n} of {total}: {title}").format(
+            n=n, total=len(steps), title=_(STEP_TITLES[page.step])))
     flash()
     return page
 
@@ -128,6 +151,9 @@ def start(name: str, story: Callable[[], None]) -> PageStep:
         story()
     if page.asking_before:
         before_question(page)
+        st.stop()
+    if page.deciding:
+        decide.step(page.name, then=lambda: go(page.name, TRY))
         st.stop()
     follow(page)
     return page
@@ -147,7 +173,8 @@ def before_question(page: PageStep) -> None:
         "config": config_values(page.use_case.config_class(), key=page.name).to_dict(),
         "metrics": {},  # nothing of the model has been shown yet
     }
-    question_box(page.name, "before", then=lambda: go(page.name, TRY))
+    question_box(page.name, "before",
+                 then=lambda: go(page.name, _after_before(page.name, page.decides)))
 
 
 def remember(page: PageStep, config: Any, metrics: dict[str, Any]) -> None:

@@ -4,9 +4,13 @@ One person, one answer: every count, shift and summary here uses each participan
 latest answer per use case and stage (the ``latest`` column of ``Store.reactions``),
 so sending again changes an answer instead of adding one. A skip (no comfort) is an
 answer too: it takes the place of an earlier one, and is counted at no comfort level.
+The room's own decisions on the AI's cases are scored against the AI's by
+``people_vs_ai``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -265,3 +269,97 @@ def came_back(comfort: pd.DataFrame) -> int:
     if comfort.empty:
         return 0
     return int((comfort.groupby("person")["workshop"].nunique() > 1).sum())
+
+
+# -- the room against the AI ("decide first") ------------------------------------------
+
+
+def _scored(truth: pd.Series, decided: pd.Series, groups: pd.Series, harm: str
+            ) -> dict[str, Any]:
+    """Accuracy and each group's harm for ``decided`` against ``truth``."""
+    n = len(truth)
+    right = int((truth == decided).sum())
+    needs = truth == (1 if harm == "missed" else 0)
+    harmed = needs & (decided != truth)
+    counts = {str(g): (int((harmed & (groups == g)).sum()), int((needs & (groups == g)).sum()))
+              for g in sorted(groups.unique())}
+    return {
+        "accuracy": right / n if n else None,
+        "right": right,
+        "n": n,
+        "harm": harm,
+        "missed_by_group": {g: (k / of if of else None) for g, (k, of) in counts.items()},
+        "harmed": counts,
+    }
+
+
+def _chance(a: dict[str, Any], b: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """How far apart ``b`` is from ``a`` (accuracy, and each group's harm), with the
+    band chance alone makes at those counts (``simulators.decide.chance_band``)."""
+    from simulators.decide import chance_band
+
+    pairs = {"accuracy": ((a["right"], a["n"]), (b["right"], b["n"]))}
+    pairs.update({g: (a["harmed"][g], b["harmed"].get(g, (0, 0))) for g in a["harmed"]})
+    out = {}
+    for key, ((k1, n1), (k2, n2)) in pairs.items():
+        band = chance_band(k1, n1, k2, n2)
+        diff = (k2 / n2 - k1 / n1) if n1 and n2 else None
+        out[key] = {"difference": diff, "band": band,
+                    "could_be_chance": diff is None or band is None or abs(diff) <= band}
+    return out
+
+
+def people_vs_ai(decisions: pd.DataFrame) -> dict[str, Any]:
+    """The room against the AI, scored on exactly the same cases (``Store.decisions``
+    of one use case: each person's latest decision per case).
+
+    Three entries, each with ``accuracy`` (the share decided right; None with no
+    cases), ``missed_by_group`` ({group: share}) and ``n`` (decisions scored), and
+    ``right``, ``harm`` and ``harmed`` ({group: (harmed, of)}, the counts behind the
+    shares):
+
+    - ``people``: every person's decisions;
+    - ``ai``: the AI's decision on each of those same rows (a case decided by three
+      people counts three times for both);
+    - ``majority``: the room's majority decision per case, one per case; cases the
+      room split evenly on are left out (``ties``). It holds ``ai``, the AI scored on
+      the same cases.
+
+    ``missed_by_group`` is each group's share of the use case's harm
+    (``simulators.decide.harm``): "missed" (101 calls: urgent calls decided "can
+    wait", of the urgent ones; evidence: key facts left out, of the key facts) or
+    "wrongly_flagged" (reoffending: people labelled high risk who did not reoffend,
+    of those who did not). Also: ``harm``, ``people_count`` and ``cases`` (how many
+    people and different cases), and ``chance`` (the AI against the people: per
+    group and for accuracy, the ``difference`` in shares, the ``band`` chance alone
+    makes at those counts, and whether the difference ``could_be_chance``).
+    """
+    from simulators.decide import harm as harm_of
+
+    use_cases = (list(decisions["use_case"].unique())
+                 if "use_case" in decisions and not decisions.empty else [])
+    if len(use_cases) > 1:
+        raise ValueError(f"decisions of one use case at a time, got {use_cases}")
+    harm = harm_of(use_cases[0]) if use_cases else "missed"
+    df = decisions.reset_index(drop=True)
+    truth, groups = df["truth"].astype(int), df["group"].astype(str)
+    people = _scored(truth, df["person"].astype(int), groups, harm)
+    ai = _scored(truth, df["ai"].astype(int), groups, harm)
+    per_case = df.groupby("case_id", sort=True).agg(
+        truth=("truth", "first"), group=("group", "first"), yes=("person", "mean"),
+        ai=("ai", lambda s: int(s.mean() >= 0.5)))
+    clear = per_case[per_case["yes"] != 0.5]
+    majority = _scored(clear["truth"].astype(int), (clear["yes"] > 0.5).astype(int),
+                       clear["group"].astype(str), harm)
+    majority["ties"] = int(len(per_case) - len(clear))
+    majority["ai"] = _scored(clear["truth"].astype(int), clear["ai"].astype(int),
+                             clear["group"].astype(str), harm)
+    return {
+        "people": people,
+        "ai": ai,
+        "majority": majority,
+        "harm": harm,
+        "people_count": int(df["participant_id"].nunique()) if "participant_id" in df else 0,
+        "cases": int(len(per_case)),
+        "chance": _chance(people, ai),
+    }

@@ -1,10 +1,15 @@
 """What the researcher takes away: a workshop's reactions and advice as CSV and JSON.
 
-Machine names (``reactions_csv``, ``advice_csv``, ``workshop_json``): columns and values
-as stored (``use_case``, ``config.label_bias``, comfort 2). For people
-(``people_csv``): the same answers in the words people saw ("101 calls: Unfair past
-grading of group B", "2 · Uncomfortable"), with ``dictionary_csv`` saying what each
-column means and its machine name; ``series_csv`` joins every workshop of a series.
+Machine names (``reactions_csv``, ``advice_csv``, ``decisions_csv``,
+``workshop_json``): columns and values as stored (``use_case``,
+``config.label_bias``, comfort 2). For people (``people_csv``,
+``people_decisions_csv``): the same answers and decisions in the words people saw
+("101 calls: Unfair past grading of group B", "2 · Uncomfortable", "fast-track"),
+with ``dictionary_csv`` saying what each column means and its machine name;
+``series_csv`` joins every workshop of a series. The decisions (people's own, on
+the cases the AI decided: "decide first") are each person's latest per case, with
+the case, what it truly needed, what the AI decided, the draw of cases and the
+seconds it took.
 
 Each function takes a ``Store`` and a workshop code. The exports say who answered
 only by ``person_id`` (the same person across a series) and the made-up nickname,
@@ -85,9 +90,33 @@ def advice_csv(store: Store, code: str) -> str:
     return _csv(pd.DataFrame(_advice(store, code), columns=columns))
 
 
+def _decisions(store: Store, code: str) -> list[dict[str, Any]]:
+    """Each person's latest decision per case, without the participant id."""
+    rows = store.decisions(code).drop(columns=["participant_id"]).to_dict("records")
+    for r in rows:
+        r["created_at"] = _when(r["created_at"])
+        r["seconds"] = None if pd.isna(r["seconds"]) else float(r["seconds"])
+    return rows
+
+
+def decisions_csv(store: Store, code: str) -> str:
+    """People's own decisions on the AI's cases (each person's latest per case), the
+    settings the AI decided under in ``config.`` columns."""
+    rows = _decisions(store, code)
+    for r in rows:
+        r.update({f"config.{k}": v for k, v in r.pop("config").items()})
+    columns = None if rows else [c for c in _DECISION_COLUMNS if c != "config"]
+    return _csv(pd.DataFrame(rows, columns=columns))
+
+
+_DECISION_COLUMNS = ["person_id", "participant", "use_case", "case_id", "group", "truth", "ai",
+                     "person", "draw", "seconds", "created_at", "config"]
+
+
 def workshop_json(store: Store, code: str) -> str:
-    """The workshop, its reactions (settings and metrics nested), its advice and the
-    answers to the outstanding questions (every one sent; hidden ones left out)."""
+    """The workshop, its reactions (settings and metrics nested), its advice, the
+    answers to the outstanding questions (every one sent; hidden ones left out) and
+    people's own decisions on the AI's cases (each person's latest per case)."""
     w = store.workshop(code)
     series = store.series(code)
     payload = {
@@ -107,6 +136,7 @@ def workshop_json(store: Store, code: str) -> str:
             for a in store.answers(code, history=True).to_dict("records")
             if a["status"] != "hidden"
         ],
+        "decisions": _decisions(store, code),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
@@ -125,18 +155,33 @@ def people_csv(store: Store, code: str, *, lang: str = "en") -> str:
     return _csv(readable(store, code, Translator(lang))[0])
 
 
+def people_decisions_csv(store: Store, code: str, *, lang: str = "en") -> str:
+    """:func:`decisions_csv` in the words people saw: the use of AI by its title,
+    decisions as "fast-track" or "high risk", truths as "urgent" or "reoffended"."""
+    from workshop.export_labels import readable_decisions
+
+    return _csv(readable_decisions(store, code, Translator(lang))[0])
+
+
 def dictionary_csv(store: Store, code: str, *, lang: str = "en", series: bool = False) -> str:
-    """One row per column of :func:`people_csv` (or, with ``series``, of
-    :func:`series_csv`): the column, what it means, its values or units, and the
-    machine name it has in :func:`reactions_csv` and the JSON."""
-    from workshop.export_labels import merge_docs, readable, series_docs, workshops
+    """One row per column of :func:`people_csv` and :func:`people_decisions_csv` (or,
+    with ``series``, of :func:`series_csv`): the column, what it means, its values or
+    units, and the machine name it has in :func:`reactions_csv`,
+    :func:`decisions_csv` and the JSON."""
+    from workshop.export_labels import (
+        merge_docs,
+        readable,
+        readable_decisions,
+        series_docs,
+        workshops,
+    )
 
     t = Translator(lang)
     if series:
         docs = series_docs(t) + merge_docs(
             readable(store, w["code"], t)[1] for w in workshops(store, code))
     else:
-        docs = readable(store, code, t)[1]
+        docs = merge_docs([readable(store, code, t)[1], readable_decisions(store, code, t)[1]])
     return _csv(pd.DataFrame(docs, columns=[t.gettext("Column"), t.gettext("Meaning"),
                                             t.gettext("Values or units"),
                                             t.gettext("Machine name")]))

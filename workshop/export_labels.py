@@ -13,7 +13,7 @@ from simulators import registry
 from simulators.config import Setting, settings_of
 from simulators.messages import N_
 from simulators.terms import GENERIC_LABELS, GENERIC_MEANINGS
-from workshop.export import _reported
+from workshop.export import _reported, _when
 from workshop.i18n import Translator
 from workshop.report_data import (
     OVERALL,
@@ -230,3 +230,71 @@ def series_docs(t: Translator) -> list[tuple[str, str, str, str]]:
         for c, m, v, machine in _SERIES_COLUMNS]
 
 
+
+
+#: The columns of people's own decisions on the AI's cases: machine name, column,
+#: meaning, values (``None``: from the roles' words).
+_DECISION_COLUMNS: list[tuple[str, str, str, str | None]] = [
+    ("person_id", N_("Person"),
+     N_("The same person in every workshop of a series (they came back with their return "
+        "code). Not a name, and not the key to their answers."), N_("a random identifier")),
+    ("participant", N_("Nickname"),
+     N_("The made-up nickname the app gave the person. It says nothing about who they are."),
+     N_("text")),
+    ("use_case", N_("Use of AI"), N_("The use of AI whose cases the person decided."), None),
+    ("case_id", N_("Case"),
+     N_("Which made-up case (a call, a person, a sentence of a case file) and which town: "
+        "the same case has the same name for everyone."), N_("text")),
+    ("group", N_("Group"), N_("The group of the caller, the person or the witness."),
+     N_("A or B")),
+    ("truth", N_("Truly needed"),
+     N_("What the case truly needed: an urgent call, someone who went on to reoffend, a "
+        "key fact."), None),
+    ("person", N_("Their decision"),
+     N_("What the person decided, before seeing the AI's results (for a case file: what "
+        "the summary kept plus what they ticked)."), None),
+    ("ai", N_("The AI's decision"),
+     N_("What the AI decided on the same case, with the settings the person decided "
+        "under."), None),
+    ("draw", N_("Draw"),
+     N_("Which set of cases the person was dealt: people take turns, so the room covers "
+        "more cases."), N_("a whole number")),
+    ("seconds", N_("Seconds taken"),
+     N_("How long the person took to decide the case. Empty where not measured."),
+     N_("seconds")),
+    ("created_at", N_("Decided at"), N_("When the decision was stored."),
+     N_("date and time, with the time zone (+00:00 is UTC)")),
+]
+
+
+def readable_decisions(store: Store, code: str, t: Translator
+                       ) -> tuple[pd.DataFrame, list[tuple[str, str, str, str]]]:
+    """People's own decisions (each person's latest per case) in the words people saw,
+    and one (column, meaning, values, machine name) per column."""
+    from simulators.decide import ROLES, role
+
+    records = []
+    for r in store.decisions(code).to_dict("records"):
+        words = role(r["use_case"])
+        values = {**r, "use_case": use_case_title(t, r["use_case"]),
+                  "created_at": _when(r["created_at"]),
+                  "seconds": None if pd.isna(r["seconds"]) else r["seconds"]}
+        if words is not None:
+            values.update(truth=t.gettext(words.truth(r["truth"])),
+                          person=t.gettext(words.decided(r["person"])),
+                          ai=t.gettext(words.decided(r["ai"])))
+        records.append({t.gettext(col): values[m] for m, col, _m, _v in _DECISION_COLUMNS})
+    df = pd.DataFrame(records, columns=[t.gettext(c) for _m, c, _x, _v in _DECISION_COLUMNS],
+                      dtype=object)
+    options = {
+        "use_case": "; ".join(use_case_title(t, u) for u in registry.USE_CASES
+                              if role(u) is not None),
+        "truth": "; ".join(t.gettext(w) for r in ROLES.values()
+                           for w in (r.truth_yes, r.truth_no)),
+        "person": "; ".join(t.gettext(w) for r in ROLES.values() for w in (r.yes, r.no)),
+    }
+    options["ai"] = options["person"]
+    docs = [(t.gettext(col), t.gettext(meaning),
+             t.gettext(values) if values else options[machine], f"decisions.{machine}")
+            for machine, col, meaning, values in _DECISION_COLUMNS]
+    return df, docs

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -33,7 +34,7 @@ from sqlalchemy.schema import CreateColumn, CreateTable
 #: Moderation of participants' text: new text waits; only approved text is projected.
 STATUSES = ("pending", "approved", "hidden")
 MODES = ("in_person", "online")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -216,6 +217,47 @@ class Vote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+class Decision(Base):
+    """One participant's own decision on one case the AI also decided ("decide
+    first"), with what the case truly needed and what the AI decided under the
+    settings the person decided under (``config``). Sent once per ``client_id``
+    (one set of cases); deciding a case again adds a row, and the latest counts."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("participant_id", "client_id", "case_id"),
+                      Index("ix_decisions_workshop_use_case", "workshop_id", "use_case"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    use_case: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[str] = mapped_column(String(40))
+    group: Mapped[str] = mapped_column(String(10))
+    truth: Mapped[int] = mapped_column(Integer)
+    ai: Mapped[int] = mapped_column(Integer)
+    person: Mapped[int] = mapped_column(Integer)
+    draw: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)  # time taken
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class DecideFirst(Base):
+    """Whether a workshop's participants decide cases before seeing the AI, per use
+    case (no row: yes). Room state, so every app instance sees the same."""
+
+    __tablename__ = "decide_first"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True
+    )
+    use_case: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+
+
 class Attempt(Base):
     """A wrong passphrase or a join, kept for the throttling window (about ten minutes)
     to slow down guessing and stuffing.
@@ -250,6 +292,9 @@ class SchemaVersion(Base):
 # Version 1 is the first release (no schema_version table): no series, locks, timers,
 # moderation status, skips, return codes or answers to the outstanding questions, and
 # a client_id unique across everyone.
+#
+# Version 2 has no decisions and no "decide first" switches: new tables, which
+# ``create_all`` makes, so going from 2 to 3 needs nothing more.
 
 
 def upgrade(engine: Engine) -> None:

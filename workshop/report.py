@@ -2,7 +2,8 @@
 
 ``build_report(store, code)`` follows the dialogue's arc: first views and final views,
 each use of AI (how comfort moved when people tried it, the themes they raised, what
-was on their screen when they answered), the open questions, the advice and how it
+was on their screen when they answered, and the room's own decisions against the
+AI's on the same cases), the open questions, the advice and how it
 was voted on, the opinion groups in the votes, the comments the facilitator approved,
 and, for a workshop in a series, each person's views across the workshops.
 
@@ -33,6 +34,7 @@ from workshop import analysis
 from workshop.i18n import Translator
 from workshop.report_charts import GREY, Document, bars, comfort_pair, paper
 from workshop.report_data import OVERALL, OVERALL_TITLE, Data, comfort_label, stage_name
+from workshop.report_decide import decide_part
 from workshop.report_parts import (
     advice_section,
     comments_section,
@@ -249,6 +251,7 @@ def uses_section(doc: Document, t: Translator, d: Data) -> None:
                  (t.gettext("Before"), t.gettext("After")))
         themes_part(doc, t, answered)
         settings_part(doc, t, answered, use_case)
+        decide_part(doc, t, d, use_case)  # the room's own decisions against the AI's
     if unanswered:
         doc.space(0.15)
         doc.paragraph(" ".join(unanswered))

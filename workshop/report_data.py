@@ -37,6 +37,7 @@ class Data:
         self.advice = store.advice(code)
         self.votes = store.votes(code)
         self.comments = store.comments(code)
+        self.decisions = store.decisions(code)  # people's own, beside the AI's
         self.series_reactions = store.series_reactions(code) if self.series else None
         self.series_counts = ({w["code"]: store.counts(w["code"])["participants"]
                                for w in self.series["workshops"]} if self.series else {})

@@ -16,8 +16,9 @@ with scrypt here), checking a facilitator's passphrase, joining, and what a
 participant sends (reactions, answers, advice, votes), with wrong guesses and joins
 counted. Its other parts: ``workshop.database`` (the engine and sessions),
 ``workshop.security`` (passphrase rules, throttle rules, text cleaning),
-``workshop.store_room`` (the facilitator's controls) and ``workshop.store_review``
-(reading back and moderating what participants sent).
+``workshop.store_room`` (the facilitator's controls), ``workshop.store_review``
+(reading back and moderating what participants sent) and ``workshop.store_decisions``
+(people's own decisions on the AI's cases).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ from workshop.security import (
     require_strong_passphrase,
 )
 from workshop.security import PASSPHRASE_MIN as PASSPHRASE_MIN
+from workshop.store_decisions import Decisions
 from workshop.store_review import Review
 from workshop.store_room import TIMER_MAX as TIMER_MAX
 from workshop.store_room import RoomControls
@@ -164,7 +166,7 @@ def _pseudonym() -> str:
             f"{secrets.randbelow(90) + 10}")
 
 
-class Store(RoomControls, Review):
+class Store(RoomControls, Review, Decisions):
     """All reads and writes of workshop data. Safe to share between threads.
 
     ``now`` is the clock for throttling and timers (tests pass their own).

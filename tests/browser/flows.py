@@ -62,6 +62,15 @@ def answer(tab, comfort: int, comment: str = "", skip: bool = False) -> None:
     settle(tab)
 
 
+def decide_cases(tab, n: int = 8) -> None:
+    """Decide the cases a use case deals before its AI (the first answer, then the
+    other, in turn), then go on to try the AI."""
+    for i in range(n):
+        tab.locator(".st-key-decide-buttons").get_by_role("button").nth(i % 2).click()
+        settle(tab, 200)
+    settle(tab)
+
+
 def move_slider(tab, label: str, presses: int = 4, key: str = "ArrowRight") -> None:
     box = tab.get_by_test_id("stSlider").filter(has_text=label).first
     thumb = box.get_by_role("slider")

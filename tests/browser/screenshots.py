@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from simulators import registry
+from simulators import decide, registry
 from tests.browser import flows
 from tests.browser.harness import PHONE, PROJECTOR, app_server, browser
 from workshop.store import Store
@@ -74,12 +74,19 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
                 tab.goto(f"{base}/{path}?{who}")
                 shot(tab, f"{path}-1-before-{size}")
                 flows.answer(tab, 2)
+                if decide.supports(use_case.name):  # their own cases first
+                    shot(tab, f"{path}-2-decide-{size}")
+                    flows.decide_cases(tab)
+                    shot(tab, f"{path}-2-decided-{size}")
+                    tab.get_by_role("button", name=re.compile("Now see what the AI")).click()
                 shot(tab, f"{path}-2-try-{size}")
                 tab.get_by_role("button", name=re.compile("I have tried it")).click()
                 shot(tab, f"{path}-3-after-{size}")
                 flows.answer(tab, 3, "A person should check what it decides.")
         store.set_preset(code, "call_triage", None, None)
         shot(screen, "screen-use_cases-projector")
+        store.set_preset(code, "reoffending", None, None)
+        shot(screen, "screen-room_against_ai-projector")
 
         store.set_stage(code, "questions")
         me.goto(f"{base}/questions?{query}")

@@ -55,8 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("pages", nargs="+", help="url paths: welcome is '', or e.g. evidence")
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--joined", action="store_true", help="as a participant of a workshop")
-    ap.add_argument("--step", choices=["before", "try"], default="before",
-                    help="with --joined: 'try' answers each page's before question first")
+    ap.add_argument("--step", choices=["before", "decide", "try"], default="before",
+                    help="with --joined: 'decide' answers each page's before question "
+                    "first (the page opens on its cases to decide, where it has them); "
+                    "'try' also switches deciding first off")
     ap.add_argument("--query", default="", help="extra query string, e.g. lang=cy")
     ap.add_argument("--height", type=int, help="phone screenshot height (default 844)")
     args = ap.parse_args(argv)
@@ -69,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             query = args.query
             if args.joined:
                 os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+                from simulators import decide
                 from workshop.store import Store
 
                 store = Store()
@@ -76,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
                 p = store.join(w.code)
                 store.set_stage(w.code, "use_cases")
                 for page in args.pages:
-                    if args.step == "try" and page:
+                    if args.step in ("decide", "try") and page:
                         store.record(p.id, page, "before", 3, [], "", {}, {}, f"shot-{page}")
+                    if args.step == "try" and decide.supports(page):
+                        store.set_decide_first(w.code, page, False)
                 query = "&".join(q for q in (f"p={p.id}", query) if q)
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

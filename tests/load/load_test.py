@@ -11,7 +11,8 @@ its own loopback address, as a phone would:
 - it opens the app as its participant (``?p=<id>``) and goes through the use-case
   pages (``simulators.registry.USE_CASES``), each from a different one;
 - on a page: answers the *before* question (submits the form; one in ten skips
-  it), moves a bias slider (a setting with ``bias=True``) every ``--interval``
+  it), decides the cases the page deals first where it does (one tap each, after a
+  pause), moves a bias slider (a setting with ``bias=True``) every ``--interval``
   seconds (jittered by 20 %) ``--moves-per-page`` times, each move rerunning only
   the page's ``st.fragment``, presses "I have tried it", and answers the *after*
   question. Back on a page it has answered, it presses "Try it again" and answers
@@ -20,8 +21,8 @@ its own loopback address, as a phone would:
   phone's room banner does (``--poll``; 0: not at all).
 
 It reports p50/p95/max of a slider change to its fragment's ``script_finished``,
-of a page open, of a reaction (form submitted to the finished rerun), of a step
-button and of a room poll; errors; the server's peak memory and CPU; and checks
+of a page open, of a reaction (form submitted to the finished rerun), of a decided
+case, of a step button and of a room poll; errors; the server's peak memory and CPU; and checks
 every reaction it sent is stored, once (``Store.reactions``). It stops by itself
 (bounded sessions, time and per-rerun timeout), talks to loopback only, and exits
 1 on any error or missing reaction. ``--url`` drives a server already running (its
@@ -110,6 +111,7 @@ class Report:
     page_open: list[float] = field(default_factory=list)
     reaction: list[float] = field(default_factory=list)
     step: list[float] = field(default_factory=list)  # "I have tried it", "Try it again"
+    decide: list[float] = field(default_factory=list)  # one case decided, before the AI
     room_poll: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -173,6 +175,7 @@ class Report:
                 lines.append(row(f"  moves {k * window:.0f}-{(k + 1) * window:.0f} s in", xs))
         lines.append(row("page open", self.page_open))
         lines.append(row("reaction sent -> rerun finished", self.reaction))
+        lines.append(row("case decided -> rerun finished", self.decide))
         lines.append(row("step button -> rerun finished", self.step))
         lines.append(row("room poll (/api/room)", self.room_poll))
         planned = o["sessions"] * o["duration"] / o["interval"]
@@ -537,6 +540,8 @@ class Participant:
             await self.answer(s, where, use_case, "after")  # left on step 3 last time
         elif any(w.key == f"{use_case}.again" for w in s.widgets.values()):
             await self.press(s, where, f"{use_case}.again")  # answered: "Try it again"
+        if self.cases_to_decide(s, use_case):
+            await self.decide(s, where, use_case)
         if not self.sliders(s, use_case):
             self._error(where, "no slider to move (step 2, 'Try it', not reached)")
             return next_move
@@ -556,6 +561,25 @@ class Participant:
         if await self.press(s, where, f"{use_case}.to_after"):
             await self.answer(s, where, use_case, "after")
         return next_move
+
+    @staticmethod
+    def cases_to_decide(s: Session, use_case: str) -> list[Widget]:
+        """The two answers to the case on screen, where the page deals cases first."""
+        answers = (f"decide.{use_case}.yes.", f"decide.{use_case}.no.")
+        return [w for w in s.widgets.values() if w.kind == "button" and w.key
+                and w.key.startswith(answers)]
+
+    async def decide(self, s: Session, where: str, use_case: str) -> None:
+        """Decide each case dealt, one tap after a pause, then go on to try the AI."""
+        while taps := self.cases_to_decide(s, use_case):
+            await self._think()
+            run = await self._act(where, "deciding a case", s.click(self.rng.choice(taps)))
+            if run is None:
+                return
+            self.report.decide.append(run.seconds)
+            if not self._check(f"{where} (deciding)", run):
+                return
+        await self.press(s, where, f"decide.{use_case}.to_try")
 
     def sliders(self, s: Session, use_case: str) -> list[Widget]:
         """The sliders this session moves on the page: the bias ones, or, exploring,
