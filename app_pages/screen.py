@@ -5,7 +5,7 @@ import hmac
 import streamlit as st
 
 from simulators import registry
-from ui import screen
+from ui import screen, screen_oversight
 from ui.i18n import _
 from ui.navigation import signed_in
 from ui.room import watch
@@ -54,10 +54,14 @@ else:
             st.markdown(_("**How comfortable would you be if police used this?** Before "
                           "trying it, and after."))
             screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
+            screen_oversight.record_tally(store.record_results(code), use_case.name)
             approved = store.comments(code, "approved")
             screen.comments(approved[approved["use_case"] == use_case.name])
+        elif stage == "panel":
+            screen_oversight.panel_slide(store.panel_results(code))
         elif stage == "questions":
-            screen.questions_view(store.answers(code))
+            screen.questions_view(store.answers(code), then=lambda: (
+                screen_oversight.themes_view(store.tagged_texts(code))))
         else:
             screen.advice_view(store.advice(code))
             screen.comfort_view(reactions, shift, "overall", ["before", "final"])

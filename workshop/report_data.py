@@ -37,6 +37,9 @@ class Data:
         self.advice = store.advice(code)
         self.votes = store.votes(code)
         self.comments = store.comments(code)
+        self.records = store.record_results(code)
+        self.panel = store.panel_results(code)
+        self.texts = store.tagged_texts(code)
         self.series_reactions = store.series_reactions(code) if self.series else None
         self.series_counts = ({w["code"]: store.counts(w["code"])["participants"]
                                for w in self.series["workshops"]} if self.series else {})
