@@ -90,7 +90,7 @@ NOTE_MAX = 200
 #: Must the public be told this section of a tool's record?
 TOLD = {"yes": N_("Yes, the public must be told"), "no": N_("No need")}
 #: Would the record be enough for you to accept the tool's use?
-ENOUGH = {"yes": N_("Yes"), "no": N_("No"), "unsure": N_("Not sure")}
+ENOUGH = {"yes": N_("Yes, enough"), "no": N_("No, not enough"), "unsure": N_("Not sure")}
 
 #: What a member of the ethics panel advises the force (as West Midlands Police's
 #: independent data ethics panel does: approve, approve with conditions, or not
