@@ -42,8 +42,8 @@ WORDS: dict[str, str] = {
     "oversight": N_(
         "oversee*, oversight, accountab*, answerable, responsib*, supervis*, regulat*, "
         "watchdog*, a human, a real person, human check*, person check*, people check*, "
-        "human in the loop, double-check*, checked by, sign off, monitor*, inspect*, "
-        "ombudsman, consequences, in charge"),
+        "check every*, checks every*, human in the loop, double-check*, checked by, "
+        "sign off, monitor*, inspect*, ombudsman, consequences, in charge"),
     "accuracy_bias": N_(
         "accura*, inaccura*, bias*, unbias*, unfair*, fair, fairer, fairly, fairness, "
         "discriminat*, racis*, prejudic*, mistake*, error*, wrong*, false, mishear*, "
