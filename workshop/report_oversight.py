@@ -9,7 +9,7 @@ only if the facilitator approved them; every number says what it counts.
 from __future__ import annotations
 
 from simulators import registry
-from simulators.transparency import ALGO_CARE_SOURCE, PANEL, SECTIONS, STANDARD
+from simulators.transparency import ALGO_CARE_SOURCE, PANEL, SECTIONS, STANDARD, record
 from workshop import analysis
 from workshop.i18n import Translator
 from workshop.report_charts import GREY, Document, bars
@@ -89,6 +89,7 @@ def panel_section(doc: Document, t: Translator, d: Data, title: str, names: bool
         "carry on with conditions, or pause the tool, and could pick conditions or write "
         "their own. Each person's latest advice counts.").format(
             tool=tool, days=t.number(PANEL.days)))
+    doc.paragraph(_monitor(t), 10)
     doc.paragraph(t.gettext(ALGO_CARE_SOURCE), 8.5, color=GREY)
     panel = d.panel[d.panel["use_case"] == PANEL.use_case] if not d.panel.empty else d.panel
     if panel.empty:
@@ -126,6 +127,20 @@ def panel_section(doc: Document, t: Translator, d: Data, title: str, names: bool
             "shown.", "{n} conditions people wrote were not approved by the facilitator and "
             "are not shown.", len(written) - len(approved)).format(
                 n=t.number(len(written) - len(approved))), 8.5, color=GREY)
+
+
+def _monitor(t: Translator) -> str:
+    """What the panel saw of the tool's monitor, from the run it reviewed."""
+    use_case = registry.get(PANEL.use_case)
+    config = PANEL.config()
+    outcome = use_case.module().simulate(config)
+    review = record(use_case, config, outcome)["tier2"]["human_review"]
+    if review["flag_day"] is None:
+        return t.gettext("In the run the panel reviewed, the tool's monitor raised no flag.")
+    return t.gettext("In the run the panel reviewed, the tool's monitor raised a flag on day "
+                     "{day} for {group}.").format(
+        day=t.number(review["flag_day"] + 1),
+        group=t.gettext(outcome.terms.group(review["flag_group"])))
 
 
 # -- what people's words were about ------------------------------------------------------
