@@ -49,21 +49,18 @@ def monitor_reading(outcome: Any) -> str:
                  "was checked.").format(days=num(PANEL.days), limit=limit)
     review = flag_review(outcome)
     group = review["group"]
-    names = {"A": _("group A's areas"), "B": _("group B's areas")}
     return _("On day {day} the monitor raised a flag for {group}: over the last {window} "
              "days, {now} in 100 of their real hotspots had no patrol, against {then} in "
              "100 when the tool was checked. The force had set the flag at {limit} in 100 "
-             "more.").format(day=num(review["day"] + 1), group=names.get(group, group),
+             "more.").format(day=num(review["day"] + 1), group=_(outcome.terms.group(group)),
                              window=num(MONITOR_DAYS), now=per_100(review["now"][group]),
                              then=per_100(review["at_check"][group]), limit=limit)
 
 
-def monitor(outcome: Any, *, height: int | None = None) -> None:
-    """The tool's monitor over its days in use, with its flag, and what it says."""
-    chart = spec_for(outcome, ("monitor", lang()), lambda: hotspot_charts.monitor_chart(outcome))
-    if height is not None:
-        chart = {**chart, "height": height}
-    draw(chart, alt_text=monitor_reading(outcome))
+def monitor_spec(outcome: Any) -> dict:
+    """The tool's monitor over its days in use, with its flag (a shared spec: copy it
+    before changing it)."""
+    return spec_for(outcome, ("monitor", lang()), lambda: hotspot_charts.monitor_chart(outcome))
 
 
 def intro(use_case: registry.UseCase) -> None:
@@ -94,7 +91,8 @@ def _send(me_id: str, use_case: str) -> None:
                                 "or pause."))
         return
     own = (ss.get(f"{KEY}.own") or "").strip()
-    conditions = [*(ss.get(f"{KEY}.conditions") or []), *([own] if own else [])]
+    conditions = [*(c for c in PANEL_CONDITIONS if ss.get(f"{KEY}.condition.{c}")),
+                  *([own] if own else [])]
     problem = outbox.send("panel_verdict", participant_id=me_id, use_case=use_case,
                           verdict=verdict, conditions=conditions,
                           client_id=outbox.new_client_id())
@@ -118,9 +116,9 @@ def advice_form(me: participant.Me, use_case: registry.UseCase) -> None:
     with st.form(f"{KEY}.form", border=True):
         st.radio(_("Your advice to the force"), list(VERDICTS), index=None,
                  format_func=lambda v: _(VERDICTS[v]), key=f"{KEY}.verdict")
-        st.pills(_("Conditions you would set (pick any)"), list(PANEL_CONDITIONS),
-                 selection_mode="multi", format_func=lambda c: _(PANEL_CONDITIONS[c]),
-                 key=f"{KEY}.conditions")
+        st.markdown(_("Conditions you would set (pick any)"))
+        for condition, label in PANEL_CONDITIONS.items():
+            st.checkbox(_(label), key=f"{KEY}.condition.{condition}")
         st.text_input(_("Or write a condition of your own (optional, please no names)"),
                       max_chars=CONDITION_MAX, key=f"{KEY}.own")
         st.form_submit_button(_("Send my advice"), type="primary", width="stretch",
@@ -134,18 +132,18 @@ def panel_page() -> None:
     """The whole stage on a phone, one part after another."""
     use_case, config, outcome = reviewed()
     intro(use_case)
-    st.subheader(_("1. What its monitor showed"))
+    st.subheader(_("1. Its monitor"))
     st.write(_("Each line is one group's areas: of their real hotspots over the last "
                "{window} days, how many had no patrol. The tool was checked on day "
                "{check}.").format(window=num(MONITOR_DAYS), check=num(CHECK_DAY)))
-    monitor(outcome)
+    draw(monitor_spec(outcome), alt_text=monitor_reading(outcome))
     reading = monitor_reading(outcome)
     (st.error if outcome.flag_day is not None else st.info)(
         reading, icon="🚩" if outcome.flag_day is not None else None)
-    st.subheader(_("2. Its public record"))
+    st.subheader(_("2. Its record"))
     with st.expander(_("📋 Read the record"), key=f"{KEY}.record"):
         show_record(record(use_case, config, outcome), outcome)
-    st.subheader(_("3. Questions for the panel"))
+    st.subheader(_("3. Questions"))
     with st.expander(_("The eight questions of ALGO-CARE"), key=f"{KEY}.questions"):
         algo_care()
     st.subheader(_("4. Your advice"))

@@ -134,8 +134,9 @@ def show_record(rec: dict[str, Any], outcome: Outcome, ask: str | None = None) -
     st.caption(standard_line())
     tier1(rec)
     st.markdown("**" + _("In detail (Tier 2)") + "**")
-    for section, (title, _about) in SECTIONS.items():
-        with st.container(border=True):
+    columns = st.columns(2)  # one under the other on a phone, in reading order
+    for n, (section, (title, _about)) in enumerate(SECTIONS.items()):
+        with columns[0 if n < 3 else 1], st.container(border=True):
             st.markdown(f"**{_(title)}**")
             st.markdown("  \n".join(lines(section, rec, outcome)))
             if ask is not None:
