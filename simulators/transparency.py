@@ -119,8 +119,9 @@ FACTS: dict[str, ToolFacts] = {
 #: Settings that say how people take part in the decisions, if a tool has them.
 _DECIDED_BY, _REVIEWED, _CHECKER_BIAS, _MONITOR = (
     "decided_by", "human_review_share", "reviewer_bias", "monitor_limit")
-#: Settings that say what a tool learns from, if it has them.
-_DATA_CHOICES = ("learns_from", "mitigation_data")
+#: Settings that say what a tool learns from, if it has them: the model's data, and
+#: the data a fix learns from (only when a fix is on).
+_LEARNS_FROM, _FIX_LEARNS_FROM = "learns_from", "mitigation_data"
 _FIX = "mitigation"
 
 
@@ -164,8 +165,7 @@ def record(use_case: str | registry.UseCase, config: Any, outcome: Outcome) -> d
             "owner": dict(_OWNER),
             "human_review": _human_review(config, outcome, facts, setting),
             "data": {"learned_from": facts.learned_from, "size": size,
-                     "choices": [s for s in map(setting, _DATA_CHOICES) if s],
-                     "made_up": True},
+                     "choices": _data_choices(config, setting), "made_up": True},
             "performance": {group: dict(rates) for group, rates in outcome.rates.items()},
             "risks": {"harm": outcome.terms.harm,
                       "bias": [setting(name) for name, (meta, _d) in declared.items()
@@ -173,6 +173,12 @@ def record(use_case: str | registry.UseCase, config: Any, outcome: Outcome) -> d
                       "fix": setting(_FIX)},
         },
     }
+
+
+def _data_choices(config: Any, setting: Any) -> list[dict[str, Any]]:
+    fix_on = getattr(config, _FIX, "none") != "none"
+    names = [_LEARNS_FROM, *([_FIX_LEARNS_FROM] if fix_on else [])]
+    return [s for s in map(setting, names) if s]
 
 
 def _human_review(config: Any, outcome: Outcome, facts: ToolFacts, setting: Any

@@ -70,6 +70,13 @@ def test_human_review_says_whether_and_how_decisions_are_checked():
 
 
 def test_the_fix_and_what_it_learns_from_are_named():
+    calls = next(u for u in registry.USE_CASES.values() if u.config_name == "TriageConfig")
+    config, outcome = run(calls)
+    assert record(calls, config, outcome)["tier2"]["data"]["choices"] == []  # no fix on
+    config, outcome = run(calls, mitigation="threshold_optimizer", mitigation_data="history")
+    data = record(calls, config, outcome)["tier2"]["data"]
+    assert [(c["field"], c["value"]) for c in data["choices"]] == [
+        ("mitigation_data", "history")]
     risk = next(u for u in registry.USE_CASES.values() if u.config_name == "RiskConfig")
     config, outcome = run(risk)
     data = record(risk, config, outcome)["tier2"]["data"]

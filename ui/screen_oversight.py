@@ -1,8 +1,9 @@
 """The Screen's slides for transparency and oversight, in the Screen's large type:
 the room's tally on a tool's public record, the ethics panel's verdicts and the
 conditions chosen most, and what people's words are about. Approved text only; no
-names; every number counted from the room's latest answers. Sizes are in rem, so the
-slides follow the Screen's own scale."""
+names; every number counted from the room's latest answers. Type is sized to the
+window's width (between 13 and 28 pixels), so a block fits a 1280 or a 1920 pixel wide
+projector alike."""
 
 from __future__ import annotations
 
@@ -26,17 +27,19 @@ from workshop.vocabulary import ENOUGH, PANEL_CONDITIONS, VERDICTS
 
 CSS = """
 <style>
-  .ov-title { font-size: 0.8rem; font-weight: 700; margin: 0.35rem 0 0.15rem 0; }
-  .ov-row { display: grid; grid-template-columns: minmax(0, 1fr) 4.5rem 3.4rem;
-            gap: 0.4rem; align-items: center; font-size: 0.78rem; line-height: 1.15;
-            margin: 0.14rem 0; }
-  .ov-track { display: block; background: #EEF1F5; height: 0.6rem; border-radius: 4px; }
+  .ov-title { font-size: clamp(14px, 1.4vw, 28px); font-weight: 700;
+              margin: 0.5em 0 0.2em 0; }
+  .ov-row { display: grid; grid-template-columns: minmax(0, 1fr) 6em 4.6em; gap: 0.5em;
+            align-items: center; font-size: clamp(13px, 1.3vw, 26px); line-height: 1.15;
+            margin: 0.18em 0; }
+  .ov-track { display: block; background: #EEF1F5; height: 0.75em; border-radius: 4px; }
   .ov-fill { display: block; height: 100%; border-radius: 4px; background: #0072B2; }
   .ov-n { text-align: right; font-weight: 700; font-variant-numeric: tabular-nums; }
-  .ov-two { display: grid; grid-template-columns: 1.5fr 1fr; gap: 1.2rem; }
-  .ov-quote { border-left: 6px solid #005A9C; background: #F1F4F8; font-size: 0.78rem;
-              padding: 0.15rem 0.5rem; margin: 0.3rem 0; white-space: pre-wrap; }
-  .ov-reading { font-size: 0.8rem; line-height: 1.3; }
+  .ov-two { display: grid; grid-template-columns: 1.5fr 1fr; gap: 1.5em; }
+  .ov-quote { border-left: 6px solid #005A9C; background: #F1F4F8;
+              font-size: clamp(13px, 1.3vw, 26px); padding: 0.2em 0.6em; margin: 0.4em 0;
+              white-space: pre-wrap; }
+  .ov-reading { font-size: clamp(13px, 1.35vw, 27px); line-height: 1.3; }
 </style>
 """
 #: How tall the monitor's chart is on the Screen, in pixels, and its marks' labels.

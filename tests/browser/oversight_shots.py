@@ -107,6 +107,8 @@ def take(chromium, base: str, out: Path, database_url: str) -> list[Path]:
             flows.settle(tab)
             open_folded(tab, "📋 The tool's public record")
             shot(tab, f"record-{size}")
+            tab.get_by_text("How people check it", exact=True).first.scroll_into_view_if_needed()
+            shot(tab, f"record-middle-{size}")
             tab.get_by_text("Would this record be enough", exact=False).first \
                 .scroll_into_view_if_needed()
             shot(tab, f"record-questions-{size}")
