@@ -101,27 +101,35 @@ def patterns(lang: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     return out
 
 
-def _matches(word: str, pattern: str) -> bool:
-    return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+def _regex(phrase: tuple[str, ...]) -> str:
+    """A phrase as a pattern over words joined by single spaces."""
+    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in phrase]
+    return r"(?<!\w)" + " ".join(words) + r"(?!\w)"
 
 
-def _found(words: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(all(_matches(words[i + k], phrase[k]) for k in range(n))
-               for i in range(len(words) - n + 1))
+@functools.cache
+def _compiled(lang: str) -> dict[str, re.Pattern[str]]:
+    """Each theme's phrases in ``lang`` as one pattern."""
+    return {theme: re.compile("|".join(map(_regex, phrases)))
+            for theme, phrases in patterns(lang).items() if phrases}
 
 
 def themes_of(text: str, lang: str = "en") -> list[str]:
     """The themes whose words or phrases ``text`` uses, in the order of ``THEMES``."""
-    words = _words(text or "")
+    words = " ".join(_words(text or ""))
     if not words:
         return []
-    return [theme for theme, phrases in patterns(lang).items()
-            if any(_found(words, phrase) for phrase in phrases)]
+    return [theme for theme, pattern in _compiled(lang).items() if pattern.search(words)]
 
 
 def tags(text: str) -> list[str]:
     """The themes found in ``text`` by the word lists of every language the workshop
     runs in (a Welsh room writes in Welsh and English), in the order of ``THEMES``."""
+    return list(_tags(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags(text: str) -> tuple[str, ...]:
+    """``tags``, worked out once per text (the Console and the Screen ask often)."""
     found = {theme for lang in LANGUAGES for theme in themes_of(text, lang)}
-    return [theme for theme in THEMES if theme in found]
+    return tuple(theme for theme in THEMES if theme in found)
