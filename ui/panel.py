@@ -136,8 +136,8 @@ def panel_page() -> None:
     st.write(_("Each line is one group's areas: of their real hotspots over the last "
                "{window} days, how many had no patrol. The tool was checked on day "
                "{check}.").format(window=num(MONITOR_DAYS), check=num(CHECK_DAY)))
-    draw(monitor_spec(outcome), alt_text=monitor_reading(outcome))
     reading = monitor_reading(outcome)
+    draw(monitor_spec(outcome), alt_text=reading)
     (st.error if outcome.flag_day is not None else st.info)(
         reading, icon="🚩" if outcome.flag_day is not None else None)
     st.subheader(_("2. Its record"))

@@ -21,7 +21,7 @@ from ui import outbox, participant
 from ui.config_sliders import in_units
 from ui.figures import per_100
 from ui.i18n import _, ngettext, num
-from ui.use_case_page import PageStep, folded
+from ui.use_case_page import EXPLORE, PageStep, folded
 from workshop.vocabulary import ENOUGH, TOLD
 
 #: The rates the performance section reads out, after the use case's harm.
@@ -75,8 +75,8 @@ def lines(section: str, rec: dict[str, Any], outcome: Outcome) -> list[str]:
 def _review(part: dict[str, Any]) -> list[str]:
     kind = part["kind"]
     if kind == "people":
-        return [_("No AI in this run: {who} decide every case.").format(
-            who=_(part["decided_by"]["value_label"]))]
+        return [_("{setting}: {value}.").format(setting=_(part["decided_by"]["label"]),
+                                               value=_value(part["decided_by"]))]
     if kind == "checked":
         said = [_("A person double-checks {n} in 100 of its decisions, those closest to "
                   "its cut-off.").format(n=per_100(part["share"]))]
@@ -106,9 +106,9 @@ def _performance(rates: dict[str, dict[str, float]], harm: str, outcome: Outcome
             _("{group}: {n} in 100").format(group=_(terms.group(g)), n=per_100(r[metric]))
             for g, r in rates.items())
         said.append(f"**{_(terms.label(metric))}**: {groups}")
-    people = int(sum(r["count"] for r in rates.values()))
+    cases = int(sum(r["count"] for r in rates.values()))
     said.append(ngettext("Counted over {n} case in this run.", "Counted over {n} cases in "
-                         "this run.", people).format(n=num(people)))
+                         "this run.", cases).format(n=num(cases)))
     return said
 
 
@@ -165,14 +165,14 @@ def _send(page: PageStep, config: Any, prefix: str) -> None:
 
 def record_panel(page: PageStep, config: Any, outcome: Outcome) -> None:
     """The folded panel on a use-case page: the tool's record for this run and, for a
-    joined participant, the two questions."""
+    joined participant (not a visitor, not the projector presenting), the questions."""
     prefix = f"{page.name}.record"
     panel = folded(_("📋 The tool's public record"), f"{page.name}.panel.record")
     if panel is None:
         return
     with panel:
         rec = record(page.use_case, config, outcome)
-        asking = participant.current() is not None
+        asking = page.step != EXPLORE  # joined, and not the projector presenting
         with st.form(prefix, border=False) if asking else st.container():
             show_record(rec, outcome, ask=prefix if asking else None)
             if not asking:

@@ -288,15 +288,20 @@ def counts_of(values: pd.Series, keys: list[str]) -> pd.Series:
     return values.value_counts().reindex(keys, fill_value=0).astype(int)
 
 
+def _most_first(lists: pd.Series, keys: list[str]) -> pd.Series:
+    """How many of the lists in ``lists`` hold each of ``keys``, most first (ties in the
+    order of ``keys``); keys no list holds are left out."""
+    held = lists.explode().dropna() if not lists.empty else pd.Series(dtype=object)
+    counts = counts_of(held, keys)
+    counts = counts.reindex(sorted(keys, key=lambda k: (-counts[k], keys.index(k))))
+    return counts[counts > 0]
+
+
 def conditions_chosen(results: pd.DataFrame, keys: list[str]) -> pd.Series:
     """From ``Store.panel_results``: how many people picked each condition, most
-    chosen first (ties in the order of ``keys``); conditions nobody picked left out."""
-    picked = results["conditions"].explode().dropna() if not results.empty else pd.Series(
-        dtype=object)
-    counts = counts_of(picked, keys)
-    order = sorted(keys, key=lambda k: (-counts[k], keys.index(k)))
-    counts = counts.reindex(order)
-    return counts[counts > 0]
+    chosen first; conditions nobody picked left out."""
+    return _most_first(results["conditions"] if not results.empty else pd.Series(
+        dtype=object), keys)
 
 
 def theme_tally(texts: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -304,11 +309,8 @@ def theme_tally(texts: pd.DataFrame, keys: list[str]) -> pd.Series:
     conditions are about each theme (hidden text left out), most first; themes no
     text is about left out."""
     shown = texts[texts["status"] != "hidden"] if not texts.empty else texts
-    tagged = shown["themes"].explode().dropna() if not shown.empty else pd.Series(
-        dtype=object)
-    counts = counts_of(tagged, keys)
-    counts = counts.reindex(sorted(keys, key=lambda k: (-counts[k], keys.index(k))))
-    return counts[counts > 0]
+    return _most_first(shown["themes"] if not shown.empty else pd.Series(dtype=object),
+                       keys)
 
 
 def sets_apart(votes: pd.DataFrame, groups: pd.DataFrame, group: int, *,
