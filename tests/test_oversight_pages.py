@@ -189,11 +189,13 @@ def test_written_conditions_and_themes_wait_in_the_queue_and_can_be_corrected(st
 # -- the Screen -------------------------------------------------------------------------
 
 
-def screen(store, code: str) -> AppTest:
+def screen(store, code: str, lang: str | None = None) -> AppTest:
     key = screen_key(code, store.workshop(code).passphrase_hash)
     at = AppTest.from_file(str(ROOT / "app_pages/screen.py"), default_timeout=120)
     at.query_params["code"] = code
     at.query_params["key"] = key
+    if lang:
+        at.query_params["lang"] = lang
     return at.run()
 
 
@@ -214,6 +216,8 @@ def test_the_screen_shows_the_panels_verdicts_and_approved_conditions_only(store
     verdict = int(store.panel_results(w.code).iloc[-1]["verdict_id"])
     store.moderate_condition(w.code, verdict, "approved")
     assert "Not yet read words" in html(screen(store, w.code))
+    welsh = html(screen(store, w.code, lang="cy"))
+    assert "Cyngor y panel (6 o bobl)" in welsh and "Archwiliad annibynnol" in welsh
 
 
 def test_the_screen_shows_the_rooms_tally_on_the_record(store, room):

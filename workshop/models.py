@@ -224,7 +224,7 @@ class RecordAnswer(Base):
 
 class PanelVerdict(ParticipantText, Base):
     """One participant's verdict as a member of the ethics panel, the conditions they
-    picked, and one they wrote (moderated like a comment). The latest per use case
+    picked, and any they wrote (moderated like a comment). The latest per use case
     counts."""
 
     __tablename__ = "panel_verdicts"
