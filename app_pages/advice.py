@@ -9,6 +9,7 @@ from ui.i18n import _
 from ui.navigation import page_link
 from ui.reaction_box import answered, flash, question_box
 from ui.store import get_store
+from ui.where_i_sit import where_i_sit
 from workshop.store import StoreUnavailable, WorkshopNotFound
 from workshop.vocabulary import ADVICE_MAX, ADVICE_THEMES, VOTES
 
@@ -92,6 +93,8 @@ else:
                 st.segmented_control(
                     _("Your view"), list(VOTES), format_func=lambda v: _(VOTES[v]), key=key,
                     on_change=vote, args=(row.advice_id, me.id), label_visibility="collapsed")
+
+where_i_sit(me, items[status == "approved"])
 
 if not mine.empty:
     st.subheader(_("Your advice so far"))

@@ -8,6 +8,7 @@ from ui import decide
 from ui import listen_in as li
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _
+from ui.record_panel import record_panel
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
     after_step,
@@ -51,6 +52,7 @@ def try_it() -> None:
                            metrics=["false_negative_rate", "false_positive_rate",
                                     "selection_rate"])
             ct.heard_and_graded(outcome)
+    record_panel(page, config, outcome)
     if panel := folded(_("📚 Why this matters"), f"{ct.KEY}.panel.why"):
         with panel:
             ct.background()

@@ -7,6 +7,7 @@ from ui import evidence as ev
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _, num
 from ui.presets import settings_box
+from ui.record_panel import record_panel
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
     after_step,
@@ -48,6 +49,7 @@ def try_it() -> None:
                        f"{ev.KEY}.panel.excul"):
         with panel:
             ev.exculpatory(outcome)
+    record_panel(page, config, outcome)
     if panel := folded(_("Why this matters, and how this toy works"), f"{ev.KEY}.panel.why"):
         with panel:
             ev.background()

@@ -8,6 +8,7 @@ from ui import hotspots as hs
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _, ngettext, num
 from ui.presets import preset_pills, preset_script
+from ui.record_panel import record_panel
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
     after_step,
@@ -48,6 +49,7 @@ def try_it() -> None:
                 outcome.audit_days).format(n=num(outcome.audit_days)),
                 metrics=["false_negative_rate", "false_positive_rate", "selection_rate"])
             hs.fairness_note(outcome)
+    record_panel(page, config, outcome)
     if panel := folded(_("Why this matters"), f"{hs.KEY}.panel.why"):
         with panel:
             hs.background()

@@ -8,6 +8,7 @@ from ui import decide
 from ui import reoffending as risk
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _
+from ui.record_panel import record_panel
 from ui.reoffending_card import person_card
 from ui.strip import result_strip, strip_container
 from ui.use_case_page import (
@@ -58,6 +59,7 @@ def try_it() -> None:
             fairness_panel(outcome, title=_("Group A beside group B"),
                            metrics=["selection_rate", "false_positive_rate",
                                     "false_negative_rate"])
+    record_panel(page, config, outcome)
     if panel := folded(_("Why this matters"), f"{KEY}.panel.why"):
         with panel:
             risk.background()

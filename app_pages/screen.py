@@ -5,7 +5,7 @@ import hmac
 import streamlit as st
 
 from simulators import registry
-from ui import screen, screen_decide
+from ui import screen, screen_decide, screen_oversight
 from ui.i18n import _
 from ui.navigation import signed_in
 from ui.room import watch
@@ -62,12 +62,17 @@ else:
                 with comfort:
                     screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
                                         height=260)
+                    screen_oversight.record_tally(store.record_results(code), use_case.name)
                     screen.comments(approved, limit=2)
             else:
                 screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
+                screen_oversight.record_tally(store.record_results(code), use_case.name)
                 screen.comments(approved)
+        elif stage == "panel":
+            screen_oversight.panel_slide(store.panel_results(code))
         elif stage == "questions":
-            screen.questions_view(store.answers(code))
+            screen.questions_view(store.answers(code), then=lambda: (
+                screen_oversight.themes_view(store.tagged_texts(code))))
         else:
             screen.advice_view(store.advice(code))
             screen.comfort_view(reactions, shift, "overall", ["before", "final"])

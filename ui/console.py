@@ -14,6 +14,7 @@ import streamlit as st
 
 from simulators import registry
 from simulators.messages import N_
+from ui import theme_tags
 from ui.i18n import _, lang, ngettext, say
 from ui.navigation import FACILITATOR_KEY, SCREEN
 from ui.room import STAGES
@@ -184,6 +185,8 @@ def _moderate(kind: str, code: str, item_id: int, status: str) -> None:
     store = get_store()
     if kind == "comment":
         store.moderate(code, item_id, status)
+    elif kind == "condition":
+        store.moderate_condition(code, item_id, status)
     else:
         store.moderate_advice(code, item_id, status)
 
@@ -193,25 +196,34 @@ def moderation(code: str) -> None:
     store = get_store()
     comments = store.comments(code)
     advice = store.advice(code)
+    verdicts = store.panel_results(code)
+    conditions = verdicts[verdicts["own_condition"] != ""]
+    tags = theme_tags.tagged(code)
     waiting = comments[comments["status"] == "pending"]
     advice_waiting = advice[advice["status"] == "pending"]
-    st.subheader(_("To read before the room sees it") + f" ({len(waiting) + len(advice_waiting)})")
+    conditions_waiting = conditions[conditions["status"] == "pending"]
+    n_waiting = len(waiting) + len(advice_waiting) + len(conditions_waiting)
+    st.subheader(_("To read before the room sees it") + f" ({n_waiting})")
     st.caption(_("Shown exactly as typed, as plain text. Approve what may go on the Screen "
                  "(and, for advice, to the other phones); hide the rest. Hidden text stays "
                  "out of the export too."))
-    if waiting.empty and advice_waiting.empty:
+    if waiting.empty and advice_waiting.empty and conditions_waiting.empty:
         st.write(_("Nothing waiting."))
     for kind, rows, id_col, text_col in (("comment", waiting, "reaction_id", "comment"),
-                                         ("advice", advice_waiting, "advice_id", "text")):
+                                         ("advice", advice_waiting, "advice_id", "text"),
+                                         ("condition", conditions_waiting, "verdict_id",
+                                          "own_condition")):
         for row in rows.itertuples():
             item_id = int(getattr(row, id_col))
             with st.container(border=True):
-                where = (_(registry.get(row.use_case).title) if kind == "comment"
+                where = (_(registry.get(row.use_case).title) if kind != "advice"
                          and row.use_case in registry.USE_CASES else
                          _(ADVICE_THEMES.get(getattr(row, "theme", ""), "")) or _("First views"))
-                label = _("Comment") if kind == "comment" else _("Advice")
+                label = {"comment": _("Comment"), "advice": _("Advice"),
+                         "condition": _("A condition for the ethics panel")}[kind]
                 st.caption(f"{label} · {where}")
                 st.text(getattr(row, text_col))
+                theme_tags.tag_editor(code, kind, item_id, tags)
                 a, b = st.columns(2)
                 a.button(_("Approve"), key=f"ok.{kind}.{item_id}", type="primary",
                          on_click=_moderate, args=(kind, code, item_id, "approved"))
@@ -219,7 +231,9 @@ def moderation(code: str) -> None:
                          on_click=_moderate, args=(kind, code, item_id, "hidden"))
     with st.expander(_("Approved and hidden")):
         for kind, rows, id_col, text_col in (("comment", comments, "reaction_id", "comment"),
-                                             ("advice", advice, "advice_id", "text")):
+                                             ("advice", advice, "advice_id", "text"),
+                                             ("condition", conditions, "verdict_id",
+                                              "own_condition")):
             for row in rows[rows["status"] != "pending"].itertuples():
                 item_id = int(getattr(row, id_col))
                 flip = "hidden" if row.status == "approved" else "approved"
@@ -229,6 +243,9 @@ def moderation(code: str) -> None:
                 b.button(_("Hide") if flip == "hidden" else _("Approve"),
                          key=f"flip.{kind}.{item_id}", on_click=_moderate,
                          args=(kind, code, item_id, flip))
+                if row.status == "approved":
+                    theme_tags.tag_editor(code, kind, item_id, tags)
+    theme_tags.how_themes_are_found()
 
 
 def live(code: str) -> None:
@@ -266,24 +283,27 @@ def live(code: str) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _exports(code: str, revision: int, language: str) -> tuple[str, str, str, str]:
+def _exports(code: str, revision: int, language: str) -> tuple[str, str, str, str, str]:
     """The downloads, made again only when something in the workshop changed."""
     store = get_store()
     return (export.reactions_csv(store, code), export.advice_csv(store, code),
-            export.workshop_json(store, code), export.decisions_csv(store, code))
+            export.workshop_json(store, code), export.panel_csv(store, code),
+            export.decisions_csv(store, code))
 
 
 def downloads(code: str) -> None:
     store = get_store()
     files = _exports(code, store.revision(code), lang())
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     c1.download_button(_("Download answers (CSV)"), files[0], file_name=f"workshop-{code}.csv",
                        mime="text/csv")
     c2.download_button(_("Download advice (CSV)"), files[1],
                        file_name=f"workshop-{code}-advice.csv", mime="text/csv")
     c3.download_button(_("Download everything (JSON)"), files[2],
                        file_name=f"workshop-{code}.json", mime="application/json")
-    st.download_button(_("Download the decisions people made themselves (CSV)"), files[3],
+    c4.download_button(_("Download the ethics panel's advice (CSV)"), files[3],
+                       file_name=f"workshop-{code}-panel.csv", mime="text/csv")
+    st.download_button(_("Download the decisions people made themselves (CSV)"), files[4],
                        file_name=f"workshop-{code}-decisions.csv", mime="text/csv",
                        help=_("Each person's latest decision on each case they decided "
                               "before seeing the AI, beside the truth and the AI's decision, "

@@ -15,6 +15,7 @@ from ui.i18n import _
 
 WELCOME = "app_pages/welcome.py"
 FIRST_VIEWS = "app_pages/first_views.py"
+PANEL = "app_pages/panel.py"
 QUESTIONS = "app_pages/questions.py"
 ADVICE = "app_pages/advice.py"
 CONSOLE = "app_pages/console.py"
@@ -26,6 +27,7 @@ _WORKSHOP = [
     (FIRST_VIEWS, N_("First views"), "💭"),
 ]
 _AFTER = [
+    (PANEL, N_("The ethics panel"), "⚖️"),
     (QUESTIONS, N_("Outstanding questions"), "❓"),
     (ADVICE, N_("Our advice"), "🗣️"),
 ]

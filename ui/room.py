@@ -33,6 +33,9 @@ STAGES: dict[str, tuple[str, str]] = {
                     N_("Say how you feel about AI in policing, before we start.")),
     "use_cases": (N_("Trying the uses of AI"),
                   N_("Try each use of AI. Say how you feel before you try it, and after.")),
+    "panel": (N_("The ethics panel"),
+              N_("Sit as a police force's ethics panel: review a tool in use, and "
+                 "advise the force.")),
     "questions": (N_("Outstanding questions"),
                   N_("Give a short answer to each of the dialogue's open questions.")),
     "advice": (N_("Our advice"),
@@ -40,6 +43,7 @@ STAGES: dict[str, tuple[str, str]] = {
 }
 STAGE_PAGES = {
     "first_views": "app_pages/first_views.py",
+    "panel": "app_pages/panel.py",
     "questions": "app_pages/questions.py",
     "advice": "app_pages/advice.py",
 }

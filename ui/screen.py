@@ -155,8 +155,9 @@ def comments(approved: pd.DataFrame, limit: int = 5) -> None:
         st.html(f'<div class="screen-quote">{html.escape(str(text))}</div>')
 
 
-def questions_view(answers: pd.DataFrame) -> None:
-    """Each open question with how the room answered it, all five on one slide."""
+def questions_view(answers: pd.DataFrame, then=None) -> None:
+    """Each open question with how the room answered it, all five on one slide;
+    ``then`` draws what goes under the last two (what people's words are about)."""
     columns = st.columns(2, gap="large")
     for n, (key, (question, choices)) in enumerate(OPEN_QUESTIONS.items(), start=1):
         mine = answers[answers["question"] == key] if not answers.empty else answers
@@ -167,6 +168,9 @@ def questions_view(answers: pd.DataFrame) -> None:
         columns[0 if n <= 3 else 1].html(
             f'<div class="screen-question"><b>{n}. {html.escape(_(question))}</b>'
             f"{rows}</div>")
+    if then is not None:
+        with columns[1]:
+            then()
 
 
 def _bar(label: str, n: int, total: int) -> str:

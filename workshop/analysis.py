@@ -363,3 +363,100 @@ def people_vs_ai(decisions: pd.DataFrame) -> dict[str, Any]:
         "cases": int(len(per_case)),
         "chance": _chance(people, ai),
     }
+# -- transparency and oversight ---------------------------------------------------------
+
+
+def record_tally(results: pd.DataFrame, sections: list[str]) -> pd.DataFrame:
+    """From ``Store.record_results`` (latest answers, one use case or several): per
+    section, how many said the public must be told it (``yes``), how many said there
+    was no need (``no``), and how many answered."""
+    rows = []
+    for section in sections:
+        column = results.get(f"told_{section}", pd.Series(dtype=object))
+        yes, no = int((column == "yes").sum()), int((column == "no").sum())
+        rows.append({"section": section, "yes": yes, "no": no, "answered": yes + no})
+    return pd.DataFrame(rows, columns=["section", "yes", "no", "answered"])
+
+
+def counts_of(values: pd.Series, keys: list[str]) -> pd.Series:
+    """How many of ``values`` are each of ``keys`` (0 for a key nobody chose), in the
+    order of ``keys``."""
+    return values.value_counts().reindex(keys, fill_value=0).astype(int)
+
+
+def _most_first(lists: pd.Series, keys: list[str]) -> pd.Series:
+    """How many of the lists in ``lists`` hold each of ``keys``, most first (ties in the
+    order of ``keys``); keys no list holds are left out."""
+    held = lists.explode().dropna() if not lists.empty else pd.Series(dtype=object)
+    counts = counts_of(held, keys)
+    counts = counts.reindex(sorted(keys, key=lambda k: (-counts[k], keys.index(k))))
+    return counts[counts > 0]
+
+
+def conditions_chosen(results: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """From ``Store.panel_results``: how many people picked each condition, most
+    chosen first; conditions nobody picked left out."""
+    return _most_first(results["conditions"] if not results.empty else pd.Series(
+        dtype=object), keys)
+
+
+def theme_tally(texts: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """From ``Store.tagged_texts``: how many comments, pieces of advice and written
+    conditions are about each theme (hidden text left out), most first; themes no
+    text is about left out."""
+    shown = texts[texts["status"] != "hidden"] if not texts.empty else texts
+    return _most_first(shown["themes"] if not shown.empty else pd.Series(dtype=object),
+                       keys)
+
+
+def sets_apart(votes: pd.DataFrame, groups: pd.DataFrame, group: int, *,
+               min_size: int = MIN_GROUP, top: int = 3) -> pd.DataFrame:
+    """The advice on which ``group`` (numbered as :func:`shown_groups` numbers them)
+    voted most unlike everyone else who voted, as Pol.is picks a group's
+    representative comments: ``mine`` and ``others`` are the shares of the group's
+    votes, and of everyone else's, that agree (passes count as votes); ``difference``
+    is ``mine`` less ``others``. Only advice with at least two votes on each side, and
+    a difference, is kept; the ``top`` largest differences (either way) first."""
+    shown = shown_groups(groups, min_size)
+    members = set(shown.loc[shown["group"] == group, "participant_id"])
+    columns = ["advice_id", "mine", "others", "difference", "my_votes", "other_votes"]
+    if not members or votes.empty:
+        return pd.DataFrame(columns=columns)
+    cast = votes.assign(agree=votes["vote"].eq("agree"),
+                        side=votes["participant_id"].isin(members))
+    by = cast.groupby(["advice_id", "side"])["agree"].agg(["mean", "size"]).unstack("side")
+    if True not in by["mean"].columns or False not in by["mean"].columns:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame({
+        "mine": by["mean"][True], "others": by["mean"][False],
+        "my_votes": by["size"][True], "other_votes": by["size"][False],
+    }).dropna()
+    out = out[(out["my_votes"] >= 2) & (out["other_votes"] >= 2)]
+    out["difference"] = out["mine"] - out["others"]
+    out = out[out["difference"].abs() > 0].reset_index()
+    out["size"] = out["difference"].abs()
+    out = out.sort_values(["size", "advice_id"], ascending=[False, True]).head(top)
+    out[["my_votes", "other_votes"]] = out[["my_votes", "other_votes"]].astype(int)
+    return out[columns].reset_index(drop=True)
+
+
+def where_i_sit(votes: pd.DataFrame, participant_id: str, *,
+                min_size: int = MIN_GROUP) -> dict | None:
+    """Which shown opinion group this person is in (``group``), how many people it
+    holds (``size``), how many voted in all (``voters``) and how many groups there are
+    (``groups``), with the advice that most sets the group apart (``apart``, as
+    :func:`sets_apart`); ``None`` if the votes make fewer than two groups that can be
+    shown, or this person is in none of them. Pass only votes on approved advice."""
+    if votes.empty:
+        return None
+    groups = opinion_groups(votes)
+    shown = shown_groups(groups, min_size)
+    if shown["group"].nunique() < 2:
+        return None
+    mine = shown.loc[shown["participant_id"] == participant_id, "group"]
+    if mine.empty:
+        return None
+    group = int(mine.iloc[0])
+    return {"group": group, "size": int((shown["group"] == group).sum()),
+            "voters": len(groups), "groups": int(shown["group"].nunique()),
+            "apart": sets_apart(votes, groups, group, min_size=min_size)}

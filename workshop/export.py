@@ -115,8 +115,10 @@ _DECISION_COLUMNS = ["person_id", "participant", "use_case", "case_id", "group",
 
 def workshop_json(store: Store, code: str) -> str:
     """The workshop, its reactions (settings and metrics nested), its advice, the
-    answers to the outstanding questions (every one sent; hidden ones left out) and
-    people's own decisions on the AI's cases (each person's latest per case)."""
+    answers to the outstanding questions (every one sent; hidden ones left out),
+    people's own decisions on the AI's cases (each person's latest per case), what
+    people said of the tools' records, the ethics panel's verdicts, and the themes of
+    each text people wrote (hidden ones left out)."""
     w = store.workshop(code)
     series = store.series(code)
     payload = {
@@ -137,8 +139,42 @@ def workshop_json(store: Store, code: str) -> str:
             if a["status"] != "hidden"
         ],
         "decisions": _decisions(store, code),
+        "record_answers": [
+            {**{k: v for k, v in r.items() if k != "participant_id"},
+             "created_at": _when(r["created_at"])}
+            for r in store.record_results(code, history=True).to_dict("records")
+        ],
+        "panel_verdicts": _panel(store, code),
+        "themes": [
+            {"kind": x["kind"], "item_id": int(x["item_id"]), "themes": x["themes"],
+             "corrected": bool(x["corrected"])}
+            for x in store.tagged_texts(code).to_dict("records") if x["status"] != "hidden"
+        ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _panel(store: Store, code: str) -> list[dict[str, Any]]:
+    """Every verdict of the ethics panel (``latest`` marks those that count); a written
+    condition the facilitator hid is blanked, and its status kept only where there
+    was one to moderate."""
+    out = []
+    for v in store.panel_results(code, history=True).to_dict("records"):
+        row = {k: val for k, val in v.items() if k != "participant_id"}
+        row["created_at"] = _when(v["created_at"])
+        row["status"] = v["status"] if v["own_condition"] else ""
+        row["own_condition"] = "" if v["status"] == "hidden" else v["own_condition"]
+        out.append(row)
+    return out
+
+
+def panel_csv(store: Store, code: str) -> str:
+    """The ethics panel's verdicts, one row each (the whole history, ``latest`` marking
+    the ones that count), the conditions picked joined by "; "."""
+    columns = ["verdict_id", "created_at", "participant", "person_id", "use_case",
+               "verdict", "conditions", "own_condition", "status", "latest"]
+    rows = [{**v, "conditions": "; ".join(v["conditions"])} for v in _panel(store, code)]
+    return _csv(pd.DataFrame(rows, columns=columns))
 
 
 # -- for people: the labels people saw (workshop.export_labels) ----------------------

@@ -34,7 +34,7 @@ from sqlalchemy.schema import CreateColumn, CreateTable
 #: Moderation of participants' text: new text waits; only approved text is projected.
 STATUSES = ("pending", "approved", "hidden")
 MODES = ("in_person", "online")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -200,6 +200,63 @@ class Answer(ParticipantText, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class RecordAnswer(Base):
+    """What one participant said of a tool's public record (``simulators.transparency``):
+    for each section, must the public be told it ("yes" or "no"), and would the record
+    be enough for them to accept the tool's use. The latest per use case counts."""
+
+    __tablename__ = "record_answers"
+    __table_args__ = (UniqueConstraint("participant_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    use_case: Mapped[str] = mapped_column(String(40))
+    told: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    enough: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class PanelVerdict(ParticipantText, Base):
+    """One participant's verdict as a member of the ethics panel, the conditions they
+    picked, and any they wrote (moderated like a comment). The latest per use case
+    counts."""
+
+    __tablename__ = "panel_verdicts"
+    __table_args__ = (UniqueConstraint("participant_id", "client_id"),)
+
+    use_case: Mapped[str] = mapped_column(String(40))
+    verdict: Mapped[str] = mapped_column(String(12))
+    conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    own_condition: Mapped[str] = mapped_column(Text, default="")
+
+
+class ThemeTag(Base):
+    """A facilitator's correction of the themes of one comment, piece of advice or
+    written condition; without one, the themes come from the word lists
+    (``workshop.themes``). ``text_digest`` is a hash of the text it was made for: a
+    correction never moves to another text that later takes the same id."""
+
+    __tablename__ = "theme_tags"
+    __table_args__ = (UniqueConstraint("workshop_id", "kind", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    item_id: Mapped[int] = mapped_column(Integer)
+    text_digest: Mapped[str] = mapped_column(String(64))
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
 class Vote(Base):
     """One participant's agree / disagree / pass on one piece of advice."""
 
@@ -293,8 +350,10 @@ class SchemaVersion(Base):
 # moderation status, skips, return codes or answers to the outstanding questions, and
 # a client_id unique across everyone.
 #
-# Version 2 has no decisions and no "decide first" switches: new tables, which
-# ``create_all`` makes, so going from 2 to 3 needs nothing more.
+# Version 2 has no decisions and no "decide first" switches (version 3 adds them), no
+# answers about a tool's record, no panel verdicts and no theme corrections (version 4
+# adds those): new tables only, which ``create_all`` below makes, so going from 2 or 3
+# needs nothing more.
 
 
 def upgrade(engine: Engine) -> None:

@@ -35,6 +35,7 @@ from workshop.i18n import Translator
 from workshop.report_charts import GREY, Document, bars, comfort_pair, paper
 from workshop.report_data import OVERALL, OVERALL_TITLE, Data, comfort_label, stage_name
 from workshop.report_decide import decide_part
+from workshop.report_oversight import panel_section, record_section, themes_section
 from workshop.report_parts import (
     advice_section,
     comments_section,
@@ -51,10 +52,13 @@ SECTIONS = [
     OVERALL_TITLE,
     N_("The dialogue across the workshops"),
     N_("Trying the uses of AI"),
+    N_("The tools' public records"),
+    N_("The ethics panel"),
     N_("The open questions"),
     N_("Our advice"),
     N_("Opinion groups"),
     N_("What people said"),
+    N_("What people's words were about"),
 ]
 #: Settings not worth a line in the report: the made-up world's number.
 UNTOLD = {"seed"}
@@ -380,10 +384,13 @@ def build_report(store: Store, code: str, *, lang: str = "en", names: bool = Fal
         if d.series:
             series_section(doc, t, d, SECTIONS[1])
         uses_section(doc, t, d)
-        questions_section(doc, t, d, SECTIONS[3], names)
-        advice_section(doc, t, d, SECTIONS[4], names)
-        groups_section(doc, t, d, SECTIONS[5])
-        comments_section(doc, t, d, SECTIONS[6], names)
+        record_section(doc, t, d, SECTIONS[3])
+        panel_section(doc, t, d, SECTIONS[4], names)
+        questions_section(doc, t, d, SECTIONS[5], names)
+        advice_section(doc, t, d, SECTIONS[6], names)
+        groups_section(doc, t, d, SECTIONS[7])
+        comments_section(doc, t, d, SECTIONS[8], names)
+        themes_section(doc, t, d, SECTIONS[9], names)
         return doc.close()
 
 

@@ -38,6 +38,9 @@ class Data:
         self.votes = store.votes(code)
         self.comments = store.comments(code)
         self.decisions = store.decisions(code)  # people's own, beside the AI's
+        self.records = store.record_results(code)
+        self.panel = store.panel_results(code)
+        self.texts = store.tagged_texts(code)
         self.series_reactions = store.series_reactions(code) if self.series else None
         self.series_counts = ({w["code"]: store.counts(w["code"])["participants"]
                                for w in self.series["workshops"]} if self.series else {})

@@ -127,3 +127,10 @@ def clean_text(value: Any, *, lines: bool = True) -> str:
 
 def _drop_invisible(text: str) -> str:
     return "".join(c for c in text if c in _JOINERS or unicodedata.category(c) != "Cf")
+
+
+def check_client_id(client_id: Any) -> None:
+    """A participant's write names itself with a ``client_id`` (8 to 64 characters), so
+    sending it twice stores it once."""
+    if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
+        raise ValueError("client_id must be a string of 8 to 64 characters")

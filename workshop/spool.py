@@ -37,7 +37,8 @@ from workshop.errors import AnswersLocked, StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Only answers go through the spool; anything else in a file is refused on sending.
-METHODS = ("record", "add_advice", "vote", "answer", "record_decisions")
+METHODS = ("record", "add_advice", "vote", "answer", "record_decisions", "record_answer",
+           "panel_verdict")
 _PARTICIPANT = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 

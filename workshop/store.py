@@ -17,8 +17,9 @@ participant sends (reactions, answers, advice, votes), with wrong guesses and jo
 counted. Its other parts: ``workshop.database`` (the engine and sessions),
 ``workshop.security`` (passphrase rules, throttle rules, text cleaning),
 ``workshop.store_room`` (the facilitator's controls), ``workshop.store_review``
-(reading back and moderating what participants sent) and ``workshop.store_decisions``
-(people's own decisions on the AI's cases).
+(reading back and moderating what participants sent), ``workshop.store_decisions``
+(people's own decisions on the AI's cases) and ``workshop.store_oversight`` (what
+people say of a tool's record, the ethics panel's verdicts, themes).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ from workshop.security import (
     WAIT_LOGIN,
     WINDOW,
     blocked_for,
+    check_client_id,
     clean_text,
     digest,
     normalise_code,
@@ -80,6 +82,7 @@ from workshop.security import (
 )
 from workshop.security import PASSPHRASE_MIN as PASSPHRASE_MIN
 from workshop.store_decisions import Decisions
+from workshop.store_oversight import Oversight
 from workshop.store_review import Review
 from workshop.store_room import TIMER_MAX as TIMER_MAX
 from workshop.store_room import RoomControls
@@ -166,7 +169,7 @@ def _pseudonym() -> str:
             f"{secrets.randbelow(90) + 10}")
 
 
-class Store(RoomControls, Review, Decisions):
+class Store(RoomControls, Review, Decisions, Oversight):
     """All reads and writes of workshop data. Safe to share between threads.
 
     ``now`` is the clock for throttling and timers (tests pass their own).
@@ -442,7 +445,7 @@ class Store(RoomControls, Review, Decisions):
                 json.dumps(value, allow_nan=False)
             except (TypeError, ValueError) as err:
                 raise ValueError(f"{name} must hold only plain numbers and text: {err}") from err
-        _check_client_id(client_id)
+        check_client_id(client_id)
         return self._insert_once(
             Reaction, participant_id, client_id,
             use_case=use_case, stage=stage, comfort=comfort, skipped=comfort is None,
@@ -475,7 +478,7 @@ class Store(RoomControls, Review, Decisions):
         note = clean_text(note, lines=False)
         if len(note) > NOTE_MAX:
             raise Refused(N_("Your note must be at most {n} characters."), n=NOTE_MAX)
-        _check_client_id(client_id)
+        check_client_id(client_id)
         return self._insert_once(Answer, participant_id, client_id, question=question,
                                  choice=choice, note=note)
 
@@ -491,7 +494,7 @@ class Store(RoomControls, Review, Decisions):
             raise Refused(N_("Write your advice first."))
         if len(text) > ADVICE_MAX:
             raise Refused(N_("Advice must be at most {n} characters."), n=ADVICE_MAX)
-        _check_client_id(client_id)
+        check_client_id(client_id)
         return self._insert_once(Advice, participant_id, client_id, theme=theme, text=text)
 
     def vote(self, participant_id: str, advice_id: int, vote: str) -> None:
@@ -516,7 +519,3 @@ class Store(RoomControls, Review, Decisions):
                 if attempt:
                     raise  # two votes raced twice: give up loudly
 
-
-def _check_client_id(client_id: Any) -> None:
-    if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
-        raise ValueError("client_id must be a string of 8 to 64 characters")

@@ -37,6 +37,7 @@ COMMENT_MAX = 1000
 DIALOGUE_STAGES = {
     "first_views": N_("First views"),
     "use_cases": N_("Trying the uses of AI"),
+    "panel": N_("The ethics panel"),
     "questions": N_("Outstanding questions"),
     "advice": N_("Our advice"),
 }
@@ -85,3 +86,28 @@ OPEN_QUESTIONS = {
     ),
 }
 NOTE_MAX = 200
+
+#: Must the public be told this section of a tool's record?
+TOLD = {"yes": N_("Yes, the public must be told"), "no": N_("No need")}
+#: Would the record be enough for you to accept the tool's use?
+ENOUGH = {"yes": N_("Yes, enough"), "no": N_("No, not enough"), "unsure": N_("Not sure")}
+
+#: What a member of the ethics panel advises the force (as West Midlands Police's
+#: independent data ethics panel does: approve, approve with conditions, or not
+#: proceed, here "pause").
+VERDICTS = {
+    "approve": N_("Approve: carry on using it"),
+    "conditions": N_("Approve, with conditions"),
+    "pause": N_("Pause it: stop using it for now"),
+}
+#: Conditions a panel member can pick (or they write their own, moderated).
+PANEL_CONDITIONS = {
+    "audit_by_group": N_("An independent audit, group by group, every three months"),
+    "check_near_cutoff": N_("A person checks every decision close to the cut-off"),
+    "tell_public": N_("Tell the public: publish the record and each audit"),
+    "stop_at_gap": N_("Stop it at once if the gap between groups passes a set limit"),
+    "audit_data": N_("Check the data it learns from, before and during use"),
+    "challenge": N_("A clear way for people to challenge a decision"),
+    "back_to_panel": N_("Come back to this panel in six months"),
+}
+CONDITION_MAX = 200

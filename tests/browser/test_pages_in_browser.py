@@ -16,7 +16,7 @@ AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
 # change from the app (axe rules "list"/"listitem"). Everything else is checked.
 AXE_EXCLUDE = ["[data-testid='stSidebarNavItems']"]
 PAGES = ["", "first_views", *[u.page.split("/")[-1][:-3] for u in registry.USE_CASES.values()],
-         "questions", "advice", "console"]
+         "panel", "questions", "advice", "console"]
 
 
 def serious_faults(tab) -> list[str]:
