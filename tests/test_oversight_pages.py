@@ -69,7 +69,8 @@ def test_the_record_on_a_page_shows_the_runs_rates_and_saves_what_people_think(
         store, room, monkeypatch):
     monkeypatch.setenv("WORKSHOP_OPEN_PANELS", "1")
     w, (me, *_) = room
-    store.record(me.id, CALLS.name, "before", 3, [], "", {}, {}, cid())  # on to "Try it"
+    store.set_decide_first(w.code, CALLS.name, False)  # straight on to "Try it"
+    store.record(me.id, CALLS.name, "before", 3, [], "", {}, {}, cid())
     at = page(CALLS.page, me, **{f"{CALLS.name}.label_bias": 0.5})
     assert not at.exception
     from ui.cache import outcome

@@ -101,6 +101,7 @@ def take(chromium, base: str, out: Path, database_url: str) -> list[Path]:
 
         # The record on a use-case page.
         store.set_stage(code, "use_cases")
+        store.set_decide_first(code, CALLS.name, False)  # straight on to "Try it"
         for tab, who, size in ((me, pid, "phone"), (mine, seat, "projector")):
             store.record(who, CALLS.name, "before", 3, [], "", {}, {}, cid())
             tab.goto(f"{base}/{path}?p={who}")

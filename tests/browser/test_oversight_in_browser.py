@@ -30,6 +30,7 @@ def test_the_panel_form_and_the_record_questions_are_accessible(live_app, live_d
     w = store.create_workshop("Axe hall", "a long workshop passphrase")
     p = store.join(w.code)
     calls = oversight_shots.CALLS
+    store.set_decide_first(w.code, calls.name, False)  # straight on to "Try it"
     store.record(p.id, calls.name, "before", 3, [], "", {}, {}, oversight_shots.cid())
     tab = chromium.new_context(viewport=PHONE).new_page()
     try:
