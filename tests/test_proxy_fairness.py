@@ -22,16 +22,8 @@ import pytest
 
 from tests.load.ws_client import Session
 from tests.test_proxy import Upstream, exchange, running
-from workshop.proxy import (
-    SESSION_FILES,
-    Balancer,
-    ChildFiles,
-    Limits,
-    Proxy,
-    Slots,
-    listen,
-    open_files,
-)
+from workshop.proxy import Balancer, Proxy, listen
+from workshop.proxy_slots import SESSION_FILES, ChildFiles, Limits, Slots, open_files
 
 ROOT = Path(__file__).resolve().parents[1]
 UPGRADE = (b"GET /_stcore/stream HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from workshop import store as store_module
+from workshop import store_access
 from workshop.store import (
     CODE_ALPHABET,
     Refused,
@@ -346,8 +347,8 @@ def test_long_uncommon_passphrases_are_taken(store, phrase):
 def test_checking_an_unknown_code_costs_one_hash_like_a_known_one(store, workshop, monkeypatch):
     store.verify_facilitator("ZZZZZZ", PASS)  # the dummy hash is made once, here
     calls = []
-    real = store_module._derive
-    monkeypatch.setattr(store_module, "_derive", lambda *a: calls.append(1) or real(*a))
+    real = store_access._derive
+    monkeypatch.setattr(store_access, "_derive", lambda *a: calls.append(1) or real(*a))
     assert not store.verify_facilitator("ZZZZZZ", PASS)
     assert len(calls) == 1
     assert store.verify_facilitator(workshop.code, PASS)
@@ -406,8 +407,8 @@ def test_sixty_guesses_at_the_same_moment_get_ten_checks(store, workshop, monkey
     """Counting holds under parallel guesses: each is counted before it is checked,
     one after another (SQLite's write lock, PostgreSQL's advisory locks)."""
     checks, refused, errors = [], [], []
-    real = store_module._derive
-    monkeypatch.setattr(store_module, "_derive", lambda *a: checks.append(1) or real(*a))
+    real = store_access._derive
+    monkeypatch.setattr(store_access, "_derive", lambda *a: checks.append(1) or real(*a))
     barrier = threading.Barrier(60)
 
     def guess(i: int) -> None:

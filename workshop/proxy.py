@@ -9,14 +9,15 @@ nobody on the Wi-Fi can knock it over or take the room offline:
   with no bytes either way for ``WORKSHOP_PROXY_IDLE_TIMEOUT`` (default 120 s: four
   times Streamlit's websocket ping interval, 30 s, read from its settings, so a
   quiet but live phone keeps its connection);
-- connection slots are shared fairly (``Slots``): at most ``WORKSHOP_PROXY_MAX_CONNECTIONS``
-  (default 1024, fewer if the open-file limit requires) in all, of which one address
-  may hold its share (``WORKSHOP_PROXY_PER_ADDRESS``, default 64, at most an eighth
-  of the rest; more are answered 503) and an eighth is kept for addresses that hold
-  none. When the slots are all taken, a newcomer takes the slot of a connection that
-  has not sent its request within a second, or else the longest-idle connection of
-  the address holding the most (at least two more than the newcomer): someone
-  holding hundreds of websockets loses theirs, a phone does not. A phone uses one
+- connection slots are shared fairly (``Slots``, in ``workshop.proxy_slots``): at most
+  ``WORKSHOP_PROXY_MAX_CONNECTIONS`` (default 1024, fewer if the open-file limit
+  requires) in all, of which one address may hold its share
+  (``WORKSHOP_PROXY_PER_ADDRESS``, default 64, at most an eighth of the rest; more are
+  answered 503) and an eighth is kept for addresses that hold none. When the slots
+  are all taken, a newcomer takes the slot of a connection that has not sent its
+  request within a second, or else the longest-idle connection of the address
+  holding the most (at least two more than the newcomer): someone holding hundreds
+  of websockets loses theirs, a phone does not. A phone uses one
   websocket and at most six requests at once (a browser's limit per host);
 - a few spare descriptors beyond the slots answer ``/healthz`` and say "busy" (503)
   when nothing can be freed, so the proxy and its health check answer whatever
@@ -57,278 +58,24 @@ import logging
 import os
 import socket
 import time
-import tomllib
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from pathlib import Path
 
 from workshop.http_head import BadRequest, Request, parse_head, plain_response
+from workshop.proxy_slots import (
+    STRAINED,
+    ChildFiles,
+    Conn,
+    Limits,
+    Slots,
+    open_files,
+)
 
 log = logging.getLogger("workshop.serve")
 
-ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 1 << 16
-STREAMLIT_PING = 30.0  # Streamlit's default server.websocketPingInterval (seconds)
-NOFILE_TARGET = 65536
-PROXY_FILES = 64  # descriptors kept for the proxy's own use (listening socket, logs, checks)
-CHILD_FILES = 160  # and what one Streamlit process needs besides its sessions
-SESSION_FILES = 3  # one Streamlit session: an event loop and its socket pair (measured)
-KEPT_SESSIONS = 128  # Streamlit keeps at most this many disconnected sessions ...
-SESSION_TTL = 120.0  # ... for server.disconnectedSessionTTL seconds (its default)
-STRAINED = 0.9  # /healthz says a process is near its limit past this share of it
 _OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
-
-
-# -- limits ---------------------------------------------------------------------------
-
-
-def _streamlit_setting(env: str, section: str, name: str, default: float,
-                       root: Path = ROOT) -> float:
-    """One of Streamlit's numeric settings: its environment variable, else
-    ``.streamlit/config.toml``, else its default."""
-    configured = os.environ.get(env, "").strip()
-    if not configured:
-        try:
-            with open(root / ".streamlit" / "config.toml", "rb") as f:
-                configured = str(tomllib.load(f).get(section, {}).get(name, ""))
-        except (OSError, tomllib.TOMLDecodeError):
-            configured = ""
-    try:
-        return float(configured) if configured else default
-    except ValueError:
-        return default
-
-
-def streamlit_ping_interval(root: Path = ROOT) -> float:
-    """Streamlit's websocket ping interval (30 s unless set)."""
-    return _streamlit_setting("STREAMLIT_SERVER_WEBSOCKET_PING_INTERVAL", "server",
-                              "websocketPingInterval", STREAMLIT_PING, root)
-
-
-def streamlit_session_ttl(root: Path = ROOT) -> float:
-    """How long Streamlit keeps a disconnected session (120 s unless set)."""
-    return _streamlit_setting("STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL", "server",
-                              "disconnectedSessionTTL", SESSION_TTL, root)
-
-
-def raise_open_files(target: int = NOFILE_TARGET) -> int:
-    """Raise this process's open-file limit towards its hard limit (at most
-    ``target``); children started afterwards inherit it. Returns the soft limit."""
-    try:
-        import resource
-    except ImportError:  # not POSIX
-        return target
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    ceiling = target if hard == resource.RLIM_INFINITY else min(hard, target)
-    for want in (ceiling, 10240, 4096):  # macOS refuses more than its OPEN_MAX
-        if want <= soft:
-            break
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-            return want
-        except (ValueError, OSError):
-            continue
-    return soft
-
-
-def _env_number(name: str, default: float, minimum: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
-    if value < minimum:
-        raise SystemExit(f"{name} must be at least {minimum:g}, got {raw}")
-    return value
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one client may cost the proxy. See the module docstring for why.
-    ``child_files``: each Streamlit process's open-file limit (None: not counted)."""
-
-    header_timeout: float = 10.0
-    idle_timeout: float = 4 * STREAMLIT_PING
-    per_address: int = 64
-    total: int = 1024
-    max_head: int = 64 * 1024
-    connect_timeout: float = 5.0
-    child_files: int | None = None
-    session_ttl: float = SESSION_TTL
-
-    @property
-    def reserve(self) -> int:
-        """Slots only an address holding none may take."""
-        return max(1, self.total // 8)
-
-    @property
-    def share(self) -> int:
-        """The most one address may hold."""
-        return max(1, min(self.per_address, max(8, (self.total - self.reserve) // 8)))
-
-    @property
-    def spare(self) -> int:
-        """Descriptors beyond the slots, to answer /healthz and say "busy"."""
-        return max(4, min(64, self.total // 16))
-
-    @classmethod
-    def from_env(cls, open_files: int | None = None) -> Limits:
-        """The defaults, ``WORKSHOP_PROXY_*`` settings, and a total that fits in
-        ``open_files`` (two descriptors a connection, with room for the proxy's own
-        and its spare ones); each Streamlit process inherits ``open_files``."""
-        ping = streamlit_ping_interval()
-        idle = _env_number("WORKSHOP_PROXY_IDLE_TIMEOUT", 4 * ping, 0.1)
-        if idle < 3 * ping:
-            log.warning("WORKSHOP_PROXY_IDLE_TIMEOUT=%g is under three of Streamlit's "
-                        "websocket pings (%g s each): quiet phones may be cut off", idle, ping)
-        limits = cls(
-            header_timeout=_env_number("WORKSHOP_PROXY_HEADER_TIMEOUT", cls.header_timeout,
-                                       0.1),
-            idle_timeout=idle,
-            per_address=int(_env_number("WORKSHOP_PROXY_PER_ADDRESS", cls.per_address, 1)),
-            total=int(_env_number("WORKSHOP_PROXY_MAX_CONNECTIONS", cls.total, 1)),
-            child_files=open_files,
-            session_ttl=streamlit_session_ttl(),
-        )
-        if open_files is not None and "WORKSHOP_PROXY_MAX_CONNECTIONS" not in os.environ:
-            fits = (open_files - PROXY_FILES) * 16 // 34  # 2 per slot and per spare
-            limits = replace(limits, total=max(8, min(limits.total, fits)))
-        return limits
-
-
-# -- who holds the connections --------------------------------------------------------
-
-
-@dataclass(eq=False)
-class Conn:
-    """One client connection: whose, since when, its last byte, and its task."""
-
-    address: str
-    opened: float
-    last: float
-    task: asyncio.Task[None] | None = None
-    head: bool = False  # its request head has arrived
-    gone: bool = False  # its slot was given to someone else
-
-
-class Slots:
-    """The proxy's connection slots, shared fairly between addresses (the module
-    docstring says how). ``take`` gives a slot (and the connection that made room
-    for it, to be closed), or None and why not; ``give_back`` returns one."""
-
-    def __init__(self, limits: Limits, grace: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.total, self.share, self.reserve = limits.total, limits.share, limits.reserve
-        self.grace, self.clock = grace, clock
-        self.by_address: dict[str, set[Conn]] = {}
-        self.open = 0
-
-    def holding(self, address: str) -> int:
-        return len(self.by_address.get(address, ()))
-
-    def take(self, address: str) -> tuple[Conn | None, Conn | None, str]:
-        mine = self.holding(address)
-        if mine >= self.share:
-            return None, None, "address"
-        now = self.clock()
-        victim = None
-        if self.open >= self.total - self.reserve:
-            victim = self._victim(mine, now)
-            if victim is not None:
-                self.give_back(victim)
-                victim.gone = True
-            elif mine or self.open >= self.total:
-                return None, None, "busy"
-        conn = Conn(address, now, now)
-        self.by_address.setdefault(address, set()).add(conn)
-        self.open += 1
-        return conn, victim, ""
-
-    def _victim(self, mine: int, now: float) -> Conn | None:
-        """Who makes room: a connection that has not sent its request within the
-        grace (the longest idle), else the longest-idle one of the address holding
-        the most, if it holds at least two more than the newcomer."""
-        silent = [c for held in self.by_address.values() for c in held
-                  if not c.head and now - c.opened >= self.grace]
-        if silent:
-            return min(silent, key=lambda c: c.last)
-        heaviest = max(self.by_address.values(), key=len, default=set())
-        if len(heaviest) >= mine + 2:
-            return min(heaviest, key=lambda c: c.last)
-        return None
-
-    def give_back(self, conn: Conn) -> None:
-        if conn.gone:
-            return
-        held = self.by_address.get(conn.address)
-        if held is None or conn not in held:
-            return
-        held.discard(conn)
-        if not held:
-            del self.by_address[conn.address]
-        self.open -= 1
-
-
-class ChildFiles:
-    """One Streamlit process's descriptors, as its sessions hold them: ``base`` for
-    the process, ``SESSION_FILES`` + 1 for each connected websocket, ``SESSION_FILES``
-    for each disconnected session it keeps (at most ``KEPT_SESSIONS``, for
-    ``ttl`` seconds), 1 for each request (under a low ``limit``, half of it for the
-    process)."""
-
-    def __init__(self, limit: int | None, ttl: float = SESSION_TTL, base: int = CHILD_FILES,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.ttl, self.clock = limit, ttl, clock
-        self.base = base if limit is None else min(base, limit // 2)
-        self.websockets = 0
-        self.requests = 0
-        self._closed: deque[float] = deque(maxlen=KEPT_SESSIONS)
-
-    def kept(self) -> int:
-        cutoff = self.clock() - self.ttl
-        while self._closed and self._closed[0] < cutoff:
-            self._closed.popleft()
-        return len(self._closed)
-
-    def used(self) -> int:
-        return (self.base + (SESSION_FILES + 1) * self.websockets
-                + SESSION_FILES * self.kept() + self.requests)
-
-    def room_for(self, websocket: bool) -> bool:
-        need = SESSION_FILES + 1 if websocket else 1
-        return self.limit is None or self.used() + need <= self.limit
-
-    def opened(self, websocket: bool) -> None:
-        if websocket:
-            self.websockets += 1
-        else:
-            self.requests += 1
-
-    def closed(self, websocket: bool) -> None:
-        if websocket:
-            self.websockets -= 1
-            self._closed.append(self.clock())  # its session stays a while
-        else:
-            self.requests -= 1
-
-
-def open_files(pid: int) -> tuple[int, int] | None:
-    """(descriptors open, soft limit) of a process, read from ``/proc`` (Linux);
-    None where there is no ``/proc``."""
-    try:
-        used = len(os.listdir(f"/proc/{pid}/fd"))
-        with open(f"/proc/{pid}/limits") as f:
-            for line in f:
-                if line.startswith("Max open files"):
-                    soft = line.split()[3]
-                    return used, (1 << 62) if soft == "unlimited" else int(soft)
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 # -- which process serves whom ---------------------------------------------------------

@@ -47,17 +47,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workshop.http_head import BadRequest, Request, parse_head
-from workshop.proxy import (
+from workshop.proxy import CHUNK, Balancer, HealthCheck, Proxy, listen
+from workshop.proxy_slots import (
     CHILD_FILES,
-    CHUNK,
     NOFILE_TARGET,
     PROXY_FILES,
     STREAMLIT_PING,
-    Balancer,
-    HealthCheck,
     Limits,
-    Proxy,
-    listen,
     raise_open_files,
     streamlit_ping_interval,
 )

@@ -11,30 +11,26 @@ be reached raises ``StoreUnavailable``, so the app can keep a participant's answ
 (``workshop.spool``) and send it later. Opening a database from an earlier release
 upgrades it in place (``workshop.models.upgrade``).
 
-This module is the ``Store`` people use: opening a workshop (its passphrase hashed
-with scrypt here, and a recovery code shown once), checking a facilitator's
-passphrase or recovery code, joining, and what a participant sends (reactions,
-answers, advice, votes), with wrong guesses, joins and new workshops counted per
-address (and guesses per device) atomically, so tries at the same moment are counted
-one after another. Its other parts: ``workshop.database`` (the engine and sessions),
-``workshop.security`` (passphrase rules, throttle rules, text cleaning),
+This module is the ``Store`` people use: opening a workshop (with a recovery code
+shown once), joining (return codes only their owner's device continues), and what a
+participant sends (reactions, answers, advice, votes), with joins and new workshops
+counted per address. Its other parts: ``workshop.database`` (the engine and
+sessions), ``workshop.security`` (passphrase rules, limits, text cleaning),
+``workshop.store_access`` (passphrases, recovery codes, counting tries),
 ``workshop.store_room`` (the facilitator's controls) and ``workshop.store_review``
-(reading back and moderating what participants sent).
+(reading back, moderating, deleting and merging what participants sent).
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select, text
+from sqlalchemy import delete, exists, select
 from sqlalchemy import func as func  # still importable from here
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -72,15 +68,11 @@ from workshop.security import (
     CREATE,
     HANDOVER,
     JOIN,
-    KEEP_TRIES,
-    KNOWN_DEVICE,
-    LOGIN,
     USE_CASE,
     WAIT_CREATE,
     WAIT_JOIN,
     WAIT_LOGIN,
     Limit,
-    blocked_for,
     clean_text,
     copy_key,
     digest,
@@ -89,6 +81,7 @@ from workshop.security import (
 )
 from workshop.security import COMMON_PASSPHRASES as COMMON_PASSPHRASES
 from workshop.security import PASSPHRASE_MIN as PASSPHRASE_MIN
+from workshop.store_access import RECOVERY_LENGTH, Access, Check, check_passphrase, hash_passphrase
 from workshop.store_review import Review
 from workshop.store_room import TIMER_MAX as TIMER_MAX
 from workshop.store_room import RoomControls
@@ -111,7 +104,6 @@ __all__ = [
 ]
 
 CODE_LENGTH = 6
-RECOVERY_LENGTH = 16
 TITLE_MAX = 200
 
 _ADJECTIVES = (
@@ -130,37 +122,6 @@ _IN_USE = N_("This return code is already taking part in this workshop on anothe
              "On that device, open the menu and press “Use my return code on another "
              "device”, then try again here.")
 _NOT_HERE = N_("We could not find you in this workshop. Please join it again.")
-_KNOWN = "login_ok"  # a device that signed in to a workshop (kept KNOWN_DEVICE)
-
-Check = tuple[str, str, Limit]  # (kind, value, its limit): one counter of tries
-
-
-# -- passphrases ------------------------------------------------------------------
-
-
-def _derive(passphrase: str, salt: bytes) -> str:
-    """The one slow step (scrypt) of hashing or checking a passphrase."""
-    return hashlib.scrypt(passphrase.encode(), salt=salt, n=2**14, r=8, p=1).hex()
-
-
-def _hash_passphrase(passphrase: str) -> str:
-    salt = secrets.token_bytes(16)
-    return f"scrypt${salt.hex()}${_derive(passphrase, salt)}"
-
-
-def _check_passphrase(passphrase: str, stored: str) -> bool:
-    try:
-        _scheme, salt_hex, digest_hex = stored.split("$")
-        salt = bytes.fromhex(salt_hex)
-    except ValueError:
-        return False
-    return hmac.compare_digest(_derive(passphrase, salt), digest_hex)
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """Checked against when a code is unknown, so that costs what a real check costs."""
-    return _hash_passphrase(secrets.token_hex(16))
 
 
 def _pseudonym() -> str:
@@ -168,7 +129,7 @@ def _pseudonym() -> str:
             f"{secrets.randbelow(90) + 10}")
 
 
-class Store(RoomControls, Review):
+class Store(Access, RoomControls, Review):
     """All reads and writes of workshop data. Safe to share between threads.
 
     ``now`` is the clock for throttling and timers (tests pass their own).
@@ -182,97 +143,6 @@ class Store(RoomControls, Review):
         self.join_limit = Limit(self.joins_per_address, JOIN.window)
         self.create_limit = Limit(int(os.environ.get("WORKSHOP_CREATES_PER_ADDRESS",
                                                      str(CREATE.tries))), CREATE.window)
-
-    # -- throttling ---------------------------------------------------------------
-    #
-    # A try is counted (an Attempt row) in the same transaction that found it allowed,
-    # while that transaction holds its counters: PostgreSQL's advisory locks, SQLite's
-    # one write lock (its first statement, the clean-up, is a write). Sixty tries at
-    # the same moment are counted one after another, so the limit is exact.
-
-    def _hold(self, s: Session, keys: Iterable[tuple[str, str]]) -> None:
-        """Hold these counters until the transaction ends; forget tries too old to count."""
-        if self.engine.dialect.name == "postgresql":
-            for key in sorted({digest(kind, value) for kind, value in keys}):
-                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
-        now = self.now()
-        s.execute(delete(Attempt).where(or_(
-            and_(Attempt.kind != _KNOWN, Attempt.at <= now - KEEP_TRIES),
-            Attempt.at <= now - KNOWN_DEVICE)))
-
-    def _refuse_if_blocked(self, s: Session, checks: Iterable[Check], msgid: str) -> None:
-        """Raise ``TooManyAttempts`` while any counter is past its limit."""
-        now = self.now()
-        wait = timedelta(0)
-        for kind, value, limit in checks:
-            times = s.scalars(
-                select(Attempt.at)
-                .where(Attempt.kind == kind, Attempt.key == digest(kind, value),
-                       Attempt.at > now - limit.window - limit.min_block)
-                .order_by(Attempt.at.desc()).limit(limit.tries)
-            ).all()
-            wait = max(wait, blocked_for(times, limit, now))
-        if wait > timedelta(0):
-            seconds = int(wait.total_seconds() + 0.999)
-            raise TooManyAttempts(msgid, retry_after=seconds, minutes=-(-seconds // 60))
-
-    def _note(self, s: Session, keys: Iterable[tuple[str, str]]) -> list[Attempt]:
-        """Count a try on each counter."""
-        rows = [Attempt(kind=kind, key=digest(kind, value), at=self.now())
-                for kind, value in keys]
-        s.add_all(rows)
-        s.flush()
-        return rows
-
-    def _counted(self, checks: Sequence[Check], msgid: str) -> list[Attempt]:
-        """Refuse if blocked, else count a try, in one transaction holding the counters."""
-        with self._session() as s:
-            self._hold(s, [(k, v) for k, v, _ in checks])
-            self._refuse_if_blocked(s, checks, msgid)
-            return self._note(s, [(k, v) for k, v, _ in checks])
-
-    def _note_failure(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Count a failed try, in its own transaction (the caller's is about to refuse)."""
-        keys = list(keys)
-        if keys:
-            with self._session() as s:
-                self._hold(s, keys)
-                self._note(s, keys)
-
-    @staticmethod
-    def _guesser(address: str | None, device: str | None) -> list[Check]:
-        """The counters of a guess at a passphrase or recovery code: the address and
-        the device it came from (an address nobody knows counts as one address)."""
-        checks = [("login_device", device, LOGIN)] if device else []
-        if address or not device:
-            checks.append(("login_from", str(address or "unknown"), LOGIN))
-        return checks
-
-    def _guess(self, code: str, address: str | None, device: str | None,
-               right: Callable[[Workshop | None], bool]) -> Workshop | None:
-        """One guess at a workshop's secret: counted as wrong before it is checked (so
-        guesses at the same moment cannot slip past the limit), forgotten if
-        ``right``. A device that has signed in to this workshop before is not held
-        up by others' wrong guesses from its address, only by its own."""
-        checks = self._guesser(address, device)
-        known = (_KNOWN, f"{code}:{device}")
-        with self._session() as s:
-            self._hold(s, [(k, v) for k, v, _ in checks])
-            if device and s.scalar(select(exists().where(
-                    Attempt.kind == _KNOWN, Attempt.key == digest(*known)))):
-                checks = [c for c in checks if c[0] != "login_from"]
-            self._refuse_if_blocked(s, checks, WAIT_LOGIN)
-            tries = self._note(s, [(k, v) for k, v, _ in checks])
-            w = s.scalar(select(Workshop).where(Workshop.code == code))
-        if not right(w) or w is None:
-            return None
-        with self._session() as s:
-            s.execute(delete(Attempt).where(Attempt.id.in_([t.id for t in tries])))
-            if device:
-                s.execute(delete(Attempt).where(Attempt.kind == _KNOWN,
-                                                Attempt.key == digest(*known)))
-                self._note(s, [known])
-        return w
 
     # -- workshops --------------------------------------------------------------
 
@@ -297,7 +167,7 @@ class Store(RoomControls, Review):
             self._counted([("create_from", str(address), self.create_limit)], WAIT_CREATE)
         series_id, hashed = (self._series_for(name, passphrase, address, device) if name
                              else (None, None))
-        hashed = hashed or _hash_passphrase(passphrase)
+        hashed = hashed or hash_passphrase(passphrase)
         recovery = new_code(RECOVERY_LENGTH)
         for _ in range(10):
             try:
@@ -323,7 +193,7 @@ class Store(RoomControls, Review):
             if found is not None:
                 checks = self._guesser(address, device)
                 tries = self._counted(checks, WAIT_LOGIN)
-                if _check_passphrase(passphrase, found.passphrase_hash):
+                if check_passphrase(passphrase, found.passphrase_hash):
                     with self._session() as s:
                         s.execute(delete(Attempt).where(Attempt.id.in_([t.id for t in tries])))
                     return found.id, found.passphrase_hash
@@ -332,7 +202,7 @@ class Store(RoomControls, Review):
                               name=found.name)
             try:
                 with self._session() as s:
-                    made = Series(key=key, name=name, passphrase_hash=_hash_passphrase(passphrase))
+                    made = Series(key=key, name=name, passphrase_hash=hash_passphrase(passphrase))
                     s.add(made)
                 return made.id, made.passphrase_hash
             except IntegrityError:
@@ -349,42 +219,6 @@ class Store(RoomControls, Review):
         if w is None:
             raise WorkshopNotFound(N_("That workshop no longer exists."))
         return w
-
-    def verify_facilitator(self, code: str, passphrase: str, address: str | None = None,
-                           device: str | None = None) -> bool:
-        """Is this the workshop's passphrase? After ``LOGIN`` wrong guesses from one
-        ``address`` or one ``device`` (the browser's own token), raises
-        ``TooManyAttempts``; others' wrong guesses never refuse a device that has
-        signed in to this workshop before, and never the workshop as such."""
-        code = normalise_code(code)
-        # An unknown code costs the same one check, so timing tells nothing.
-        return self._guess(code, address, device, lambda w: _check_passphrase(
-            str(passphrase or ""), w.passphrase_hash if w else _dummy_hash())) is not None
-
-    def reset_passphrase(self, code: str, recovery_code: str, passphrase: str,
-                         address: str | None = None, device: str | None = None) -> str:
-        """Give the workshop a new passphrase with its recovery code, counted as a
-        guess like a passphrase. Returns the workshop's new recovery code (the old one
-        is used up). In a series, the series and its workshops that shared the old
-        passphrase take the new one. The Screen's link changes with it."""
-        require_strong_passphrase(passphrase)
-        code, typed = normalise_code(code), digest("recovery", normalise_code(recovery_code))
-        w = self._guess(code, address, device, lambda w: w is not None and bool(
-            w.recovery_hash) and hmac.compare_digest(w.recovery_hash, typed))
-        if w is None:
-            raise Refused(N_("That recovery code does not belong to this workshop. Check "
-                             "both codes and try again."))
-        fresh, hashed = new_code(RECOVERY_LENGTH), _hash_passphrase(passphrase)
-        with self._change(code) as (s, w):
-            old = w.passphrase_hash
-            w.passphrase_hash, w.recovery_hash = hashed, digest("recovery", fresh)
-            series = s.get(Series, w.series_id) if w.series_id is not None else None
-            if series is not None and series.passphrase_hash == old:
-                series.passphrase_hash = hashed
-                for other in s.scalars(select(Workshop).where(
-                        Workshop.series_id == series.id, Workshop.passphrase_hash == old)):
-                    other.passphrase_hash = hashed
-        return fresh
 
     def delete_workshop(self, code: str) -> None:
         """Delete a workshop, everything recorded in it (leaving no trace in SQLite's
