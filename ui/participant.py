@@ -125,7 +125,7 @@ def another_device(me: Me) -> None:
                              minutes=int(HANDOVER.total_seconds() // 60)))
         except StoreUnavailable:
             st.error(_("The workshop can't be reached just now. Please try again in a "
-                       "moment."))
+                       "moment, or tell the facilitator."))
         except ValueError as err:
             st.error(say(err))
 
