@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from simulators import registry
+from ui import report_panel
 from ui.i18n import _, lang, ngettext, say
 from ui.navigation import FACILITATOR_KEY, SCREEN
 from ui.participant import device_token, grouped
@@ -396,5 +397,8 @@ def manage(code: str) -> None:
                                 key="facilitator.confirm_delete")
         if st.button(_("Delete everything"), disabled=normalise_code(confirm) != code):
             store.delete_workshop(code)
+            for made in (report_panel.report_pdf, report_panel.people_files,
+                         report_panel.series_files):
+                made.clear()  # no copy of its words kept in this process
             st.session_state.pop(FACILITATOR_KEY, None)
             st.rerun()
