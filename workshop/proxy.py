@@ -44,8 +44,8 @@ nobody on the Wi-Fi can knock it over or take the room offline:
 
 ``GET /healthz`` is answered by the proxy itself (``HealthCheck``, which runs
 ``workshop.health``): 200 ``ok`` when every Streamlit process answers, the store can
-write and no process is near its open-file limit (``Proxy.strain``: nine tenths of
-its slots or descriptors, counted or, on Linux, read from ``/proc``), else 503 with
+write and no process is near its open-file limit (``Proxy.strain``: eight tenths of
+its slots or descriptors, read from ``/proc`` on Linux, else counted), else 503 with
 the reason.
 """
 
@@ -192,21 +192,27 @@ class Proxy:
 
     def child(self, port: int) -> ChildFiles:
         if port not in self.children:
-            self.children[port] = ChildFiles(self.limits.child_files, self.limits.session_ttl)
+            def measure() -> int | None:
+                pid = dict(self.pids()).get(port) if self.pids is not None else None
+                seen = open_files(pid) if pid is not None else None
+                return seen[0] if seen else None
+
+            self.children[port] = ChildFiles(self.limits.child_files, self.limits.session_ttl,
+                                             measure=measure)
         return self.children[port]
 
     def strain(self) -> str | None:
-        """What is near its limit (nine tenths), or None: the proxy's slots, each
-        Streamlit process's descriptors (read from ``/proc`` where there is one, else
-        as counted here), the proxy's own."""
-        if self.slots.open >= STRAINED * self.slots.total:
-            return (f"the proxy holds {self.slots.open} of its {self.slots.total} "
-                    "connections")
-        pids = dict(self.pids()) if self.pids is not None else {}
+        """What is near its open-file limit (``STRAINED``, eight tenths), or None: each
+        Streamlit process (read from ``/proc`` where there is one, else as counted
+        here), the proxy itself. Slots all taken are no strain: a newcomer still gets
+        one (``Slots``)."""
         for port in self.balancer.ports:
             files = self.child(port)
-            seen = open_files(pids[port]) if port in pids else None
-            used, limit = seen if seen else (files.used(), files.limit)
+            used, limit = files.used(), files.limit
+            if limit is None:  # not counted: what /proc says, if anything
+                pid = dict(self.pids()).get(port) if self.pids is not None else None
+                seen = open_files(pid) if pid is not None else None
+                used, limit = seen or (0, 0)
             if limit and used >= STRAINED * limit:
                 return (f"the app process on port {port} is near its open-file limit "
                         f"({used} of {limit})")

@@ -8,8 +8,8 @@
   holding the most, gives way to a newcomer;
 - ``ChildFiles``: one Streamlit process's descriptors, counted as its sessions hold
   them (measured: about four for a connected session, three for each disconnected
-  one Streamlit keeps for ``server.disconnectedSessionTTL``), and ``open_files``,
-  the real count where ``/proc`` has it.
+  one Streamlit keeps for ``server.disconnectedSessionTTL``), or, better, its real
+  count where ``/proc`` has it (``open_files``).
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 STREAMLIT_PING = 30.0  # Streamlit's default server.websocketPingInterval (seconds)
 NOFILE_TARGET = 65536
 PROXY_FILES = 64  # descriptors kept for the proxy's own use (listening socket, logs, checks)
-CHILD_FILES = 160  # and what one Streamlit process needs besides its sessions
+CHILD_FILES = 64  # what one Streamlit process needs besides its sessions (7 measured idle,
+#                   plus its database connections and the files it reads)
 SESSION_FILES = 3  # one Streamlit session: an event loop and its socket pair (measured)
 KEPT_SESSIONS = 128  # Streamlit keeps at most this many disconnected sessions ...
 SESSION_TTL = 120.0  # ... for server.disconnectedSessionTTL seconds (its default)
-STRAINED = 0.9  # /healthz says a process is near its limit past this share of it
+STRAINED = 0.8  # past this share of its limit, a process takes no new websocket and
+#                 /healthz says it is near its limit (requests go on up to 0.95)
 
 # -- limits ---------------------------------------------------------------------------
 
@@ -229,19 +231,25 @@ class Slots:
 
 
 class ChildFiles:
-    """One Streamlit process's descriptors, as its sessions hold them: ``base`` for
-    the process, ``SESSION_FILES`` + 1 for each connected websocket, ``SESSION_FILES``
-    for each disconnected session it keeps (at most ``KEPT_SESSIONS``, for
-    ``ttl`` seconds), 1 for each request (under a low ``limit``, half of it for the
-    process)."""
+    """One Streamlit process's descriptors. Where ``measure`` gives its real count
+    (``/proc``, read at most every half second), that count plus what was let in
+    since; elsewhere, counted as its sessions hold them: ``base`` for the process,
+    ``SESSION_FILES`` + 1 for each connected websocket, ``SESSION_FILES`` for each
+    disconnected session it keeps (at most ``KEPT_SESSIONS``, for ``ttl`` seconds), 1
+    for each request. New websockets stop at ``STRAINED`` of the limit, requests at
+    0.95 of it, so pages and the room's polls still fit, and Streamlit has room for its
+    own files."""
 
     def __init__(self, limit: int | None, ttl: float = SESSION_TTL, base: int = CHILD_FILES,
+                 measure: Callable[[], int | None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.ttl, self.clock = limit, ttl, clock
-        self.base = base if limit is None else min(base, limit // 2)
+        self.limit, self.ttl, self.clock, self.measure = limit, ttl, clock, measure
+        self.base = base if limit is None else min(base, limit // 4)
         self.websockets = 0
         self.requests = 0
         self._closed: deque[float] = deque(maxlen=KEPT_SESSIONS)
+        self._seen: tuple[float, int | None] = (-1.0, None)
+        self._since = 0  # descriptors let in since the last reading
 
     def kept(self) -> int:
         cutoff = self.clock() - self.ttl
@@ -249,19 +257,30 @@ class ChildFiles:
             self._closed.popleft()
         return len(self._closed)
 
-    def used(self) -> int:
+    def counted(self) -> int:
         return (self.base + (SESSION_FILES + 1) * self.websockets
                 + SESSION_FILES * self.kept() + self.requests)
 
+    def used(self) -> int:
+        now = self.clock()
+        if self.measure is not None and now - self._seen[0] >= 0.5:
+            self._seen, self._since = (now, self.measure()), 0
+        seen = self._seen[1]
+        return self.counted() if seen is None else seen + self._since
+
     def room_for(self, websocket: bool) -> bool:
-        need = SESSION_FILES + 1 if websocket else 1
-        return self.limit is None or self.used() + need <= self.limit
+        if self.limit is None:
+            return True
+        if websocket:
+            return self.used() + SESSION_FILES + 1 <= STRAINED * self.limit
+        return self.used() + 1 <= 0.95 * self.limit
 
     def opened(self, websocket: bool) -> None:
         if websocket:
             self.websockets += 1
         else:
             self.requests += 1
+        self._since += SESSION_FILES + 1 if websocket else 1
 
     def closed(self, websocket: bool) -> None:
         if websocket:
@@ -269,6 +288,7 @@ class ChildFiles:
             self._closed.append(self.clock())  # its session stays a while
         else:
             self.requests -= 1
+            self._since = max(0, self._since - 1)  # a request's socket is gone at once
 
 
 def open_files(pid: int) -> tuple[int, int] | None:
