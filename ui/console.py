@@ -105,7 +105,8 @@ def sign_in() -> None:
                                    "started)"), key="recover.recovery")
         phrase = st.text_input(_("New passphrase (at least 12 characters)"), type="password",
                                key="recover.phrase")
-        again = st.text_input(_("Type it again"), type="password", key="recover.again")
+        again = st.text_input(_("Type the new passphrase again"), type="password",
+                              key="recover.again")
         if st.form_submit_button(_("Set the new passphrase"), type="primary"):
             if phrase != again:
                 st.error(_("The two passphrases are different."))
