@@ -194,8 +194,7 @@ class Store(Access, RoomControls, Review):
                 checks = self._guesser(address, device)
                 tries = self._counted(checks, WAIT_LOGIN)
                 if check_passphrase(passphrase, found.passphrase_hash):
-                    with self._session() as s:
-                        s.execute(delete(Attempt).where(Attempt.id.in_([t.id for t in tries])))
+                    self._forget(tries)
                     return found.id, found.passphrase_hash
                 raise Refused(N_("A series called “{name}” already exists, and this is not "
                                  "its passphrase. Give its passphrase, or another name."),
@@ -346,9 +345,7 @@ class Store(Access, RoomControls, Review):
         if found is None or w.series_id is None or found.series_id != w.series_id:
             raise Refused(N_("That return code does not belong to this series of "
                              "workshops. Check it, or join as someone new."))
-        if tries:
-            with self._session() as s:
-                s.execute(delete(Attempt).where(Attempt.id.in_([t.id for t in tries])))
+        self._forget(tries)
         return found.person_id, found.pseudonym
 
     def participant(self, participant_id: str) -> Participant | None:

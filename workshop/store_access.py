@@ -120,6 +120,12 @@ class Access(Database):
             self._refuse_if_blocked(s, checks, msgid)
             return self._note(s, [(k, v) for k, v, _ in checks])
 
+    def _forget(self, tries: Sequence[Attempt]) -> None:
+        """Uncount tries that proved right."""
+        if tries:
+            with self._session() as s:
+                s.execute(delete(Attempt).where(Attempt.id.in_([t.id for t in tries])))
+
     def _note_failure(self, keys: Iterable[tuple[str, str]]) -> None:
         """Count a failed try, in its own transaction (the caller's is about to refuse)."""
         keys = list(keys)
@@ -155,8 +161,8 @@ class Access(Database):
             w = s.scalar(select(Workshop).where(Workshop.code == code))
         if not right(w) or w is None:
             return None
+        self._forget(tries)
         with self._session() as s:
-            s.execute(delete(Attempt).where(Attempt.id.in_([t.id for t in tries])))
             if device:
                 s.execute(delete(Attempt).where(Attempt.kind == _KNOWN,
                                                 Attempt.key == digest(*known)))
@@ -184,13 +190,16 @@ class Access(Database):
         passphrase take the new one. The Screen's link changes with it."""
         require_strong_passphrase(passphrase)
         code, typed = normalise_code(code), digest("recovery", normalise_code(recovery_code))
-        w = self._guess(code, address, device, lambda w: w is not None and bool(
-            w.recovery_hash) and hmac.compare_digest(w.recovery_hash, typed))
-        if w is None:
-            raise Refused(N_("That recovery code does not belong to this workshop. Check "
-                             "both codes and try again."))
+        wrong = N_("That recovery code does not belong to this workshop. Check both "
+                   "codes and try again.")
+        if self._guess(code, address, device, lambda w: w is not None and bool(
+                w.recovery_hash) and hmac.compare_digest(w.recovery_hash, typed)) is None:
+            raise Refused(wrong)
         fresh, hashed = new_code(RECOVERY_LENGTH), hash_passphrase(passphrase)
-        with self._change(code) as (s, w):
+        with self._change(code) as (s, w):  # the workshop held: used up once only
+            s.refresh(w)
+            if w.recovery_hash != typed:
+                raise Refused(wrong)
             old = w.passphrase_hash
             w.passphrase_hash, w.recovery_hash = hashed, digest("recovery", fresh)
             series = s.get(Series, w.series_id) if w.series_id is not None else None
