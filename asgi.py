@@ -18,7 +18,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from workshop.live import RoomCache
+from workshop.network import client_address
+from workshop.security import UNKNOWN_ROOM, Throttle
 from workshop.store import Store, normalise_code
+
+_guesses = Throttle(UNKNOWN_ROOM)
 
 
 @functools.cache
@@ -27,11 +31,19 @@ def _rooms() -> RoomCache:
 
 
 async def room(request: Request) -> JSONResponse:
+    headers = {"Cache-Control": "no-store"}
+    who = client_address(request.client.host if request.client else None,
+                         request.headers) or "unknown"
+    wait = _guesses.blocked(who)
+    if wait > 0:
+        return JSONResponse({"error": "too many unknown codes"}, status_code=429,
+                            headers={**headers, "Retry-After": str(int(wait) + 1)})
     code = normalise_code(request.query_params.get("code", ""))[:12]
     live = request.query_params.get("live") == "1"
     view = await asyncio.to_thread(_rooms().get, code, live) if code else None
-    headers = {"Cache-Control": "no-store"}
     if view is None:
+        if await asyncio.to_thread(_rooms().store.ping):  # not a database that is down
+            _guesses.note(who)
         return JSONResponse({"error": "unknown"}, status_code=404, headers=headers)
     return JSONResponse(view, headers=headers)
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from workshop import store as store_module
+from workshop import store_access
 from workshop.store import (
     CODE_ALPHABET,
     Refused,
@@ -361,8 +362,8 @@ def test_long_uncommon_passphrases_are_taken(store, phrase):
 def test_checking_an_unknown_code_costs_one_hash_like_a_known_one(store, workshop, monkeypatch):
     store.verify_facilitator("ZZZZZZ", PASS)  # the dummy hash is made once, here
     calls = []
-    real = store_module._derive
-    monkeypatch.setattr(store_module, "_derive", lambda *a: calls.append(1) or real(*a))
+    real = store_access._derive
+    monkeypatch.setattr(store_access, "_derive", lambda *a: calls.append(1) or real(*a))
     assert not store.verify_facilitator("ZZZZZZ", PASS)
     assert len(calls) == 1
     assert store.verify_facilitator(workshop.code, PASS)
@@ -372,37 +373,91 @@ def test_checking_an_unknown_code_costs_one_hash_like_a_known_one(store, worksho
 # -- throttling --------------------------------------------------------------------
 
 
-def test_ten_wrong_passphrases_block_that_code_even_for_the_right_one(store, workshop):
+def test_wrong_passphrases_block_their_address_and_device_never_the_workshop(store, workshop):
+    """The code is on the projector: a phone guessing it locks out that phone, not the
+    facilitator (on every database, and in another process sharing it)."""
     other = store.create_workshop("Other room", PASS)
+    phone, laptop = "phone-" + "x" * 20, "laptop-" + "y" * 20
     for _ in range(10):
-        assert not store.verify_facilitator(workshop.code, "wrong but long enough")
+        assert not store.verify_facilitator(workshop.code, "wrong but long enough",
+                                            address="10.0.0.66", device=phone)
     with pytest.raises(TooManyAttempts) as caught:
-        store.verify_facilitator(workshop.code, PASS)
+        store.verify_facilitator(workshop.code, PASS, address="10.0.0.66", device=phone)
     assert isinstance(caught.value, ValueError)
     assert caught.value.retry_after >= 60 and caught.value.params["minutes"] >= 1
     assert "{minutes}" in caught.value.msgid
-    assert store.verify_facilitator(other.code, PASS)  # other workshops are unaffected
-    # Another process sharing the database sees the same block.
+    with pytest.raises(TooManyAttempts):  # that phone, from another address too
+        store.verify_facilitator(other.code, PASS, address="10.0.0.67", device=phone)
+    # The facilitator's laptop, elsewhere on the network: the right passphrase works.
+    assert store.verify_facilitator(workshop.code, PASS, address="10.0.0.2", device=laptop)
     again = Store(str(store.engine.url.render_as_string(hide_password=False)), now=store.now)
     with pytest.raises(TooManyAttempts):
-        again.verify_facilitator(workshop.code, PASS)
+        again.verify_facilitator(workshop.code, PASS, address="10.0.0.66")
+    assert again.verify_facilitator(workshop.code, PASS, address="10.0.0.3")
     again.engine.dispose()
     store.now.advance(minutes=10, seconds=1)
-    assert store.verify_facilitator(workshop.code, PASS)
+    assert store.verify_facilitator(workshop.code, PASS, address="10.0.0.66", device=phone)
+
+
+def test_a_device_that_signed_in_before_is_not_locked_out_by_others_at_its_address(
+        store, workshop):
+    """A venue behind one address: someone else's wrong guesses from it block new
+    devices there, never the facilitator's own device; its own wrong guesses do."""
+    laptop = "laptop-" + "y" * 20
+    assert store.verify_facilitator(workshop.code, PASS, address="203.0.113.5", device=laptop)
+    for i in range(10):
+        store.verify_facilitator(workshop.code, "wrong but long enough",
+                                 address="203.0.113.5", device=f"phone-{i:02d}" + "z" * 16)
+    with pytest.raises(TooManyAttempts):
+        store.verify_facilitator(workshop.code, PASS, address="203.0.113.5")
+    assert store.verify_facilitator(workshop.code, PASS, address="203.0.113.5", device=laptop)
+    for _ in range(10):
+        store.verify_facilitator(workshop.code, "my own typo, twice", address="203.0.113.5",
+                                 device=laptop)
+    with pytest.raises(TooManyAttempts):
+        store.verify_facilitator(workshop.code, PASS, address="203.0.113.5", device=laptop)
+
+
+def test_sixty_guesses_at_the_same_moment_get_ten_checks(store, workshop, monkeypatch):
+    """Counting holds under parallel guesses: each is counted before it is checked,
+    one after another (SQLite's write lock, PostgreSQL's advisory locks)."""
+    checks, refused, errors = [], [], []
+    real = store_access._derive
+    monkeypatch.setattr(store_access, "_derive", lambda *a: checks.append(1) or real(*a))
+    barrier = threading.Barrier(60)
+
+    def guess(i: int) -> None:
+        try:
+            barrier.wait()
+            store.verify_facilitator(workshop.code, f"guess number {i:04d}",
+                                     address="10.0.0.66")
+        except TooManyAttempts:
+            refused.append(i)
+        except Exception as err:  # noqa: BLE001 - asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(60)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert (len(checks), len(refused)) == (10, 50)
 
 
 def test_a_block_lasts_at_least_a_minute_after_the_last_wrong_try(store, workshop):
     for i in range(10):  # ten tries spread over nine and a half minutes
         if i:
             store.now.advance(seconds=63.3)
-        assert not store.verify_facilitator(workshop.code, "wrong but long enough")
+        assert not store.verify_facilitator(workshop.code, "wrong but long enough",
+                                            address="10.0.0.66")
     # 45 s on, the first try has left the ten-minute window, but the block holds.
     store.now.advance(seconds=45)
     with pytest.raises(TooManyAttempts) as caught:
-        store.verify_facilitator(workshop.code, PASS)
+        store.verify_facilitator(workshop.code, PASS, address="10.0.0.66")
     assert 0 < caught.value.retry_after <= 15
     store.now.advance(seconds=16)
-    assert store.verify_facilitator(workshop.code, PASS)
+    assert store.verify_facilitator(workshop.code, PASS, address="10.0.0.66")
 
 
 def test_ten_wrong_tries_from_one_address_block_that_address_for_any_code(store, workshop):
@@ -417,11 +472,12 @@ def test_ten_wrong_tries_from_one_address_block_that_address_for_any_code(store,
 
 
 def test_attempts_keep_no_address_or_code_in_the_clear(store, workshop):
-    store.verify_facilitator(workshop.code, "wrong but long enough", address="203.0.113.9")
+    store.verify_facilitator(workshop.code, "wrong but long enough", address="203.0.113.9",
+                             device="device-" + "d" * 20)
     with store._session() as s:
         keys = s.scalars(store_module.select(store_module.Attempt.key)).all()
     assert len(keys) == 2
-    assert not any("203.0.113.9" in k or workshop.code in k for k in keys)
+    assert not any("203.0.113.9" in k or workshop.code in k or "device-" in k for k in keys)
 
 
 # -- what participants type ----------------------------------------------------------
@@ -442,11 +498,11 @@ def test_invisible_characters_make_no_lookalike_advice_and_no_blank_card(store, 
     advice cannot be copied invisibly (splitting its votes) and an unseen text is no text;
     the joiners in emoji and the tags of the Welsh flag stay."""
     p = store.join(workshop.code)
-    store.add_advice(p.id, "oversight", "Keep a human in charge", uuid.uuid4().hex)
     store.add_advice(p.id, "oversight", "Keep a\u200b human in\u00ad charge\u2060",
                      uuid.uuid4().hex)
-    texts = store.advice(workshop.code)["text"].tolist()
-    assert texts == ["Keep a human in charge"] * 2  # the copy is visibly the same text
+    assert store.advice(workshop.code)["text"].tolist() == ["Keep a human in charge"]
+    with pytest.raises(Refused, match="already in the room"):  # no invisible copy
+        store.add_advice(p.id, "oversight", "Keep a human in\u2063 charge", uuid.uuid4().hex)
     for unseen in ("\u200b", "\ufeff \u2060", "\U000e0041\U000e0042", "\u200d"):
         with pytest.raises(Refused, match="Write your advice first"):
             store.add_advice(p.id, "oversight", unseen, uuid.uuid4().hex)

@@ -25,7 +25,8 @@ from sqlalchemy import (
 
 from tests.test_store import db_url, fresh_postgres, reaction  # noqa: F401 - fixtures
 from workshop.models import SCHEMA_VERSION
-from workshop.store import Store, _hash_passphrase
+from workshop.store import Store
+from workshop.store_access import hash_passphrase
 
 # The tables exactly as the first release made them (workshop/models.py before schema
 # versions): a client_id unique across everyone, a hidden flag, a comfort always given.
@@ -107,7 +108,7 @@ def first_release_database(url):
     V1.create_all(engine)
     with engine.begin() as c:
         wid = c.execute(workshops.insert().values(
-            code="HALL42", title="Library, Tuesday", passphrase_hash=_hash_passphrase(OLD_PASS),
+            code="HALL42", title="Library, Tuesday", passphrase_hash=hash_passphrase(OLD_PASS),
             created_at=T0, stage="use_cases", preset_version=2,
             preset_use_case="call_triage", preset_key="biased", preset_config={"bias": 0.5},
         )).inserted_primary_key[0]

@@ -232,6 +232,9 @@ def create(at, title="Community hall", phrase=PASS):
     at.text_input[3].set_value(phrase)
     at.text_input[4].set_value(phrase)
     at.button[1].click().run()
+    # The recovery code, shown once, until the facilitator says it is written down.
+    [written] = [b for b in at.button if b.label.startswith("I have written it down")]
+    written.click().run()
     return at.session_state["facilitator.code"]
 
 

@@ -1,8 +1,10 @@
 """The Console's parts: the facilitator's laptop, never the projector.
 
-Sign in or start a workshop, lead the room (stage, timer, lock, scenarios), read
-every comment and piece of advice before it can reach the Screen, watch answers
-arrive, take the downloads, and close or delete the workshop.
+Sign in or start a workshop (its recovery code shown once, to set a new passphrase
+if the old one is forgotten), lead the room (stage, timer, lock, scenarios), read
+every comment and piece of advice before it can reach the Screen (and delete any for
+good), merge people who joined more than once, watch answers arrive, take the
+downloads, and close or delete the workshop.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from simulators import registry
 from simulators.messages import N_
-from ui import theme_tags
+from ui import report_panel, theme_tags
 from ui.i18n import _, lang, ngettext, say
 from ui.navigation import FACILITATOR_KEY, SCREEN
+from ui.participant import device_token, grouped
 from ui.room import STAGES
 from ui.store import get_store
 from workshop import analysis, export
@@ -35,18 +39,25 @@ def address() -> str | None:
     return client_address(st.context.ip_address, dict(st.context.headers))
 
 
+RECOVERY_KEY = "facilitator.recovery"  # (code, recovery code) until written down
+
+
 def sign_in() -> None:
     store = get_store()
+    if recovery_notice():
+        return
+    device = device_token()
     st.write(_("Start a workshop, put the join code on the projector, and lead the room "
                "from here. Only someone with the workshop's passphrase can open this page's "
                "data."))
-    open_tab, new_tab = st.tabs([_("Open my workshop"), _("Start a new workshop")])
+    open_tab, new_tab, forgot_tab = st.tabs([_("Open my workshop"), _("Start a new workshop"),
+                                             _("Forgot the passphrase?")])
     with open_tab, st.form("facilitator.login"):
         code = st.text_input(_("Workshop code"))
         phrase = st.text_input(_("Passphrase"), type="password")
         if st.form_submit_button(_("Open"), type="primary"):
             try:
-                ok = store.verify_facilitator(code, phrase, address=address())
+                ok = store.verify_facilitator(code, phrase, address=address(), device=device)
             except StoreUnavailable:
                 st.error(_(DOWN))
                 return
@@ -70,23 +81,66 @@ def sign_in() -> None:
         mode = st.radio(_("Where"), ["in_person", "online"], horizontal=True,
                         format_func=lambda m: _("In person") if m == "in_person"
                         else _("Online"))
-        st.caption(_("Write the passphrase down: it can't be recovered, and you need it to "
-                     "see and export this workshop's answers."))
+        st.caption(_("Write the passphrase down: you need it to see and export this "
+                     "workshop's answers. You also get a recovery code, once, to set a new "
+                     "passphrase if you forget it."))
         if st.form_submit_button(_("Start the workshop"), type="primary"):
             if phrase != again:
                 st.error(_("The two passphrases are different."))
                 return
             try:
                 w = store.create_workshop(title, phrase, series=series.strip() or None,
-                                          mode=mode)
+                                          mode=mode, address=address(), device=device)
             except StoreUnavailable:
                 st.error(_(DOWN))
                 return
             except ValueError as err:
                 st.error(say(err))
                 return
-            st.session_state[FACILITATOR_KEY] = w.code
+            st.session_state[RECOVERY_KEY] = (w.code, w.recovery_code)
             st.rerun()
+    with forgot_tab, st.form("facilitator.recover"):
+        code = st.text_input(_("Workshop code"), key="recover.code")
+        recovery = st.text_input(_("Recovery code (shown once, when the workshop was "
+                                   "started)"), key="recover.recovery")
+        phrase = st.text_input(_("New passphrase (at least 12 characters)"), type="password",
+                               key="recover.phrase")
+        again = st.text_input(_("Type the new passphrase again"), type="password",
+                              key="recover.again")
+        if st.form_submit_button(_("Set the new passphrase"), type="primary"):
+            if phrase != again:
+                st.error(_("The two passphrases are different."))
+                return
+            try:
+                fresh = store.reset_passphrase(code, recovery, phrase, address=address(),
+                                               device=device)
+            except StoreUnavailable:
+                st.error(_(DOWN))
+                return
+            except ValueError as err:
+                st.error(say(err))
+                return
+            st.session_state[RECOVERY_KEY] = (normalise_code(code), fresh)
+            st.rerun()
+
+
+def recovery_notice() -> bool:
+    """The recovery code of a workshop just started (or just given a new passphrase),
+    shown this once until the facilitator says it is written down; True while shown."""
+    pending = st.session_state.get(RECOVERY_KEY)
+    if not pending:
+        return False
+    code, recovery = pending
+    st.success(_("Workshop {code} is ready.").format(code=code))
+    st.warning(_("**Write this recovery code down now**, and keep it apart from the laptop. "
+                 "It is shown only this once. If you forget the passphrase, it lets you set "
+                 "a new one (“Forgot the passphrase?” on this page)."), icon="✍️")
+    st.code(grouped(recovery), language=None)
+    if st.button(_("I have written it down: open the workshop"), type="primary"):
+        st.session_state.pop(RECOVERY_KEY, None)
+        st.session_state[FACILITATOR_KEY] = code
+        st.rerun()
+    return True
 
 
 def screen_link(code: str, passphrase_hash: str) -> str:
@@ -191,6 +245,57 @@ def _moderate(kind: str, code: str, item_id: int, status: str) -> None:
         store.moderate_advice(code, item_id, status)
 
 
+def _delete(kind: str, code: str, item_id: int) -> None:
+    store = get_store()
+    try:
+        if kind == "comment":
+            store.delete_comment(code, item_id)
+        elif kind == "condition":
+            store.delete_condition(code, item_id)
+        else:
+            store.delete_advice(code, item_id)
+    except ValueError as err:  # deleted already, from another Console
+        st.toast(say(err))
+
+
+def _merge(code: str, keep: str, others: list[str]) -> None:
+    try:
+        get_store().merge_participants(code, keep, others)
+    except ValueError as err:  # someone merged or deleted them already
+        st.toast(say(err))
+
+
+def delete_button(where: DeltaGenerator, kind: str, code: str, item_id: int) -> None:
+    """Delete, after a second press: the words leave the database for good."""
+    with where.popover(_("Delete"), width="stretch"):
+        st.caption(_("This removes the words from the workshop for good (the answer they "
+                     "came with stays). It can't be undone."))
+        st.button(_("Delete for good"), key=f"delete.{kind}.{item_id}", type="primary",
+                  on_click=_delete, args=(kind, code, item_id))
+
+
+def duplicates(code: str) -> None:
+    """People who joined from one network address, to merge if they are one person."""
+    groups = get_store().suspected_duplicates(code)
+    if not groups:
+        return
+    with st.expander(_("Possibly the same person, joining more than once ({n})").format(
+            n=len(groups))):
+        st.caption(_("Each line joined from one network address: one person joining again "
+                     "and again, a shared phone, or a venue where every phone shares one "
+                     "address. Merge only the people you believe are one: their answers and "
+                     "votes become one voice (their latest answer counts)."))
+        for group in groups:
+            keep, others = group[0]["participant_id"], [p["participant_id"] for p in group[1:]]
+            t, b = st.columns([4, 2])
+            t.text(" · ".join(ngettext("{name} ({n} answer)", "{name} ({n} answers)",
+                                       p["answers"]).format(name=p["participant"],
+                                                            n=p["answers"])
+                              for p in group))
+            b.button(_("Merge into one voice"), key=f"merge.{keep}", on_click=_merge,
+                     args=(code, keep, others))
+
+
 def moderation(code: str) -> None:
     """New comments and advice wait here; only approved ones reach the Screen."""
     store = get_store()
@@ -224,11 +329,12 @@ def moderation(code: str) -> None:
                 st.caption(f"{label} · {where}")
                 st.text(getattr(row, text_col))
                 theme_tags.tag_editor(code, kind, item_id, tags)
-                a, b = st.columns(2)
+                a, b, c = st.columns(3)
                 a.button(_("Approve"), key=f"ok.{kind}.{item_id}", type="primary",
                          on_click=_moderate, args=(kind, code, item_id, "approved"))
                 b.button(_("Hide"), key=f"hide.{kind}.{item_id}",
                          on_click=_moderate, args=(kind, code, item_id, "hidden"))
+                delete_button(c, kind, code, item_id)
     with st.expander(_("Approved and hidden")):
         for kind, rows, id_col, text_col in (("comment", comments, "reaction_id", "comment"),
                                              ("advice", advice, "advice_id", "text"),
@@ -237,15 +343,17 @@ def moderation(code: str) -> None:
             for row in rows[rows["status"] != "pending"].itertuples():
                 item_id = int(getattr(row, id_col))
                 flip = "hidden" if row.status == "approved" else "approved"
-                t, b = st.columns([5, 1])
+                t, b, c = st.columns([4, 1, 1])
                 status = _(STATUS_NAMES.get(row.status, row.status))
                 t.text(f"[{status}] {getattr(row, text_col)}")
                 b.button(_("Hide") if flip == "hidden" else _("Approve"),
                          key=f"flip.{kind}.{item_id}", on_click=_moderate,
                          args=(kind, code, item_id, flip))
+                delete_button(c, kind, code, item_id)
                 if row.status == "approved":
                     theme_tags.tag_editor(code, kind, item_id, tags)
     theme_tags.how_themes_are_found()
+    duplicates(code)
 
 
 def live(code: str) -> None:
@@ -282,38 +390,40 @@ def live(code: str) -> None:
             f"{_(THEMES.get(t, t))} ({n})" for t, n in themes.head(4).items()))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _exports(code: str, revision: int, language: str) -> tuple[str, str, str, str, str]:
-    """The downloads, made again only when something in the workshop changed."""
-    store = get_store()
-    return (export.reactions_csv(store, code), export.advice_csv(store, code),
-            export.workshop_json(store, code), export.panel_csv(store, code),
-            export.decisions_csv(store, code))
-
-
 def downloads(code: str) -> None:
+    """Each file is made when it is clicked, from the database as it is then (deleted
+    words are not in it), and its link lasts only as long as this Console's session."""
     store = get_store()
-    files = _exports(code, store.revision(code), lang())
-    c1, c2, c3, c4 = st.columns(4)
-    c1.download_button(_("Download answers (CSV)"), files[0], file_name=f"workshop-{code}.csv",
-                       mime="text/csv")
-    c2.download_button(_("Download advice (CSV)"), files[1],
-                       file_name=f"workshop-{code}-advice.csv", mime="text/csv")
-    c3.download_button(_("Download everything (JSON)"), files[2],
-                       file_name=f"workshop-{code}.json", mime="application/json")
-    c4.download_button(_("Download the ethics panel's advice (CSV)"), files[3],
-                       file_name=f"workshop-{code}-panel.csv", mime="text/csv")
-    st.download_button(_("Download the decisions people made themselves (CSV)"), files[4],
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(_("Download answers (CSV)"), lambda: export.reactions_csv(store, code),
+                       file_name=f"workshop-{code}.csv", mime="text/csv",
+                       key="download.answers", on_click="ignore")
+    c2.download_button(_("Download advice (CSV)"), lambda: export.advice_csv(store, code),
+                       file_name=f"workshop-{code}-advice.csv", mime="text/csv",
+                       key="download.advice", on_click="ignore")
+    c3.download_button(_("Download everything (JSON)"),
+                       lambda: export.workshop_json(store, code),
+                       file_name=f"workshop-{code}.json", mime="application/json",
+                       key="download.json", on_click="ignore")
+    c4, c5 = st.columns(2)
+    c4.download_button(_("Download the ethics panel's advice (CSV)"),
+                       lambda: export.panel_csv(store, code),
+                       file_name=f"workshop-{code}-panel.csv", mime="text/csv",
+                       key="download.panel", on_click="ignore")
+    c5.download_button(_("Download the decisions people made themselves (CSV)"),
+                       lambda: export.decisions_csv(store, code),
                        file_name=f"workshop-{code}-decisions.csv", mime="text/csv",
+                       key="download.decisions", on_click="ignore",
                        help=_("Each person's latest decision on each case they decided "
                               "before seeing the AI, beside the truth and the AI's decision, "
                               "with the draw of cases and the seconds it took."))
+    n = store.counts(code)["reactions"]
     st.caption(ngettext(
         "Each row is one answer with the settings and numbers the person was looking at "
         "({n} answer so far). Nicknames are made up; hidden comments are left out.",
         "Each row is one answer with the settings and numbers the person was looking at "
         "({n} answers so far). Nicknames are made up; hidden comments are left out.",
-        store.counts(code)["reactions"]).format(n=store.counts(code)["reactions"]))
+        n).format(n=n))
 
 
 def manage(code: str) -> None:
@@ -336,5 +446,8 @@ def manage(code: str) -> None:
                                 key="facilitator.confirm_delete")
         if st.button(_("Delete everything"), disabled=normalise_code(confirm) != code):
             store.delete_workshop(code)
+            for made in (report_panel.report_pdf, report_panel.people_files,
+                         report_panel.series_files):
+                made.clear()  # no copy of its words kept in this process
             st.session_state.pop(FACILITATOR_KEY, None)
             st.rerun()

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.i18n import _
+from ui.i18n import _, say
 from ui.store import get_store
 from workshop.network import client_address
+from workshop.security import HANDOVER
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
 _KEY = "participant"
@@ -29,9 +30,19 @@ class Me:
     return_code: str = ""  # only for a workshop in a series: to continue next time
 
 
+def grouped(code: str) -> str:
+    """A long code in groups of four, to read and copy (dashes and spaces are ignored
+    when it is typed back).
+
+    >>> grouped("ABCD2345EFGH6789")
+    'ABCD-2345-EFGH-6789'
+    """
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
 def _me(p, w) -> Me:
     return Me(p.id, p.pseudonym, w.code, w.title,
-              p.return_code if w.series_id is not None else "")
+              grouped(p.return_code) if w.series_id is not None else "")
 
 
 def current() -> Me | None:
@@ -103,6 +114,22 @@ def join(code: str, returning: str | None = None) -> Me:
     return me
 
 
+def another_device(me: Me) -> None:
+    """Let this person's return code continue them on one other device here: only
+    they, on this device, can (a code someone glimpsed is refused)."""
+    if st.button(_("Use my return code on another device"), key="handover"):
+        try:
+            get_store().allow_another_device(me.id)
+            st.success(_("For the next {minutes} minutes, your return code works once on "
+                         "another device in this workshop.").format(
+                             minutes=int(HANDOVER.total_seconds() // 60)))
+        except StoreUnavailable:
+            st.error(_("The workshop can't be reached just now. Please try again in a "
+                       "moment, or tell the facilitator."))
+        except ValueError as err:
+            st.error(say(err))
+
+
 def leave() -> None:
     st.session_state.pop(_KEY, None)
     st.query_params.pop("p", None)
@@ -122,6 +149,7 @@ def sidebar_badge() -> None:
             st.caption(_("Your return code, to continue at the next workshop of this "
                          "series:"))
             st.code(me.return_code, language=None)
+            another_device(me)
         if st.button(_("Leave the workshop"), key="leave_workshop"):
             leave()
             st.rerun()

@@ -200,3 +200,18 @@ class Database:
             w = self._workshop(s, code)
             self._touch(s, w.id)
             yield s, w
+
+    def _compact(self) -> None:
+        """Rewrite the SQLite file without free pages and empty the WAL, so deleted
+        text is in neither (secure_delete has already zeroed it in place). Nothing to
+        do on another database (PostgreSQL's own vacuum reclaims deleted rows)."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("VACUUM")
+                busy, _, _ = c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            if busy:
+                log.warning("The WAL could not be emptied: another process is reading")
+        except DBAPIError:
+            log.error("Compacting the workshop database failed", exc_info=True)

@@ -34,11 +34,11 @@ from sqlalchemy.schema import CreateColumn, CreateTable
 #: Moderation of participants' text: new text waits; only approved text is projected.
 STATUSES = ("pending", "approved", "hidden")
 MODES = ("in_person", "online")
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-RETURN_CODE_LENGTH = 10
+RETURN_CODE_LENGTH = 16  # about 79 bits: no glance or guess takes one
 
 
 def now() -> datetime:
@@ -118,6 +118,8 @@ class Workshop(Base):
     mode: Mapped[str] = mapped_column(
         String(20), default="in_person", server_default=text("'in_person'")
     )
+    # A hash of the recovery code shown once at creation (None before version 3).
+    recovery_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     @property
     def is_open(self) -> bool:
@@ -143,6 +145,9 @@ class Participant(Base):
     )
     # A hash of the browser's device token: the same phone rejoining resumes.
     device_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A hash of the network address it joined from, with the workshop: several from
+    # one address are shown to the facilitator as possibly one person.
+    address_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ParticipantText:
@@ -350,10 +355,11 @@ class SchemaVersion(Base):
 # moderation status, skips, return codes or answers to the outstanding questions, and
 # a client_id unique across everyone.
 #
-# Version 2 has no decisions and no "decide first" switches (version 3 adds them), no
-# answers about a tool's record, no panel verdicts and no theme corrections (version 4
-# adds those): new tables only, which ``create_all`` below makes, so going from 2 or 3
-# needs nothing more.
+# Version 2, the last release, has no decisions or "decide first" switches, no answers
+# about a tool's record, no panel verdicts and no theme corrections (new tables only,
+# which ``create_all`` below makes), and no recovery codes or hash of the address a
+# participant joined from (two columns, ``_from_v2``). Versions 3 and 4 were never
+# released.
 
 
 def upgrade(engine: Engine) -> None:
@@ -405,6 +411,8 @@ def _upgrade(conn: Connection) -> None:
     Base.metadata.create_all(conn)  # new tables only: existing ones are left as they are
     if version == 1:
         _from_v1(conn)
+    if version is not None:  # each step checks what is already there
+        _from_v2(conn)
     conn.execute(SchemaVersion.__table__.delete())
     conn.execute(SchemaVersion.__table__.insert().values(version=SCHEMA_VERSION))
 
@@ -456,6 +464,15 @@ def _from_v1(conn: Connection) -> None:
         for index in (*Participant.__table__.indexes, *Workshop.__table__.indexes):
             if index.name in ("ix_participants_person_id", "ix_workshops_series_id"):
                 index.create(conn)
+
+
+def _from_v2(conn: Connection) -> None:
+    """Recovery codes and join addresses: two empty columns (SQLite's rebuild of a
+    version 1 table has made them already)."""
+    for table, name in ((Workshop.__table__, "recovery_hash"),
+                        (Participant.__table__, "address_hash")):
+        if name not in {c["name"] for c in inspect(conn).get_columns(table.name)}:
+            _add_columns(conn, table, [name])
 
 
 def _add_columns(conn: Connection, table: Table, names: list[str]) -> None:

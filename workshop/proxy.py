@@ -2,19 +2,32 @@
 
 It sends each device, known by its network address, to the same process every time
 (``Balancer``: new devices go to the process with the fewest devices so far), and
-it cannot be knocked over by a phone, or by anyone on the Wi-Fi:
+nobody on the Wi-Fi can knock it over or take the room offline:
 
 - it reads each request's head (at most 64 KiB, within ``WORKSHOP_PROXY_HEADER_TIMEOUT``,
   default 10 s: a slow sender is answered 408 and dropped) and closes a connection
   with no bytes either way for ``WORKSHOP_PROXY_IDLE_TIMEOUT`` (default 120 s: four
   times Streamlit's websocket ping interval, 30 s, read from its settings, so a
   quiet but live phone keeps its connection);
-- at most ``WORKSHOP_PROXY_PER_ADDRESS`` connections (default 64) from one address
-  (more are answered 503) and ``WORKSHOP_PROXY_MAX_CONNECTIONS`` (default 1024) in
-  all, fewer if the open-file limit requires (the rest wait, unaccepted, until one
-  ends). A phone uses one websocket and at most six requests at once (a browser's
-  limit per host), so 64 serves several phones behind one address; sixty phones
-  loading the app at the same second need about 420;
+- connection slots are shared fairly (``Slots``, in ``workshop.proxy_slots``): at most
+  ``WORKSHOP_PROXY_MAX_CONNECTIONS`` (default 1024, fewer if the open-file limit
+  requires) in all, of which one address may hold its share
+  (``WORKSHOP_PROXY_PER_ADDRESS``, default 64, at most an eighth of the rest; more are
+  answered 503) and an eighth is kept for addresses that hold none. When the slots
+  are all taken, a newcomer takes the slot of a connection that has not sent its
+  request within a second, or else the longest-idle connection of the address
+  holding the most (at least two more than the newcomer): someone holding hundreds
+  of websockets loses theirs, a phone does not. A phone uses one
+  websocket and at most six requests at once (a browser's limit per host);
+- a few spare descriptors beyond the slots answer ``/healthz`` and say "busy" (503)
+  when nothing can be freed, so the proxy and its health check answer whatever
+  happens;
+- each Streamlit process has a budget of descriptors (``ChildFiles``), counted as
+  its sessions really hold them: about four for a connected session (its socket, an
+  event loop and a socket pair), three for each disconnected one Streamlit keeps
+  (up to 128, for ``server.disconnectedSessionTTL``, 120 s), one for each request,
+  and room for the process itself. A connection that would go past it is answered
+  503 (browsers try again) instead of failing inside the process;
 - its open-file limit is raised to the hard limit (at most 65536;
   ``raise_open_files``, which the launcher calls before starting the Streamlit
   processes, so they inherit it) and it keeps two descriptors per connection plus
@@ -30,8 +43,10 @@ it cannot be knocked over by a phone, or by anyone on the Wi-Fi:
   ``workshop.http_head``.)
 
 ``GET /healthz`` is answered by the proxy itself (``HealthCheck``, which runs
-``workshop.health``): 200 ``ok`` when every Streamlit process answers and the store
-can write, else 503 with the reason.
+``workshop.health``): 200 ``ok`` when every Streamlit process answers, the store can
+write and no process is near its open-file limit (``Proxy.strain``: eight tenths of
+its slots or descriptors, read from ``/proc`` on Linux, else counted), else 503 with
+the reason.
 """
 
 from __future__ import annotations
@@ -43,111 +58,24 @@ import logging
 import os
 import socket
 import time
-import tomllib
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from pathlib import Path
 
 from workshop.http_head import BadRequest, Request, parse_head, plain_response
+from workshop.proxy_slots import (
+    STRAINED,
+    ChildFiles,
+    Conn,
+    Limits,
+    Slots,
+    open_files,
+)
 
 log = logging.getLogger("workshop.serve")
 
-ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 1 << 16
-STREAMLIT_PING = 30.0  # Streamlit's default server.websocketPingInterval (seconds)
-NOFILE_TARGET = 65536
-PROXY_FILES = 64  # descriptors kept for the proxy's own use (listening socket, logs, checks)
-CHILD_FILES = 160  # and what one Streamlit process needs besides its connections
 _OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
-
-
-# -- limits ---------------------------------------------------------------------------
-
-
-def streamlit_ping_interval(root: Path = ROOT) -> float:
-    """Streamlit's websocket ping interval: its environment variable, else
-    ``.streamlit/config.toml``, else its default (30 s)."""
-    configured = os.environ.get("STREAMLIT_SERVER_WEBSOCKET_PING_INTERVAL", "").strip()
-    if not configured:
-        try:
-            with open(root / ".streamlit" / "config.toml", "rb") as f:
-                configured = str(tomllib.load(f).get("server", {})
-                                 .get("websocketPingInterval", ""))
-        except (OSError, tomllib.TOMLDecodeError):
-            configured = ""
-    try:
-        return float(configured) if configured else STREAMLIT_PING
-    except ValueError:
-        return STREAMLIT_PING
-
-
-def raise_open_files(target: int = NOFILE_TARGET) -> int:
-    """Raise this process's open-file limit towards its hard limit (at most
-    ``target``); children started afterwards inherit it. Returns the soft limit."""
-    try:
-        import resource
-    except ImportError:  # not POSIX
-        return target
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    ceiling = target if hard == resource.RLIM_INFINITY else min(hard, target)
-    for want in (ceiling, 10240, 4096):  # macOS refuses more than its OPEN_MAX
-        if want <= soft:
-            break
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-            return want
-        except (ValueError, OSError):
-            continue
-    return soft
-
-
-def _env_number(name: str, default: float, minimum: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
-    if value < minimum:
-        raise SystemExit(f"{name} must be at least {minimum:g}, got {raw}")
-    return value
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one client may cost the proxy. See the module docstring for why."""
-
-    header_timeout: float = 10.0
-    idle_timeout: float = 4 * STREAMLIT_PING
-    per_address: int = 64
-    total: int = 1024
-    max_head: int = 64 * 1024
-    connect_timeout: float = 5.0
-
-    @classmethod
-    def from_env(cls, open_files: int | None = None) -> Limits:
-        """The defaults, ``WORKSHOP_PROXY_*`` settings, and a total that fits in
-        ``open_files`` (two descriptors a connection, with room for the proxy's
-        own and, as every connection is also one in a Streamlit process, theirs)."""
-        ping = streamlit_ping_interval()
-        idle = _env_number("WORKSHOP_PROXY_IDLE_TIMEOUT", 4 * ping, 0.1)
-        if idle < 3 * ping:
-            log.warning("WORKSHOP_PROXY_IDLE_TIMEOUT=%g is under three of Streamlit's "
-                        "websocket pings (%g s each): quiet phones may be cut off", idle, ping)
-        limits = cls(
-            header_timeout=_env_number("WORKSHOP_PROXY_HEADER_TIMEOUT", cls.header_timeout,
-                                       0.1),
-            idle_timeout=idle,
-            per_address=int(_env_number("WORKSHOP_PROXY_PER_ADDRESS", cls.per_address, 1)),
-            total=int(_env_number("WORKSHOP_PROXY_MAX_CONNECTIONS", cls.total, 1)),
-        )
-        if open_files is not None and "WORKSHOP_PROXY_MAX_CONNECTIONS" not in os.environ:
-            fits = min((open_files - PROXY_FILES) // 2, open_files - CHILD_FILES)
-            limits = replace(limits, total=max(8, min(limits.total, fits)))
-        return limits
 
 
 # -- which process serves whom ---------------------------------------------------------
@@ -237,27 +165,61 @@ def _peer(addr: object) -> str:
     return str(host)
 
 
-class _Activity:
-    def __init__(self) -> None:
-        self.last = time.monotonic()
-
-
 class Proxy:
-    """The public port: limits, the client's address, ``/healthz``, then bytes."""
+    """The public port: limits, the client's address, ``/healthz``, then bytes.
+    ``pids``: each Streamlit process's pid by port (for ``strain`` to read ``/proc``)."""
 
     def __init__(self, balancer: Balancer, limits: Limits,
                  health: Callable[[], Awaitable[tuple[bool, str]]] | None = None,
-                 upstream_host: str = "127.0.0.1") -> None:
+                 upstream_host: str = "127.0.0.1",
+                 pids: Callable[[], Mapping[int, int]] | None = None) -> None:
         self.balancer = balancer
         self.limits = limits
         self.health = health
         self.upstream_host = upstream_host
-        self.by_address: Counter[str] = Counter()
-        self.open = 0
-        self._slots = asyncio.Semaphore(limits.total)
+        self.pids = pids
+        self.slots = Slots(limits)
+        self.children: dict[int, ChildFiles] = {}
+        self._spare = limits.spare
+        self._room = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._out_of_files = 0
         self._warned = 0.0
+
+    @property
+    def open(self) -> int:
+        return len(self._tasks)
+
+    def child(self, port: int) -> ChildFiles:
+        if port not in self.children:
+            def measure() -> int | None:
+                pid = dict(self.pids()).get(port) if self.pids is not None else None
+                seen = open_files(pid) if pid is not None else None
+                return seen[0] if seen else None
+
+            self.children[port] = ChildFiles(self.limits.child_files, self.limits.session_ttl,
+                                             measure=measure)
+        return self.children[port]
+
+    def strain(self) -> str | None:
+        """What is near its open-file limit (``STRAINED``, eight tenths), or None: each
+        Streamlit process (read from ``/proc`` where there is one, else as counted
+        here), the proxy itself. Slots all taken are no strain: a newcomer still gets
+        one (``Slots``)."""
+        for port in self.balancer.ports:
+            files = self.child(port)
+            used, limit = files.used(), files.limit
+            if limit is None:  # not counted: what /proc says, if anything
+                pid = dict(self.pids()).get(port) if self.pids is not None else None
+                seen = open_files(pid) if pid is not None else None
+                used, limit = seen or (0, 0)
+            if limit and used >= STRAINED * limit:
+                return (f"the app process on port {port} is near its open-file limit "
+                        f"({used} of {limit})")
+        own = open_files(os.getpid())
+        if own and own[0] >= STRAINED * own[1]:
+            return f"the proxy is near its open-file limit ({own[0]} of {own[1]})"
+        return None
 
     # accepting
 
@@ -274,11 +236,12 @@ class Proxy:
         loop = asyncio.get_running_loop()
         pause = 0.05
         while True:
-            await self._slots.acquire()  # at the cap, new connections wait in the backlog
+            while self.open >= self.slots.total + self._spare:
+                self._room.clear()  # every descriptor we allow ourselves is in use
+                await self._room.wait()
             try:
                 conn, addr = await loop.sock_accept(sock)
             except OSError as err:
-                self._slots.release()
                 if err.errno in _OUT_OF_FILES:
                     self._note_out_of_files(err)
                     await asyncio.sleep(pause)
@@ -289,10 +252,19 @@ class Proxy:
                     continue
                 raise
             pause = 0.05
-            self.open += 1
-            task = asyncio.create_task(self._connection(conn, _peer(addr)))
+            peer = _peer(addr)
+            slot, victim, _why = self.slots.take(peer)
+            if victim is not None and victim.task is not None:
+                victim.task.cancel()
+            task = asyncio.create_task(self._connection(conn, peer, slot))
+            if slot is not None:
+                slot.task = task
             self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._room.set()
 
     def _note_out_of_files(self, err: OSError) -> None:
         self._out_of_files += 1
@@ -305,20 +277,12 @@ class Proxy:
 
     # one connection
 
-    async def _connection(self, conn: socket.socket, peer: str) -> None:
-        counted = False
+    async def _connection(self, conn: socket.socket, peer: str, slot: Conn | None) -> None:
         writer: asyncio.StreamWriter | None = None
         try:
-            if self.by_address[peer] >= self.limits.per_address:
-                with contextlib.suppress(OSError):
-                    conn.send(plain_response(503, "Too many connections from your address.",
-                                             ["Retry-After: 5"]))
-                return
-            self.by_address[peer] += 1
-            counted = True
             reader, writer = await asyncio.open_connection(sock=conn,
                                                            limit=self.limits.max_head)
-            await self._request(reader, writer, peer)
+            await self._request(reader, writer, peer, slot)
         except (ConnectionError, OSError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -328,18 +292,16 @@ class Proxy:
                     await asyncio.wait_for(writer.wait_closed(), 1.0)
             else:
                 conn.close()
-            if counted:
-                self.by_address[peer] -= 1
-                if self.by_address[peer] <= 0:
-                    del self.by_address[peer]
-            self.open -= 1
-            self._slots.release()
+            if slot is not None:
+                self.slots.give_back(slot)
 
     async def _request(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                       peer: str) -> None:
+                       peer: str, slot: Conn | None) -> None:
+        # Without a slot, this is a spare descriptor: a short wait for the head, for
+        # /healthz or to say why not.
+        wait = self.limits.header_timeout if slot else min(2.0, self.limits.header_timeout)
         try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"),
-                                          self.limits.header_timeout)
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), wait)
             request = parse_head(head)
         except TimeoutError:
             return await self._say(writer, 408, "The request took too long to arrive.")
@@ -349,7 +311,32 @@ class Proxy:
             return await self._say(writer, err.status, f"Refused: {err}.")
         if request.path == "/healthz":
             return await self._healthz(writer, request)
+        if slot is None:
+            slot, victim, why = self.slots.take(peer)  # room may have been made since
+            if slot is None:
+                if why == "address":
+                    return await self._say(writer, 503, "Too many connections from your "
+                                           "address.", ["Retry-After: 5"])
+                return await self._say(writer, 503, "The workshop is busy: try again in a "
+                                       "moment.", ["Retry-After: 5"])
+            if victim is not None and victim.task is not None:
+                victim.task.cancel()
+            slot.task = asyncio.current_task()
+            try:
+                return await self._proxied(reader, writer, peer, request, slot)
+            finally:
+                self.slots.give_back(slot)
+        slot.head, slot.last = True, time.monotonic()
+        await self._proxied(reader, writer, peer, request, slot)
+
+    async def _proxied(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                       peer: str, request: Request, slot: Conn) -> None:
+        slot.head = True
         port = self.balancer.port_for(peer)
+        files = self.child(port)
+        if not files.room_for(request.websocket):
+            return await self._say(writer, 503, "The workshop is busy: try again in a "
+                                   "moment.", ["Retry-After: 2"])
         try:
             up_r, up_w = await asyncio.wait_for(
                 asyncio.open_connection(self.upstream_host, port), self.limits.connect_timeout)
@@ -359,16 +346,17 @@ class Proxy:
             # That process is restarting (or we are out of files): the browser retries.
             return await self._say(writer, 503, "The workshop is starting again: "
                                    "try again in a moment.", ["Retry-After: 2"])
+        files.opened(request.websocket)
         try:
             up_w.write(request.forwarded(peer))
-            activity = _Activity()
             if request.websocket:
-                await self._both_ways(reader, writer, up_r, up_w, activity)
+                await self._both_ways(reader, writer, up_r, up_w, slot)
             else:
-                await self._one_request(reader, up_r, up_w, writer, activity,
+                await self._one_request(reader, up_r, up_w, writer, slot,
                                         request.body_length)
         finally:
             up_w.close()
+            files.closed(request.websocket)
 
     async def _say(self, writer: asyncio.StreamWriter, status: int, text: str,
                    extra: Sequence[str] = ()) -> None:
@@ -383,10 +371,13 @@ class Proxy:
             ok, reason = True, "ok"
         else:
             ok, reason = await self.health()
+        strain = self.strain() if ok else None
+        if strain:
+            ok, reason = False, strain
         await self._say(writer, 200 if ok else 503, reason)
 
     async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter,
-                    activity: _Activity, limit: int | None = None) -> str:
+                    activity: Conn, limit: int | None = None) -> str:
         """Copy until EOF ("eof"), ``limit`` bytes ("done"), or until neither direction
         has moved a byte for the idle timeout ("idle")."""
         idle = self.limits.idle_timeout
@@ -412,7 +403,7 @@ class Proxy:
 
     async def _one_request(self, client_r: asyncio.StreamReader,
                            up_r: asyncio.StreamReader, up_w: asyncio.StreamWriter,
-                           client_w: asyncio.StreamWriter, activity: _Activity,
+                           client_w: asyncio.StreamWriter, activity: Conn,
                            body: int) -> None:
         """Send the body (nothing after it), relay the response until upstream closes."""
         sending = asyncio.create_task(self._pipe(client_r, up_w, activity, body)) \
@@ -426,7 +417,7 @@ class Proxy:
 
     async def _both_ways(self, client_r: asyncio.StreamReader,
                          client_w: asyncio.StreamWriter, up_r: asyncio.StreamReader,
-                         up_w: asyncio.StreamWriter, activity: _Activity) -> None:
+                         up_w: asyncio.StreamWriter, activity: Conn) -> None:
         """A websocket: bytes both ways until one side ends (the other then gets a
         few seconds to finish its own close) or neither sends for the idle timeout."""
         pipes = {asyncio.create_task(self._pipe(client_r, up_w, activity)): up_w,
@@ -444,7 +435,6 @@ class Proxy:
             for task in pipes:
                 task.cancel()
             await asyncio.gather(*pipes, return_exceptions=True)
-
 
 
 # -- the public socket -------------------------------------------------------------------

@@ -13,10 +13,11 @@ and the scenario) is in the database, so every process shows the same room.
 
 New devices go to the process with the fewest devices so far. A process that
 exits is started again; its phones reconnect and find their participant again
-through the ``?p=`` in their address. With one process (or
-``WORKSHOP_PROCESSES=1``) this simply runs ``streamlit run asgi.py`` (the app,
-``app.py``, with its small ``/api/room`` route). ``--port 0``
-takes any free port (the line it prints says which).
+through the ``?p=`` in their address. Each process runs ``streamlit run asgi.py``
+(the app, ``app.py``, with its small ``/api/room`` route). The proxy is in front
+whatever the number of processes, one included (a one-core laptop, or
+``WORKSHOP_PROCESSES=1``): its timeouts, limits and ``/healthz`` always hold.
+``--port 0`` takes any free port (the line it prints says which).
 
 Each process runs the app once before anyone connects (its first run loads the
 libraries), and the simulations every scenario needs are worked out once for all
@@ -46,17 +47,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workshop.http_head import BadRequest, Request, parse_head
-from workshop.proxy import (
+from workshop.proxy import CHUNK, Balancer, HealthCheck, Proxy, listen
+from workshop.proxy_slots import (
     CHILD_FILES,
-    CHUNK,
     NOFILE_TARGET,
     PROXY_FILES,
     STREAMLIT_PING,
-    Balancer,
-    HealthCheck,
     Limits,
-    Proxy,
-    listen,
     raise_open_files,
     streamlit_ping_interval,
 )
@@ -244,7 +241,8 @@ async def _serve(cluster: Cluster, sock: socket.socket, limits: Limits) -> None:
     balancer = Balancer(cluster.ports)
     cluster.on_move = balancer.moved
     health = HealthCheck(lambda: cluster.ports)
-    proxy = Proxy(balancer, limits, health)
+    proxy = Proxy(balancer, limits, health,
+                  pids=lambda: {port: p.pid for port, p in cluster.procs.items()})
     stop = asyncio.Event()
 
     def halt() -> None:
@@ -255,7 +253,8 @@ async def _serve(cluster: Cluster, sock: socket.socket, limits: Limits) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, halt)
     address, port = sock.getsockname()[:2]
-    print(f"  Serving the workshop from {len(cluster.ports)} processes on "
+    n = len(cluster.ports)
+    print(f"  Serving the workshop from {n} process{'es' if n > 1 else ''} on "
           f"http://{address}:{port}", flush=True)
     watcher = asyncio.create_task(cluster.watch())
     try:
@@ -278,13 +277,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_use = (f"Port {args.port} is in use: is the workshop already running? Stop it, or "
               f"start on another port (make run PORT={args.port + 1}).")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if n == 1:
-        if not port_free(args.address, args.port):
-            print(in_use, file=sys.stderr)
-            return 2
-        cmd = streamlit_command(args.port, args.address, extra)
-        os.chdir(ROOT)
-        os.execv(cmd[0], cmd)
     open_files = raise_open_files()
     limits = Limits.from_env(open_files)
     try:

@@ -17,7 +17,8 @@ One JSON-lines file per participant in a folder readable by this user only (0700
 files 0600): ``WORKSHOP_SPOOL_DIR``, else ``var/outbox``. Adding appends a line;
 removing rewrites the file to a temporary one and renames it over the old. Both hold
 an exclusive ``flock`` on the folder's lock file, so threads and processes sharing the
-folder never lose a line.
+folder never lose a line. ``forget`` removes the files of participants who are no
+more (their workshop was deleted, or they were merged into another participant).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,12 +43,33 @@ METHODS = ("record", "add_advice", "vote", "answer", "record_decisions", "record
 _PARTICIPANT = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
+def default_folder() -> Path:
+    return Path(os.environ.get("WORKSHOP_SPOOL_DIR") or ROOT / "var" / "outbox")
+
+
+def forget(participant_ids: Iterable[str], folder: str | Path | None = None) -> int:
+    """Remove these participants' waiting writes (and nothing else); returns how many
+    files went. A folder that does not exist has nothing to forget."""
+    where = Path(folder) if folder else default_folder()
+    if not where.is_dir():
+        return 0
+    gone = 0
+    spool = Spool(where)
+    with spool._locked():
+        for pid in participant_ids:
+            try:
+                spool._file(pid).unlink()
+                gone += 1
+            except (FileNotFoundError, ValueError):
+                continue
+    return gone
+
+
 class Spool:
     """Pending writes per participant, oldest first."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        folder = folder or os.environ.get("WORKSHOP_SPOOL_DIR") or ROOT / "var" / "outbox"
-        self.folder = Path(folder)
+        self.folder = Path(folder) if folder else default_folder()
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.folder, 0o700)
 

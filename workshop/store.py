@@ -11,25 +11,24 @@ be reached raises ``StoreUnavailable``, so the app can keep a participant's answ
 (``workshop.spool``) and send it later. Opening a database from an earlier release
 upgrades it in place (``workshop.models.upgrade``).
 
-This module is the ``Store`` people use: opening a workshop (its passphrase hashed
-with scrypt here), checking a facilitator's passphrase, joining, and what a
-participant sends (reactions, answers, advice, votes), with wrong guesses and joins
-counted. Its other parts: ``workshop.database`` (the engine and sessions),
-``workshop.security`` (passphrase rules, throttle rules, text cleaning),
+This module is the ``Store`` people use: opening a workshop (with a recovery code
+shown once), joining (return codes only their owner's device continues), and what a
+participant sends (reactions, answers, advice, votes), with joins and new workshops
+counted per address. Its other parts: ``workshop.database`` (the engine and
+sessions), ``workshop.security`` (passphrase rules, limits, text cleaning),
+``workshop.store_access`` (passphrases, recovery codes, counting tries),
 ``workshop.store_room`` (the facilitator's controls), ``workshop.store_review``
-(reading back and moderating what participants sent), ``workshop.store_decisions``
-(people's own decisions on the AI's cases) and ``workshop.store_oversight`` (what
-people say of a tool's record, the ethics panel's verdicts, themes).
+(reading back, moderating, deleting and merging what participants sent),
+``workshop.store_decisions`` (people's own decisions on the AI's cases) and
+``workshop.store_oversight`` (what people say of a tool's record, the ethics panel's
+verdicts, themes).
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
 import json
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from simulators.messages import N_
+from workshop import spool
 from workshop.database import DEFAULT_SQLITE as DEFAULT_SQLITE
 from workshop.database import make_engine
 from workshop.environment import env_int
@@ -65,22 +65,27 @@ from workshop.models import (
     new_code,
     new_id,
 )
-from workshop.security import COMMON_PASSPHRASES as COMMON_PASSPHRASES
 from workshop.security import (
-    LOGIN_LIMIT,
-    MIN_BLOCK,
+    ADVICE_PER_MINUTE,
+    ADVICE_PER_PERSON,
+    CREATE,
+    HANDOVER,
+    JOIN,
     USE_CASE,
+    WAIT_CREATE,
     WAIT_JOIN,
     WAIT_LOGIN,
-    WINDOW,
-    blocked_for,
+    Limit,
     check_client_id,
     clean_text,
+    copy_key,
     digest,
     normalise_code,
     require_strong_passphrase,
 )
+from workshop.security import COMMON_PASSPHRASES as COMMON_PASSPHRASES
 from workshop.security import PASSPHRASE_MIN as PASSPHRASE_MIN
+from workshop.store_access import RECOVERY_LENGTH, Access, Check, check_passphrase, hash_passphrase
 from workshop.store_decisions import Decisions
 from workshop.store_oversight import Oversight
 from workshop.store_review import Review
@@ -119,49 +124,10 @@ _ANIMALS = (
 ).split()
 
 _CLOSED = N_("This workshop has closed. Thank you for taking part.")
-
-
-# -- passphrases ------------------------------------------------------------------
-
-
-#: scrypt's cost as a power of two (n = 2**14, about 50 ms). ``WORKSHOP_SCRYPT_COST``
-#: lowers it for the tests only; each hash names its own cost, so a passphrase set at one
-#: cost is still checked at that cost.
-SCRYPT_COST = 14
-
-
-def _cost() -> int:
-    return env_int("WORKSHOP_SCRYPT_COST", SCRYPT_COST, minimum=10, maximum=20)
-
-
-def _derive(passphrase: str, salt: bytes, cost: int = SCRYPT_COST) -> str:
-    """The one slow step (scrypt) of hashing or checking a passphrase."""
-    return hashlib.scrypt(passphrase.encode(), salt=salt, n=2**cost, r=8, p=1,
-                          maxmem=256 * 2**cost * 8 * 2).hex()
-
-
-def _hash_passphrase(passphrase: str) -> str:
-    salt, cost = secrets.token_bytes(16), _cost()
-    scheme = "scrypt" if cost == SCRYPT_COST else f"scrypt:{cost}"
-    return f"{scheme}${salt.hex()}${_derive(passphrase, salt, cost)}"
-
-
-def _check_passphrase(passphrase: str, stored: str) -> bool:
-    try:
-        scheme, salt_hex, digest_hex = stored.split("$")
-        salt = bytes.fromhex(salt_hex)
-        cost = int(scheme.partition(":")[2] or SCRYPT_COST)
-    except ValueError:
-        return False
-    if not 10 <= cost <= 20:
-        return False
-    return hmac.compare_digest(_derive(passphrase, salt, cost), digest_hex)
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """Checked against when a code is unknown, so that costs what a real check costs."""
-    return _hash_passphrase(secrets.token_hex(16))
+_IN_USE = N_("This return code is already taking part in this workshop on another device. "
+             "On that device, open the menu and press “Use my return code on another "
+             "device”, then try again here.")
+_NOT_HERE = N_("We could not find you in this workshop. Please join it again.")
 
 
 def _pseudonym() -> str:
@@ -169,7 +135,7 @@ def _pseudonym() -> str:
             f"{secrets.randbelow(90) + 10}")
 
 
-class Store(RoomControls, Review, Decisions, Oversight):
+class Store(Access, RoomControls, Review, Decisions, Oversight):
     """All reads and writes of workshop data. Safe to share between threads.
 
     ``now`` is the clock for throttling and timers (tests pass their own).
@@ -178,46 +144,21 @@ class Store(RoomControls, Review, Decisions, Oversight):
     def __init__(self, url: str | None = None, *, now: Callable[[], datetime] | None = None
                  ) -> None:
         super().__init__(url, now=now)
-        self.joins_per_address = env_int("WORKSHOP_JOINS_PER_ADDRESS", 10, minimum=1)
-
-    # -- throttling ---------------------------------------------------------------
-
-    def _refuse_if_blocked(self, s: Session, checks: Iterable[tuple[str, str]], limit: int,
-                           msgid: str) -> None:
-        """Raise ``TooManyAttempts`` while any (kind, value) is blocked (by
-        ``workshop.security.blocked_for`` its latest ``limit`` tries)."""
-        now = self.now()
-        wait = timedelta(0)
-        for kind, value in checks:
-            times = s.scalars(
-                select(Attempt.at)
-                .where(Attempt.kind == kind, Attempt.key == digest(kind, value),
-                       Attempt.at > now - WINDOW - MIN_BLOCK)
-                .order_by(Attempt.at.desc()).limit(limit)
-            ).all()
-            wait = max(wait, blocked_for(times, limit, now))
-        if wait > timedelta(0):
-            seconds = int(wait.total_seconds() + 0.999)
-            raise TooManyAttempts(msgid, retry_after=seconds, minutes=-(-seconds // 60))
-
-    def _note(self, s: Session, checks: Iterable[tuple[str, str]]) -> None:
-        """Count a try for each (kind, value), and forget tries too old to matter."""
-        now = self.now()
-        s.execute(delete(Attempt).where(Attempt.at <= now - WINDOW - MIN_BLOCK))
-        s.add_all(Attempt(kind=kind, key=digest(kind, value), at=now)
-                  for kind, value in checks)
-
-    def _note_failure(self, checks: Iterable[tuple[str, str]]) -> None:
-        """Count a failed try, in its own transaction (the caller's is about to refuse)."""
-        with self._session() as s:
-            self._note(s, checks)
+        self.joins_per_address = env_int("WORKSHOP_JOINS_PER_ADDRESS", JOIN.tries, minimum=1)
+        self.join_limit = Limit(self.joins_per_address, JOIN.window)
+        self.create_limit = Limit(
+            env_int("WORKSHOP_CREATES_PER_ADDRESS", CREATE.tries, minimum=1), CREATE.window)
 
     # -- workshops --------------------------------------------------------------
 
     def create_workshop(self, title: str, passphrase: str, series: str | None = None,
-                        mode: str = "in_person") -> Workshop:
+                        mode: str = "in_person", address: str | None = None,
+                        device: str | None = None) -> Workshop:
         """Open a workshop; with ``series``, add it to the series of that name (a new
-        series takes this passphrase; an existing one must be given its own)."""
+        series takes this passphrase; an existing one must be given its own). The
+        workshop's ``recovery_code`` is on the returned object only: shown once, it
+        lets the facilitator set a new passphrase (``reset_passphrase``). At most
+        ``CREATE`` new workshops per ``address``."""
         title = clean_text(title, lines=False)
         if not title or len(title) > TITLE_MAX:
             raise Refused(N_("Give the workshop a title of 1 to {n} characters."), n=TITLE_MAX)
@@ -227,36 +168,45 @@ class Store(RoomControls, Review, Decisions, Oversight):
         name = clean_text(series, lines=False) if series is not None else ""
         if len(name) > TITLE_MAX:
             raise Refused(N_("Give the series a name of at most {n} characters."), n=TITLE_MAX)
-        series_id, hashed = self._series_for(name, passphrase) if name else (None, None)
-        hashed = hashed or _hash_passphrase(passphrase)
+        if address:
+            self._counted([("create_from", str(address), self.create_limit)], WAIT_CREATE)
+        series_id, hashed = (self._series_for(name, passphrase, address, device) if name
+                             else (None, None))
+        hashed = hashed or hash_passphrase(passphrase)
+        recovery = new_code(RECOVERY_LENGTH)
         for _ in range(10):
             try:
                 with self._session() as s:
                     w = Workshop(code=new_code(CODE_LENGTH), title=title, passphrase_hash=hashed,
-                                 series_id=series_id, mode=mode)
+                                 series_id=series_id, mode=mode,
+                                 recovery_hash=digest("recovery", recovery))
                     s.add(w)
+                w.recovery_code = recovery  # type: ignore[attr-defined] - shown once
                 return w
             except IntegrityError:
                 continue  # the code was taken: draw another
         raise RuntimeError("Could not find a free workshop code.")
 
-    def _series_for(self, name: str, passphrase: str) -> tuple[int, str]:
-        """The series called ``name`` (made if new) and its passphrase hash."""
+    def _series_for(self, name: str, passphrase: str, address: str | None,
+                    device: str | None) -> tuple[int, str]:
+        """The series called ``name`` (made if new) and its passphrase hash; a wrong
+        passphrase counts as a wrong guess from this address and device."""
         key = name.casefold()
         for _ in range(2):
             with self._session() as s:
-                self._refuse_if_blocked(s, [("series", key)], LOGIN_LIMIT, WAIT_LOGIN)
                 found = s.scalar(select(Series).where(Series.key == key))
             if found is not None:
-                if _check_passphrase(passphrase, found.passphrase_hash):
+                checks = self._guesser(address, device)
+                tries = self._counted(checks, WAIT_LOGIN)
+                if check_passphrase(passphrase, found.passphrase_hash):
+                    self._forget(tries)
                     return found.id, found.passphrase_hash
-                self._note_failure([("series", key)])
                 raise Refused(N_("A series called “{name}” already exists, and this is not "
                                  "its passphrase. Give its passphrase, or another name."),
                               name=found.name)
             try:
                 with self._session() as s:
-                    made = Series(key=key, name=name, passphrase_hash=_hash_passphrase(passphrase))
+                    made = Series(key=key, name=name, passphrase_hash=hash_passphrase(passphrase))
                     s.add(made)
                 return made.id, made.passphrase_hash
             except IntegrityError:
@@ -274,21 +224,16 @@ class Store(RoomControls, Review, Decisions, Oversight):
             raise WorkshopNotFound(N_("That workshop no longer exists."))
         return w
 
-    def verify_facilitator(self, code: str, passphrase: str, address: str | None = None
-                           ) -> bool:
-        """Is this the workshop's passphrase? After LOGIN_LIMIT wrong tries for one code,
-        or from one ``address``, within the window, raises ``TooManyAttempts``."""
-        code = normalise_code(code)
-        checks = [("login", code)] + ([("login_from", str(address))] if address else [])
+    def delete_workshop(self, code: str) -> None:
+        """Delete a workshop, everything recorded in it (leaving no trace in SQLite's
+        files), and its participants' answers still waiting on this machine's disk
+        (``workshop.spool``)."""
         with self._session() as s:
-            self._refuse_if_blocked(s, checks, LOGIN_LIMIT, WAIT_LOGIN)
-            stored = s.scalar(select(Workshop.passphrase_hash).where(Workshop.code == code))
-        # An unknown code costs the same one check, so timing tells nothing.
-        ok = _check_passphrase(str(passphrase or ""), stored or _dummy_hash())
-        if stored is None or not ok:
-            self._note_failure(checks)
-            return False
-        return True
+            w = self._workshop(s, code)
+            people = s.scalars(select(Participant.id).where(Participant.workshop_id == w.id))
+            ids = list(people)
+        super().delete_workshop(code)
+        spool.forget(ids)
 
     # -- participants -----------------------------------------------------------
 
@@ -298,26 +243,33 @@ class Store(RoomControls, Review, Decisions, Oversight):
 
         ``device``: the browser's own random token; a device that already joined this
         workshop gets its participant back. ``returning``: a return code from an
-        earlier workshop of the same series, to continue as the same person.
-        ``address``: where the request came from; at most ``joins_per_address`` new
-        participants per address in the window, then ``TooManyAttempts``.
+        earlier workshop of the same series, to continue as the same person; once that
+        person takes part in this workshop, only their device may continue as them
+        (another device only just after they pressed "use my return code on another
+        device" there: ``allow_another_device``). ``address``: where the request came
+        from; at most ``joins_per_address`` new participants per address within
+        ``JOIN``'s window, then ``TooManyAttempts``; it is kept (hashed with the
+        workshop) to show the facilitator several joins from one address
+        (``Review.suspected_duplicates``).
         """
         if device is not None and (not isinstance(device, str) or not 16 <= len(device) <= 256):
             raise ValueError("device must be a string of 16 to 256 characters")
         device_hash = None if device is None else digest("device", device)
         from_address = [("join", str(address))] if address else []
-        person = None if returning is None else self._returning(code, returning, from_address)
+        checks = [(k, v, self.join_limit) for k, v in from_address]
+        person = None if returning is None else self._returning(code, returning, checks)
         for _ in range(3):
             try:
                 with self._session() as s:
                     w = self._workshop(s, code)
                     if not w.is_open:
                         raise WorkshopNotFound(_CLOSED)
-                    p = self._rejoin(s, w.id, device_hash, person)
+                    p = (self._continue(s, w.id, person, device_hash) if person
+                         else self._rejoin(s, w.id, device_hash))
                     if p is not None:
                         return p
-                    self._refuse_if_blocked(s, from_address, self.joins_per_address,
-                                            WAIT_JOIN)
+                    self._hold(s, from_address)
+                    self._refuse_if_blocked(s, checks, WAIT_JOIN)
                     if person and device_hash and s.scalar(select(exists().where(
                             Participant.workshop_id == w.id,
                             Participant.device_hash == device_hash))):
@@ -326,6 +278,8 @@ class Store(RoomControls, Review, Decisions, Oversight):
                         id=new_id(), workshop_id=w.id, device_hash=device_hash,
                         pseudonym=person[1] if person else _pseudonym(),
                         person_id=person[0] if person else new_id(),
+                        address_hash=digest("joined_from", f"{w.id}:{address}")
+                        if address else None,
                     )
                     s.add(p)
                     self._note(s, from_address)
@@ -333,27 +287,60 @@ class Store(RoomControls, Review, Decisions, Oversight):
                 return p
             except IntegrityError:
                 continue  # the same device joined at the same moment: find it, above
+            except Refused as err:
+                if err.msgid == _IN_USE:  # someone else's return code: a wrong guess
+                    self._note_failure(from_address)
+                raise
         raise StoreUnavailable("Could not join just now; please try again.")
 
     @staticmethod
-    def _rejoin(s: Session, workshop_id: int, device_hash: str | None,
-                person: tuple[str, str] | None) -> Participant | None:
-        """This workshop's participant for a returning person, or else for this device."""
-        if person is not None:
-            where = Participant.person_id == person[0]
-        elif device_hash is not None:
-            where = Participant.device_hash == device_hash
-        else:
+    def _rejoin(s: Session, workshop_id: int, device_hash: str | None) -> Participant | None:
+        """This device's participant in this workshop, if it has one."""
+        if device_hash is None:
             return None
-        return s.scalar(select(Participant).where(Participant.workshop_id == workshop_id, where)
+        return s.scalar(select(Participant).where(Participant.workshop_id == workshop_id,
+                                                  Participant.device_hash == device_hash)
                         .order_by(Participant.joined_at).limit(1))
 
-    def _returning(self, code: str, returning: str, from_address: list[tuple[str, str]]
-                   ) -> tuple[str, str]:
-        """The (person_id, pseudonym) a return code continues in this workshop's series."""
-        back = normalise_code(returning)
+    def _continue(self, s: Session, workshop_id: int, person: tuple[str, str],
+                  device_hash: str | None) -> Participant | None:
+        """The returning person's participant in this workshop: None if they have none
+        yet; theirs if this is their device, or if they have just let another device
+        take over (which it then is); else ``Refused``."""
+        p = s.scalar(select(Participant).where(Participant.workshop_id == workshop_id,
+                                               Participant.person_id == person[0])
+                     .order_by(Participant.joined_at).limit(1))
+        if p is None or (device_hash is not None and p.device_hash == device_hash):
+            return p
+        handover = ("handover", p.id)
+        allowed = s.execute(delete(Attempt).where(
+            Attempt.kind == handover[0], Attempt.key == digest(*handover),
+            Attempt.at > self.now() - HANDOVER))
+        if not allowed.rowcount:
+            raise Refused(_IN_USE)
+        if device_hash is not None and not s.scalar(select(exists().where(
+                Participant.workshop_id == workshop_id, Participant.device_hash == device_hash))):
+            p.device_hash = device_hash  # this device is theirs now
+        return p
+
+    def allow_another_device(self, participant_id: str) -> None:
+        """The participant, on their own device, lets their return code continue them
+        on one other device in this workshop within ``HANDOVER``."""
+        handover = ("handover", str(participant_id))
         with self._session() as s:
-            self._refuse_if_blocked(s, from_address, self.joins_per_address, WAIT_JOIN)
+            if s.get(Participant, str(participant_id)) is None:
+                raise Refused(_NOT_HERE)
+            self._hold(s, [handover])
+            s.execute(delete(Attempt).where(Attempt.kind == handover[0],
+                                            Attempt.key == digest(*handover)))
+            self._note(s, [handover])
+
+    def _returning(self, code: str, returning: str, checks: list[Check]) -> tuple[str, str]:
+        """The (person_id, pseudonym) a return code continues in this workshop's series.
+        Checking it counts as a join from the address until it proves right."""
+        back = normalise_code(returning)
+        tries = self._counted(checks, WAIT_JOIN) if checks else []
+        with self._session() as s:
             w = self._workshop(s, code)
             found = s.execute(
                 select(Participant.person_id, Participant.pseudonym, Workshop.series_id)
@@ -361,9 +348,9 @@ class Store(RoomControls, Review, Decisions, Oversight):
                 .where(Participant.return_code == back)
             ).first()
         if found is None or w.series_id is None or found.series_id != w.series_id:
-            self._note_failure(from_address)  # a wrong code counts as a join: no guessing
             raise Refused(N_("That return code does not belong to this series of "
                              "workshops. Check it, or join as someone new."))
+        self._forget(tries)
         return found.person_id, found.pseudonym
 
     def participant(self, participant_id: str) -> Participant | None:
@@ -374,7 +361,7 @@ class Store(RoomControls, Review, Decisions, Oversight):
         """The participant, in a workshop that takes answers now (revision bumped)."""
         p = s.get(Participant, str(participant_id))
         if p is None:
-            raise Refused(N_("We could not find you in this workshop. Please join it again."))
+            raise Refused(_NOT_HERE)
         locked, closed_at = self._touch(s, p.workshop_id)
         if closed_at is not None:
             raise Refused(N_("This workshop has closed, so no more answers are taken."))
@@ -383,9 +370,11 @@ class Store(RoomControls, Review, Decisions, Oversight):
         return p
 
     def _insert_once(
-        self, model: type[ParticipantText], participant_id: str, client_id: str, **fields: Any,
+        self, model: type[ParticipantText], participant_id: str, client_id: str,
+        check: Callable[[Session, Participant], None] | None = None, **fields: Any,
     ) -> Any:
-        """Add one participant's row, once per ``client_id`` (a resubmit returns the first)."""
+        """Add one participant's row, once per ``client_id`` (a resubmit returns the
+        first). ``check`` may refuse it, seeing the workshop as this write holds it."""
         def stored(s: Session) -> Any:
             return s.scalar(select(model).where(model.participant_id == str(participant_id),
                                                 model.client_id == client_id))
@@ -394,6 +383,8 @@ class Store(RoomControls, Review, Decisions, Oversight):
                 row = stored(s)
                 if row is None:
                     p = self._open_participant(s, participant_id)
+                    if check is not None:
+                        check(s, p)
                     row = model(client_id=client_id, workshop_id=p.workshop_id,
                                 participant_id=p.id, **fields)
                     s.add(row)
@@ -486,7 +477,10 @@ class Store(RoomControls, Review, Decisions, Oversight):
         self, participant_id: str, theme: str, text: str, client_id: str
     ) -> Advice:
         """Store one piece of advice; the same ``client_id`` twice from one participant
-        stores it once."""
+        stores it once. Refused (``Refused``, a message for the person) past
+        ``ADVICE_PER_PERSON`` pieces or ``ADVICE_PER_MINUTE`` in a minute from one
+        participant, and for a copy of advice already in the workshop, to the eye
+        (``copy_key``: case, spacing and lookalike letters aside; hidden advice aside)."""
         if theme not in ADVICE_THEMES:
             raise ValueError(f"theme must be one of {', '.join(ADVICE_THEMES)}, got {theme!r}")
         text = clean_text(text)
@@ -495,7 +489,28 @@ class Store(RoomControls, Review, Decisions, Oversight):
         if len(text) > ADVICE_MAX:
             raise Refused(N_("Advice must be at most {n} characters."), n=ADVICE_MAX)
         check_client_id(client_id)
-        return self._insert_once(Advice, participant_id, client_id, theme=theme, text=text)
+        now, key = self.now(), copy_key(text)
+
+        def allowed(s: Session, p: Participant) -> None:
+            mine = s.scalar(select(func.count()).where(Advice.participant_id == p.id))
+            if mine >= ADVICE_PER_PERSON:
+                raise Refused(N_("You have given {n} pieces of advice, the most one person "
+                                 "can. Thank you! You can still agree or disagree with the "
+                                 "room's advice."), n=ADVICE_PER_PERSON)
+            recent = s.scalar(select(func.count()).where(
+                Advice.participant_id == p.id, Advice.created_at > now - timedelta(minutes=1)))
+            if recent >= ADVICE_PER_MINUTE:
+                raise Refused(N_("That is a lot of advice in one minute. Please wait a "
+                                 "minute, then send more."))
+            others = s.scalars(select(Advice.text).where(Advice.workshop_id == p.workshop_id,
+                                                         Advice.status != "hidden"))
+            if any(copy_key(t) == key for t in others):
+                raise Refused(N_("This advice is already in the room (or something that "
+                                 "looks just like it). Agree with it when it reaches your "
+                                 "phone, or say what you would add."))
+
+        return self._insert_once(Advice, participant_id, client_id, allowed, theme=theme,
+                                 text=text, created_at=now)
 
     def vote(self, participant_id: str, advice_id: int, vote: str) -> None:
         """Agree, disagree or pass; voting again changes the one vote."""

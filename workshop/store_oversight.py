@@ -185,6 +185,18 @@ class Oversight(Database):
             if done.rowcount == 0:
                 raise Refused(N_("No such condition in this workshop."))
 
+    def delete_condition(self, code: str, verdict_id: int) -> None:
+        """Delete a condition someone wrote for good: its words leave the database (and
+        SQLite's files); the verdict and the conditions picked stay."""
+        with self._change(code) as (s, w):
+            done = s.execute(update(PanelVerdict).where(
+                PanelVerdict.id == int(verdict_id), PanelVerdict.workshop_id == w.id,
+                PanelVerdict.own_condition != "")
+                .values(own_condition="").execution_options(synchronize_session=False))
+            if done.rowcount == 0:
+                raise Refused(N_("No such condition in this workshop."))
+        self._compact()
+
     # -- what people's words are about -----------------------------------------------
 
     def set_themes(self, code: str, kind: str, item_id: int,

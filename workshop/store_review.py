@@ -4,19 +4,22 @@ What the Console, the Screen, the report and the exports read: a workshop's
 reactions (one row each, or the comments alone), its counts, the shift in comfort,
 the answers to the outstanding questions, the advice with its votes, and every
 reaction across a series; and moderation, which moves a comment, an answer's note or
-a piece of advice to "pending", "approved" or "hidden". The exports themselves are
+a piece of advice to "pending", "approved" or "hidden", deletes a comment or a piece
+of advice for good, and merges participants who are one person (several joins from
+one address are shown as suspected duplicates). The exports themselves are
 ``workshop.export``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from simulators.messages import N_
-from workshop import analysis, export
+from workshop import analysis, export, spool
 from workshop.database import Database
 from workshop.errors import Refused
 from workshop.models import (
@@ -290,6 +293,90 @@ class Review(Database):
     def hide_advice(self, code: str, advice_id: int, hidden: bool = True) -> None:
         """Hide advice, or approve it with ``hidden=False``."""
         self.moderate_advice(code, advice_id, "hidden" if hidden else "approved")
+
+    # -- deleting and merging -------------------------------------------------------
+
+    def delete_comment(self, code: str, reaction_id: int) -> None:
+        """Delete a comment for good: its words leave the database (and SQLite's files);
+        the answer it came with (how comfortable, the settings) stays."""
+        with self._change(code) as (s, w):
+            done = s.execute(
+                update(Reaction).where(Reaction.id == int(reaction_id),
+                                       Reaction.workshop_id == w.id, Reaction.comment != "")
+                .values(comment="").execution_options(synchronize_session=False))
+            if done.rowcount == 0:
+                raise Refused(N_("No such comment in this workshop."))
+        self._compact()
+
+    def delete_advice(self, code: str, advice_id: int) -> None:
+        """Delete a piece of advice and its votes for good (from SQLite's files too)."""
+        with self._change(code) as (s, w):
+            this = select(Advice.id).where(Advice.id == int(advice_id),
+                                           Advice.workshop_id == w.id)
+            s.execute(delete(Vote).where(Vote.advice_id.in_(this)))
+            if s.execute(delete(Advice).where(Advice.id.in_(this))).rowcount == 0:
+                raise Refused(N_("No such advice in this workshop."))
+        self._compact()
+
+    def suspected_duplicates(self, code: str) -> list[list[dict[str, Any]]]:
+        """Participants who joined this workshop from one network address, in groups
+        of two or more (earliest first): possibly one person joining again and again,
+        or a shared phone, or a whole venue behind one address. Each: ``participant_id``,
+        ``participant`` (nickname), ``joined_at`` and ``answers`` (reactions, answers
+        and advice sent)."""
+        with self._session() as s:
+            w = self._workshop(s, code)
+            shared = (select(Participant.address_hash)
+                      .where(Participant.workshop_id == w.id,
+                             Participant.address_hash.is_not(None))
+                      .group_by(Participant.address_hash).having(func.count() > 1))
+            people = s.execute(
+                select(Participant.id, Participant.pseudonym, Participant.joined_at,
+                       Participant.address_hash)
+                .where(Participant.workshop_id == w.id,
+                       Participant.address_hash.in_(shared))
+                .order_by(Participant.joined_at, Participant.id)).all()
+            sent: dict[str, int] = {}
+            for model in (Reaction, Answer, Advice):
+                for pid, n in s.execute(
+                        select(model.participant_id, func.count())
+                        .where(model.workshop_id == w.id).group_by(model.participant_id)):
+                    sent[pid] = sent.get(pid, 0) + int(n)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for pid, name, joined, address in people:
+            groups.setdefault(address, []).append(
+                {"participant_id": pid, "participant": name, "joined_at": joined,
+                 "answers": sent.get(pid, 0)})
+        return list(groups.values())
+
+    def merge_participants(self, code: str, keep: str, others: Sequence[str]) -> None:
+        """Make ``others`` one voice with ``keep``: their answers, advice and votes
+        become ``keep``'s (where both voted on one piece of advice, the later vote
+        stays; each person's latest answer is the one that counts, as always), then
+        they are deleted, with any answers their phones still had waiting."""
+        keep, ids = str(keep), [str(o) for o in dict.fromkeys(others) if str(o) != str(keep)]
+        with self._change(code) as (s, w):
+            found = set(s.scalars(select(Participant.id).where(
+                Participant.workshop_id == w.id, Participant.id.in_([keep, *ids]))))
+            if found != {keep, *ids}:
+                raise Refused(N_("Those people are not all in this workshop."))
+            for model in (Reaction, Answer, Advice):
+                theirs = model.participant_id.in_(ids)
+                kept = select(model.client_id).where(model.participant_id == keep)
+                s.execute(delete(model).where(theirs, model.client_id.in_(kept)))
+                s.execute(update(model).where(theirs).values(participant_id=keep)
+                          .execution_options(synchronize_session=False))
+            seen: set[int] = set()
+            for vote in s.scalars(select(Vote).where(Vote.participant_id.in_([keep, *ids]))
+                                  .order_by(Vote.created_at.desc(), Vote.id.desc())):
+                if vote.advice_id in seen:
+                    s.delete(vote)
+                seen.add(vote.advice_id)
+            s.flush()
+            s.execute(update(Vote).where(Vote.participant_id.in_(ids))
+                      .values(participant_id=keep).execution_options(synchronize_session=False))
+            s.execute(delete(Participant).where(Participant.id.in_(ids)))
+        spool.forget(ids)
 
     # -- exports (workshop.export) ----------------------------------------------
 

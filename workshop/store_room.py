@@ -9,13 +9,11 @@ revision, so screens that poll it see it.
 from __future__ import annotations
 
 import json
-import logging
 import numbers
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, exists, select
-from sqlalchemy.exc import DBAPIError
 
 from simulators.messages import N_
 from workshop.database import Database
@@ -23,8 +21,6 @@ from workshop.errors import Refused
 from workshop.models import Advice, Answer, Participant, Reaction, Series, Vote, Workshop
 from workshop.security import USE_CASE
 from workshop.vocabulary import DIALOGUE_STAGES
-
-log = logging.getLogger("workshop.store")
 
 TIMER_MAX = 4 * 3600
 
@@ -125,15 +121,3 @@ class RoomControls(Database):
                 s.execute(delete(Series).where(Series.id == series_id))
         if self.engine.dialect.name == "sqlite":
             self._compact()
-
-    def _compact(self) -> None:
-        """Rewrite the SQLite file without free pages and empty the WAL, so deleted
-        text is in neither (secure_delete has already zeroed it in place)."""
-        try:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.exec_driver_sql("VACUUM")
-                busy, _, _ = c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-            if busy:
-                log.warning("The WAL could not be emptied: another process is reading")
-        except DBAPIError:
-            log.error("Compacting the workshop database failed", exc_info=True)

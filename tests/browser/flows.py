@@ -26,6 +26,9 @@ def start_workshop(tab, base: str, title: str = "Leeds library, 3 March") -> str
     tab.get_by_label("Type it again").fill(PASSPHRASE)
     tab.get_by_role("button", name="Start the workshop").click()
     settle(tab)
+    # The recovery code, shown once, until the facilitator says it is written down.
+    tab.get_by_role("button", name="I have written it down: open the workshop").click()
+    settle(tab)
     link = tab.get_by_test_id("stCode").first.inner_text().strip()
     code = parse_qs(urlsplit(link).query)["code"][0]
     assert re.fullmatch(r"[A-Z2-9]{6}", code)

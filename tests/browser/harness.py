@@ -38,7 +38,7 @@ _SERVING = re.compile(r"http://[^\s/]+:(\d+)")  # the line workshop.serve prints
 def app_server(database_url: str | None = None, processes: int = 1,
                env: Mapping[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Run the app as ``make run`` does (``workshop.serve``: ``processes`` Streamlit
-    processes, one without a proxy) with a fresh database and answer spool; yield its URL.
+    processes behind its proxy) with a fresh database and answer spool; yield its URL.
 
     The server takes any free port itself (``--port 0``) and says which on its
     first line with an address, so no other program can take the port between
