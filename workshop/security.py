@@ -251,3 +251,10 @@ def copy_key(text: str) -> str:
     """What two texts share when one is a copy of the other to the eye: the same
     skeleton, whatever the case and the spacing."""
     return " ".join(skeleton(skeleton(text).casefold()).split())
+
+
+def check_client_id(client_id: Any) -> None:
+    """A participant's write names itself with a ``client_id`` (8 to 64 characters), so
+    sending it twice stores it once."""
+    if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
+        raise ValueError("client_id must be a string of 8 to 64 characters")
