@@ -179,6 +179,8 @@ def test_the_console_switch_is_kept_in_the_database(store):
     at.text_input[3].set_value(PASS)
     at.text_input[4].set_value(PASS)
     at.button[1].click().run()
+    [written] = [b for b in at.button if b.label.startswith("I have written it down")]
+    written.click().run()
     code = at.session_state["facilitator.code"]
     switch = at.toggle(key=f"facilitator.decide.{CALLS}")
     assert switch.value is True

@@ -158,7 +158,7 @@ def test_a_schema_2_database_gains_the_new_tables(db_url):
     assert set(NEW_TABLES) <= set(inspect(store.engine).get_table_names())
     with store.engine.connect() as c:
         assert c.exec_driver_sql("SELECT version FROM schema_version").scalar() == \
-            SCHEMA_VERSION == 4
+            SCHEMA_VERSION == 5
     store.engine.dispose()
 
 

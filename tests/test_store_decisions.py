@@ -172,5 +172,5 @@ def test_a_database_of_the_previous_release_gains_the_decisions(db_url):  # noqa
     assert len(upgraded.decisions(w.code)) == 8 and upgraded.decide_first(w.code)[CALLS]
     with upgraded.engine.connect() as c:
         assert c.exec_driver_sql("SELECT version FROM schema_version").scalar() == \
-            SCHEMA_VERSION == 4
+            SCHEMA_VERSION == 5
     upgraded.engine.dispose()
