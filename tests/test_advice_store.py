@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.test_store import PASS, db_url, store  # noqa: F401 - fixtures
-from workshop import analysis
+from workshop import analysis, export
 from workshop.store import Store
 
 
@@ -38,10 +38,10 @@ def test_advice_and_votes_round_trip_and_rank(store, room):
     assert list(ranked["advice_id"]) == [a1.id, a2.id]
     assert ranked.loc[0, "agreement"] == 1.0 and not ranked.loc[0, "divided"]
     assert ranked.loc[1, "agreement"] == 0.5 and ranked.loc[1, "divided"]
-    rows = list(csv.DictReader(io.StringIO(store.export_advice_csv(w.code))))
+    rows = list(csv.DictReader(io.StringIO(export.advice_csv(store, w.code))))
     assert {r["text"] for r in rows} == {a1.text, a2.text}
     assert next(r for r in rows if r["text"] == a1.text)["agree"] == "4"
-    data = json.loads(store.export_json(w.code))
+    data = json.loads(export.workshop_json(store, w.code))
     assert {a["text"] for a in data["advice"]} == {a1.text, a2.text}
 
 
@@ -102,13 +102,13 @@ def test_hidden_advice_leaves_the_ranking_and_the_export(store, room):
     a = advise(store, people[0], "=cmd|' /C calc'!A0")
     store.hide_advice(w.code, a.id)
     assert analysis.rank_advice(store.advice(w.code)).empty
-    assert "calc" not in store.export_advice_csv(w.code)
+    assert "calc" not in export.advice_csv(store, w.code)
 
 
 def test_formula_advice_is_neutralised_in_csv(store, room):
     w, people = room
     advise(store, people[0], "=1+1")
-    rows = list(csv.DictReader(io.StringIO(store.export_advice_csv(w.code))))
+    rows = list(csv.DictReader(io.StringIO(export.advice_csv(store, w.code))))
     assert rows[0]["text"] == "'=1+1"
 
 

@@ -25,6 +25,7 @@ from deploy.hosted import find_nginx, render
 from tests.hosted import NO_PROXY, ROUTE, deployment
 from tests.load import ws_client
 from tests.load.ws_client import Run, Session
+from workshop import export
 from workshop.serve import entry_point
 from workshop.store import Store
 
@@ -147,9 +148,9 @@ def test_a_workshop_journey_through_nginx_on_both_instances_and_postgresql(nginx
                 time.sleep(0.1)
             else:
                 raise AssertionError(f"no websocket reached {instance}")
-    export = store.export_csv(workshop.code)  # export
+    exported = export.reactions_csv(store, workshop.code)
     for instance in routes:
-        assert f"reaction through {instance}" in export
+        assert f"reaction through {instance}" in exported
     store.engine.dispose()
 
 

@@ -14,18 +14,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func, select
 
-from workshop import store as store_module
 from workshop import store_access
+from workshop.export import advice_csv, reactions_csv, workshop_json
+from workshop.export_rows import neutralise
+from workshop.models import CODE_ALPHABET, Attempt, Workshop
 from workshop.store import (
-    CODE_ALPHABET,
     Refused,
     Store,
     StoreUnavailable,
     TooManyAttempts,
     WorkshopNotFound,
-    neutralise,
 )
 
 PASS = "correct horse battery"
@@ -209,11 +209,11 @@ def test_csv_export_neutralises_formulas_and_blanks_hidden_comments(store, works
     store.record(**reaction(p.id, comment="+44 123", stage="after"))
     hidden = store.record(**reaction(p.id, comment="rude words", stage="final"))
     store.hide_reaction(workshop.code, hidden.id)
-    rows = list(csv.DictReader(io.StringIO(store.export_csv(workshop.code))))
+    rows = list(csv.DictReader(io.StringIO(reactions_csv(store, workshop.code))))
     assert [r["comment"] for r in rows] == ["'=HYPERLINK(\"http://x\",\"click\")", "'+44 123", ""]
     assert rows[0]["config.label_bias"] == "0.4"
     assert "participant_id" not in rows[0]
-    data = json.loads(store.export_json(workshop.code))
+    data = json.loads(workshop_json(store, workshop.code))
     assert data["workshop"]["code"] == workshop.code
     assert data["reactions"][0]["config"]["seed"] == 3
     assert data["reactions"][2]["comment"] == "" and data["reactions"][2]["hidden"]
@@ -341,8 +341,8 @@ def test_weak_passphrases_are_refused_and_nothing_is_made(store, phrase):
         store.create_workshop("Hall", phrase)
     assert isinstance(caught.value, ValueError) and caught.value.msgid
     with store._session() as s:
-        assert s.scalar(store_module.select(store_module.func.count())
-                        .select_from(store_module.Workshop)) == 0
+        assert s.scalar(select(func.count())
+                        .select_from(Workshop)) == 0
 
 
 def test_a_short_passphrase_says_how_long_in_a_translatable_message(store):
@@ -475,7 +475,7 @@ def test_attempts_keep_no_address_or_code_in_the_clear(store, workshop):
     store.verify_facilitator(workshop.code, "wrong but long enough", address="203.0.113.9",
                              device="device-" + "d" * 20)
     with store._session() as s:
-        keys = s.scalars(store_module.select(store_module.Attempt.key)).all()
+        keys = s.scalars(select(Attempt.key)).all()
     assert len(keys) == 2
     assert not any("203.0.113.9" in k or workshop.code in k or "device-" in k for k in keys)
 
@@ -524,6 +524,8 @@ def test_a_value_the_database_refuses_is_a_clear_refusal_not_an_outage(db_url, m
     store = Store(db_url)
     w = store.create_workshop("Hall", PASS)
     p = store.join(w.code)
+    import workshop.store as store_module
+
     monkeypatch.setattr(store_module, "clean_text", lambda v, **_: str(v))  # let one through
     with pytest.raises(Refused, match="could not be stored"):
         store.record(**reaction(p.id, comment="before\x00after"))
@@ -596,11 +598,11 @@ def test_times_carry_their_zone_on_every_database(store, workshop):
     store.add_advice(p.id, "oversight", "Keep a human in charge", uuid.uuid4().hex)
     assert store.reactions(workshop.code).loc[0, "created_at"].utcoffset() == timedelta(0)
     assert store.workshop(workshop.code).created_at.tzinfo is not None
-    rows = list(csv.DictReader(io.StringIO(store.export_csv(workshop.code))))
+    rows = list(csv.DictReader(io.StringIO(reactions_csv(store, workshop.code))))
     assert rows[0]["created_at"].endswith("+00:00")
-    advice = list(csv.DictReader(io.StringIO(store.export_advice_csv(workshop.code))))
+    advice = list(csv.DictReader(io.StringIO(advice_csv(store, workshop.code))))
     assert advice[0]["created_at"].endswith("+00:00")
-    data = json.loads(store.export_json(workshop.code))
+    data = json.loads(workshop_json(store, workshop.code))
     assert data["workshop"]["created_at"].endswith("+00:00")
     assert data["reactions"][0]["created_at"].endswith("+00:00")
 

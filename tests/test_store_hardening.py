@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from tests.test_store import PASS, db_url, reaction, sqlite_store, store  # noqa: F401
+from workshop import export
 from workshop import spool as spool_module
 from workshop.models import CODE_ALPHABET, SCHEMA_VERSION
 from workshop.security import ADVICE_PER_MINUTE, ADVICE_PER_PERSON, clean_text, copy_key
@@ -237,7 +238,7 @@ def test_a_single_comment_or_advice_is_deleted_from_the_database_files(sqlite_st
     assert list(store.advice(w.code)["text"]) == ["advice that stays"]
     assert store.votes(w.code).empty
     assert 4 in list(store.reactions(w.code)["comfort"])  # the answer itself stays
-    assert secret not in store.export_csv(w.code) + store.export_json(w.code)
+    assert secret not in export.reactions_csv(store, w.code) + export.workshop_json(store, w.code)
     with pytest.raises(Refused, match="No such advice"):
         store.delete_advice(w.code, advice.id)
 

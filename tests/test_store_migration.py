@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from tests.test_store import db_url, fresh_postgres, reaction  # noqa: F401 - fixtures
+from workshop import export
 from workshop.models import SCHEMA_VERSION
 from workshop.store import Store
 from workshop.store_access import hash_passphrase
@@ -186,7 +187,7 @@ def test_an_upgraded_database_keeps_every_answer(old_db):
     assert p.pseudonym == "Calm Otter 10" and p.person_id not in (None, first)
     assert len(p.return_code) >= 8 and p.return_code != store.participant(second).return_code
     assert store.answered(first) == {("call_triage", "before"), ("call_triage", "after")}
-    assert "rude words" not in store.export_csv("HALL42")
+    assert "rude words" not in export.reactions_csv(store, "HALL42")
     store.engine.dispose()
 
 

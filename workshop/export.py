@@ -22,54 +22,25 @@ cell of a CSV is neutralised, so a spreadsheet never runs it as a formula.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from workshop.export_rows import csv_text, reported, when
 from workshop.i18n import Translator
 
 if TYPE_CHECKING:
     from workshop.store import Store
 
 
-def neutralise(value: Any) -> Any:
-    """Make a text cell safe to open in a spreadsheet (no formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _when(t: datetime | None) -> str | None:
-    return None if t is None or pd.isna(t) else pd.Timestamp(t).isoformat()
-
-
-def _csv(df: pd.DataFrame) -> str:
-    df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].map(neutralise)
-    return df.to_csv(index=False)
-
-
-def _reported(row: dict[str, Any]) -> dict[str, Any]:
-    """One reaction as exported: no participant id; a hidden comment blanked; a status
-    only where there was a comment to moderate."""
-    out = {k: v for k, v in row.items() if k != "participant_id"}
-    out["created_at"] = _when(row["created_at"])
-    out["status"] = row["status"] if row["comment"] else ""
-    out["comment"] = "" if row["hidden"] else row["comment"]
-    return out
-
-
 def reactions_csv(store: Store, code: str) -> str:
     """One row per reaction, its settings and metrics in columns; the whole history,
     with ``latest`` marking the answers that count."""
     df = store.reactions(code)
-    out = pd.DataFrame([_reported(r) for r in df.to_dict("records")],
+    out = pd.DataFrame([reported(r) for r in df.to_dict("records")],
                        columns=[c for c in df.columns if c != "participant_id"])
     out["comfort"] = out["comfort"].astype("Int64")  # a skip is empty, not NaN
-    return _csv(out)
+    return csv_text(out)
 
 
 def _advice(store: Store, code: str) -> list[dict[str, Any]]:
@@ -77,7 +48,7 @@ def _advice(store: Store, code: str) -> list[dict[str, Any]]:
     df = df[~df["hidden"].astype(bool)].drop(columns=["author_id", "my_vote", "hidden"])
     records = df.to_dict("records")
     for a in records:
-        a["created_at"] = _when(a["created_at"])
+        a["created_at"] = when(a["created_at"])
         for v in ("advice_id", "agree", "disagree", "pass"):
             a[v] = int(a[v])
     return records
@@ -87,14 +58,14 @@ def advice_csv(store: Store, code: str) -> str:
     """The advice with its votes; hidden advice left out."""
     columns = ["advice_id", "created_at", "author", "person_id", "theme", "text", "status",
                "agree", "disagree", "pass"]
-    return _csv(pd.DataFrame(_advice(store, code), columns=columns))
+    return csv_text(pd.DataFrame(_advice(store, code), columns=columns))
 
 
 def _decisions(store: Store, code: str) -> list[dict[str, Any]]:
     """Each person's latest decision per case, without the participant id."""
     rows = store.decisions(code).drop(columns=["participant_id"]).to_dict("records")
     for r in rows:
-        r["created_at"] = _when(r["created_at"])
+        r["created_at"] = when(r["created_at"])
         r["seconds"] = None if pd.isna(r["seconds"]) else float(r["seconds"])
     return rows
 
@@ -106,7 +77,7 @@ def decisions_csv(store: Store, code: str) -> str:
     for r in rows:
         r.update({f"config.{k}": v for k, v in r.pop("config").items()})
     columns = None if rows else [c for c in _DECISION_COLUMNS if c != "config"]
-    return _csv(pd.DataFrame(rows, columns=columns))
+    return csv_text(pd.DataFrame(rows, columns=columns))
 
 
 _DECISION_COLUMNS = ["person_id", "participant", "use_case", "case_id", "group", "truth", "ai",
@@ -127,21 +98,21 @@ def workshop_json(store: Store, code: str) -> str:
             "title": w.title,
             "mode": w.mode,
             "series": series["name"] if series else None,
-            "created_at": _when(w.created_at),
-            "closed_at": _when(w.closed_at),
+            "created_at": when(w.created_at),
+            "closed_at": when(w.closed_at),
         },
-        "reactions": [_reported(r) for r in store.reaction_rows(code)],
+        "reactions": [reported(r) for r in store.reaction_rows(code)],
         "advice": _advice(store, code),
         "answers": [
             {**{k: v for k, v in a.items() if k != "participant_id"},
-             "created_at": _when(a["created_at"])}
+             "created_at": when(a["created_at"])}
             for a in store.answers(code, history=True).to_dict("records")
             if a["status"] != "hidden"
         ],
         "decisions": _decisions(store, code),
         "record_answers": [
             {**{k: v for k, v in r.items() if k != "participant_id"},
-             "created_at": _when(r["created_at"])}
+             "created_at": when(r["created_at"])}
             for r in store.record_results(code, history=True).to_dict("records")
         ],
         "panel_verdicts": _panel(store, code),
@@ -161,7 +132,7 @@ def _panel(store: Store, code: str) -> list[dict[str, Any]]:
     out = []
     for v in store.panel_results(code, history=True).to_dict("records"):
         row = {k: val for k, val in v.items() if k != "participant_id"}
-        row["created_at"] = _when(v["created_at"])
+        row["created_at"] = when(v["created_at"])
         row["status"] = v["status"] if v["own_condition"] else ""
         row["own_condition"] = "" if v["status"] == "hidden" else v["own_condition"]
         out.append(row)
@@ -174,7 +145,7 @@ def panel_csv(store: Store, code: str) -> str:
     columns = ["verdict_id", "created_at", "participant", "person_id", "use_case",
                "verdict", "conditions", "own_condition", "status", "latest"]
     rows = [{**v, "conditions": "; ".join(v["conditions"])} for v in _panel(store, code)]
-    return _csv(pd.DataFrame(rows, columns=columns))
+    return csv_text(pd.DataFrame(rows, columns=columns))
 
 
 # -- for people: the labels people saw (workshop.export_labels) ----------------------
@@ -188,7 +159,7 @@ def people_csv(store: Store, code: str, *, lang: str = "en") -> str:
     says what each column means."""
     from workshop.export_labels import readable
 
-    return _csv(readable(store, code, Translator(lang))[0])
+    return csv_text(readable(store, code, Translator(lang))[0])
 
 
 def people_decisions_csv(store: Store, code: str, *, lang: str = "en") -> str:
@@ -196,7 +167,7 @@ def people_decisions_csv(store: Store, code: str, *, lang: str = "en") -> str:
     decisions as "fast-track" or "high risk", truths as "urgent" or "reoffended"."""
     from workshop.export_labels import readable_decisions
 
-    return _csv(readable_decisions(store, code, Translator(lang))[0])
+    return csv_text(readable_decisions(store, code, Translator(lang))[0])
 
 
 def dictionary_csv(store: Store, code: str, *, lang: str = "en", series: bool = False) -> str:
@@ -218,7 +189,7 @@ def dictionary_csv(store: Store, code: str, *, lang: str = "en", series: bool = 
             readable(store, w["code"], t)[1] for w in workshops(store, code))
     else:
         docs = merge_docs([readable(store, code, t)[1], readable_decisions(store, code, t)[1]])
-    return _csv(pd.DataFrame(docs, columns=[t.gettext("Column"), t.gettext("Meaning"),
+    return csv_text(pd.DataFrame(docs, columns=[t.gettext("Column"), t.gettext("Meaning"),
                                             t.gettext("Values or units"),
                                             t.gettext("Machine name")]))
 
@@ -236,7 +207,7 @@ def series_csv(store: Store, code: str, *, lang: str = "en") -> str:
         df = readable(store, w["code"], t)[0]
         head = pd.DataFrame({
             t.gettext("Workshop code"): w["code"], t.gettext("Workshop"): w["title"],
-            t.gettext("Workshop date"): _when(w["created_at"]),
+            t.gettext("Workshop date"): when(w["created_at"]),
             t.gettext("Where"): mode_name(t, w["mode"])}, index=df.index)
         frames.append(pd.concat([head, df], axis=1))
-    return _csv(pd.concat(frames, ignore_index=True, sort=False))
+    return csv_text(pd.concat(frames, ignore_index=True, sort=False))

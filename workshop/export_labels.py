@@ -13,7 +13,7 @@ from simulators import registry
 from simulators.config import Setting, settings_of
 from simulators.messages import N_
 from simulators.terms import GENERIC_LABELS, GENERIC_MEANINGS
-from workshop.export import _reported, _when
+from workshop.export_rows import reported, when
 from workshop.i18n import Translator
 from workshop.report_data import (
     OVERALL,
@@ -123,7 +123,7 @@ def readable(store: Store, code: str, t: Translator
     base = [(t.gettext(col), machine) for machine, col, _m, _v in _COLUMNS]
     records, extra = [], {}  # extra: column -> (meaning, values, machine name)
     for r in rows:
-        row = _reported(r)
+        row = reported(r)
         u = r["use_case"]
         values = {
             "reaction_id": row["reaction_id"], "created_at": row["created_at"],
@@ -277,7 +277,7 @@ def readable_decisions(store: Store, code: str, t: Translator
     for r in store.decisions(code).to_dict("records"):
         words = role(r["use_case"])
         values = {**r, "use_case": use_case_title(t, r["use_case"]),
-                  "created_at": _when(r["created_at"]),
+                  "created_at": when(r["created_at"]),
                   "seconds": None if pd.isna(r["seconds"]) else r["seconds"]}
         if words is not None:
             values.update(truth=t.gettext(words.truth(r["truth"])),

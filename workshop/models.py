@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    func,
     inspect,
     select,
     text,
@@ -168,6 +169,14 @@ class ParticipantText:
     @property
     def hidden(self) -> bool:
         return self.status == "hidden"
+
+
+def is_latest(model: type[ParticipantText], *per: Any) -> Any:
+    """True for each participant's last row of ``model`` per the ``per`` columns."""
+    return (func.row_number().over(
+        partition_by=(model.participant_id, *per),
+        order_by=(model.created_at.desc(), model.id.desc()),
+    ) == 1).label("latest")
 
 
 class Reaction(ParticipantText, Base):

@@ -32,15 +32,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select
-from sqlalchemy import func as func  # still importable from here
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from simulators.messages import N_
 from workshop import spool
-from workshop.database import DEFAULT_SQLITE as DEFAULT_SQLITE
-from workshop.database import make_engine
 from workshop.environment import env_int
 from workshop.errors import (
     AnswersLocked,
@@ -49,9 +46,7 @@ from workshop.errors import (
     TooManyAttempts,
     WorkshopNotFound,
 )
-from workshop.export import neutralise
 from workshop.models import (
-    CODE_ALPHABET,
     MODES,
     Advice,
     Answer,
@@ -83,13 +78,10 @@ from workshop.security import (
     normalise_code,
     require_strong_passphrase,
 )
-from workshop.security import COMMON_PASSPHRASES as COMMON_PASSPHRASES
-from workshop.security import PASSPHRASE_MIN as PASSPHRASE_MIN
 from workshop.store_access import RECOVERY_LENGTH, Access, Check, check_passphrase, hash_passphrase
 from workshop.store_decisions import Decisions
 from workshop.store_oversight import Oversight
 from workshop.store_review import Review
-from workshop.store_room import TIMER_MAX as TIMER_MAX
 from workshop.store_room import RoomControls
 from workshop.vocabulary import (
     ADVICE_MAX,
@@ -103,11 +95,10 @@ from workshop.vocabulary import (
     VOTES,
 )
 
-__all__ = [
-    "CODE_ALPHABET", "AnswersLocked", "Refused", "Store", "StoreUnavailable",
-    "TooManyAttempts", "WorkshopNotFound", "clean_text", "neutralise", "normalise_code",
-    "make_engine", "require_strong_passphrase",
-]
+#: The store's public face: ``Store``, the errors its methods raise, and how it reads a
+#: code someone typed.
+__all__ = ["AnswersLocked", "Refused", "Store", "StoreUnavailable", "TooManyAttempts",
+           "WorkshopNotFound", "normalise_code"]
 
 CODE_LENGTH = 6
 TITLE_MAX = 200

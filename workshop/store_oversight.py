@@ -35,9 +35,9 @@ from workshop.models import (
     Reaction,
     RecordAnswer,
     ThemeTag,
+    is_latest,
 )
 from workshop.security import USE_CASE, check_client_id, clean_text
-from workshop.store_review import _is_latest
 from workshop.vocabulary import CONDITION_MAX, ENOUGH, PANEL_CONDITIONS, TOLD, VERDICTS
 
 #: What a facilitator can tag: the model, its text column, and what it is called.
@@ -61,7 +61,7 @@ def _check_use_case(use_case: Any) -> None:
 
 def _latest(model: Any) -> Any:
     """True for each participant's last row of ``model`` per use case."""
-    return _is_latest(model, model.use_case)
+    return is_latest(model, model.use_case)
 
 
 class Oversight(Database):

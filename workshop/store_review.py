@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import delete, func, select, update
 
 from simulators.messages import N_
-from workshop import analysis, export, spool
+from workshop import analysis, spool
 from workshop.database import Database
 from workshop.errors import Refused
 from workshop.models import (
@@ -32,6 +32,7 @@ from workshop.models import (
     Series,
     Vote,
     Workshop,
+    is_latest,
 )
 
 
@@ -77,7 +78,7 @@ class Review(Database):
                        Workshop.title, Workshop.created_at, Workshop.mode, Reaction.id,
                        Reaction.created_at, Reaction.use_case, Reaction.stage,
                        Reaction.comfort, Reaction.skipped,
-                       _is_latest(Reaction, Reaction.use_case, Reaction.stage))
+                       is_latest(Reaction, Reaction.use_case, Reaction.stage))
                 .join(Participant, Participant.id == Reaction.participant_id)
                 .join(Workshop, Workshop.id == Reaction.workshop_id)
                 .where(where)
@@ -135,7 +136,7 @@ class Review(Database):
             w = self._workshop(s, code)
             rows = s.execute(
                 select(Reaction, Participant.pseudonym, Participant.person_id,
-                       _is_latest(Reaction, Reaction.use_case, Reaction.stage))
+                       is_latest(Reaction, Reaction.use_case, Reaction.stage))
                 .join(Participant, Participant.id == Reaction.participant_id)
                 .where(Reaction.workshop_id == w.id)
                 .order_by(Reaction.created_at, Reaction.id)
@@ -200,7 +201,7 @@ class Review(Database):
                 select(Answer.id, Answer.created_at, Participant.pseudonym,
                        Answer.participant_id, Participant.person_id, Answer.question,
                        Answer.choice, Answer.note, Answer.status,
-                       _is_latest(Answer, Answer.question))
+                       is_latest(Answer, Answer.question))
                 .join(Participant, Participant.id == Answer.participant_id)
                 .where(Answer.workshop_id == w.id)
                 .order_by(Answer.created_at, Answer.id)
@@ -378,26 +379,8 @@ class Review(Database):
             s.execute(delete(Participant).where(Participant.id.in_(ids)))
         spool.forget(ids)
 
-    # -- exports (workshop.export) ----------------------------------------------
-
-    def export_csv(self, code: str) -> str:
-        return export.reactions_csv(self, code)
-
-    def export_advice_csv(self, code: str) -> str:
-        return export.advice_csv(self, code)
-
-    def export_json(self, code: str) -> str:
-        return export.workshop_json(self, code)
 
 
 def _check_status(status: Any) -> None:
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-
-
-def _is_latest(model: type[ParticipantText], *per: Any) -> Any:
-    """True for each participant's last row of ``model`` per the ``per`` columns."""
-    return (func.row_number().over(
-        partition_by=(model.participant_id, *per),
-        order_by=(model.created_at.desc(), model.id.desc()),
-    ) == 1).label("latest")
