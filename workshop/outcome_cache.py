@@ -204,6 +204,20 @@ class OutcomeCache:
             self._entries.clear()
             self._bytes = 0
 
+    def peek(self, key: Hashable) -> Any | None:
+        """The value kept for ``key``, or None (never computes, never waits)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[0]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` (worked out elsewhere, e.g. in the background)."""
+        self.get(key, lambda: value)
+
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value for ``key``, computed by ``compute()`` if it isn't kept."""
         with self._lock:
@@ -433,6 +447,75 @@ def _load_or_simulate(use_case: registry.UseCase, key: str, config: Any) -> Any:
     if where is not None:
         _save(where, key, value)
     return value
+
+
+# -- what a page shows beside a result: numbers over many made-up towns ---------------
+
+#: Work over many towns a page shows beside a result, by kind: the spread of its numbers
+#: in fair towns (``simulators.chance.chance_bands``), and for the hotspots, the monitor
+#: over many cities (``simulators.hotspot_views.monitor_towns``). Each kind's key says
+#: what it depends on, so a bias slider or a typed World number asks for nothing new.
+TOWN_WORK = ("bands", "monitor")
+
+
+def towns_key(use_case: str, kind: str, config: Any) -> str:
+    """What ``kind``'s work for ``config`` depends on (see ``TOWN_WORK``)."""
+    from simulators import chance
+
+    if kind == "bands":
+        return f"bands:{chance.fair_key(use_case, config)}"
+    if kind == "monitor" and use_case == "hotspots":
+        from simulators.hotspot_views import monitor_key
+
+        return f"monitor:{monitor_key(config)!r}"
+    raise ValueError(f"no work over towns called {kind!r} for {use_case!r}")
+
+
+def work_over_towns(use_case: str, kind: str, config: Any) -> Any:
+    """Do ``kind``'s work for ``config`` (seconds: a page never waits for it)."""
+    if kind == "bands":
+        from simulators.chance import chance_bands
+
+        return chance_bands(use_case, config)
+    from simulators.hotspot_views import monitor_towns
+
+    return monitor_towns(config)
+
+
+def kinds_of_work(use_case: str) -> tuple[str, ...]:
+    """The work over towns ``use_case``'s page shows."""
+    return ("bands", "monitor") if use_case == "hotspots" else ("bands",)
+
+
+def saved_towns(use_case: str, kind: str, config: Any) -> Any | None:
+    """``kind``'s work for ``config`` from disk, if the warm-up saved it."""
+    key = towns_key(use_case, kind, config)
+    where = _path(use_case, key)
+    return None if where is None else _load(where, key)
+
+
+def save_towns(use_case: str, kind: str, config: Any, value: Any) -> bool:
+    """Keep ``kind``'s work on disk when it belongs to the warm-up set (False otherwise)."""
+    key = towns_key(use_case, kind, config)
+    if key not in _warm_town_keys(use_case):
+        return False
+    where = _path(use_case, key)
+    return where is not None and _save(where, key, value)
+
+
+@functools.cache
+def _warm_town_keys(use_case: str) -> frozenset[str]:
+    return frozenset(towns_key(use_case, kind, c) for c in warm_up_configs(use_case)
+                     for kind in kinds_of_work(use_case))
+
+
+def warm_town_configs(use_case: str, kind: str) -> list[Any]:
+    """One config for each distinct piece of ``kind``'s work the warm-up set needs, in
+    the warm-up's order."""
+    seen: dict[str, Any] = {}
+    for config in warm_up_configs(use_case):
+        seen.setdefault(towns_key(use_case, kind, config), config)
+    return list(seen.values())
 
 
 # -- the warm-up set -------------------------------------------------------------------
