@@ -535,7 +535,8 @@ PRESETS: list[Preset] = [
         "last_in_pile",
         N_("Last in the pile"),
         N_("Group B's statements are put at the end of the file, and this AI gives more weight "
-           "to what comes first. Their key facts drop out more; try 'Shuffled' to even it out."),
+           "to what comes first. Their key facts drop out more; try 'Shuffled' to see how much "
+           "of that the order made."),
         EvidenceConfig(dialect_strength=0.3, label_bias=0.0, order="group_b_last"),
     ),
     Preset(

@@ -498,7 +498,7 @@ def _past(patrols: np.ndarray, crimes: np.ndarray, is_b: np.ndarray) -> dict:
 
 # --------------------------------------------------------------------------- presets
 
-_BIASED = dict(historic_patrol_bias=0.4)
+_BIASED = dict(historic_patrol_bias=0.5)
 
 PRESETS: list[Preset] = [
     Preset(

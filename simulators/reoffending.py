@@ -24,10 +24,12 @@ labels about as many people as truly reoffend (the AI learned re-arrest, which t
 records show for fewer people than really reoffend).
 
 ``decided_by="people"`` has offender managers label the same people by hand instead:
-they judge each person's real risk through a blur, and a share ``people_bias`` of
-group B they judge harsher. To compare like with like they label as many people
-high risk as the AI would at the cut-off. The ``ai_flagged`` and ``people_flagged``
-columns of ``people`` keep both sides' labels, whoever decides.
+they read each person's record as the AI does, know a little more of each person
+than the record says, and with a stereotype of strength ``people_bias`` read a group
+B record with any arrest on it as riskier; the gap that makes is measured from their
+labels, never set. To compare like with like they label as many people high risk as
+the AI would at the cut-off, judged against the same truth. The ``ai_flagged`` and
+``people_flagged`` columns of ``people`` keep both sides' labels, whoever decides.
 
 The fixes (``mitigation``, used only when the AI decides) need an audit: a sample of
 the past cohort (three in ten, at least 500 people, or all of them in a smaller town)
@@ -136,7 +138,7 @@ class RiskConfig(SimConfig):
     """The settings of the reoffending-risk world."""
 
     n_people: int = setting(
-        2000,
+        4000,
         label=N_("How many people the AI scores"),
         help=N_("The AI learns from this many people from the past, then gives a risk "
                 "score to this many new people."),
@@ -185,15 +187,17 @@ class RiskConfig(SimConfig):
     )
     people_bias: float = setting(
         0.0,
-        label=N_("Group B people the offender managers judge more harshly"),
-        help=N_("Offender managers judging risk by hand know each person, but not "
-                "perfectly. Some of group B they judge riskier than they are, for no reason "
-                "but prejudice. 0 means they judge both groups alike."),
+        label=N_("Offender managers read group B's records as riskier"),
+        help=N_("Offender managers read each person's record (age, arrests, convictions, a "
+                "job), as the AI does, and know each person a little. A stereotype makes them "
+                "read a group B record with any arrest on it as riskier. How unfair that "
+                "makes them is measured, not set: it depends on each person's record. 0 "
+                "means no stereotype."),
         min=0.0,
         max=1.0,
         step=0.05,
         bias=True,
-        unit=IN_GROUP_B,
+        unit=N_("a stereotype {n} in 100 strong"),
     )
     decided_by: str = setting(
         "ai",
@@ -472,8 +476,8 @@ def chance_measures(outcome: RiskOutcome) -> dict[str, float]:
 
 
 # --- Scenarios the facilitator can put the room on ---------------------------------
-_PAST = dict(historic_patrol_bias=0.7)
-_BOTH = dict(historic_patrol_bias=0.7, label_bias=0.6)
+_PAST = dict(historic_patrol_bias=0.5)
+_BOTH = dict(historic_patrol_bias=0.9, label_bias=1.0)
 
 PRESETS: list[Preset] = [
     Preset(
@@ -487,7 +491,7 @@ PRESETS: list[Preset] = [
     Preset(
         "patrolled_past",
         N_("An over-patrolled past"),
-        N_("Most of group B lived in heavily patrolled streets, so the same behaviour left "
+        N_("Half of group B lived in heavily patrolled streets, so the same behaviour left "
            "them with more arrests on record. The AI never sees anyone's group, yet it now "
            "wrongly labels more of group B high risk."),
         RiskConfig(**_PAST),
@@ -510,21 +514,31 @@ PRESETS: list[Preset] = [
         RiskConfig(**_BOTH, mitigation="threshold_optimizer"),
     ),
     Preset(
+        "propublica_compas",
+        N_("Published figures: ProPublica 2016"),
+        N_("In 2016 ProPublica found that COMPAS wrongly labelled 45 in 100 Black defendants "
+           "who did not reoffend high risk, against 24 in 100 white defendants, and missed 28 "
+           "in 100 Black reoffenders against 48 white. Here records skewed by patrols and "
+           "re-arrests alone, with both groups behaving the same, give close to those "
+           "figures: a match does not show the same cause."),
+        RiskConfig(n_people=7000, group_b_share=0.6, historic_patrol_bias=0.85,
+                   label_bias=0.5, threshold=0.3),
+    ),
+    Preset(
         "fairer_than_people",
         N_("An AI fairer than biased people"),
-        N_("Offender managers judging by hand are harsher on most of group B, while the AI "
-           "learns from audited records of who really reoffended. Here the AI wrongly "
-           "labels fewer of group B than the people do: compare them under 'People "
-           "without AI'."),
-        RiskConfig(historic_patrol_bias=0.4, label_bias=0.4, people_bias=0.7,
-                   learns_from="audited", threshold=0.35),
+        N_("Offender managers judging by hand read any arrest on a group B record as a "
+           "sign of more risk, while the AI learns from audited records of who really "
+           "reoffended. Here the AI wrongly labels fewer of group B than the people do: "
+           "compare them under 'People without AI'."),
+        RiskConfig(label_bias=0.6, people_bias=0.8, learns_from="audited", threshold=0.35),
     ),
     Preset(
         "worse_than_people",
         N_("An AI worse than people"),
         N_("The AI learns from re-arrests in records skewed by patrols, while the offender "
-           "managers are harsher on only a few of group B. Here the AI wrongly labels more "
-           "of group B than the people do: compare them under 'People without AI'."),
-        RiskConfig(historic_patrol_bias=0.8, label_bias=0.8, people_bias=0.2),
+           "managers hold no stereotype about group B. Here the AI wrongly labels more of "
+           "group B than the people do: compare them under 'People without AI'."),
+        RiskConfig(historic_patrol_bias=1.0, label_bias=1.0),
     ),
 ]

@@ -21,15 +21,16 @@ where some of group B live and how they are watched, and through the people judg
   (age, arrests, convictions, a job: what the AI reads) with a rule of thumb
   (:func:`people_reading`), and know a little more of each person than the record
   says (``KNOWN`` of their real risk), through a blur (``PEOPLE_BLUR``). A stereotype
-  of strength ``people_bias`` makes each arrest on a group B person's record count
-  for more (``READ_HARSHER`` more at full strength): how much that moves their
-  judgement depends on the record, and the gap it makes is measured, not set.
+  of strength ``people_bias`` makes them read a group B record with any arrest on it as
+  riskier (``READ_HARSHER`` at full strength): whom it moves depends on each record,
+  and the gap it makes is measured, not set.
 
 Each concern draws from its own random stream, and every draw is made whatever the
 settings, so one world number is one set of people: moving a bias slider changes only
 the records (or the judging), never who the people are or what they really did. That
 also makes each slider's effect smooth: a slider moved up adds people to the
-patrolled (watched, judged harshly) share, and takes nobody out.
+patrolled (watched) share, and takes nobody out; a stronger stereotype moves the same
+people further.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ REARREST_IF_NOT = 0.03
 REARREST_IF_NOT_PATROLLED, REARREST_IF_NOT_WATCHED = 0.06, 0.20
 PEOPLE_BLUR = 0.8  # spread of people's judgement (log-odds)
 KNOWN = 0.4  # the share of their judgement that comes from knowing the person's real risk
-READ_HARSHER = 2.0  # a full-strength stereotype: each arrest on group B's record counts 3
+#: What a full-strength stereotype adds to the risk offender managers read into a group B
+#: record with any arrest on it (log-odds): a clean record escapes it.
+READ_HARSHER = 2.0
 
 FEATURES = ("age", "arrests", "convictions", "employed")
 
@@ -119,8 +122,8 @@ def make_world(seed: int, n: int, group_b_share: float, patrol_bias: float,
     )
     rearrested = later.random(n) < p_rearrest
     harsh = b & (arrests > 0) & (people_bias > 0)
-    reading = people_reading(arrests * (1 + READ_HARSHER * people_bias * b), convictions, age,
-                             employed)
+    reading = people_reading(arrests, convictions, age, employed)
+    reading = reading + READ_HARSHER * people_bias * harsh
     judged = KNOWN * risk + (1 - KNOWN) * reading + judging.normal(0.0, PEOPLE_BLUR, n)
     return {
         "group": np.where(b, "B", "A"),
@@ -146,7 +149,7 @@ def people_reading(arrests: np.ndarray, convictions: np.ndarray, age: np.ndarray
                    employed: np.ndarray) -> np.ndarray:
     """Offender managers' rule of thumb for risk from a record (log-odds, our
     assumption): more arrests and convictions, younger, no job: riskier."""
-    return (0.9 * np.log1p(arrests) + 0.4 * np.log1p(convictions) - 0.04 * (age - 30)
+    return (0.4 * np.log1p(arrests) + 0.6 * np.log1p(convictions) - 0.04 * (age - 30)
             - 0.6 * employed - 1.0)
 
 

@@ -20,8 +20,8 @@ from ui import call_triage_claims as says
 from ui.charts import TABLE, draw, spec_for, template
 from ui.claims import Claim
 from ui.config_sliders import config_controls
-from ui.fairness_panel import figures_of
-from ui.figures import GROUP_COLOURS, Figures, per_100
+from ui.fairness_panel import TICKS, figures_of, side_by_side
+from ui.figures import GROUP_COLOURS, per_100
 from ui.i18n import _, lang
 from ui.presets import preset_pills, preset_script
 from ui.use_case_page import PageStep, bias_fields, simulate_shown
@@ -34,7 +34,6 @@ REVIEW_FIELDS = ["human_review_share", "reviewer_bias"]
 PEOPLE_FIELDS = ["decided_by", "people_bias"]
 WORLD_FIELDS = ["group_b_share", "n_calls", "audit_size", "seed"]
 MEANING = {name: meta for name, meta, _default in settings_of(TriageConfig)}
-TICKS = [0, 20, 40, 60, 80, 100]  # out of 100, on every axis that counts so
 
 
 def story() -> None:
@@ -103,33 +102,6 @@ def say(claims: list[Claim]) -> str:
 def strip_note(config: TriageConfig, outcome: TriageOutcome) -> str:
     """Under the strip: who decides, and what a fix or a check leaves to chance."""
     return say(says.strip_note(config, outcome, t_()))
-
-
-# ----------------------------------------------------------------------------- side by side
-
-
-def _side_by_side_bars(rows: tuple[str, ...], names: tuple[str, ...]) -> alt.LayerChart:
-    base = alt.Chart(TABLE).encode(
-        y=alt.Y("row:N", title=None, sort=list(rows), axis=alt.Axis(labelLimit=150)),
-        yOffset=alt.YOffset("group:N", sort=list(names)),
-        x=alt.X("count:Q", title=None, scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(values=TICKS)),
-        tooltip=["row:N", "group:N", "count:Q"])
-    bars = base.mark_bar().encode(color=alt.Color(
-        "group:N", title=None, legend=alt.Legend(orient="top"),
-        scale=alt.Scale(domain=list(names), range=list(GROUP_COLOURS.values()))))
-    labels = base.mark_text(align="left", dx=3, fontSize=13).encode(text="count:Q")
-    return (bars + labels).properties(height=alt.Step(22))
-
-
-def side_by_side(rows: tuple[str, ...], figs: tuple[Figures, ...],
-                 metric: str) -> tuple[pd.DataFrame, dict]:
-    """One metric, per group, for several ways of deciding the same calls (one row
-    each), counts out of 100 from each way's figures."""
-    data = pd.DataFrame([{"row": row, "group": bar.name, "count": fig.counts[metric][bar.group]}
-                         for row, fig in zip(rows, figs, strict=True) for bar in fig.bars])
-    names = tuple(bar.name for bar in figs[0].bars)
-    return data, template(_side_by_side_bars, rows, names)
 
 
 # ----------------------------------------------------------------------------- a fix
