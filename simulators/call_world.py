@@ -58,7 +58,7 @@ REVIEW_MINUTES = 4
 #: What an urgent call the AI left to wait costs later, in minutes of police time: the
 #: caller rings again, someone calls back, and help is sent late. Our assumption, said
 #: on the page: no study we know of measures it.
-MISSED_URGENT_MINUTES = 60
+MISSED_URGENT_MINUTES = 120
 #: Points of the review curve: 0, 5, ... 100 calls checked in 100.
 REVIEW_STEPS = 21
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulators import chance
 from simulators.chance import FIRST_TOWN, TOWNS
 from simulators.fairness import summary
 from simulators.hotspots import (
@@ -19,16 +20,6 @@ from simulators.hotspots import (
     simulate,
 )
 from simulators.monitoring import per_100, worsening, worst_worsening
-
-
-def nothing_unfair(outcome: HotspotOutcome) -> bool:
-    """True when the run has no bias, no difference in real crime and no change in the
-    city: any gap between the groups then comes from chance, from where the loop
-    happened to settle (another world number gives another gap, often the other way:
-    see tests/test_hotspots.py)."""
-    c = outcome.config
-    return (c.historic_patrol_bias == 0 and c.reporting_gap == 0
-            and c.crime_rate_ratio == 1 and outcome.change_day is None)
 
 
 def shares_on(outcome: HotspotOutcome, day: int, group: str = "B") -> dict[str, float]:
@@ -195,15 +186,17 @@ def flag_review(outcome: HotspotOutcome, day: int | None = None,
 
 
 def monitor_key(config: HotspotConfig) -> HotspotConfig:
-    """What :func:`monitor_towns` depends on: the settings without the World number,
-    the fix, the estate and the limit (each is varied or read afterwards)."""
-    return config.replace(seed=0, mitigation="none", new_estate=False,
-                          monitor_limit=HotspotConfig().monitor_limit)
+    """What :func:`monitor_towns` depends on: the settings that are not bias, without
+    the World number, the fix, the estate and the limit (each is varied or read
+    afterwards). The monitor is tried on cities with no bias: a false alarm there is
+    the monitor's own, not the past's."""
+    return chance.fair_config("hotspots", config).replace(
+        mitigation="none", new_estate=False, monitor_limit=HotspotConfig().monitor_limit)
 
 
 def monitor_towns(config: HotspotConfig) -> dict[str, dict[str, tuple[float, ...]]]:
-    """The monitor over ``TOWNS`` made-up cities with ``config``'s settings, for every
-    way the AI learns: per fix, in each city without a change, the most a line got
+    """The monitor over ``TOWNS`` made-up cities with ``config``'s settings and no bias,
+    for every way the AI learns: per fix, in each city without a change, the most a line got
     worse after the check (``quiet``); with the new estate, the most before it opened
     (``before``) and from the day it opened (``after``). A limit at or under ``quiet``
     is a false alarm; one above ``before`` and at or under ``after`` catches the

@@ -335,8 +335,9 @@ def proxy_claims(outcome: TriageOutcome, bands: Bands | None, t: Translator) -> 
 
 
 def page_claims(config: TriageConfig, outcome_of: Outcomes, bands_of: BandsOf,
-                t: Translator) -> list[Claim]:
-    """Every sentence the page builds for ``config`` with every panel open."""
+                t: Translator, *, numbers: bool = True) -> list[Claim]:
+    """Every sentence the page builds for ``config`` with every panel open (``numbers``:
+    kept for the same signature as the other use cases; every sentence here is cheap)."""
     outcome, bands = outcome_of(config), bands_of(config)
     out = [chance_line(bands, t), *strip_note(config, outcome, t)]
     if config.mitigation != "none":

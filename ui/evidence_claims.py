@@ -223,8 +223,9 @@ def exculpatory_claims(outcome: EvidenceOutcome, t: Translator) -> list[Claim]:
 
 
 def page_claims(config: EvidenceConfig, outcome_of: Outcomes, bands_of: BandsOf,
-                t: Translator) -> list[Claim]:
-    """Every sentence the page builds for ``config`` with every panel open."""
+                t: Translator, *, numbers: bool = True) -> list[Claim]:
+    """Every sentence the page builds for ``config`` with every panel open (``numbers``:
+    kept for the same signature as the other use cases; every sentence here is cheap)."""
     outcome, bands = outcome_of(config), bands_of(config)
     return [chance_line(bands, t), *strip_note(config, outcome, t),
             *history_claims(outcome, bands, t), *fix_claims(outcome, bands, t),

@@ -257,7 +257,7 @@ def monitor_panel(outcome: HotspotOutcome, towns: dict | None) -> None:
         st.info(verdict.text)
     st.markdown("**" + _("Is this monitor worth trusting?") + "**")
     st.caption(_("One city can mislead. The same monitor, at your limit, over many made-up "
-                 "cities with your settings, for every way the AI can learn:"))
+                 "cities of this size with no bias, for every way the AI can learn:"))
     st.markdown("\n".join(f"- {c.text}" for c in says.monitor_rates_claims(
         towns, config.monitor_limit, t_())))
     st.caption(_(

@@ -202,9 +202,9 @@ def monitor_rates_claims(towns: dict[str, Any] | None, limit: float,
     for fix, label in MITIGATION_CHOICES.items():
         r = rates[fix]
         out.append(Claim(f"monitor.rates.{fix}", "", t.gettext(
-            "{fix}: in {cities} made-up cities with no change, a flag at your limit would "
-            "have been a false alarm in {false} of them; with the new estate, it caught the "
-            "estate in {caught}.").format(
+            "{fix}: in {cities} made-up cities with no bias and no change, a flag at your "
+            "limit would have been a false alarm in {false} of them; with the new estate, it "
+            "caught the estate in {caught}.").format(
                 fix=t.gettext(label), cities=t.number(r["cities"]),
                 false=t.number(round(r["false_alarm"] * r["cities"])),
                 caught=t.number(round(r["caught"] * r["cities"])))))
@@ -215,15 +215,18 @@ def monitor_rates_claims(towns: dict[str, Any] | None, limit: float,
 
 
 def page_claims(config: HotspotConfig, outcome_of: Outcomes, bands_of: BandsOf,
-                t: Translator, towns_of: TownsOf | None = None) -> list[Claim]:
+                t: Translator, towns_of: TownsOf | None = None, *,
+                numbers: bool = True) -> list[Claim]:
     """Every sentence the page builds for ``config`` with every panel open (the maps on
-    the last day, where the page starts them)."""
+    the last day, where the page starts them). ``numbers=False`` leaves out the
+    sentences that only read numbers off other runs (every fix on the same city)."""
     outcome, bands = outcome_of(config), bands_of(config)
     out = [chance_line(bands, t, f"gap:{harm_of(config)}"), *strip_note(outcome, t),
-           *day_claims(outcome, config.days, t), *loop_claims(outcome, bands, t),
-           *costs_claims({fix: outcome_of(config.replace(mitigation=fix))
-                          for fix in MITIGATION_CHOICES}, t),
-           monitor_verdict(outcome, t)]
+           *day_claims(outcome, config.days, t), *loop_claims(outcome, bands, t)]
+    if numbers:
+        out += costs_claims({fix: outcome_of(config.replace(mitigation=fix))
+                             for fix in MITIGATION_CHOICES}, t)
+    out.append(monitor_verdict(outcome, t))
     if (review := review_claim(outcome, t)) is not None:
         out.append(review)
     if towns_of is not None:

@@ -315,8 +315,9 @@ def propublica_claims(outcome: Outcome, t: Translator) -> list[Claim]:
 
 
 def page_claims(config: RiskConfig, outcome_of: Outcomes, bands_of: BandsOf,
-                t: Translator) -> list[Claim]:
-    """Every sentence the page builds for ``config`` with every panel open."""
+                t: Translator, *, numbers: bool = True) -> list[Claim]:
+    """Every sentence the page builds for ``config`` with every panel open (``numbers``:
+    kept for the same signature as the other use cases; every sentence here is cheap)."""
     outcome, bands = outcome_of(config), bands_of(config)
     out = [chance_line(bands, t), *strip_note(outcome, t), *scores_claims(outcome, t),
            *records_claims(outcome, t), *people_claims(outcome, bands, t),
