@@ -19,7 +19,9 @@ nearest the fast-track cut-off. Or, with ``decided_by="people"``, call handlers 
 every call themselves, with their own bias (``people_bias``): the baseline the AI
 is measured against, in fairness and in hours of a call handler's time.
 
-How one call was heard and decided is in ``simulators/listen_in.py``.
+How one call was heard and decided is in ``simulators/listen_in.py``; the table of
+calls with their words, and how hard each word pushes the AI, in
+``simulators/call_words.py``.
 
 >>> out = simulate(TriageConfig(n_calls=600, audit_size=100, seed=3))
 >>> len(out.y_true) == N_TEST and set(out.sensitive) == {"A", "B"}
@@ -38,14 +40,8 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
-from simulators.call_text import (
-    BASE_WORD_ERROR,
-    GROUPS,
-    bank,
-    garble,
-    texts,
-    word_counts,
-)
+from simulators.call_text import BASE_WORD_ERROR, GROUPS, bank, garble, word_counts
+from simulators.call_words import calls_table, heard_counts, proxy_push
 
 # The minutes behind hours_saved (our assumptions) are named in call_world, and here.
 from simulators.call_world import FAST_TRACK_MINUTES as FAST_TRACK_MINUTES
@@ -69,8 +65,11 @@ from simulators.messages import N_
 from simulators.mitigation import FairModel, chance_shares, fit_mitigation, toss_ups
 from simulators.terms import Terms
 
-#: New calls the trained AI answers; every rate and workload is out of these.
+#: New calls the trained AI answers; every rate and workload is out of these: enough
+#: that in a fair town the headline gap moves by under 3 points from town to town.
 N_TEST = 6000
+#: Of those, the first ones kept with their words for "Listen in" (the table of calls).
+CALLS_SHOWN = 1000
 #: Inverse strength of the regression's regularisation.
 MODEL_C = 4.0
 
@@ -220,7 +219,8 @@ class TriageOutcome(Outcome):
     """
 
     config: TriageConfig
-    #: One row per new call: group, kind (a key), said, heard (garbled words marked),
+    #: One row for each of the first ``CALLS_SHOWN`` new calls (row ``i`` is row ``i``
+    #: of ``y_true``): group, kind (a key), said, heard (garbled words marked),
     #: true_need, ai_decision, urgency (the AI's score), cutoff (the score it was
     #: judged against), chance (of the AI fast-tracking it), coin_toss (a real
     #: toss-up: a chance between 20 and 80 in 100), reviewed, final_decision (what
@@ -298,15 +298,6 @@ class TriageOutcome(Outcome):
         if self._other is None:
             self._other = Outcome(self.y_true, pred, self.sensitive, terms=terms)
         return self._other
-
-
-def decide(fast: np.ndarray, route_model: Any, X: Any) -> np.ndarray:
-    """fast_track / advise / signpost for each row."""
-    if route_model is None or not X.shape[0]:
-        sign = np.zeros(len(fast), dtype=bool)
-    else:
-        sign = route_model.predict(X).astype(bool)
-    return np.where(fast == 1, "fast_track", np.where(sign, "signpost", "advise"))
 
 
 def cutoffs(model: FairModel, groups: Any) -> np.ndarray:
@@ -435,9 +426,11 @@ def simulate(config: TriageConfig, *, lean: bool = False) -> TriageOutcome:
     chance = chance_shares(d.chance)
     calls, route_model, heard_tokens = None, None, None
     if not lean:
-        calls, route_model, heard_tokens = _calls(
-            w, test, heard, status, X, y_hist, train, d, reviewed, final, people_pred,
-            by_people, tossed)
+        shown = slice(test.start, test.start + CALLS_SHOWN)
+        calls, route_model, heard_tokens = calls_table(
+            w, shown, heard, status, X[train], y_hist[train], w.route[train], X[shown],
+            d.pred, d.score, d.cutoff, d.chance, reviewed, final,
+            people_pred if by_people else None, tossed)
     by_cutoff = hours_curve(base.score(X[test]), y_true, group_b, reviewer,
                             config.human_review_share)
     out = TriageOutcome(
@@ -464,7 +457,7 @@ def simulate(config: TriageConfig, *, lean: bool = False) -> TriageOutcome:
         hours_saved=0.0 if by_people else round(10 * spent["ai_saves"], 1),
         hours_by_cutoff=by_cutoff,
         word_error={g: float((status[tok_b == (g == "B")] > 0).mean()) for g in GROUPS},
-        heard_counts=_heard_counts(heard, w.tok_call, n_hist + n_audit),
+        heard_counts=heard_counts(heard, w.tok_call, n_hist + n_audit),
         history_missed={
             g: share((y_hist[train] == 0) & urgent_train & (group[train] == g),
                       urgent_train & (group[train] == g))
@@ -483,79 +476,6 @@ def simulate(config: TriageConfig, *, lean: bool = False) -> TriageOutcome:
                                  config.human_review_share, curve=False)
         out.without_fix = Outcome(y_true, plain_final, s_test, terms=TERMS[ai_key])
     return out
-
-
-def _heard_counts(heard: np.ndarray, call: np.ndarray, first_test: int) -> np.ndarray:
-    words = heard[(call >= first_test) & (heard >= 0)]
-    return np.bincount(words, minlength=len(bank().vocab)).astype(np.int32)
-
-
-def word_weights(model: FairModel) -> np.ndarray:
-    """Each vocabulary word's push towards fast-tracking in the AI's own scoring
-    (log-odds per unit of TF-IDF; averaged over the mix for a retrained AI)."""
-    m = model.model
-    if model.mitigation == "threshold_optimizer":
-        return np.ravel(m.estimator_.coef_)
-    if model.mitigation == "exponentiated_gradient":
-        total = np.zeros(len(bank().vocab))
-        for weight, est in zip(m.weights_, m.predictors_, strict=True):
-            if hasattr(est, "coef_"):
-                total += float(weight) * np.ravel(est.coef_)
-        return total
-    return np.ravel(m.coef_)
-
-
-def proxy_push(outcome: TriageOutcome) -> dict[str, float]:
-    """Average push towards fast-tracking of each kind of group-revealing word:
-    "area A", "area B" and "dialect" (group B's way of talking), each word weighted
-    by how often the AI heard it in the new calls. Below 0 pulls towards 'can wait'."""
-    b = bank()
-    weights = word_weights(outcome.model)
-    count = outcome.heard_counts
-    out = {}
-    for kind in ("area A", "area B", "dialect"):
-        ids = [b.index[w] for w, k in b.proxies.items() if k == kind and w in b.index]
-        total = count[ids].sum()
-        out[kind] = float((weights[ids] * count[ids]).sum() / total) if total else 0.0
-    return out
-
-
-def _calls(w: Any, test: slice, heard: np.ndarray, status: np.ndarray, X: Any,
-           y_hist: np.ndarray, train: slice, d: _Decided, reviewed: np.ndarray,
-           final: np.ndarray, people_pred: np.ndarray, by_people: bool,
-           tossed: np.ndarray) -> tuple[pd.DataFrame, Any, dict[str, np.ndarray]]:
-    """The table of new calls (with what each caller said and the AI heard), the model
-    that says where a call that can wait should go, and the heard words of each call."""
-    b = bank()
-    t0, t1 = int(w.call_start[test][0]), int(w.call_start[-1] + w.call_len[-1])
-    said, heard_text = texts(w.tok[t0:t1], heard[t0:t1], status[t0:t1],
-                             w.call_start[test] - t0, w.call_len[test])
-    can_wait = np.where(w.route[test] == 1, "signpost", "advise")
-    not_urgent = y_hist[train] == 0
-    route_model = (LogisticRegression(C=MODEL_C, solver="liblinear").fit(
-        X[train][np.flatnonzero(not_urgent)], w.route[train][not_urgent])
-        if len(np.unique(w.route[train][not_urgent])) == 2 else None)
-    ai_decision = decide(d.pred, route_model, X[test])
-    # A person who decides a call also knows where a call that can wait should go.
-    final_decision = (np.where(people_pred == 1, "fast_track", can_wait) if by_people
-                      else np.where(reviewed, np.where(final == 1, "fast_track", can_wait),
-                                    ai_decision))
-    keys = np.array([k["key"] for k in b.kinds])
-    y_true = w.y_true[test]
-    calls = pd.DataFrame({
-        "group": np.where(w.group_b[test], "B", "A"), "kind": keys[w.kind[test]],
-        "said": said, "heard": heard_text,
-        "true_need": np.where(y_true == 1, "fast_track", can_wait),
-        "ai_decision": ai_decision, "urgency": d.score.round(3), "cutoff": d.cutoff.round(3),
-        "chance": d.chance.round(3), "coin_toss": tossed, "reviewed": reviewed,
-        "final_decision": final_decision,
-    })
-    calls.index.name = "call"
-    heard_tokens = {"start": w.call_start[test] - t0, "len": w.call_len[test],
-                    "said": b.tok_word[w.tok[t0:t1]],
-                    # copies: a slice would keep the whole world's arrays alive
-                    "heard": heard[t0:t1].copy(), "status": status[t0:t1].copy()}
-    return calls, route_model, heard_tokens
 
 
 def harm_of(config: TriageConfig) -> str:

@@ -3,7 +3,7 @@
 ``listen_in`` reads a call from an outcome (as it was heard in the simulation) or a
 call typed by a person (passed through the same speech-to-text); ``example_calls``
 picks calls worth listening to. (How hard the words that give a caller's group away
-push the AI is ``simulators.call_triage.proxy_push``.) What they return is data and
+push the AI is ``simulators.call_words.proxy_push``.) What they return is data and
 message codes: the page words them.
 
 >>> from simulators.call_triage import TriageConfig, simulate
@@ -31,7 +31,8 @@ from simulators.call_text import (
     tokenise,
     word_counts,
 )
-from simulators.call_triage import TriageOutcome, cutoffs, decide, word_weights
+from simulators.call_triage import TriageOutcome, cutoffs
+from simulators.call_words import decide, word_weights
 from simulators.mitigation import toss_ups
 
 #: Most characters of typed text that "Listen in" reads.

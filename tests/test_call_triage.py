@@ -15,6 +15,7 @@ import pytest
 from simulators import call_world
 from simulators.call_text import DATA_PATH, kinds_of_call
 from simulators.call_triage import (
+    CALLS_SHOWN,
     FAST_TRACK_MINUTES,
     MISSED_URGENT_MINUTES,
     N_TEST,
@@ -120,14 +121,16 @@ def test_outcome_carries_what_the_page_needs():
     assert o.terms.harm == "false_negative_rate"
     cols = {"group", "kind", "said", "heard", "true_need", "ai_decision", "urgency",
             "cutoff", "chance", "coin_toss", "reviewed", "final_decision"}
-    assert cols <= set(o.calls.columns) and len(o.calls) == N_TEST
+    # The first calls, with their words, for "Listen in": row i is row i of y_true.
+    assert cols <= set(o.calls.columns) and len(o.calls) == CALLS_SHOWN < N_TEST
+    m = CALLS_SHOWN
     assert set(o.calls["kind"]) <= {k["key"] for k in kinds_of_call()}
     assert set(o.calls["true_need"]) == {"fast_track", "advise", "signpost"}
     assert set(o.calls["ai_decision"]) <= {"fast_track", "advise", "signpost"}
-    assert ((o.calls["true_need"] == "fast_track").to_numpy() == (o.y_true == 1)).all()
-    assert ((o.calls["final_decision"] == "fast_track").to_numpy() == (o.y_pred == 1)).all()
-    assert ((o.calls["ai_decision"] == "fast_track").to_numpy() == (o.ai_pred == 1)).all()
-    assert o.calls["reviewed"].mean() == pytest.approx(0.2, abs=0.001)
+    assert ((o.calls["true_need"] == "fast_track").to_numpy() == (o.y_true[:m] == 1)).all()
+    assert ((o.calls["final_decision"] == "fast_track").to_numpy() == (o.y_pred[:m] == 1)).all()
+    assert ((o.calls["ai_decision"] == "fast_track").to_numpy() == (o.ai_pred[:m] == 1)).all()
+    assert o.calls["reviewed"].mean() == pytest.approx(0.2, abs=0.03)
     assert list(o.review_curve["share"]) == pytest.approx(np.linspace(0, 1, 21))
     # The AI's path and people alone, side by side; no fix, nothing to compare it with.
     assert o.ai is o and isinstance(o.people, Outcome) and o.without_fix is None
@@ -244,12 +247,13 @@ def test_coin_tosses_are_real_toss_ups_and_what_the_draw_settled():
         o = run(seed=s, mitigation="threshold_optimizer", **HIGH)
         chance = o.calls["chance"].to_numpy()
         tossed = o.calls["coin_toss"].to_numpy()
-        # A real toss-up: a chance of being fast-tracked between 20 and 80 in 100.
-        assert o.coin_toss_share == pytest.approx(tossed.mean())
+        # A real toss-up: a chance of being fast-tracked between 20 and 80 in 100 (the
+        # table holds the first calls: about the same share as all of them).
+        assert o.coin_toss_share == pytest.approx(tossed.mean(), abs=0.03)
         assert ((chance >= 0.2) & (chance <= 0.8) == tossed).all()
         # The share the draw settled against the likelier outcome.
         assert o.chance_decided_share == pytest.approx(
-            np.minimum(chance, 1 - chance).mean(), abs=1e-3)
+            np.minimum(chance, 1 - chance).mean(), abs=0.02)
         # A sliver of chance on every call of a group (Fairlearn's p_ignore) does not
         # make every call a coin toss: few are real toss-ups, and few were settled by
         # the draw.
@@ -313,13 +317,15 @@ def test_review_starts_nearest_the_cut_off():
 def test_review_caught_is_the_share_of_missed_urgent_calls_put_right():
     for s in SEEDS:
         o = run(seed=s, human_review_share=0.3, **HIGH)
-        c = o.calls
-        missed = (c["true_need"] == "fast_track") & (c["ai_decision"] != "fast_track")
-        put_right = missed & c["reviewed"] & (c["final_decision"] == "fast_track")
+        missed = (o.y_true == 1) & (o.ai_pred == 0)
+        put_right = missed & (o.ai_final == 1)  # only a check changes a decision
         assert o.review_caught == pytest.approx(put_right.sum() / missed.sum())
-        alarms = (c["true_need"] != "fast_track") & (c["ai_decision"] == "fast_track")
-        sent_back = alarms & c["reviewed"] & (c["final_decision"] != "fast_track")
+        alarms = (o.y_true == 0) & (o.ai_pred == 1)
+        sent_back = alarms & (o.ai_final == 0)
         assert o.review["false_alarms_removed"] == pytest.approx(sent_back.sum() / alarms.sum())
+        c = o.calls  # ... and the table of calls says the same, call by call
+        shown = (c["reviewed"] & (c["final_decision"] == "fast_track")).to_numpy()
+        assert (shown == (c["reviewed"].to_numpy() & (o.ai_final[:len(c)] == 1))).all()
     assert run(seed=1).review_caught == 0
 
 
@@ -362,7 +368,8 @@ def test_people_decide_the_same_calls_with_the_same_work_and_the_same_truth():
         assert (o.y_pred == o.people_pred).all() and o.people is o
         assert isinstance(o.ai, Outcome) and o.ai is not o
         assert o.hours_saved == 0 and o.coin_toss_share == 0 and o.review_caught == 0
-        assert ((o.calls["final_decision"] == "fast_track").to_numpy() == o.people_pred).all()
+        shown = o.people_pred[:CALLS_SHOWN]
+        assert ((o.calls["final_decision"] == "fast_track").to_numpy() == shown).all()
         # As many calls fast-tracked as the AI's path, on the same calls and truth.
         assert (o.people.y_true == o.ai.y_true).all()
         assert abs(o.people_pred.sum() - o.ai_final.sum()) <= 0.1 * o.ai_final.sum()

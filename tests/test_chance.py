@@ -32,7 +32,7 @@ def test_a_band_depends_only_on_the_settings_that_are_not_bias_nor_the_world_num
         meta = {n: m for n, m, _ in settings_of(cls)}
         biased = cls().replace(**{n: meta[n].max for n in bias}, seed=77)
         assert chance.fair_key(name, biased) == chance.fair_key(name, cls())
-        fair = chance.fair_config(name, biased)
+        fair = chance.fair_config(biased)
         assert all(getattr(fair, n) == 0 for n in bias) and fair.seed == 0
     # ... but a setting that is not bias asks for other towns.
     assert chance.fair_key("call_triage", TriageConfig(fast_track_threshold=0.5)) != \

@@ -120,7 +120,7 @@ def test_the_csv_for_people_uses_the_words_people_saw(store, filled):
     assert first["Use of AI"] == "101 calls" and first["Question"] == "Before trying it"
     assert first["Comfort"] == "2 · Uncomfortable"
     assert first["Themes"] == "Human oversight; Accuracy and bias"
-    assert first["101 calls: Unfair past grading of group B"] == "40.0"  # 0.4, as 40 in 100
+    assert first["101 calls: Past call handlers played down group B's warnings"] == "40.0"  # 0.4, as 40 in 100
     assert first["101 calls: Fix for fairness"] == "No fix"
     assert first["101 calls: World number"] == "3"
     assert first["101 calls, result: Urgent calls missed, group B"] == "0.4"
@@ -144,7 +144,7 @@ def test_the_data_dictionary_has_a_row_for_every_column(store, filled):
     docs = rows_of(export.dictionary_csv(store, w.code))
     assert [d["Column"] for d in docs] == columns
     by_column = {d["Column"]: d for d in docs}
-    bias = by_column["101 calls: Unfair past grading of group B"]
+    bias = by_column["101 calls: Past call handlers played down group B's warnings"]
     assert bias["Machine name"] == "config.label_bias"
     assert "out of 100" in bias["Values or units"] and "call handlers" in bias["Meaning"]
     assert by_column["Comfort"]["Machine name"] == "comfort"

@@ -13,6 +13,7 @@ from fairlearn.metrics import MetricFrame, false_negative_rate
 from simulators import registry
 from simulators.config import settings_of
 from simulators.fairness import Outcome, summary
+from simulators.hotspot_monitor import monitor_rates
 from simulators.hotspot_views import (
     audit_shares,
     estate_outline,
@@ -21,7 +22,6 @@ from simulators.hotspot_views import (
     hotspots_found,
     map_frame,
     monitor_lines,
-    monitor_rates,
     run_shares,
     shares_on,
     worst_change,

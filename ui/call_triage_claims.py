@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from simulators import call_triage as ct
 from simulators.call_triage import TriageConfig, TriageOutcome
+from simulators.call_words import proxy_push
 from simulators.call_world import HANDLER_ERROR, JUDGEMENT_SPREAD
 from simulators.chance import Bands
 from simulators.config import settings_of
@@ -316,7 +317,7 @@ def heard_claims(outcome: TriageOutcome, t: Translator) -> list[Claim]:
 
 
 def proxy_claims(outcome: TriageOutcome, bands: Bands | None, t: Translator) -> list[Claim]:
-    push = ct.proxy_push(outcome)
+    push = proxy_push(outcome)
     text = t.gettext(
         "On average, each group B area name pushes the AI {b}, each dialect word {d}, and "
         "each group A area name {a} (in log-odds of fast-tracking; 0 is no push).").format(

@@ -6,7 +6,7 @@ Each function takes the run on screen, the same settings' spread over fair citie
 sentence for a config, as the page shows them with every panel open. What the monitor
 did in this one run is said as what happened; how often a monitor like it raises a
 false alarm, or catches the new estate, is said from many cities
-(``simulators.hotspot_views.monitor_towns``).
+(``simulators.hotspot_monitor.towns``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from simulators.chance import Bands
+from simulators.hotspot_monitor import monitor_rates
 from simulators.hotspot_views import (
     audit_shares,
     flag_review,
     hotspots_found,
-    monitor_rates,
     shares_on,
     worst_change,
 )
@@ -37,7 +37,7 @@ from workshop.i18n import Translator
 
 Outcomes = Callable[[HotspotConfig], HotspotOutcome]
 BandsOf = Callable[[HotspotConfig], "Bands | None"]
-#: The monitor over many cities (``monitor_towns``), or None while it is worked out.
+#: The monitor over many cities (``hotspot_monitor.towns``), or None while it is worked out.
 TownsOf = Callable[[HotspotConfig], "dict[str, Any] | None"]
 
 

@@ -8,7 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulators.call_triage import TriageConfig, TriageOutcome, proxy_push
+from simulators.call_triage import TriageConfig, TriageOutcome
+from simulators.call_words import proxy_push
 from simulators.chance import Bands
 from simulators.listen_in import MAX_TYPED_CHARS, Heard, example_calls, listen_in
 from simulators.messages import N_

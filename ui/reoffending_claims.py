@@ -14,7 +14,7 @@ from collections.abc import Callable
 from simulators.chance import Bands
 from simulators.fairness import Outcome
 from simulators.messages import N_
-from simulators.reoffending import TERMS, RiskConfig, RiskOutcome
+from simulators.reoffending import PRESETS, TERMS, RiskConfig, RiskOutcome
 from simulators.reoffending_views import decisions, score_medians
 from ui.claims import Claim, band_of, chance_line, versus_chance
 from ui.figures import figures, per_100, points_text
@@ -328,10 +328,10 @@ def page_claims(config: RiskConfig, outcome_of: Outcomes, bands_of: BandsOf,
 
 
 def is_propublica(config: RiskConfig) -> bool:
-    from simulators.registry import preset
-
-    scenario = preset("reoffending", "propublica_compas")
-    return scenario is not None and config.replace(seed=scenario.config.seed) == scenario.config
+    """Whether ``config`` is the scenario that reproduces ProPublica's figures (in any
+    town)."""
+    scenario = next(p for p in PRESETS if p.key == "propublica_compas")
+    return config.replace(seed=scenario.config.seed) == scenario.config
 
 
 def script_claims(key: str, config: RiskConfig, outcome_of: Outcomes,

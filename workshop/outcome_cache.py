@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import logging
 import os
 import pickle
@@ -451,24 +452,28 @@ def _load_or_simulate(use_case: registry.UseCase, key: str, config: Any) -> Any:
 
 # -- what a page shows beside a result: numbers over many made-up towns ---------------
 
-#: Work over many towns a page shows beside a result, by kind: the spread of its numbers
-#: in fair towns (``simulators.chance.chance_bands``), and for the hotspots, the monitor
-#: over many cities (``simulators.hotspot_views.monitor_towns``). Each kind's key says
-#: what it depends on, so a bias slider or a typed World number asks for nothing new.
-TOWN_WORK = ("bands", "monitor")
+def kinds_of_work(use_case: str) -> tuple[str, ...]:
+    """The work over many made-up towns ``use_case``'s page shows beside a result:
+    ``"bands"``, the spread of its numbers in fair towns (``simulators.chance``), and
+    whatever its declaration adds (``UseCase.towns``, e.g. the hotspots' monitor)."""
+    return ("bands", *(name for name, _module in registry.get(use_case).towns))
+
+
+def _work(use_case: str, kind: str) -> Any:
+    modules = dict(registry.get(use_case).towns)
+    if kind not in modules:
+        raise ValueError(f"no work over towns called {kind!r} for {use_case!r}")
+    return importlib.import_module(modules[kind])
 
 
 def towns_key(use_case: str, kind: str, config: Any) -> str:
-    """What ``kind``'s work for ``config`` depends on (see ``TOWN_WORK``)."""
+    """What ``kind``'s work for ``config`` depends on: a bias slider or a typed World
+    number asks for nothing new."""
     from simulators import chance
 
     if kind == "bands":
         return f"bands:{chance.fair_key(use_case, config)}"
-    if kind == "monitor" and use_case == "hotspots":
-        from simulators.hotspot_views import monitor_key
-
-        return f"monitor:{monitor_key(config)!r}"
-    raise ValueError(f"no work over towns called {kind!r} for {use_case!r}")
+    return f"{kind}:{_work(use_case, kind).towns_key(config)}"
 
 
 def work_over_towns(use_case: str, kind: str, config: Any) -> Any:
@@ -477,14 +482,7 @@ def work_over_towns(use_case: str, kind: str, config: Any) -> Any:
         from simulators.chance import chance_bands
 
         return chance_bands(use_case, config)
-    from simulators.hotspot_views import monitor_towns
-
-    return monitor_towns(config)
-
-
-def kinds_of_work(use_case: str) -> tuple[str, ...]:
-    """The work over towns ``use_case``'s page shows."""
-    return ("bands", "monitor") if use_case == "hotspots" else ("bands",)
+    return _work(use_case, kind).towns(config)
 
 
 def saved_towns(use_case: str, kind: str, config: Any) -> Any | None:
