@@ -120,7 +120,8 @@ def test_the_csv_for_people_uses_the_words_people_saw(store, filled):
     assert first["Use of AI"] == "101 calls" and first["Question"] == "Before trying it"
     assert first["Comfort"] == "2 · Uncomfortable"
     assert first["Themes"] == "Human oversight; Accuracy and bias"
-    assert first["101 calls: Past call handlers played down group B's warnings"] == "40.0"  # 0.4, as 40 in 100
+    bias = "101 calls: Past call handlers played down group B's warnings"
+    assert first[bias] == "40.0"  # 0.4, as 40 in 100
     assert first["101 calls: Fix for fairness"] == "No fix"
     assert first["101 calls: World number"] == "3"
     assert first["101 calls, result: Urgent calls missed, group B"] == "0.4"
