@@ -225,8 +225,8 @@ def test_the_strip_says_what_chance_alone_makes_once_it_is_known():
     assert "chance alone" not in strip(at)  # not worked out, and no claim made
     low, high = bands(TriageConfig()).headline
     at = _page()
-    assert "In towns with no bias, chance alone makes group B minus group A" in strip(at)
-    assert f"{round(100 * high)} points" in strip(at).replace("+", "")
+    assert "In made-up towns with no bias at all, chance alone puts group B's number" in strip(at)
+    assert f"{round(100 * high)} higher than group A's" in strip(at)
 
 
 def test_the_fix_panel_compares_with_the_same_data_without_the_rule(open_panels):

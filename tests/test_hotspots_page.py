@@ -80,7 +80,7 @@ def test_the_bias_slider_changes_the_strip_and_chance_is_said_beside_it():
     cache.over_towns(registry.get("hotspots"), "bands", HotspotConfig(), wait=True)
     at = _page()
     before = _strip(at)
-    assert "In towns with no bias, chance alone makes group B minus group A" in before
+    assert "In made-up towns with no bias at all, chance alone puts group B" in before
     at.select_slider(key="hotspots.historic_patrol_bias").set_value(0.4).run()
     assert not at.exception
     after = _strip(at)

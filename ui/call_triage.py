@@ -18,14 +18,13 @@ from simulators.config import settings_of
 from simulators.messages import N_
 from ui import call_triage_claims as says
 from ui.charts import TABLE, draw, spec_for, template
-from ui.claims import Claim
+from ui.claims import sentences
 from ui.config_sliders import config_controls
 from ui.fairness_panel import TICKS, figures_of, side_by_side
-from ui.figures import GROUP_COLOURS, per_100
-from ui.i18n import _, lang
+from ui.figures import EXTRA_COLOURS, GROUP_COLOURS, per_100
+from ui.i18n import _, here, lang
 from ui.presets import preset_pills, preset_script
 from ui.use_case_page import PageStep, bias_fields, simulate_shown
-from workshop.i18n import translator
 
 KEY = "call_triage"
 SAVED_TO_KEY = f"{KEY}.saved_hours_to"
@@ -90,18 +89,9 @@ def threshold_note(config: TriageConfig) -> str:
     return ""
 
 
-def t_() -> object:
-    """This session's translator, for the pure sentences of ``ui/call_triage_claims.py``."""
-    return translator(lang())
-
-
-def say(claims: list[Claim]) -> str:
-    return " ".join(c.text for c in claims)
-
-
 def strip_note(config: TriageConfig, outcome: TriageOutcome) -> str:
     """Under the strip: who decides, and what a fix or a check leaves to chance."""
-    return say(says.strip_note(config, outcome, t_()))
+    return sentences(says.strip_note(config, outcome, here()))
 
 
 # ----------------------------------------------------------------------------- a fix
@@ -127,7 +117,7 @@ def fix(page: PageStep, config: TriageConfig, outcome: TriageOutcome,
     plain = simulate_shown(page, config.replace(mitigation="none"))
     audited = (simulate_shown(page, config.replace(mitigation_data="audit"))
                if config.mitigation_data == "history" else None)
-    claims = {c.slot: c for c in says.fix_claims(config, outcome, plain, audited, bands, t_())}
+    claims = {c.slot: c for c in says.fix_claims(config, outcome, plain, audited, bands, here())}
     figs = (figures_of(plain.ai), figures_of(outcome.without_fix), figures_of(outcome.ai))
     st.write(claims.pop("fix.compared").text)
     st.markdown("\n".join(f"- {claims.pop(f'fix.group.{bar.group}').text}"
@@ -205,7 +195,7 @@ def review(config: TriageConfig, outcome: TriageOutcome, bands: Bands | None) ->
             n=per_100(r["false_alarms_removed"])), help=_(
             "Of every 100 calls the AI fast-tracked though they could wait, how many the "
             "person checking sent back to wait."))
-    claims = says.review_claims(config, outcome, bands, t_())
+    claims = says.review_claims(config, outcome, bands, here())
     reading = claims[0].text
     chart = spec_for(outcome, ("review", lang()), lambda: review_chart(outcome))
     draw(chart, alt_text=reading)
@@ -215,7 +205,7 @@ def review(config: TriageConfig, outcome: TriageOutcome, bands: Bands | None) ->
         st.write(_("Nobody checks any call yet. Move the slider to see what a check puts "
                    "right, for each group, and what it costs in hours."))
         return
-    st.write(say(claims[1:]))
+    st.write(sentences(claims[1:]))
 
 
 # ----------------------------------------------------------------------------- people alone
@@ -227,7 +217,7 @@ def versus_chart(outcome: TriageOutcome) -> tuple[pd.DataFrame, dict]:
 
 
 def people(config: TriageConfig, outcome: TriageOutcome, bands: Bands | None) -> None:
-    claims = {c.slot: c for c in says.people_claims(config, outcome, bands, t_())}
+    claims = {c.slot: c for c in says.people_claims(config, outcome, bands, here())}
     st.write(claims["people.intro"].text)
     config_controls(TriageConfig, key=KEY, only=PEOPLE_FIELDS)
     reading = claims["people.reading"].text
@@ -251,41 +241,50 @@ SAVED_TO = {
 }
 
 
-def _hours_lines(x: str, y_hours: str, y_missed: str) -> alt.VConcatChart:
+#: The two trade-off lines are not groups: they are drawn in colours no group has.
+HOURS_COLOUR, MISSED_COLOUR = "#000000", EXTRA_COLOURS[1]
+
+
+def _tradeoff_line(field: str, x: str, y: str, colour: str, dash: tuple[int, ...],
+                   top: int | None) -> alt.LayerChart:
     base = alt.Chart(TABLE).encode(x=alt.X("cutoff:Q", title=x, scale=alt.Scale(
         domain=[10, 90]), axis=alt.Axis(values=[10, 30, 50, 70, 90])))
     now = base.mark_rule(color="#555555", strokeDash=[4, 3]).transform_filter("datum.now")
-    hours = base.mark_line(point=True, color=GROUP_COLOURS["A"]).encode(
-        y=alt.Y("hours:Q", title=y_hours), tooltip=["cutoff:Q", "hours:Q", "missed:Q"])
-    missed = base.mark_line(point=True, color=GROUP_COLOURS["B"], strokeDash=[6, 3]).encode(
-        y=alt.Y("missed:Q", title=y_missed, scale=alt.Scale(domain=[0, 100])),
+    scale = alt.Scale(domain=[0, top]) if top else alt.Scale(zero=True)
+    line = base.mark_line(point=True, color=colour, strokeDash=list(dash)).encode(
+        y=alt.Y(f"{field}:Q", title=y, scale=scale),
         tooltip=["cutoff:Q", "hours:Q", "missed:Q"])
-    return alt.vconcat((hours + now).properties(height=150),
-                       (missed + now).properties(height=150))
+    return (line + now).properties(height=160)
 
 
-def hours_chart(outcome: TriageOutcome) -> tuple[pd.DataFrame, dict]:
-    """Net hours saved and urgent calls missed at every cut-off, the current one marked."""
+def tradeoff_chart(outcome: TriageOutcome, field: str) -> tuple[pd.DataFrame, dict]:
+    """Net hours saved (``field="hours"``) or urgent calls missed (``"missed"``) at every
+    cut-off of the AI without a fix, the current one marked by a dashed rule."""
     curve = outcome.hours_by_cutoff
     now = per_100(outcome.config.fast_track_threshold)
     data = pd.DataFrame({"cutoff": [per_100(c) for c in curve["cutoff"]],
                          "hours": curve["hours_saved"].round(0),
                          "missed": [per_100(m) for m in curve["missed"]]})
     data["now"] = data["cutoff"] == now
-    return data, template(_hours_lines, _("How sure before fast-tracking (out of 100)"),
-                          _("Hours saved per 1,000 calls"), _("Urgent calls missed, of 100"))
+    x = _("How sure before fast-tracking (out of 100)")
+    if field == "hours":
+        return data, template(_tradeoff_line, "hours", x, _("Hours saved per 1,000 calls"),
+                              HOURS_COLOUR, (1, 0), None)
+    return data, template(_tradeoff_line, "missed", x, _("Urgent calls missed, of 100"),
+                          MISSED_COLOUR, (6, 3), 100)
 
 
 def saves(config: TriageConfig, outcome: TriageOutcome, bands: Bands | None) -> None:
-    claims = {c.slot: c for c in says.hours_claims(config, outcome, bands, t_())}
+    claims = {c.slot: c for c in says.hours_claims(config, outcome, bands, here())}
     st.write(claims["hours.parts"].text)
     st.markdown(f"**{claims['hours.verdict'].text}**")
     st.caption(claims["hours.assumed"].text)
     if curve := claims.get("hours.curve"):
         st.markdown("**" + _("The trade-off at every cut-off (the dashed line is yours)")
                     + "**")
-        draw(spec_for(outcome, ("hours", lang()), lambda: hours_chart(outcome)),
-             alt_text=curve.text)
+        for field in ("hours", "missed"):
+            draw(spec_for(outcome, ("tradeoff", field, lang()),
+                          lambda f=field: tradeoff_chart(outcome, f)), alt_text=curve.text)
         st.caption(curve.text)
         if config.mitigation != "none":
             st.caption(_("These lines are the AI without a fix: a fix sets its own cut-offs."))
@@ -310,7 +309,7 @@ def saved_hours_answer() -> dict[str, str | None]:
 
 
 def heard_and_graded(outcome: TriageOutcome) -> None:
-    st.caption(say(says.heard_claims(outcome, t_())))
+    st.caption(sentences(says.heard_claims(outcome, here())))
 
 
 WHY = N_("""
@@ -336,14 +335,20 @@ HOW = N_("""
 - Each made-up call is put together from a few kinds of trouble, with what the caller
   says about threat, harm and vulnerability. Those decide what the call truly needed.
 - The AI learns which words went with 'fast-track' in past calls (TF-IDF and a logistic
-  regression), then answers 1,000 new calls. Every number on this page is out of those.
+  regression), then answers 6,000 new calls. Every number on this page is out of those;
+  'Listen in' lets you hear the first 1,000.
+- **People decide from what they hear.** Past call handlers, people checking the AI and
+  call handlers without AI judge a call by what the caller said about threat, harm and
+  someone at risk. A stereotype makes them hear some of group B's warnings as less
+  serious; which calls that turns depends on what each caller said. Past handlers and
+  checkers also get 5 in 100 calls the wrong way round.
 - **Different cut-offs per group**: Fairlearn's *ThresholdOptimizer* picks a cut-off for
   each group from the checked calls so that both groups' mistakes come out equal
   ("equalized odds"). To get there it may decide some calls by a weighted coin.
 - **Retrain with a fairness rule**: Fairlearn's *ExponentiatedGradient* trains a mix of
   AIs on the checked calls under the same rule, and draws one of them for each call.
-- Call handlers, past and present, and people checking the AI get 5 in 100 calls the
-  wrong way round; the bias sliders add more for group B.
+- **What chance alone makes**: the same settings with no bias at all, in 20 other
+  made-up towns. A difference is called only when it is clearly beyond that.
 """)
 SOURCES = N_("""
 - Koenecke, A. and others (2020). *Racial disparities in automated speech

@@ -17,7 +17,7 @@ from simulators.call_world import HANDLER_ERROR, JUDGEMENT_SPREAD
 from simulators.chance import Bands
 from simulators.config import settings_of
 from simulators.messages import N_
-from ui.claims import Claim, band_of, chance_line, versus_chance
+from ui.claims import Claim, band_of, chance_line, count_of_100, versus_chance
 from ui.figures import figures, per_100, points_text
 from workshop.i18n import Translator
 
@@ -26,14 +26,6 @@ HARM = "false_negative_rate"
 
 Outcomes = Callable[[TriageConfig], TriageOutcome]
 BandsOf = Callable[[TriageConfig], "Bands | None"]
-
-
-def _in_100(share: float, t: Translator) -> str:
-    """A share out of 100, never "0" for something that happened."""
-    n = per_100(share)
-    if n == 0 and share > 0:
-        return t.gettext("fewer than 1")
-    return t.number(n)
 
 
 # ----------------------------------------------------------------------------- the strip
@@ -50,7 +42,7 @@ def strip_note(config: TriageConfig, outcome: TriageOutcome, t: Translator) -> l
             fix=t.gettext(MEANING["mitigation"].describe(config.mitigation)))))
         out.append(Claim("strip.coin", "", t.gettext(
             "{n} in 100 of the fix's decisions were a real toss-up.").format(
-                n=_in_100(outcome.coin_toss_share, t))))
+                n=count_of_100(outcome.coin_toss_share, t))))
     if config.human_review_share > 0:
         out.append(Claim("strip.review", "", t.gettext(
             "A person double-checks {n} in 100 calls.").format(
@@ -151,20 +143,20 @@ def coin_claims(outcome: TriageOutcome, t: Translator) -> list[Claim]:
     out = [Claim("coin.toss_ups", "", t.gettext(
         "{n} in 100 calls were a real toss-up for the fix: a chance between 20 and 80 in "
         "100 of being fast-tracked. That is {a} in 100 of group A's calls and {b} in 100 of "
-        "group B's.").format(n=_in_100(outcome.coin_toss_share, t),
-                             a=_in_100(outcome.coin_by_group["A"], t),
-                             b=_in_100(outcome.coin_by_group["B"], t)))]
+        "group B's.").format(n=count_of_100(outcome.coin_toss_share, t),
+                             a=count_of_100(outcome.coin_by_group["A"], t),
+                             b=count_of_100(outcome.coin_by_group["B"], t)))]
     out.append(Claim("coin.decided", "", t.gettext(
         "Adding up every decision's chance of going the less likely way, the draw settled "
         "about {n} in 100 calls differently from what the call itself pointed to.").format(
-            n=_in_100(outcome.chance_decided_share, t))))
+            n=count_of_100(outcome.chance_decided_share, t))))
     for group, share in outcome.set_aside.items():
         if share > 0:
             out.append(Claim(f"coin.set_aside.{group}", "", t.gettext(
                 "To bring group {group}'s mistakes level with the other group's, the fix "
                 "sets aside what the caller said in about {n} in 100 of group {group}'s "
                 "decisions and draws a weighted coin instead.").format(
-                    group=group, n=_in_100(share, t))))
+                    group=group, n=count_of_100(share, t))))
     return out
 
 
@@ -326,8 +318,8 @@ def proxy_claims(outcome: TriageOutcome, bands: Bands | None, t: Translator) -> 
     band = band_of(bands, "proxy_b_minus_a")
     if band is not None:
         text += " " + t.gettext(
-            "In towns with no bias, group B's words push from {low} to {high} away from "
-            "group A's by chance alone (9 towns in 10).").format(
+            "In made-up towns with no bias at all, chance alone makes group B's words push "
+            "anything from {low} to {high} more than group A's (9 towns in 10).").format(
                 low=t.number(band[0], 2), high=t.number(band[1], 2))
     return [Claim("proxy.reading", "", text)]
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulators.chance import Bands
+from ui.figures import per_100
 from workshop.i18n import Translator
 
 #: How far beyond the fair towns' band (as a share of its width) a difference must be
@@ -37,6 +38,11 @@ class Claim:
     slot: str
     variant: str
     text: str
+
+
+def sentences(claims: list[Claim]) -> str:
+    """The claims' sentences, one after another."""
+    return " ".join(c.text for c in claims)
 
 
 def versus_chance(value: float | None, band: tuple[float, float] | None) -> str:
@@ -58,10 +64,24 @@ def band_of(bands: Bands | None, measure: str) -> tuple[float, float] | None:
     return None if bands is None else bands.band(measure)
 
 
-def signed_points(share: float) -> str:
-    """A difference in points with its sign: +6, −5, 0."""
-    n = int(round(100 * share))
-    return f"+{n}" if n > 0 else ("−" + str(-n) if n < 0 else "0")
+def count_of_100(share: float, t: Translator) -> str:
+    """A share as a count out of 100, never "0" for something that happened."""
+    n = per_100(share)
+    if n == 0 and share > 0:
+        return t.gettext("fewer than 1")
+    return t.number(n)
+
+
+def spread_words(band: tuple[float, float], t: Translator) -> str:
+    """A spread of differences, out of 100, in words: "anything from 3 lower to 4
+    higher" (rounded once, as counts out of 100 are); the sentence says than what."""
+    low, high = (int(round(100 * x)) for x in band)
+    if low < 0 < high:
+        return t.gettext("anything from {low} lower to {high} higher").format(
+            low=-low, high=high)
+    if low >= 0:
+        return t.gettext("anything from {low} to {high} higher").format(low=low, high=high)
+    return t.gettext("anything from {low} to {high} lower").format(low=-high, high=-low)
 
 
 def chance_line(bands: Bands | None, t: Translator, measure: str | None = None) -> Claim:
@@ -72,6 +92,6 @@ def chance_line(bands: Bands | None, t: Translator, measure: str | None = None) 
         return Claim("strip.chance", "", t.gettext(
             "Working out what chance alone makes in towns with no bias…"))
     return Claim("strip.chance", "", t.gettext(
-        "In towns with no bias, chance alone makes group B minus group A anything from "
-        "{low} to {high} points (9 towns in 10).").format(
-            low=signed_points(band[0]), high=signed_points(band[1])))
+        "In made-up towns with no bias at all, chance alone puts group B's number {spread} "
+        "than group A's, out of every 100 (9 towns in 10).").format(
+            spread=spread_words(band, t)))

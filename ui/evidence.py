@@ -26,10 +26,10 @@ from simulators.evidence import (
 from simulators.messages import N_
 from ui import evidence_claims as says
 from ui.charts import TABLE, draw, spec_for, template
+from ui.claims import sentences
 from ui.derived import derived
 from ui.figures import GROUP_COLOURS, per_100
-from ui.i18n import _, lang, ngettext, num
-from workshop.i18n import translator
+from ui.i18n import _, here, lang, ngettext, num
 
 KEY = "evidence"
 REVEALED_KEY = f"{KEY}.revealed_worlds"  # worlds whose answer this person has seen
@@ -65,23 +65,18 @@ def witness_key() -> None:
         "group B (dialect or second language) · 📹 CCTV log · 📝 officer's notes"))
 
 
-def t_():
-    """This session's translator, for the pure sentences of ``ui/evidence_claims.py``."""
-    return translator(lang())
-
-
 # ----------------------------------------------------------------------------- what compares
 
 
 def strip_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> str:
     """One line under the strip: the same case files with the fix off, or with fair old
     summaries; or why 'Bias in the old summaries' changes nothing here."""
-    return " ".join(c.text for c in says.strip_note(config, outcome, t_()))
+    return sentences(says.strip_note(config, outcome, here()))
 
 
 def history_note(outcome: EvidenceOutcome, bands: Bands | None) -> None:
     """Can the bias in old summaries reach these summaries? (``evidence_claims``)"""
-    lines = [c.text for c in says.history_claims(outcome, bands, t_())]
+    lines = [c.text for c in says.history_claims(outcome, bands, here())]
     question = _(says.QUESTION)
     if outcome.history_route in (NOT_LEARNING, FAIR_HISTORY):
         st.info(f"**{question}** " + lines[0], icon="🗂️")
@@ -91,7 +86,7 @@ def history_note(outcome: EvidenceOutcome, bands: Bands | None) -> None:
 
 def fix_note(outcome: EvidenceOutcome, bands: Bands | None) -> None:
     """What the fix changed, on the same case files without it (``evidence_claims``)."""
-    lines = [c.text for c in says.fix_claims(outcome, bands, t_())]
+    lines = [c.text for c in says.fix_claims(outcome, bands, here())]
     if lines:
         st.info("\n".join(f"- {line}" for line in lines), icon="🔧")
 
@@ -272,7 +267,7 @@ def by_fact_chart(outcome: EvidenceOutcome) -> tuple[pd.DataFrame, dict]:
 
 
 def exculpatory(outcome: EvidenceOutcome) -> None:
-    total, reading = (c.text for c in says.exculpatory_claims(outcome, t_()))
+    total, reading = (c.text for c in says.exculpatory_claims(outcome, here()))
     st.markdown(total)
     st.markdown(f"**{reading}**")  # the chart's reading, above it
     st.markdown("**" + _("Key facts left out, by kind of fact") + "**")

@@ -21,7 +21,7 @@ from simulators.evidence import (
     EvidenceOutcome,
 )
 from simulators.messages import N_
-from ui.claims import Claim, band_of, chance_line, versus_chance
+from ui.claims import Claim, band_of, chance_line, count_of_100, versus_chance
 from ui.figures import figures, per_100, points_text
 from workshop.i18n import Translator
 
@@ -46,11 +46,6 @@ def _n(count: int | None, t: Translator) -> str:
 
 def _b_minus_a(left_out: dict[str, float]) -> float:
     return left_out["B"] - left_out["A"]
-
-
-def _in_100(share: float, t: Translator) -> str:
-    n = per_100(share)
-    return t.gettext("fewer than 1") if n == 0 and share > 0 else t.number(n)
 
 
 # ----------------------------------------------------------------------------- the strip
@@ -186,8 +181,8 @@ def fix_claims(outcome: EvidenceOutcome, bands: Bands | None, t: Translator) -> 
             "For {n} in 100 witness sentences the fix's choice was a real toss-up (a chance "
             "between 20 and 80 in 100 of being kept), and the draw is expected to have "
             "settled about {d} in 100 differently from what the sentence itself pointed "
-            "to.").format(n=_in_100(outcome.coin_toss_share, t),
-                          d=_in_100(outcome.chance_decided_share, t))))
+            "to.").format(n=count_of_100(outcome.coin_toss_share, t),
+                          d=count_of_100(outcome.chance_decided_share, t))))
     return out
 
 

@@ -26,10 +26,10 @@ from simulators.messages import N_
 from ui import hotspot_charts as charts
 from ui import hotspots_claims as says
 from ui.charts import draw, spec_for
+from ui.claims import sentences
 from ui.config_sliders import config_controls
 from ui.figures import per_100
-from ui.i18n import _, lang, num
-from workshop.i18n import translator
+from ui.i18n import _, here, lang, num
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"  # the day on the maps, 1-based
@@ -61,14 +61,9 @@ def n100(rate: float) -> str:
 # ----------------------------------------------------------------------------- the strip
 
 
-def t_():
-    """This session's translator, for the pure sentences of ``ui/hotspots_claims.py``."""
-    return translator(lang())
-
-
 def strip_note(outcome: HotspotOutcome) -> str:
     """The line under the strip: group B's share of patrols against its share of crime."""
-    return " ".join(c.text for c in says.strip_note(outcome, t_()))
+    return sentences(says.strip_note(outcome, here()))
 
 
 # ----------------------------------------------------------------------------- settings
@@ -145,7 +140,7 @@ def _maps(outcome: HotspotOutcome) -> None:
     day = st.slider(_("Day"), 1, days, key=DAY_KEY, help=_(
         "Move to see where patrols went on any day.")) if days > 1 else 1
     real, record = charts.day_maps(outcome, day - 1)  # cheap: a template and a table
-    reading = says.day_claims(outcome, day, t_())[0].text
+    reading = says.day_claims(outcome, day, here())[0].text
     real_col, record_col = st.columns(2)
     with real_col:
         st.markdown("**" + _("Real crime") + "**")
@@ -179,7 +174,7 @@ LOOP_STEPS = N_("""
 
 def loop_panel(outcome: HotspotOutcome, bands: Bands | None) -> None:
     st.markdown(_(LOOP_STEPS))
-    found, past, reading = says.loop_claims(outcome, bands, t_())
+    found, past, reading = says.loop_claims(outcome, bands, here())
     st.write(found.text)
     st.write(past.text)
     st.markdown("**" + _("Group B’s areas, day by day") + "**")
@@ -214,7 +209,7 @@ COSTS = {
 def costs_panel(config: HotspotConfig, runs: Mapping[str, HotspotOutcome]) -> None:
     """Every fix on the same city and settings: what each costs. ``runs`` holds one
     outcome per fix, all of ``config`` with only the fix changed."""
-    claims = {c.slot: c for c in says.costs_claims(runs, t_())}
+    claims = {c.slot: c for c in says.costs_claims(runs, here())}
     st.write(claims["costs.intro"].text)
     for fix, label in MITIGATION_CHOICES.items():
         head = (_("✅ **{fix}** (in use now).") if fix == config.mitigation
@@ -237,7 +232,7 @@ def monitor_panel(outcome: HotspotOutcome, towns: dict | None) -> None:
         "line has grown by the limit you set.").format(window=num(MONITOR_DAYS),
                                                       check=num(CHECK_DAY)))
     monitor_settings(type(config))
-    verdict = says.monitor_verdict(outcome, t_())
+    verdict = says.monitor_verdict(outcome, here())
     if outcome.check_day is None:
         st.info(verdict.text)
         return
@@ -252,14 +247,14 @@ def monitor_panel(outcome: HotspotOutcome, towns: dict | None) -> None:
          alt_text=verdict.text)
     if outcome.flag_day is not None:
         st.error(verdict.text, icon="🚩")
-        st.write(says.review_claim(outcome, t_()).text)
+        st.write(says.review_claim(outcome, here()).text)
     else:
         st.info(verdict.text)
     st.markdown("**" + _("Is this monitor worth trusting?") + "**")
     st.caption(_("One city can mislead. The same monitor, at your limit, over many made-up "
                  "cities of this size with no bias, for every way the AI can learn:"))
     st.markdown("\n".join(f"- {c.text}" for c in says.monitor_rates_claims(
-        towns, config.monitor_limit, t_())))
+        towns, config.monitor_limit, here())))
     st.caption(_(
         "Here the monitor knows the real crime, because we made the city up. A real force "
         "cannot: it would have to estimate it, for example from victims' reports or crime "

@@ -31,7 +31,7 @@ from simulators.hotspots import (
     HotspotOutcome,
     harm_of,
 )
-from ui.claims import Claim, band_of, chance_line, signed_points, versus_chance
+from ui.claims import Claim, band_of, chance_line, spread_words, versus_chance
 from ui.figures import per_100
 from workshop.i18n import Translator
 
@@ -101,9 +101,10 @@ def loop_claims(outcome: HotspotOutcome, bands: Bands | None, t: Translator) -> 
     band = band_of(bands, "b_excess")
     if band is not None:
         text += " " + t.gettext(
-            "In cities with no bias, the loop alone gives group B's areas anything from {low} "
-            "to {high} points of the patrols more than their share of the crime (9 cities in "
-            "10).").format(low=signed_points(band[0]), high=signed_points(band[1]))
+            "In made-up cities with no bias at all, the loop alone puts group B's share of "
+            "the patrols {spread} than its share of the crime, out of every 100 (9 cities in "
+            "10).").format(
+                spread=spread_words(band, t))
     out.append(Claim("loop.reading", "", text))
     return out
 

@@ -18,14 +18,13 @@ from simulators.reoffending import PRESETS, TERMS, RiskConfig, RiskOutcome
 from simulators.reoffending_views import decisions, score_histogram, shows
 from ui import reoffending_claims as says
 from ui.charts import TABLE, draw, spec_for, template
-from ui.claims import Claim
+from ui.claims import sentences
 from ui.config_sliders import config_controls
 from ui.derived import derived
 from ui.fairness_panel import figures_of, side_by_side
 from ui.figures import GROUP_COLOURS, Figures, per_100
-from ui.i18n import _, lang, num
+from ui.i18n import _, here, lang, num
 from ui.presets import preset_pills, preset_script
-from workshop.i18n import translator
 
 KEY = "reoffending"
 BIAS = ["historic_patrol_bias", "label_bias", "people_bias"]
@@ -49,15 +48,6 @@ def story() -> None:
 def group_name(code: str) -> str:
     """"group A", in this session's language (the words the strip uses)."""
     return _(TERMS.group(code))
-
-
-def t_():
-    """This session's translator, for the pure sentences of ``ui/reoffending_claims.py``."""
-    return translator(lang())
-
-
-def say(claims: list[Claim]) -> str:
-    return " ".join(c.text for c in claims)
 
 
 # ----------------------------------------------------------------------------- settings
@@ -99,7 +89,7 @@ def settings() -> RiskConfig:
 
 def strip_note(outcome: RiskOutcome) -> str:
     """What the strip says under its bars: who decided, and what a fix left to chance."""
-    return say(says.strip_note(outcome, t_()))
+    return sentences(says.strip_note(outcome, here()))
 
 
 # ----------------------------------------------------------------------------- risk scores
@@ -155,7 +145,7 @@ def histogram_chart(outcome: RiskOutcome) -> tuple[dict, dict]:
 
 def scores_panel(outcome: RiskOutcome) -> None:
     reading = derived(outcome, ("scores words", lang()),
-                      lambda: say(says.scores_claims(outcome, t_())))
+                      lambda: sentences(says.scores_claims(outcome, here())))
     draw(spec_for(outcome, ("histogram", lang()), lambda: histogram_chart(outcome)),
          alt_text=reading)
     rule = {
@@ -213,7 +203,7 @@ def records_panel(outcome: RiskOutcome, n_people: int) -> None:
         st.caption(_("The AI was trained on {n} people from the past. It only had 'arrested "
                      "again' to learn from, not who really reoffended.").format(
                          n=num(n_people)))
-    claims = says.records_claims(outcome, t_())
+    claims = says.records_claims(outcome, here())
     reading = claims[0].text
     draw(spec_for(outcome, ("records", lang()), lambda: records_chart(outcome)),
          alt_text=reading)
@@ -262,7 +252,7 @@ def people_chart(ai: Figures, people: Figures) -> tuple[pd.DataFrame, dict]:
 
 def people_panel(outcome: RiskOutcome, bands: Bands | None) -> None:
     ai, people = figures_of(decided(outcome, "ai")), figures_of(decided(outcome, "people"))
-    claims = {c.slot: c for c in says.people_claims(outcome, bands, t_())}
+    claims = {c.slot: c for c in says.people_claims(outcome, bands, here())}
     st.write(claims["people.intro"].text)
     st.markdown("**" + _("Labelled high risk wrongly: the AI beside offender managers") + "**")
     reading = claims["people.reading"].text
@@ -301,7 +291,7 @@ def fix_panel(outcome: RiskOutcome, config: RiskConfig, bands: Bands | None) -> 
         st.caption(_("Each fix is then compared with the same people and the same audited "
                      "data without its rule: what each group gains, and what it loses."))
         return
-    claims = {c.slot: c for c in says.fix_claims(outcome, bands, t_())}
+    claims = {c.slot: c for c in says.fix_claims(outcome, bands, here())}
     st.markdown(claims.pop("fix.how").text)
     st.info(" ".join(claims.pop(k).text for k in list(claims) if k.startswith("chance.")),
             icon="🪙")
@@ -324,7 +314,7 @@ def fix_panel(outcome: RiskOutcome, config: RiskConfig, bands: Bands | None) -> 
 
 def propublica_panel(outcome: RiskOutcome) -> None:
     """The preset that reproduces ProPublica's figures: theirs beside this town's."""
-    for claim in says.propublica_claims(decided(outcome, "ai"), t_()):
+    for claim in says.propublica_claims(decided(outcome, "ai"), here()):
         st.write(claim.text)
     st.caption(_("Source: Angwin, J., Larson, J., Mattu, S. and Kirchner, L. (2016). Machine "
                  "Bias. ProPublica, 23 May 2016; and Larson, J., Mattu, S., Kirchner, L. and "
@@ -369,9 +359,12 @@ What is made up, and what is our assumption rather than a measurement:
   a re-arrest 75 times in 100 instead of 60. Those watched more closely after release
   are re-arrested more still: 95 in 100 of those who reoffend, and 20 in 100 of those
   who do not instead of 3. These numbers are ours.
-- The offender managers know each person's real risk, but blurred; those they judge more
-  harshly look riskier to them than they are. How well and how fairly real people judge
-  is not measured here.
+- The offender managers read each person's record with a rule of thumb of ours and know
+  a little more of each person, blurred; a stereotype makes a group B record with any
+  arrest on it read as riskier. Their gap is measured from their labels, not set; how
+  well and how fairly real people judge is not measured here.
+- **What chance alone makes**: the same settings with no bias at all, in 20 other
+  made-up towns. A difference is called only when it is clearly beyond that.
 - An audit here finds out the truth exactly; real audits are slower, costlier and
   imperfect.
 - The AI is a simple logistic regression on four things: age, arrests, convictions and

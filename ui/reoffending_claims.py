@@ -134,8 +134,8 @@ def people_claims(outcome: RiskOutcome, bands: Bands | None, t: Translator) -> l
         "The same people, judged by offender managers by hand, without the AI. They read "
         "each person's record (age, arrests, convictions, a job), as the AI does, and know "
         "a little more of each person than the record says. A stereotype can make them read "
-        "each arrest on a group B record as more telling (the slider 'Offender managers read "
-        "group B's records as riskier'). To compare like with like, they label as many "
+        "a group B record with any arrest on it as riskier (the slider 'Offender managers "
+        "read group B's records as riskier'). To compare like with like, they label as many "
         "people high risk as the AI would at the cut-off: {n} in 100.").format(
             n=t.number(people.flagged_overall)))]
     count = {w: {b.group: b.count for b in fig.bars} for w, fig in
