@@ -309,6 +309,8 @@ def fix_panel(outcome: RiskOutcome, config: RiskConfig, bands: Bands | None) -> 
     for g in ("A", "B"):
         st.markdown(" ".join(claims.pop(f"fix.group.{g}.{m}").text
                              for m in ("false_positive_rate", "false_negative_rate")))
+    if chance := claims.pop("fix.chance", None):
+        st.caption(chance.text)
     st.markdown(claims.pop("fix.everyone").text)
 
 
