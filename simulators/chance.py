@@ -10,8 +10,8 @@ numbers, and which rate its headline is with ``harm_of(config)``.
 
 The towns depend only on the settings with the bias fields at zero and the World
 number dropped (:func:`fair_key`), so a bias slider or a typed World number never asks
-for new towns. Pages get bands through ``ui.cache.chance_bands``, worked out once for
-the room, in the background.
+for new towns. Pages get bands through ``ui.cache.over_towns(use_case, "bands", config)``,
+worked out once for the room, in the background, and warmed with the scenarios.
 
 >>> from simulators.call_triage import TriageConfig
 >>> fair_config(TriageConfig(label_bias=0.5, seed=7)) == fair_config(TriageConfig())
