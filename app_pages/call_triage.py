@@ -9,7 +9,7 @@ from ui import listen_in as li
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _
 from ui.record_panel import record_panel
-from ui.strip import result_strip, strip_container
+from ui.strip import bands_for, chance_text, result_strip, strip_container
 from ui.use_case_page import (
     after_step,
     folded,
@@ -26,26 +26,28 @@ def try_it() -> None:
     strip = strip_container()
     config = ct.settings()
     outcome = simulate_shown(page, config)
+    bands = bands_for(page.use_case, config)
     with strip:
-        result_strip(figures_of(outcome), extra=ct.strip_note(config, outcome))
+        result_strip(figures_of(outcome), extra=ct.strip_note(config, outcome),
+                     chance=chance_text(bands))
     if panel := folded(_("🎧 Listen in"), f"{ct.KEY}.panel.listen", expanded=True):
         with panel:
             li.listen(config, outcome)
     if panel := folded(_("🕵️ Can the AI tell the groups apart?"), f"{ct.KEY}.panel.proxies"):
         with panel:
-            li.proxies(outcome)
+            li.proxies(outcome, bands)
     if panel := folded(_("🛠️ Try a fix"), f"{ct.KEY}.panel.fix"):
         with panel:
-            ct.fix(page, config, outcome)
+            ct.fix(page, config, outcome, bands)
     if panel := folded(_("👤 A person in the loop"), f"{ct.KEY}.panel.review"):
         with panel:
-            ct.review(config, outcome)
+            ct.review(config, outcome, bands)
     if panel := folded(_("📞 People without AI"), f"{ct.KEY}.panel.people"):
         with panel:
-            ct.people(config, outcome)
+            ct.people(config, outcome, bands)
     if panel := folded(_("⏱️ What the AI saves"), f"{ct.KEY}.panel.saves"):
         with panel:
-            ct.saves(config, outcome)
+            ct.saves(config, outcome, bands)
     if panel := folded(_("⚖️ What this does to each group"), f"{ct.KEY}.panel.groups"):
         with panel:
             fairness_panel(outcome, title=_("Every kind of mistake, group by group"),

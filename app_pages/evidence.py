@@ -8,7 +8,7 @@ from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _, num
 from ui.presets import settings_box
 from ui.record_panel import record_panel
-from ui.strip import result_strip, strip_container
+from ui.strip import bands_for, chance_text, result_strip, strip_container
 from ui.use_case_page import (
     after_step,
     bias_fields,
@@ -29,10 +29,12 @@ def try_it() -> None:
                           first=[*bias_fields(EvidenceConfig), "group_b_share",
                                  "summary_ratio"])
     outcome = simulate_shown(page, config)
+    bands = bands_for(page.use_case, config)
     with strip:
-        result_strip(figures_of(outcome), extra=ev.strip_note(config, outcome))
-    ev.history_note(outcome)
-    ev.fix_note(outcome)
+        result_strip(figures_of(outcome), extra=ev.strip_note(config, outcome),
+                     chance=chance_text(bands))
+    ev.history_note(outcome, bands)
+    ev.fix_note(outcome, bands)
     check = None
     if panel := folded(_("One case file and its summary"), f"{ev.KEY}.panel.case",
                        expanded=True):

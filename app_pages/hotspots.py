@@ -3,13 +3,13 @@
 import streamlit as st
 
 from simulators.hotspot_views import numbers_shown
-from simulators.hotspots import MITIGATION_CHOICES, PRESETS, HotspotConfig
+from simulators.hotspots import MITIGATION_CHOICES, PRESETS, HotspotConfig, harm_of
 from ui import hotspots as hs
 from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _, ngettext, num
 from ui.presets import preset_pills, preset_script
 from ui.record_panel import record_panel
-from ui.strip import result_strip, strip_container
+from ui.strip import bands_for, chance_text, result_strip, strip_container, towns_for
 from ui.use_case_page import (
     after_step,
     folded,
@@ -28,20 +28,22 @@ def try_it() -> None:
     config = hs.settings(HotspotConfig)
     preset_script(PRESETS, config, key=hs.KEY)
     outcome = simulate_shown(page, config)
+    bands = bands_for(page.use_case, config)
     with strip:
-        result_strip(figures_of(outcome), extra=hs.strip_note(outcome))
+        result_strip(figures_of(outcome), extra=hs.strip_note(outcome),
+                     chance=chance_text(bands, f"gap:{harm_of(config)}"))
     hs.days_view(outcome)
 
     if panel := folded(_("How the loop works"), f"{hs.KEY}.panel.loop"):
         with panel:
-            hs.loop_panel(outcome)
+            hs.loop_panel(outcome, bands)
     if panel := folded(_("Every fix has a cost"), f"{hs.KEY}.panel.costs"):
         with panel:
             hs.costs_panel(config, {fix: simulate_shown(page, config.replace(mitigation=fix))
                                     for fix in MITIGATION_CHOICES})
     if panel := folded(_("Watching it over time"), f"{hs.KEY}.panel.monitor"):
         with panel:
-            hs.monitor_panel(outcome)
+            hs.monitor_panel(outcome, towns_for(page.use_case, "monitor", config))
     if panel := folded(_("What this does to each group"), f"{hs.KEY}.panel.groups"):
         with panel:
             fairness_panel(outcome, title=ngettext(

@@ -10,7 +10,8 @@ from ui.fairness_panel import fairness_panel, figures_of
 from ui.i18n import _
 from ui.record_panel import record_panel
 from ui.reoffending_card import person_card
-from ui.strip import result_strip, strip_container
+from ui.reoffending_claims import is_propublica
+from ui.strip import bands_for, chance_text, result_strip, strip_container
 from ui.use_case_page import (
     after_step,
     folded,
@@ -36,8 +37,13 @@ def try_it() -> None:
                      "instead."))
         config = config.replace(mitigation="none")
         outcome = simulate_shown(page, config)
+    bands = bands_for(page.use_case, config)
     with strip:
-        result_strip(figures_of(outcome), extra=risk.strip_note(outcome))
+        result_strip(figures_of(outcome), extra=risk.strip_note(outcome),
+                     chance=chance_text(bands))
+    if is_propublica(config):
+        with st.container(border=True):
+            risk.propublica_panel(outcome)
     person = None
     if panel := folded(_("Risk scores in each group"), f"{KEY}.panel.scores"):
         with panel:
@@ -50,10 +56,10 @@ def try_it() -> None:
             person = person_card(outcome)
     if panel := folded(_("People without AI"), f"{KEY}.panel.people"):
         with panel:
-            risk.people_panel(outcome)
+            risk.people_panel(outcome, bands)
     if panel := folded(_("Try a fix"), f"{KEY}.panel.fix"):
         with panel:
-            risk.fix_panel(outcome, config)
+            risk.fix_panel(outcome, config, bands)
     if panel := folded(_("What this does to each group"), f"{KEY}.panel.groups"):
         with panel:
             fairness_panel(outcome, title=_("Group A beside group B"),
@@ -70,6 +76,7 @@ def try_it() -> None:
             decide.room_panel(page.name)
     metrics = summary(outcome)
     metrics["coin_toss_share"] = round(outcome.coin_toss_share, 4)
+    metrics["chance_decided_share"] = round(outcome.chance_decided_share, 4)
     if person is not None:
         metrics["person_shown"] = person
     remember(page, config, metrics)

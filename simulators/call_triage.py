@@ -19,12 +19,15 @@ nearest the fast-track cut-off. Or, with ``decided_by="people"``, call handlers 
 every call themselves, with their own bias (``people_bias``): the baseline the AI
 is measured against, in fairness and in hours of a call handler's time.
 
-How one call was heard and decided is in ``simulators/listen_in.py``.
+How one call was heard and decided is in ``simulators/listen_in.py``; the table of
+calls with their words, and how hard each word pushes the AI, in
+``simulators/call_words.py``.
 
 >>> out = simulate(TriageConfig(n_calls=600, audit_size=100, seed=3))
 >>> len(out.y_true) == N_TEST and set(out.sensitive) == {"A", "B"}
 True
->>> out.coin_toss_share, out.hours_saved > 0
+>>> h = out.hours  # missed urgent calls count against the hours the AI saves
+>>> out.coin_toss_share, h["ai"] == round(h["fast_track"] + h["review"] + h["missed"], 1)
 (0.0, True)
 """
 
@@ -38,34 +41,38 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
-from simulators.call_text import (
-    BASE_WORD_ERROR,
-    GROUPS,
-    bank,
-    garble,
-    texts,
-    word_counts,
-)
+from simulators.call_text import BASE_WORD_ERROR, GROUPS, bank, garble, word_counts
+from simulators.call_words import calls_table, heard_counts, proxy_push
 
 # The minutes behind hours_saved (our assumptions) are named in call_world, and here.
 from simulators.call_world import FAST_TRACK_MINUTES as FAST_TRACK_MINUTES
+from simulators.call_world import MISSED_URGENT_MINUTES as MISSED_URGENT_MINUTES
 from simulators.call_world import PERSON_MINUTES as PERSON_MINUTES
 from simulators.call_world import REVIEW_MINUTES as REVIEW_MINUTES
-from simulators.call_world import checked, grade, hours, review, share, world
+from simulators.call_world import (
+    checked,
+    grade,
+    heard_levels,
+    hours,
+    hours_curve,
+    people_decide,
+    review,
+    share,
+    world,
+)
 from simulators.config import Preset, SimConfig, setting, validate
-from simulators.fairness import Outcome, summary
+from simulators.fairness import Outcome, b_minus_a, summary
 from simulators.messages import N_
-from simulators.mitigation import FairModel, fit_mitigation
+from simulators.mitigation import FairModel, chance_shares, fit_mitigation, toss_ups
 from simulators.terms import Terms
 
-#: New calls the trained AI answers; every rate and workload is out of these.
-N_TEST = 1000
+#: New calls the trained AI answers; every rate and workload is out of these: enough
+#: that in a fair town the headline gap moves by under 3 points from town to town.
+N_TEST = 6000
+#: Of those, the first ones kept with their words for "Listen in" (the table of calls).
+CALLS_SHOWN = 1000
 #: Inverse strength of the regression's regularisation.
 MODEL_C = 4.0
-#: A chance of fast-tracking below this (or above 1 minus it) counts as fixed, not drawn.
-CHANCE_EPS = 1e-9
-#: A "real toss-up": a chance of fast-tracking between these.
-TOSS_UP = (0.2, 0.8)
 
 _LABELS = {
     "selection_rate": N_("Fast-tracked, of all calls"),
@@ -107,7 +114,9 @@ TERMS = {
         "{first_group} and {second} from {second_group}.")),
 }
 
-IN_100_URGENT_B = N_("{n} in 100 of group B's urgent calls")
+WARNINGS_B = N_("{n} in 100 of group B's warnings")
+#: What ``hours_saved`` counts, stored with every answer beside it.
+HOURS_SAVED_UNIT = "net call-handler hours per 1,000 calls"
 
 
 @dataclass(frozen=True)
@@ -115,16 +124,19 @@ class TriageConfig(SimConfig):
     """Settings of the 101-call world; each one is a slider or a choice on the page."""
 
     label_bias: float = setting(
-        0.0, label=N_("Unfair past grading of group B"),
-        help=N_("Out of every 100 truly urgent calls from group B in the past, how many "
-                "call handlers wrongly marked 'can wait'. The AI learns from those past "
-                "marks."),
-        min=0.0, max=0.8, step=0.05, bias=True, unit=IN_100_URGENT_B)
+        0.0, label=N_("Past call handlers played down group B's warnings"),
+        help=N_("Call handlers grade a call from what the caller says. Out of every 100 "
+                "warning signs a group B caller gave in the past (a threat, an injury, "
+                "someone at risk), how many past call handlers heard as less serious than "
+                "they were, because of a stereotype about group B. The AI learns from their "
+                "grades."),
+        min=0.0, max=0.8, step=0.05, bias=True, unit=WARNINGS_B)
     asr_error_gap: float = setting(
         0.0, label=N_("Extra mishearing of group B"),
         help=N_("The speech-to-text gets about 19 words in 100 wrong for everyone. This "
-                "adds more for group B. 16 more gives the gap one US study measured between "
-                "Black and white speakers; using it for an accent is our own assumption."),
+                "adds more for group B. 16 more gives the gap Koenecke and others (PNAS, "
+                "2020) measured between Black and white speakers; using it for an accent "
+                "is our own assumption."),
         min=0.0, max=0.3, step=0.02, bias=True, unit=N_("{n} more words in 100"))
     fast_track_threshold: float = setting(
         0.3, label=N_("How sure before fast-tracking"),
@@ -161,22 +173,24 @@ class TriageConfig(SimConfig):
                 "the ones nearest the AI's fast-track cut-off."),
         min=0.0, max=1.0, step=0.05, unit=N_("{n} in 100 calls"))
     reviewer_bias: float = setting(
-        0.0, label=N_("The checker's own bias against group B"),
-        help=N_("Out of every 100 urgent calls from group B that the person checks, how "
-                "many they wrongly decide can wait. People checking an AI can be biased "
-                "too."),
-        min=0.0, max=0.8, step=0.05, unit=IN_100_URGENT_B)
+        0.0, label=N_("The checker plays down group B's warnings"),
+        help=N_("People checking an AI can be biased too. Out of every 100 warning signs a "
+                "group B caller gives, how many the person checking hears as less serious "
+                "than they are."),
+        min=0.0, max=0.8, step=0.05, bias=True, unit=WARNINGS_B)
     decided_by: str = setting(
         "ai", label=N_("Who decides each call"),
         help=N_("The AI (with any fix and checks above), or call handlers who answer and "
                 "grade every call themselves, with no AI."),
         choices={"ai": N_("The AI"), "people": N_("Call handlers, without AI")})
     people_bias: float = setting(
-        0.0, label=N_("Call handlers' bias against group B"),
-        help=N_("Out of every 100 urgent calls from group B, how many call handlers "
-                "deciding without AI wrongly grade 'can wait'. They also get 5 in 100 of "
-                "everyone's calls the wrong way round."),
-        min=0.0, max=1.0, step=0.05, unit=IN_100_URGENT_B)
+        0.0, label=N_("Call handlers play down group B's warnings"),
+        help=N_("Call handlers deciding without AI hear every call, and fast-track as many "
+                "as the AI would, the ones that sound most urgent. Out of every 100 warning "
+                "signs a group B caller gives, how many they hear as less serious than they "
+                "are, because of a stereotype. How unfair that makes them is measured, not "
+                "set: it depends on what each caller said."),
+        min=0.0, max=1.0, step=0.05, bias=True, unit=WARNINGS_B)
     n_calls: int = setting(
         2000, label=N_("Past calls the AI learns from"),
         help=N_("How many old calls, with what call handlers decided about them, the AI "
@@ -196,31 +210,33 @@ class TriageConfig(SimConfig):
 
 @dataclass(kw_only=True)
 class TriageOutcome(Outcome):
-    """What happened to 1,000 new calls, and what it cost in a call handler's time.
+    """What happened to ``N_TEST`` new calls, and what it cost in a call handler's time.
 
     ``y_true``: the call truly needed fast-tracking. ``y_pred``: it was fast-tracked,
     by whoever decided (``config.decided_by``): the AI after any fix and any check by
     a person, or call handlers without AI. ``sensitive``: the caller's group.
+    ``coin_toss_share`` and ``chance_decided_share`` (see ``Outcome``) are the AI's
+    decisions' (before any check by a person; 0 when people decide).
     """
 
     config: TriageConfig
-    #: One row per new call: group, kind (a key), said, heard (garbled words marked),
+    #: One row for each of the first ``CALLS_SHOWN`` new calls (row ``i`` is row ``i``
+    #: of ``y_true``): group, kind (a key), said, heard (garbled words marked),
     #: true_need, ai_decision, urgency (the AI's score), cutoff (the score it was
-    #: judged against), chance (of the AI fast-tracking it), coin_toss, reviewed,
-    #: final_decision (what stood, whoever decided).
-    calls: pd.DataFrame
+    #: judged against), chance (of the AI fast-tracking it), coin_toss (a real
+    #: toss-up: a chance between 20 and 80 in 100), reviewed, final_decision (what
+    #: stood, whoever decided). None for an outcome made to be counted over many
+    #: towns (``simulate(config, lean=True)``).
+    calls: pd.DataFrame | None
     #: The AI's own fast-track decisions, before any person checked them.
     ai_pred: np.ndarray
-    #: What call handlers without AI decided, with ``people_bias``.
+    #: What call handlers without AI decided: they fast-track as many calls as the AI's
+    #: path does, the ones that sound most urgent to them (``people_bias`` is their
+    #: stereotype's strength), judged against the same truth.
     people_pred: np.ndarray
-    #: Share of the AI's decisions (before any check by a person) that the fix settled
-    #: by a random draw (0 without a fix, or when people decide), and the share that
-    #: were a real toss-up (a chance of fast-tracking between 20 and 80 in 100).
-    coin_toss_share: float
-    toss_up_share: float
-    #: Per group: the share of its calls that were a coin toss, and how often the fix
-    #: set aside what the caller said and drew a weighted coin instead (Fairlearn's
-    #: ``p_ignore``: every call of that group is then partly left to chance).
+    #: Per group: the share of its calls that were a real toss-up for the AI, and how
+    #: often the fix set aside what the caller said and drew a weighted coin instead
+    #: (Fairlearn's ``p_ignore``).
     coin_by_group: dict[str, float]
     set_aside: dict[str, float]
     #: The urgency score each group's calls are fast-tracked from.
@@ -232,15 +248,20 @@ class TriageOutcome(Outcome):
     review: dict[str, float]
     #: Urgent calls missed per group (0 to 1) after checking each share of calls.
     review_curve: pd.DataFrame
-    #: Call-handler hours for every 100 calls: "people" (people answer every call),
-    #: "fast_track" and "review" (the AI's path), "ai" (their sum) and "ai_saves"
-    #: (people minus ai, whoever decides).
+    #: Call-handler hours for every 100 calls (``call_world.hours``): "people" (people
+    #: answer every call), the AI's path ("fast_track", "review", "missed": what its
+    #: missed urgent calls cost later), "ai" (their sum) and "ai_saves" (people minus
+    #: ai, whoever decides).
     hours: dict[str, float]
-    #: Call-handler hours the AI saves per 1,000 calls against people alone (0 when
-    #: people decide).
+    #: Net call-handler hours the AI saves per 1,000 calls against people answering
+    #: every call, after what its missed urgent calls cost later (0 when people decide).
     hours_saved: float
+    #: The same at every cut-off of the AI without a fix (``call_world.hours_curve``).
+    hours_by_cutoff: pd.DataFrame
     #: Share of words the speech-to-text got wrong, per group.
     word_error: dict[str, float]
+    #: How often the AI heard each word of the vocabulary in the new calls.
+    heard_counts: np.ndarray = field(repr=False)
     #: Per group, how many past urgent calls were graded 'can wait' (bias and error).
     history_missed: dict[str, float]
     #: Largest distance from the cut-off a call can have and still be checked (-1: none).
@@ -249,7 +270,7 @@ class TriageOutcome(Outcome):
     model: FairModel = field(repr=False)
     route_model: Any = field(repr=False)
     tfidf: TfidfTransformer = field(repr=False)
-    heard_tokens: dict[str, np.ndarray] = field(repr=False)
+    heard_tokens: dict[str, np.ndarray] | None = field(repr=False)
     #: The same calls decided by the same kind of AI trained the same way on the same
     #: calls, without the fairness rule (and checked the same way); None without a fix.
     without_fix: Outcome | None = field(default=None, repr=False, compare=False)
@@ -278,15 +299,6 @@ class TriageOutcome(Outcome):
         if self._other is None:
             self._other = Outcome(self.y_true, pred, self.sensitive, terms=terms)
         return self._other
-
-
-def decide(fast: np.ndarray, route_model: Any, X: Any) -> np.ndarray:
-    """fast_track / advise / signpost for each row."""
-    if route_model is None or not X.shape[0]:
-        sign = np.zeros(len(fast), dtype=bool)
-    else:
-        sign = route_model.predict(X).astype(bool)
-    return np.where(fast == 1, "fast_track", np.where(sign, "signpost", "advise"))
 
 
 def cutoffs(model: FairModel, groups: Any) -> np.ndarray:
@@ -328,7 +340,8 @@ class _Decided:
 
 def _decided(model: FairModel, X: Any, groups: pd.Series) -> _Decided:
     """What ``model`` decides for each row, how sure it was, and what it was judged against."""
-    return _Decided(model.predict(X, groups), model.score(X), model.chance(X, groups),
+    score = model.score(X)
+    return _Decided(model.predict(X, groups, score), score, model.chance_of(score, groups),
                     cutoffs(model, groups))
 
 
@@ -351,8 +364,10 @@ def _one_group(n: int) -> pd.Series:
     return pd.Series(["all"] * n, name="caller group")
 
 
-def simulate(config: TriageConfig) -> TriageOutcome:
-    """Train the call-answering AI on past calls and let it, or people, answer 1,000 new ones."""
+def simulate(config: TriageConfig, *, lean: bool = False) -> TriageOutcome:
+    """Train the call-answering AI on past calls and let it, or people, answer
+    ``N_TEST`` new ones. ``lean``: only what is counted over many towns
+    (``simulators/chance.py``): no texts, no table of calls."""
     validate(config)
     b = bank()
     n_hist, n_audit = config.n_calls, config.audit_size
@@ -372,8 +387,9 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     X = tfidf.transform(counts)  # sparse: the regressions train fast on it
     X_test = X[test]
 
-    # What past call handlers decided, and the AI that learns from it.
-    y_hist = grade(w.y_true, w.group_b, config.label_bias, w.u_bias, w.u_error)
+    # What past call handlers decided from what they heard, and the AI that learns it.
+    levels = heard_levels(w.factors, w.cue_said)
+    y_hist = grade(levels, w.group_b, config.label_bias, w.u_past, w.u_error)
     base = fit_mitigation(
         LogisticRegression(C=MODEL_C, solver="liblinear"), X[train], y_hist[train],
         sensitive[train], "none", threshold=config.fast_track_threshold, seed=config.seed)
@@ -394,58 +410,44 @@ def simulate(config: TriageConfig) -> TriageOutcome:
     s_test = sensitive[test].reset_index(drop=True)
     y_true, group_b = w.y_true[test], w.group_b[test]
     d = _decided(model, X_test, s_test)
-    coin = (d.chance > CHANCE_EPS) & (d.chance < 1 - CHANCE_EPS)
-    reviewer = grade(y_true, group_b, config.reviewer_bias, w.u_review_bias[test],
+    by_people = config.decided_by == "people"
+    tossed = toss_ups(d.chance)
+    reviewer = grade(levels[test], group_b, config.reviewer_bias, w.u_review[test],
                      w.u_review_error[test])
     final, reviewed, margin, curve = review(y_true, group_b, d.pred, d.score - d.cutoff,
                                             reviewer, config.human_review_share)
-    people_pred = grade(y_true, group_b, config.people_bias, w.u_bias[test], w.u_error[test])
-    by_people = config.decided_by == "people"
+    people_pred = people_decide(levels[test], group_b, config.people_bias, w.u_people[test],
+                                w.judged[test], int(final.sum()))
     ai_key = "ai+review" if config.human_review_share > 0 else "ai"
-
-    # The table of new calls.
-    t0, t1 = int(w.call_start[test][0]), int(w.call_start[-1] + w.call_len[-1])
-    said, heard_text = texts(w.tok[t0:t1], heard[t0:t1], status[t0:t1],
-                             w.call_start[test] - t0, w.call_len[test])
-    can_wait = np.where(w.route[test] == 1, "signpost", "advise")
-    not_urgent = y_hist[train] == 0
-    route_model = (LogisticRegression(C=MODEL_C, solver="liblinear").fit(
-        X[train][np.flatnonzero(not_urgent)], w.route[train][not_urgent])
-        if len(np.unique(w.route[train][not_urgent])) == 2 else None)
-    ai_decision = decide(d.pred, route_model, X_test)
-    # A person who decides a call also knows where a call that can wait should go.
-    final_decision = (np.where(people_pred == 1, "fast_track", can_wait) if by_people
-                      else np.where(reviewed, np.where(final == 1, "fast_track", can_wait),
-                                    ai_decision))
-    keys = np.array([k["key"] for k in b.kinds])
-    calls = pd.DataFrame({
-        "group": group[test], "kind": keys[w.kind[test]], "said": said, "heard": heard_text,
-        "true_need": np.where(y_true == 1, "fast_track", can_wait),
-        "ai_decision": ai_decision, "urgency": d.score.round(3), "cutoff": d.cutoff.round(3),
-        "chance": d.chance.round(3), "coin_toss": coin, "reviewed": reviewed,
-        "final_decision": final_decision,
-    })
-    calls.index.name = "call"
 
     tok_b = w.group_b[w.tok_call]
     urgent_train = w.y_true[train] == 1
-    spent = hours(final, reviewed)
+    spent = hours(final, reviewed, y_true)
     put_right = checked(y_true, group_b, d.pred, final, reviewed)
+    chance = chance_shares(d.chance)
+    calls, route_model, heard_tokens = None, None, None
+    if not lean:
+        shown = slice(test.start, test.start + CALLS_SHOWN)
+        calls, route_model, heard_tokens = calls_table(
+            w, shown, heard, status, X[train], y_hist[train], w.route[train], X[shown],
+            d.pred, d.score, d.cutoff, d.chance, reviewed, final,
+            people_pred if by_people else None, tossed)
+    by_cutoff = hours_curve(base.score(X[test]), y_true, group_b, reviewer,
+                            config.human_review_share)
     out = TriageOutcome(
         y_true=y_true,
         y_pred=people_pred if by_people else final,
         sensitive=s_test,
         score=d.score,
         terms=TERMS["people" if by_people else ai_key],
+        coin_toss_share=0.0 if by_people else chance["coin_toss_share"],
+        chance_decided_share=0.0 if by_people else chance["chance_decided_share"],
         config=config,
         calls=calls,
         ai_pred=d.pred,
         ai_final=final,
         people_pred=people_pred,
-        coin_toss_share=0.0 if by_people else float(coin.mean()),
-        toss_up_share=0.0 if by_people else float(
-            ((d.chance >= TOSS_UP[0]) & (d.chance <= TOSS_UP[1])).mean()),
-        coin_by_group={g: 0.0 if by_people else share(coin & (group[test] == g),
+        coin_by_group={g: 0.0 if by_people else share(tossed & (group[test] == g),
                                                          group[test] == g) for g in GROUPS},
         set_aside={} if by_people else set_aside(model),
         cutoff_by_group={g: float(cutoffs(model, [g])[0]) for g in GROUPS},
@@ -454,7 +456,9 @@ def simulate(config: TriageConfig) -> TriageOutcome:
         review_curve=curve,
         hours=spent,
         hours_saved=0.0 if by_people else round(10 * spent["ai_saves"], 1),
+        hours_by_cutoff=by_cutoff,
         word_error={g: float((status[tok_b == (g == "B")] > 0).mean()) for g in GROUPS},
+        heard_counts=heard_counts(heard, w.tok_call, n_hist + n_audit),
         history_missed={
             g: share((y_hist[train] == 0) & urgent_train & (group[train] == g),
                       urgent_train & (group[train] == g))
@@ -465,16 +469,42 @@ def simulate(config: TriageConfig) -> TriageOutcome:
         model=model,
         route_model=route_model,
         tfidf=tfidf,
-        heard_tokens={"start": w.call_start[test] - t0, "len": w.call_len[test],
-                      "said": b.tok_word[w.tok[t0:t1]],
-                      # copies: a slice would keep the whole world's arrays alive
-                      "heard": heard[t0:t1].copy(), "status": status[t0:t1].copy()},
+        heard_tokens=heard_tokens,
     )
     if plain is not None:
         p = _decided(plain, X_test, _one_group(len(y_true)))
         plain_final, *_ = review(y_true, group_b, p.pred, p.score - p.cutoff, reviewer,
-                                 config.human_review_share)
+                                 config.human_review_share, curve=False)
         out.without_fix = Outcome(y_true, plain_final, s_test, terms=TERMS[ai_key])
+    return out
+
+
+def harm_of(config: TriageConfig) -> str:
+    """The headline rate: urgent calls missed, whoever decides."""
+    return "false_negative_rate"
+
+
+def chance_measures(outcome: TriageOutcome) -> dict[str, float]:
+    """What the page compares, for ``simulators/chance.py`` to spread over fair towns:
+    B minus A in every rate of what is shown (``gap:``), of the AI's path (``ai:``),
+    of call handlers without AI (``people:``) and of the same AI without the fix's
+    rule (``without_fix:``); the AI's missed-call gap minus the people's; each
+    group's missed calls with the fix minus without its rule; group B's share of the
+    AI's missed calls a check put right minus group A's; net hours saved."""
+    harm = harm_of(outcome.config)
+    ai, people = b_minus_a(outcome.ai, "ai"), b_minus_a(outcome.people, "people")
+    out = {**b_minus_a(outcome), **ai, **people,
+           "ai_minus_people": ai[f"ai:{harm}"] - people[f"people:{harm}"],
+           "hours_saved": outcome.hours["ai_saves"] * 10}
+    push = proxy_push(outcome)
+    out["proxy_b_minus_a"] = min(push["area B"], push["dialect"]) - push["area A"]
+    if outcome.without_fix is not None:
+        out.update(b_minus_a(outcome.without_fix, "without_fix"))
+        for g in GROUPS:
+            out[f"fix_change:{g}"] = (outcome.ai.rates[g][harm]
+                                      - outcome.without_fix.rates[g][harm])
+    if outcome.review["checked"] > 0:
+        out["review_caught:B-A"] = outcome.review["caught[B]"] - outcome.review["caught[A]"]
     return out
 
 
@@ -483,9 +513,12 @@ def numbers_shown(outcome: TriageOutcome) -> dict[str, Any]:
     out: dict[str, Any] = summary(outcome)
     out.update({
         "coin_toss_share": round(outcome.coin_toss_share, 4),
+        "chance_decided_share": round(outcome.chance_decided_share, 4),
         "review_caught": round(outcome.review_caught, 4),
         "review_false_alarms_removed": round(outcome.review["false_alarms_removed"], 4),
         "hours_saved": round(outcome.hours_saved, 1),
+        "hours_saved_unit": HOURS_SAVED_UNIT,
+        "missed_urgent_minutes": MISSED_URGENT_MINUTES,
     })
     if outcome.without_fix is not None:  # the same calls without the fix's rule
         out.update({f"without_fix.{k}": v for k, v in summary(outcome.without_fix).items()
@@ -496,49 +529,51 @@ def numbers_shown(outcome: TriageOutcome) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 # Scenarios for the facilitator.
 
-_BIASED = dict(asr_error_gap=0.16, label_bias=0.5)
+_BIASED = dict(asr_error_gap=0.16, label_bias=0.6)
 
 PRESETS: list[Preset] = [
     Preset(
         "fair_start", N_("A fair start"),
-        N_("Both groups are heard equally well and past call handlers marked every call "
-           "fairly. The AI misses about as many urgent calls from each group."),
+        N_("Both groups are heard equally well and past call handlers graded every call "
+           "without a stereotype. Any gap you see is chance: the strip says how big a gap "
+           "chance alone makes in towns like this."),
         TriageConfig()),
     Preset(
         "misheard", N_("Misheard voices"),
-        N_("Now the speech-to-text gets 16 more words in 100 wrong for group B, the gap "
-           "a US study measured between Black and white speakers. Watch how many of group "
-           "B's urgent calls slip through."),
+        N_("Now the speech-to-text gets 16 more words in 100 wrong for group B: 35 in 100 "
+           "against 19, the gap Koenecke and others (PNAS, 2020) measured between Black and "
+           "white speakers in the United States. Watch how many of group B's urgent calls "
+           "slip through."),
         TriageConfig(asr_error_gap=0.16)),
     Preset(
         "biased_history", N_("An unfair past"),
-        N_("On top of that, past call handlers marked half of group B's urgent calls as "
-           "'can wait'. The AI is never told anyone's group, yet it learns the unfairness "
-           "from the area names and words in the calls."),
+        N_("On top of that, past call handlers played down 60 in 100 of group B's warning "
+           "signs, so many of their urgent calls were marked 'can wait'. The AI is never "
+           "told anyone's group, yet it learns the unfairness from the words in the calls."),
         TriageConfig(**_BIASED)),
     Preset(
         "a_fix", N_("A fix, checked by hand"),
         N_("People listen again to 500 past calls to write down what each truly needed, "
            "and the AI gets a different cut-off for each group. Open 'Try a fix' to see "
-           "who gains, who loses, and how many decisions were a coin toss."),
+           "who gains, who loses, and how many decisions were a real toss-up."),
         TriageConfig(**_BIASED, mitigation="threshold_optimizer")),
     Preset(
         "human_in_the_loop", N_("A person in the loop"),
         N_("A person now double-checks the 30 in 100 calls nearest the AI's cut-off, and "
-           "is harder on group B than on group A. Open 'A person in the loop' to see what "
-           "the check puts right for each group, and what it costs in hours."),
-        TriageConfig(**_BIASED, human_review_share=0.3, reviewer_bias=0.3)),
+           "plays down group B's warnings too. Open 'A person in the loop' to see what the "
+           "check puts right for each group, and what it costs in hours."),
+        TriageConfig(**_BIASED, human_review_share=0.3, reviewer_bias=0.8)),
     Preset(
         "biased_people", N_("Biased people, fairer AI"),
-        N_("Here call handlers answer every call themselves, with no AI, and wrongly grade "
-           "30 in 100 of group B's urgent calls 'can wait'. Open 'People without AI': an "
-           "AI that learned from fairly graded calls treats the groups more alike."),
+        N_("Here call handlers answer every call themselves, with no AI, and a stereotype "
+           "makes them play down 30 in 100 of group B's warning signs. Open 'People without "
+           "AI': an AI that learned from fairly graded calls treats the groups more alike."),
         TriageConfig(decided_by="people", people_bias=0.3)),
     Preset(
         "ai_worse", N_("AI worse than people"),
-        N_("Past call handlers graded half of group B's urgent calls 'can wait'; today's "
-           "handlers, without AI, wrongly grade 10 in 100. The AI learned from the old "
-           "grades and mishears group B, so open 'People without AI': it is harder on "
-           "group B than the people it would replace."),
-        TriageConfig(**_BIASED, people_bias=0.1)),
+        N_("Past call handlers played down 80 in 100 of group B's warnings; today's handlers, "
+           "without AI, play down only 5 in 100. The AI learned from the old grades and "
+           "mishears group B: open 'People without AI' to compare it with the people it "
+           "would replace."),
+        TriageConfig(asr_error_gap=0.16, label_bias=0.8, people_bias=0.05)),
 ]

@@ -78,8 +78,9 @@ from simulators.evidence_summaries import (
     summarise,
     top_k,
 )
-from simulators.fairness import Outcome, summary
+from simulators.fairness import Outcome, b_minus_a, summary
 from simulators.messages import N_
+from simulators.mitigation import chance_shares
 from simulators.terms import Terms
 
 TERMS = Terms(
@@ -133,13 +134,13 @@ class EvidenceConfig(SimConfig):
     """Settings of the evidence-summary world; every field is a slider or a choice."""
 
     n_cases: int = setting(
-        30,
+        100,
         label=N_("How many case files"),
         help=N_("How many made-up case files the AI summarises. More files give steadier "
                 "numbers."),
         min=10,
-        max=100,
-        step=5,
+        max=200,
+        step=10,
         advanced=True,
         unit=N_("{n} case files"),
     )
@@ -252,8 +253,6 @@ class EvidenceOutcome(Outcome):
     #: the same files and settings, the AI trained on fair old summaries (None unless the
     #: learning AI learned from biased ones)
     fair_history: Comparison | None = None
-    #: share of witness sentences whose place in the summary the fix left to a random draw
-    chance_share: float = 0.0
     #: share of group B's witness sentences in their own words
     own_words_share: float = 0.0
     #: by witness group: the share of its key facts the old summaries left out (the
@@ -331,8 +330,9 @@ def _case_file(files: Files, keep: np.ndarray, score: np.ndarray, c: int) -> pd.
     )
 
 
-def simulate(config: EvidenceConfig) -> EvidenceOutcome:
-    """Summarise ``config.n_cases`` made-up case files and audit whose key facts were kept."""
+def simulate(config: EvidenceConfig, *, lean: bool = False) -> EvidenceOutcome:
+    """Summarise ``config.n_cases`` made-up case files and audit whose key facts were kept.
+    (``lean`` is accepted for ``simulators/chance.py``; nothing here is worth skipping.)"""
     validate(config)
     files = files_to_summarise(np.random.default_rng([config.seed, 1]), config.n_cases, config)
     centrality = centrality_scores(files)
@@ -387,11 +387,35 @@ def simulate(config: EvidenceConfig) -> EvidenceOutcome:
         without_fix=without_fix,
         same_length=same_length,
         fair_history=fair_history,
-        chance_share=float(chance[w].mean()),
+        **chance_shares(chance[w]),
         own_words_share=float(files.own_words[b_rows].mean()) if b_rows.any() else 0.0,
         history_left_out=learned.history_left_out if learned else None,
         history_route=history_route(config),
     )
+
+
+def harm_of(config: EvidenceConfig) -> str:
+    """The headline rate: key facts left out."""
+    return TERMS.harm
+
+
+def chance_measures(outcome: EvidenceOutcome) -> dict[str, float]:
+    """What the page compares, for ``simulators/chance.py`` to spread over fair case
+    files: B minus A in every rate (``gap:``), the same without the fix (and at the
+    fix's length), each group's key facts left out with the fix minus without it, and
+    the gap in facts that point away from the arrested person."""
+    out = b_minus_a(outcome)
+    for name in ("without_fix", "same_length", "fair_history"):
+        other = getattr(outcome, name)
+        if other is not None:
+            out[f"{name}:false_negative_rate"] = other.left_out["B"] - other.left_out["A"]
+    if outcome.without_fix is not None:
+        for g in GROUPS:
+            out[f"fix_change:{g}"] = (outcome.rates[g]["false_negative_rate"]
+                                      - outcome.without_fix.left_out[g])
+    excul = outcome.left_out_by_fact.loc["exculpatory"]
+    out["exculpatory_gap"] = float(excul["B"] - excul["A"])
+    return out
 
 
 def toy_sizes() -> dict[str, int]:
@@ -413,7 +437,8 @@ def numbers_shown(outcome: EvidenceOutcome) -> dict[str, Any]:
     compared with."""
     out = summary(outcome)
     out["summary_share"] = round(outcome.summary_share, 4)
-    out["chance_share"] = round(outcome.chance_share, 4)
+    out["coin_toss_share"] = round(outcome.coin_toss_share, 4)
+    out["chance_decided_share"] = round(outcome.chance_decided_share, 4)
     out["own_words_share"] = round(outcome.own_words_share, 4)
     for g, v in (outcome.history_left_out or {}).items():
         out[f"history_left_out[{g}]"] = round(v, 4)
@@ -510,7 +535,8 @@ PRESETS: list[Preset] = [
         "last_in_pile",
         N_("Last in the pile"),
         N_("Group B's statements are put at the end of the file, and this AI gives more weight "
-           "to what comes first. Their key facts drop out more; try 'Shuffled' to even it out."),
+           "to what comes first. Their key facts drop out more; try 'Shuffled' to see how much "
+           "of that the order made."),
         EvidenceConfig(dialect_strength=0.3, label_bias=0.0, order="group_b_last"),
     ),
     Preset(

@@ -29,6 +29,10 @@ HISTORY_CASES = 40  # old case files with analysts' summaries (the learned score
 AUDIT_CASES = 12  # files whose key facts were tagged by hand (the threshold fix's data)
 ANALYST_MISS = 0.08  # analysts' own slips: key facts left out of old summaries ...
 ANALYST_EXTRA = 0.05  # ... and other sentences put in
+#: A biased analyst's reaction to a group B witness's key fact told in standard words,
+#: against one told in their own words (1): they know whose statement it is, and the
+#: dialect or second-language wording is the cue their stereotype reacts to most.
+SAME_WORDS_REACTION = 0.5
 
 
 class Settings(Protocol):
@@ -123,7 +127,9 @@ def _learned_model(seed: int, group_b_share: float, dialect_strength: float,
     u = rng.random((3, len(key)))
     label = key & (u[0] >= ANALYST_MISS)
     label |= ~key & (u[1] < ANALYST_EXTRA)
-    label &= ~(key & (hist.group == 1) & (u[2] < label_bias))
+    # A biased analyst leaves out group B's key facts, most of all those in their own words.
+    reaction = np.where(hist.own_words, 1.0, SAME_WORDS_REACTION)
+    label &= ~(key & (hist.group == 1) & (u[2] < label_bias * reaction))
     model = LogisticRegression(C=2.0, solver="liblinear", random_state=0)
     model.fit(_features(hist, centrality_scores(hist)), label.astype(int))
     return _Learned(model, _left_out(hist, label))
@@ -208,11 +214,12 @@ def _audit(seed: int, group_b_share: float, dialect_strength: float,
 def _threshold_fix(cfg: Settings, model: LogisticRegression | None, files: Files,
                    score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fairlearn's ThresholdOptimizer on the summariser's score, fitted on an audited
-    sample of files like the ones summarised. Returns what is kept, and which witness
-    sentences it settled by a random draw."""
+    sample of files like the ones summarised. Returns what is kept, and each witness
+    sentence's chance of being kept (0 or 1 unless the fix drew for it)."""
     sample = _audit(cfg.seed, cfg.group_b_share, cfg.dialect_strength, cfg.order)
     if sample is None:  # pragma: no cover
-        return top_k(files, score, cfg.summary_ratio), np.zeros(len(score), dtype=bool)
+        keep = top_k(files, score, cfg.summary_ratio)
+        return keep, keep.astype(float)
     audit, audit_centrality = sample
     w = audit.is_witness
     audit_score = sentence_scores(audit, audit_centrality, model)
@@ -227,22 +234,23 @@ def _threshold_fix(cfg: Settings, model: LogisticRegression | None, files: Files
         constraints="true_positive_rate_parity",
     )
     keep = top_k(files, score, cfg.summary_ratio)  # police records: as before
-    chance = np.zeros(len(score), dtype=bool)
+    chance = keep.astype(float)
     wf = files.is_witness
     groups = group_labels(files, wf)
     keep[wf] = fair.predict(score[wf, None], groups) == 1
-    chance[wf] = fair.coin_tosses(score[wf, None], groups)
+    chance[wf] = fair.chance(score[wf, None], groups)
     return keep, chance
 
 
 def summarise(cfg: Settings, model: LogisticRegression | None, files: Files,
                score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What the summaries keep, and which sentences a fix left to chance."""
-    if cfg.mitigation == "per_witness_quota":
-        return _per_witness_quota(files, score, cfg.summary_ratio), np.zeros(len(score), bool)
+    """What the summaries keep, and each sentence's chance of being kept (0 or 1 unless
+    a fix drew for it)."""
     if cfg.mitigation == "threshold_optimizer":
         return _threshold_fix(cfg, model, files, score)
-    return top_k(files, score, cfg.summary_ratio), np.zeros(len(score), bool)
+    keep = (_per_witness_quota(files, score, cfg.summary_ratio)
+            if cfg.mitigation == "per_witness_quota" else top_k(files, score, cfg.summary_ratio))
+    return keep, keep.astype(float)
 
 
 def _left_out(files: Files, keep: np.ndarray) -> dict[str, float]:

@@ -74,6 +74,12 @@ class Outcome:
     #: outcome of many identical cases kept as one row each: exact, and as fast as a
     #: few rows. ``None``: every row is one case.
     weight: np.ndarray | None = None
+    #: What the decision rule left to chance (``simulators.mitigation.chance_shares``):
+    #: the share of decisions that were a real toss-up (a chance of being flagged
+    #: between 20 and 80 in 100), and the share a draw is expected to have settled
+    #: against the likelier outcome. 0 for a rule that leaves nothing to chance.
+    coin_toss_share: float = 0.0
+    chance_decided_share: float = 0.0
     #: ``{group: {metric: rate}}`` as plain floats (``METRICS``' names): pages read
     #: them on every rerun, where a pandas ``.loc`` costs a millisecond.
     rates: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
@@ -173,6 +179,16 @@ def disparities(outcome: Outcome) -> dict[str, float]:
     """
     return {**outcome.gaps, "selection_rate": outcome.overall["selection_rate"],
             "accuracy": outcome.overall["accuracy"]}
+
+
+def b_minus_a(outcome: Outcome, prefix: str = "gap") -> dict[str, float]:
+    """Group B's rate minus group A's, for every audited rate, as ``{prefix}:{metric}``
+    (shares, signed); empty if either group is missing. What ``chance_measures`` of a
+    use case reports, for ``simulators/chance.py`` to spread over fair towns."""
+    rates = outcome.rates
+    if "A" not in rates or "B" not in rates:
+        return {}
+    return {f"{prefix}:{m}": rates["B"][m] - rates["A"][m] for m in METRICS if m != "count"}
 
 
 def summary(outcome: Outcome) -> dict[str, float]:

@@ -14,16 +14,6 @@ from simulators.hotspots import MONITOR_DAYS, HotspotOutcome
 from simulators.monitoring import worsening
 
 
-def nothing_unfair(outcome: HotspotOutcome) -> bool:
-    """True when the run has no bias, no difference in real crime and no change in the
-    city: any gap between the groups then comes from chance, from where the loop
-    happened to settle (another world number gives another gap, often the other way:
-    see tests/test_hotspots.py)."""
-    c = outcome.config
-    return (c.historic_patrol_bias == 0 and c.reporting_gap == 0
-            and c.crime_rate_ratio == 1 and outcome.change_day is None)
-
-
 def shares_on(outcome: HotspotOutcome, day: int, group: str = "B") -> dict[str, float]:
     """A group's share of patrols, recorded crime and real crime on one day (0-based)."""
     h = outcome.history

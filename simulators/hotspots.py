@@ -78,7 +78,7 @@ import pandas as pd
 
 from simulators import hotspot_city as world
 from simulators.config import Preset, SimConfig, setting, settings_of, validate
-from simulators.fairness import Outcome
+from simulators.fairness import Outcome, b_minus_a
 from simulators.messages import N_
 from simulators.monitoring import first_flag, group_lines, monitor_table
 from simulators.terms import Terms
@@ -193,7 +193,7 @@ class HotspotConfig(SimConfig):
                 "Does the monitor?"),
     )
     monitor_limit: float = setting(
-        0.2,
+        0.25,
         label=N_("Raise a flag when a group's hotspots are missed more often by"),
         help=N_("The monitor compares each group with the day the AI was checked. When "
                 "the share of a group's real hotspots with no patrol has grown by this "
@@ -306,8 +306,9 @@ def _draws(rng: np.random.Generator, rate: np.ndarray, report_p: np.ndarray,
     return crimes, reported, findable
 
 
-def simulate(config: HotspotConfig) -> HotspotOutcome:
-    """Run the city for ``config.days`` days; audit the last days; watch every day."""
+def simulate(config: HotspotConfig, *, lean: bool = False) -> HotspotOutcome:
+    """Run the city for ``config.days`` days; audit the last days; watch every day.
+    (``lean`` is accepted for ``simulators/chance.py``; nothing here is worth skipping.)"""
     validate(config)
     rng = np.random.default_rng(config.seed)
     n, days, k = config.grid_size, config.days, config.n_patrols
@@ -409,12 +410,28 @@ def simulate(config: HotspotConfig) -> HotspotOutcome:
         flag_day=flag[0] if flag else None,
         flag_group=flag[1] if flag else None,
     )
-    # The headline speaks of the bigger harm: quiet areas over-patrolled, or real
-    # hotspots left without a patrol, whichever differs more between the groups.
-    gaps = outcome.gaps
-    if gaps["false_negative_rate_difference"] > gaps["false_positive_rate_difference"]:
+    if harm_of(config) == "false_negative_rate":
         outcome.terms = replace(TERMS, harm="false_negative_rate", headline=MISSED_HEADLINE)
     return outcome
+
+
+def chance_measures(outcome: HotspotOutcome) -> dict[str, float]:
+    """What the page compares, for ``simulators/chance.py`` to spread over fair cities:
+    B minus A in every rate (``gap:``), and how far group B's share of the patrols ran
+    above its share of the real crime over the audited days (``b_excess``)."""
+    h = outcome.history[outcome.history["group"] == "B"].iloc[-outcome.audit_days:]
+    excess = float(h["patrol_share"].mean() - h["true_crime_share"].mean())
+    return {**b_minus_a(outcome), "b_excess": excess}
+
+
+def harm_of(config: HotspotConfig) -> str:
+    """The headline rate, from what the settings do to group B: real hotspots left
+    without a patrol where victims there report less, or where a new estate brings
+    crime the records have not seen; quiet areas over-patrolled otherwise. Chosen from
+    the settings, not from the run, so chance never picks the headline."""
+    if config.reporting_gap > 0 or config.new_estate:
+        return "false_negative_rate"
+    return "false_positive_rate"
 
 
 def _counts(x: np.ndarray) -> np.ndarray:
@@ -481,7 +498,7 @@ def _past(patrols: np.ndarray, crimes: np.ndarray, is_b: np.ndarray) -> dict:
 
 # --------------------------------------------------------------------------- presets
 
-_BIASED = dict(historic_patrol_bias=0.4)
+_BIASED = dict(historic_patrol_bias=0.5)
 
 PRESETS: list[Preset] = [
     Preset(

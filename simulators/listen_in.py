@@ -1,9 +1,9 @@
 """One 101 call as the AI heard it, and why it decided what it did. Pure Python.
 
 ``listen_in`` reads a call from an outcome (as it was heard in the simulation) or a
-call typed by a person (passed through the same speech-to-text); ``proxy_push``
-says how hard the words that give a caller's group away push the AI;
-``example_calls`` picks calls worth listening to. What they return is data and
+call typed by a person (passed through the same speech-to-text); ``example_calls``
+picks calls worth listening to. (How hard the words that give a caller's group away
+push the AI is ``simulators.call_words.proxy_push``.) What they return is data and
 message codes: the page words them.
 
 >>> from simulators.call_triage import TriageConfig, simulate
@@ -31,8 +31,9 @@ from simulators.call_text import (
     tokenise,
     word_counts,
 )
-from simulators.call_triage import TriageOutcome, cutoffs, decide
-from simulators.mitigation import FairModel
+from simulators.call_triage import TriageOutcome, cutoffs
+from simulators.call_words import decide, word_weights
+from simulators.mitigation import toss_ups
 
 #: Most characters of typed text that "Listen in" reads.
 MAX_TYPED_CHARS = 2000
@@ -53,7 +54,7 @@ class Heard:
     decision: str  # "fast_track", "advise", "signpost", or "" when it could not answer
     urgency: float  # the AI's score that the call is urgent, 0 to 1
     cutoff: float  # the score it fast-tracks from, for this caller's group
-    chance: float  # its chance of fast-tracking this call: 0 or 1 unless a coin toss
+    chance: float  # its chance of fast-tracking this call: 0 or 1 unless the fix drew
     drivers: list[tuple[str, float]]  # words heard and their push towards fast-tracking
     known_words: int  # words the AI has learned anything about
     reviewed: bool  # a person would double-check it at the chosen share
@@ -65,22 +66,8 @@ class Heard:
 
     @property
     def coin_toss(self) -> bool:
-        return 0 < self.chance < 1
-
-
-def word_weights(model: FairModel) -> np.ndarray:
-    """Each vocabulary word's push towards fast-tracking in the AI's own scoring
-    (log-odds per unit of TF-IDF; averaged over the mix for a retrained AI)."""
-    m = model.model
-    if model.mitigation == "threshold_optimizer":
-        return np.ravel(m.estimator_.coef_)
-    if model.mitigation == "exponentiated_gradient":
-        total = np.zeros(len(bank().vocab))
-        for weight, est in zip(m.weights_, m.predictors_, strict=True):
-            if hasattr(est, "coef_"):
-                total += float(weight) * np.ravel(est.coef_)
-        return total
-    return np.ravel(m.coef_)
+        """A real toss-up: a chance of fast-tracking between 20 and 80 in 100."""
+        return bool(toss_ups(self.chance))
 
 
 def _drivers(outcome: TriageOutcome, x: np.ndarray, top: int) -> list[tuple[str, float]]:
@@ -194,22 +181,6 @@ def listen_in(
     )
 
 
-def proxy_push(outcome: TriageOutcome) -> dict[str, float]:
-    """Average push towards fast-tracking of each kind of group-revealing word:
-    "area A", "area B" and "dialect" (group B's way of talking), each word weighted
-    by how often the AI heard it in the new calls. Below 0 pulls towards 'can wait'."""
-    b = bank()
-    weights = word_weights(outcome.model)
-    heard = outcome.heard_tokens["heard"]
-    count = np.bincount(heard[heard >= 0], minlength=len(b.vocab))
-    out = {}
-    for kind in ("area A", "area B", "dialect"):
-        ids = [b.index[w] for w, k in b.proxies.items() if k == kind and w in b.index]
-        total = count[ids].sum()
-        out[kind] = float((weights[ids] * count[ids]).sum() / total) if total else 0.0
-    return out
-
-
 def example_calls(outcome: TriageOutcome, k: int = 12) -> list[int]:
     """Rows of ``outcome.calls`` worth listening to, from both groups: urgent calls the
     AI missed and caught, calls that could wait, ones a person checked, and ones the
@@ -218,8 +189,8 @@ def example_calls(outcome: TriageOutcome, k: int = 12) -> list[int]:
     urgent = (c["true_need"] == "fast_track").to_numpy()
     fast = (c["ai_decision"] == "fast_track").to_numpy()
     reviewed = c["reviewed"].to_numpy()
-    coin = c["coin_toss"].to_numpy()
-    toss_up = coin & c["chance"].between(0.2, 0.8).to_numpy()
+    toss_up = c["coin_toss"].to_numpy()
+    coin = ((c["chance"] > 0) & (c["chance"] < 1)).to_numpy()
     wanted = []
     for g in ("B", "A"):
         mine = (c["group"] == g).to_numpy()

@@ -25,6 +25,32 @@ from sklearn.pipeline import Pipeline
 warnings.filterwarnings("ignore", category=pd.errors.Pandas4Warning, module="fairlearn")
 
 MITIGATIONS = ("none", "threshold_optimizer", "exponentiated_gradient")
+#: A real toss-up: a chance of being flagged between these (inclusive).
+TOSS_UP = (0.2, 0.8)
+
+
+def toss_ups(chance: np.ndarray) -> np.ndarray:
+    """True for each decision that was a real toss-up (see ``TOSS_UP``)."""
+    p = np.asarray(chance, dtype=float)
+    return (p >= TOSS_UP[0]) & (p <= TOSS_UP[1])
+
+
+def chance_shares(chance: np.ndarray) -> dict[str, float]:
+    """What a decision rule left to chance, from each decision's chance of being flagged:
+
+    - ``coin_toss_share``: the share of decisions that were a real toss-up;
+    - ``chance_decided_share``: the share a draw is expected to settle against the
+      likelier outcome (the mean of ``min(p, 1 - p)``): a sliver of chance on many
+      decisions adds up to few decisions really decided by the draw.
+
+    >>> chance_shares(np.array([0.0, 1.0, 0.5, 0.995]))
+    {'coin_toss_share': 0.25, 'chance_decided_share': 0.12625}
+    """
+    p = np.clip(np.asarray(chance, dtype=float), 0.0, 1.0)
+    if not p.size:
+        return {"coin_toss_share": 0.0, "chance_decided_share": 0.0}
+    return {"coin_toss_share": float(toss_ups(p).mean()),
+            "chance_decided_share": float(np.minimum(p, 1 - p).mean())}
 
 
 @dataclass
@@ -58,8 +84,11 @@ class FairModel:
         attributes (``interpolated_thresholder_.interpolation_dict``;
         ``predictors_`` and ``weights_``).
         """
+        return self.chance_of(self.score(X), sensitive)
+
+    def chance_of(self, score: np.ndarray, sensitive: Any) -> np.ndarray:
+        """:meth:`chance` from the rows' scores (:meth:`score`), already worked out."""
         if self.mitigation == "threshold_optimizer":
-            score = self.score(X)
             groups = np.asarray(sensitive).astype(str)
             out = np.zeros(len(score))
             for g, rule in self.model.interpolated_thresholder_.interpolation_dict.items():
@@ -72,15 +101,17 @@ class FairModel:
                     rule.get("prediction_constant", 0.0))
             return np.clip(out, 0.0, 1.0)
         if self.mitigation == "exponentiated_gradient":
-            return np.clip(self.score(X), 0.0, 1.0)
-        return (self.score(X) >= self.threshold).astype(float)
+            return np.clip(score, 0.0, 1.0)
+        return (score >= self.threshold).astype(float)
 
     def coin_tosses(self, X: Any, sensitive: Any) -> np.ndarray:
         """True for each row whose decision the fix left to a random draw."""
         p = self.chance(X, sensitive)
         return (p > 1e-9) & (p < 1 - 1e-9)
 
-    def predict(self, X: Any, sensitive: Any) -> np.ndarray:
+    def predict(self, X: Any, sensitive: Any, score: np.ndarray | None = None) -> np.ndarray:
+        """Each row's decision (0/1), drawn where the fix leaves it to chance; ``score``:
+        the rows' scores, if already worked out (used without a fix)."""
         if self.mitigation == "threshold_optimizer":
             pred = self.model.predict(
                 X, sensitive_features=sensitive, random_state=self.seed
@@ -88,7 +119,7 @@ class FairModel:
         elif self.mitigation == "exponentiated_gradient":
             pred = self.model.predict(X, random_state=self.seed)
         else:
-            pred = self.score(X) >= self.threshold
+            pred = (self.score(X) if score is None else score) >= self.threshold
         return np.asarray(pred).astype(np.int8)
 
 

@@ -82,6 +82,17 @@ def first_flag(lines: Mapping[str, np.ndarray], checked_on: int,
     return None
 
 
+def worst_worsening(lines: Mapping[str, np.ndarray], checked_on: int, start: int,
+                    stop: int | None = None) -> float:
+    """The most any group's line got worse than on ``checked_on`` (see
+    :func:`worsening`) on days ``start`` to ``stop`` (exclusive; to the end if None);
+    0 if there are no such days. A limit at or under it raises a flag in that span."""
+    worse = [v[start:stop] for v in worsening(lines, checked_on).values()]
+    values = np.concatenate(worse) if worse else np.array([])
+    values = values[~np.isnan(values)]
+    return float(values.max()) if values.size else 0.0
+
+
 def monitor_table(lines: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """One row per day and group with a full window: ``day`` (0-based), ``group``,
     ``missed`` (the share of the group's real cases the AI missed over the window)."""

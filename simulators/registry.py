@@ -39,6 +39,10 @@ class UseCase:
     page: str  # the Streamlit page script, from the repository root
     blurb: str  # one line for the Welcome page
     dialogue_use: str  # which of the dialogue's uses of AI this is a toy of
+    #: Work over many made-up towns its page shows beside a result, besides what chance
+    #: alone makes (``simulators.chance``): (name, module), each module with
+    #: ``towns(config)`` and ``towns_key(config)`` (what it depends on).
+    towns: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -78,7 +82,7 @@ USE_CASES: dict[str, UseCase] = {
             "hotspots", N_("Crime hotspots"), "🗺️", "simulators.hotspots", "HotspotConfig",
             "app_pages/hotspots.py",
             N_("watch patrols follow the records, and the records follow the patrols"),
-            PREDICTIVE,
+            PREDICTIVE, towns=(("monitor", "simulators.hotspot_monitor"),),
         ),
         UseCase(
             "reoffending", N_("Reoffending risk"), "🔮", "simulators.reoffending",

@@ -24,10 +24,12 @@ labels about as many people as truly reoffend (the AI learned re-arrest, which t
 records show for fewer people than really reoffend).
 
 ``decided_by="people"`` has offender managers label the same people by hand instead:
-they judge each person's real risk through a blur, and a share ``people_bias`` of
-group B they judge harsher. To compare like with like they label as many people
-high risk as the AI would at the cut-off. The ``ai_flagged`` and ``people_flagged``
-columns of ``people`` keep both sides' labels, whoever decides.
+they read each person's record as the AI does, know a little more of each person
+than the record says, and with a stereotype of strength ``people_bias`` read a group
+B record with any arrest on it as riskier; the gap that makes is measured from their
+labels, never set. To compare like with like they label as many people high risk as
+the AI would at the cut-off, judged against the same truth. The ``ai_flagged`` and
+``people_flagged`` columns of ``people`` keep both sides' labels, whoever decides.
 
 The fixes (``mitigation``, used only when the AI decides) need an audit: a sample of
 the past cohort (three in ten, at least 500 people, or all of them in a smaller town)
@@ -35,8 +37,11 @@ whose true reoffending was found out carefully. ``"threshold_optimizer"`` keeps 
 AI and learns a cut-off per group (so it has to know each person's group), settling
 some decisions by a weighted coin toss; ``"exponentiated_gradient"`` retrains on the
 audit under an equal-mistakes rule, a mix of AIs drawn from at random.
-``coin_toss_share`` is the share of decisions a fix left to chance; the ``ai_unfixed``
-column is the same AI without the fix, so a fix's cost is measured on the same people
+``coin_toss_share`` is the share of decisions a fix left to a real toss-up and
+``chance_decided_share`` the share a draw is expected to have settled against the
+likelier label. The ``ai_unfixed`` column is the AI without the fix, and
+``ai_same_data`` the fix's own way of learning on the same audited people without its
+fairness rule, so a fix is measured on the same people and the same data
 (``reoffending_views.decisions``).
 
 >>> out = simulate(RiskConfig(n_people=400, seed=1))
@@ -56,9 +61,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from simulators.config import Preset, SimConfig, setting, validate
-from simulators.fairness import Outcome
+from simulators.fairness import Outcome, b_minus_a
 from simulators.messages import N_
-from simulators.mitigation import FairModel, fit_mitigation
+from simulators.mitigation import FairModel, chance_shares, fit_mitigation, toss_ups
 from simulators.reoffending_world import (
     features,
     judged_high_risk,
@@ -133,7 +138,7 @@ class RiskConfig(SimConfig):
     """The settings of the reoffending-risk world."""
 
     n_people: int = setting(
-        2000,
+        4000,
         label=N_("How many people the AI scores"),
         help=N_("The AI learns from this many people from the past, then gives a risk "
                 "score to this many new people."),
@@ -182,15 +187,17 @@ class RiskConfig(SimConfig):
     )
     people_bias: float = setting(
         0.0,
-        label=N_("Group B people the offender managers judge more harshly"),
-        help=N_("Offender managers judging risk by hand know each person, but not "
-                "perfectly. Some of group B they judge riskier than they are, for no reason "
-                "but prejudice. 0 means they judge both groups alike."),
+        label=N_("Offender managers read group B's records as riskier"),
+        help=N_("Offender managers read each person's record (age, arrests, convictions, a "
+                "job), as the AI does, and know each person a little. A stereotype makes them "
+                "read a group B record with any arrest on it as riskier. How unfair that "
+                "makes them is measured, not set: it depends on each person's record. 0 "
+                "means no stereotype."),
         min=0.0,
         max=1.0,
         step=0.05,
         bias=True,
-        unit=IN_GROUP_B,
+        unit=N_("a stereotype {n} in 100 strong"),
     )
     decided_by: str = setting(
         "ai",
@@ -252,9 +259,11 @@ class RiskOutcome(Outcome):
     ``stop_arrests``, ``reoffended``, ``risk``), the record (``rearrested``), what was
     done to them (``patrolled``, ``watched``, ``harsh``), the AI's ``score``,
     ``flag_chance`` (how likely the decision rule was to label them high risk),
-    ``coin_toss`` (the label was a random draw), and the labels: ``flagged`` (the
-    decision shown), ``ai_flagged`` (the AI as set), ``ai_unfixed`` (the AI without
-    the fix) and ``people_flagged`` (offender managers, without the AI).
+    ``coin_toss`` (the label was a real toss-up: a chance between 20 and 80 in 100),
+    and the labels: ``flagged`` (the decision shown), ``ai_flagged`` (the AI as set),
+    ``ai_unfixed`` (the AI without the fix), ``ai_same_data`` (the fix's way of
+    learning on the same audited people, without its rule; the AI without the fix
+    when there is none) and ``people_flagged`` (offender managers, without the AI).
     ``score`` is always the risk score of the AI trained on the records (``model``);
     with a fix, ``decider`` labels people, from per-group cut-offs on that score
     (``cutoffs``) or, when retrained, without it (cut-offs are NaN).
@@ -273,7 +282,8 @@ class RiskOutcome(Outcome):
     cutoffs: dict[str, float]
     reference: dict[str, float]
     audit_size: int  # people the fix's audit checked (0 without a fix)
-    coin_toss_share: float  # decisions the fix settled by a random draw
+    #: Per group, the share of its decisions that were a real toss-up (a chance of being
+    #: labelled high risk between 20 and 80 in 100).
     coin_toss_by_group: dict[str, float]
     #: Per group, the lowest and highest chance the decision rule gave anyone of being
     #: labelled high risk: above 0 (below 1) when a fix labels some of a group at random
@@ -331,8 +341,23 @@ def _accuracy(world: dict[str, np.ndarray], config: RiskConfig, labels: np.ndarr
     }
 
 
-def simulate(config: RiskConfig) -> RiskOutcome:
-    """Make the people, train the AI on the past cohort, label the new cohort."""
+def _without_rule(base: FairModel, X: np.ndarray, y: np.ndarray, mitigation: str,
+                  seed: int) -> FairModel:
+    """The fix's own way of learning, on the same audited people, without the fairness
+    rule: one cut-off for everyone set by the same optimiser (everyone in one group), or
+    the same model retrained on the same people with both kinds of mistake weighed
+    equally (as the reduction weighs them)."""
+    everyone = np.zeros(len(y), dtype=int)
+    if mitigation == "threshold_optimizer":
+        return fit_mitigation(base.model, X, y, everyone, mitigation, prefit=True, seed=seed)
+    balanced = Pipeline([("scale", StandardScaler()), ("logit", LogisticRegression(
+        solver="newton-cholesky", class_weight="balanced"))])
+    return fit_mitigation(balanced, X, y, everyone, "none", threshold=0.5, seed=seed)
+
+
+def simulate(config: RiskConfig, *, lean: bool = False) -> RiskOutcome:
+    """Make the people, train the AI on the past cohort, label the new cohort.
+    (``lean`` is accepted for ``simulators/chance.py``; nothing here is worth skipping.)"""
     validate(config)
     n = config.n_people
     world = make_world(config.seed, 2 * n, config.group_b_share, config.historic_patrol_bias,
@@ -349,15 +374,18 @@ def simulate(config: RiskConfig) -> RiskOutcome:
     plain = base.predict(X_now, group_now)
     mitigation = config.mitigation if config.decided_by == "ai" else "none"
     n_audit = min(n, max(AUDIT_MIN, round(AUDIT_SHARE * n)))
+    same_data = plain
     if mitigation == "none":
         fair = base
     else:
         audit = slice(0, n_audit)  # past rows are in random order: the first ones will do
         fair = _fix(base, X_past[audit], world["reoffended"][audit], group_past[audit],
                     mitigation, config.seed)
+        same_data = _without_rule(base, X_past[audit], world["reoffended"][audit], mitigation,
+                                  config.seed).predict(X_now, np.zeros(n, dtype=int))
     ai = fair.predict(X_now, group_now)
     chance = fair.chance(X_now, group_now)
-    tosses = fair.coin_tosses(X_now, group_now)
+    tosses = toss_ups(chance) if mitigation != "none" else np.zeros(n, dtype=bool)
     if mitigation == "threshold_optimizer":
         cutoffs = _cutoffs(score, chance, group_now.to_numpy())
     elif mitigation == "exponentiated_gradient":  # the retrained mix ignores the score
@@ -378,6 +406,7 @@ def simulate(config: RiskConfig) -> RiskOutcome:
     people["coin_toss"] = tosses
     people["ai_flagged"] = ai
     people["ai_unfixed"] = plain
+    people["ai_same_data"] = same_data
     people["people_flagged"] = by_people
     people["flagged"] = flagged
     groups = group_now.to_numpy()
@@ -401,7 +430,7 @@ def simulate(config: RiskConfig) -> RiskOutcome:
             "employed": float(people["employed"].mean() >= 0.5),
         },
         audit_size=n_audit if mitigation != "none" else 0,
-        coin_toss_share=float(tosses.mean()),
+        **(chance_shares(chance) if config.decided_by == "ai" else {}),
         coin_toss_by_group={g: float(tosses[groups == g].mean()) for g in ("A", "B")
                             if (groups == g).any()},
         chance_range={g: (float(chance[groups == g].min()), float(chance[groups == g].max()))
@@ -412,9 +441,43 @@ def simulate(config: RiskConfig) -> RiskOutcome:
     )
 
 
+def harm_of(config: RiskConfig) -> str:
+    """The headline rate: people labelled high risk who did not reoffend."""
+    return TERMS.harm
+
+
+def _labelled(outcome: RiskOutcome, column: str) -> Outcome:
+    return Outcome(outcome.y_true, outcome.people[column].to_numpy(), outcome.sensitive)
+
+
+def chance_measures(outcome: RiskOutcome) -> dict[str, float]:
+    """What the page compares, for ``simulators/chance.py`` to spread over fair towns:
+    B minus A in every rate of what is shown (``gap:``), of the AI as set (``ai:``), of
+    offender managers (``people:``), of the AI without its fix (``no_fix:``) and on the
+    same audited people without the fix's rule (``same_data:``); the AI's headline gap
+    minus the people's; each group's rates with the fix minus on the same data
+    without its rule; the AI's accuracy by the records and by the truth, minus the same
+    in the town without the extra patrols."""
+    harm = harm_of(None)
+    out = {**b_minus_a(outcome)}
+    for prefix, column in (("ai", "ai_flagged"), ("people", "people_flagged"),
+                           ("no_fix", "ai_unfixed"), ("same_data", "ai_same_data")):
+        out.update(b_minus_a(_labelled(outcome, column), prefix))
+    out["ai_minus_people"] = out[f"ai:{harm}"] - out[f"people:{harm}"]
+    if outcome.mitigation != "none":
+        fixed, same = _labelled(outcome, "ai_flagged"), _labelled(outcome, "ai_same_data")
+        for g in ("A", "B"):
+            for m in ("false_positive_rate", "false_negative_rate"):
+                out[f"fix_change:{m}:{g}"] = fixed.rates[g][m] - same.rates[g][m]
+    acc = outcome.accuracy
+    out["records_gain"] = acc["records"] - acc["records_unpatrolled"]
+    out["truth_gain"] = acc["truth"] - acc["truth_unpatrolled"]
+    return out
+
+
 # --- Scenarios the facilitator can put the room on ---------------------------------
-_PAST = dict(historic_patrol_bias=0.7)
-_BOTH = dict(historic_patrol_bias=0.7, label_bias=0.6)
+_PAST = dict(historic_patrol_bias=0.5)
+_BOTH = dict(historic_patrol_bias=0.9, label_bias=1.0)
 
 PRESETS: list[Preset] = [
     Preset(
@@ -428,7 +491,7 @@ PRESETS: list[Preset] = [
     Preset(
         "patrolled_past",
         N_("An over-patrolled past"),
-        N_("Most of group B lived in heavily patrolled streets, so the same behaviour left "
+        N_("Half of group B lived in heavily patrolled streets, so the same behaviour left "
            "them with more arrests on record. The AI never sees anyone's group, yet it now "
            "wrongly labels more of group B high risk."),
         RiskConfig(**_PAST),
@@ -451,21 +514,31 @@ PRESETS: list[Preset] = [
         RiskConfig(**_BOTH, mitigation="threshold_optimizer"),
     ),
     Preset(
+        "propublica_compas",
+        N_("Published figures: ProPublica 2016"),
+        N_("In 2016 ProPublica found that COMPAS wrongly labelled 45 in 100 Black defendants "
+           "who did not reoffend high risk, against 24 in 100 white defendants, and missed 28 "
+           "in 100 Black reoffenders against 48 white. Here records skewed by patrols and "
+           "re-arrests alone, with both groups behaving the same, give close to those "
+           "figures: a match does not show the same cause."),
+        RiskConfig(n_people=7000, group_b_share=0.6, historic_patrol_bias=0.85,
+                   label_bias=0.5, threshold=0.3),
+    ),
+    Preset(
         "fairer_than_people",
         N_("An AI fairer than biased people"),
-        N_("Offender managers judging by hand are harsher on most of group B, while the AI "
-           "learns from audited records of who really reoffended. Here the AI wrongly "
-           "labels fewer of group B than the people do: compare them under 'People "
-           "without AI'."),
-        RiskConfig(historic_patrol_bias=0.4, label_bias=0.4, people_bias=0.7,
-                   learns_from="audited", threshold=0.35),
+        N_("Offender managers judging by hand read any arrest on a group B record as a "
+           "sign of more risk, while the AI learns from audited records of who really "
+           "reoffended. Here the AI wrongly labels fewer of group B than the people do: "
+           "compare them under 'People without AI'."),
+        RiskConfig(label_bias=0.6, people_bias=0.8, learns_from="audited", threshold=0.35),
     ),
     Preset(
         "worse_than_people",
         N_("An AI worse than people"),
         N_("The AI learns from re-arrests in records skewed by patrols, while the offender "
-           "managers are harsher on only a few of group B. Here the AI wrongly labels more "
-           "of group B than the people do: compare them under 'People without AI'."),
-        RiskConfig(historic_patrol_bias=0.8, label_bias=0.8, people_bias=0.2),
+           "managers hold no stereotype about group B. Here the AI wrongly labels more of "
+           "group B than the people do: compare them under 'People without AI'."),
+        RiskConfig(historic_patrol_bias=1.0, label_bias=1.0),
     ),
 ]

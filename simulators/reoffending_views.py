@@ -26,8 +26,10 @@ from simulators.reoffending_world import FEATURES
 # --- The same people, decided another way ------------------------------------------
 
 #: Who can decide: the AI as set (with its fix, if any), the same AI without the fix,
-#: and offender managers without the AI. Each is a column of ``outcome.people``.
-DECIDERS = {"ai": "ai_flagged", "ai_without_fix": "ai_unfixed", "people": "people_flagged"}
+#: the fix's way of learning on the same audited people without its rule, and offender
+#: managers without the AI. Each is a column of ``outcome.people``.
+DECIDERS = {"ai": "ai_flagged", "ai_without_fix": "ai_unfixed",
+            "ai_same_data": "ai_same_data", "people": "people_flagged"}
 
 
 def shows(outcome: RiskOutcome, who: str) -> bool:

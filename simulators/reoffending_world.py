@@ -17,15 +17,20 @@ where some of group B live and how they are watched, and through the people judg
   ``REARREST_IF_REOFFEND_WATCHED`` instead of ``REARREST_IF_REOFFEND``; someone who did
   nothing, ``REARREST_IF_NOT_WATCHED`` instead of ``REARREST_IF_NOT``). The same streets:
   the people watched are the first of those patrolled, so the two biases overlap.
-- **judged harshly**: offender managers judging risk by hand see each person's real
-  risk through a blur (``PEOPLE_BLUR``); a share ``people_bias`` of group B they judge
-  harsher (``HARSHER``).
+- **read harshly**: offender managers judging risk by hand read each person's record
+  (age, arrests, convictions, a job: what the AI reads) with a rule of thumb
+  (:func:`people_reading`), and know a little more of each person than the record
+  says (``KNOWN`` of their real risk), through a blur (``PEOPLE_BLUR``). A stereotype
+  of strength ``people_bias`` makes them read a group B record with any arrest on it as
+  riskier (``READ_HARSHER`` at full strength): whom it moves depends on each record,
+  and the gap it makes is measured, not set.
 
 Each concern draws from its own random stream, and every draw is made whatever the
 settings, so one world number is one set of people: moving a bias slider changes only
 the records (or the judging), never who the people are or what they really did. That
 also makes each slider's effect smooth: a slider moved up adds people to the
-patrolled (watched, judged harshly) share, and takes nobody out.
+patrolled (watched) share, and takes nobody out; a stronger stereotype moves the same
+people further.
 """
 
 from __future__ import annotations
@@ -47,8 +52,11 @@ REARREST_IF_REOFFEND = 0.60
 REARREST_IF_REOFFEND_PATROLLED, REARREST_IF_REOFFEND_WATCHED = 0.75, 0.95
 REARREST_IF_NOT = 0.03
 REARREST_IF_NOT_PATROLLED, REARREST_IF_NOT_WATCHED = 0.06, 0.20
-PEOPLE_BLUR = 1.0  # spread of people's judgement around the real risk (log-odds)
-HARSHER = 1.2  # what judging harshly adds to someone's risk (log-odds)
+PEOPLE_BLUR = 0.8  # spread of people's judgement (log-odds)
+KNOWN = 0.4  # the share of their judgement that comes from knowing the person's real risk
+#: What a full-strength stereotype adds to the risk offender managers read into a group B
+#: record with any arrest on it (log-odds): a clean record escapes it.
+READ_HARSHER = 2.0
 
 FEATURES = ("age", "arrests", "convictions", "employed")
 
@@ -68,8 +76,9 @@ def make_world(seed: int, n: int, group_b_share: float, patrol_bias: float,
     Returns one array per column: ``group``, the features the AI reads (``FEATURES``),
     the hidden truth (``offences``, ``stop_arrests``, ``reoffended``, ``risk``: the
     real chance of reoffending), the record of what came next (``rearrested``), who
-    was ``patrolled``, ``watched`` or ``harsh``-ly judged, the people's judged risk
-    (``judged``, log-odds), and the arrests the same people would have on record
+    was ``patrolled`` or ``watched``, whose record the people read more ``harsh``-ly
+    (group B, with arrests, under a stereotype), the people's judged risk (``judged``,
+    log-odds), and the arrests the same people would have on record
     without the extra patrols (``arrests_unpatrolled``, ``convictions_unpatrolled``).
     """
     behaviour, record, later, judging = (
@@ -112,8 +121,10 @@ def make_world(seed: int, n: int, group_b_share: float, patrol_bias: float,
                   REARREST_IF_NOT),
     )
     rearrested = later.random(n) < p_rearrest
-    harsh = b & (judging.random(n) < people_bias)
-    judged = risk + judging.normal(0.0, PEOPLE_BLUR, n) + HARSHER * harsh
+    harsh = b & (arrests > 0) & (people_bias > 0)
+    reading = people_reading(arrests, convictions, age, employed)
+    reading = reading + READ_HARSHER * people_bias * harsh
+    judged = KNOWN * risk + (1 - KNOWN) * reading + judging.normal(0.0, PEOPLE_BLUR, n)
     return {
         "group": np.where(b, "B", "A"),
         "age": age,
@@ -132,6 +143,14 @@ def make_world(seed: int, n: int, group_b_share: float, patrol_bias: float,
         "arrests_unpatrolled": arrests_plain,
         "convictions_unpatrolled": convictions_plain,
     }
+
+
+def people_reading(arrests: np.ndarray, convictions: np.ndarray, age: np.ndarray,
+                   employed: np.ndarray) -> np.ndarray:
+    """Offender managers' rule of thumb for risk from a record (log-odds, our
+    assumption): more arrests and convictions, younger, no job: riskier."""
+    return (0.4 * np.log1p(arrests) + 0.6 * np.log1p(convictions) - 0.04 * (age - 30)
+            - 0.6 * employed - 1.0)
 
 
 def features(world: dict[str, np.ndarray], rows: slice, *, patrolled: bool = True

@@ -11,6 +11,9 @@ os.environ["WORKSHOP_CACHE_DIR"] = ""
 # Passphrases hashed at scrypt's lowest cost (2**10, not 2**14): about 90 workshops are
 # created in the tests. tests/test_store.py checks the real cost is the default.
 os.environ["WORKSHOP_SCRYPT_COST"] = "10"
+# Pages never start work over many towns (ui.cache.over_towns) in the tests: a test that
+# needs it works it out first, with wait=True.
+os.environ["WORKSHOP_TOWNS_IN_BACKGROUND"] = "0"
 
 
 @pytest.fixture(autouse=True)

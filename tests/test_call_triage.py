@@ -15,7 +15,9 @@ import pytest
 from simulators import call_world
 from simulators.call_text import DATA_PATH, kinds_of_call
 from simulators.call_triage import (
+    CALLS_SHOWN,
     FAST_TRACK_MINUTES,
+    MISSED_URGENT_MINUTES,
     N_TEST,
     PERSON_MINUTES,
     PRESETS,
@@ -23,12 +25,12 @@ from simulators.call_triage import (
     TriageConfig,
     TriageOutcome,
     numbers_shown,
+    proxy_push,
     simulate,
 )
-from simulators.call_world import HANDLER_ERROR
 from simulators.config import Preset, settings_of, validate
 from simulators.fairness import Outcome, disparities
-from simulators.listen_in import Heard, example_calls, listen_in, proxy_push
+from simulators.listen_in import Heard, example_calls, listen_in
 
 SEEDS = (1, 2, 3)
 MORE_SEEDS = (1, 2, 3, 4, 5)
@@ -78,9 +80,10 @@ def test_config_fields_and_defaults_are_the_binding_ones():
     assert (meta["people_bias"].min, meta["people_bias"].max) == (0, 1)
     assert meta["mitigation"].choices == ("none", "threshold_optimizer", "exponentiated_gradient")
     assert meta["decided_by"].choices == ("ai", "people")
-    # The two settings that put bias into the data come first, as on the page.
-    assert [n for n, m, _d in settings_of(TriageConfig) if m.bias] == ["label_bias",
-                                                                       "asr_error_gap"]
+    # Every setting that puts bias into the data or into people is marked, so fair towns
+    # (simulators/chance.py) zero them all; the first two lead the page's settings box.
+    assert [n for n, m, _d in settings_of(TriageConfig) if m.bias] == [
+        "label_bias", "asr_error_gap", "reviewer_bias", "people_bias"]
     for name, m, _default in settings_of(TriageConfig):
         assert m.label and len(m.help) > 20, name  # every setting is explained
         if m.step and name != "seed":
@@ -118,14 +121,16 @@ def test_outcome_carries_what_the_page_needs():
     assert o.terms.harm == "false_negative_rate"
     cols = {"group", "kind", "said", "heard", "true_need", "ai_decision", "urgency",
             "cutoff", "chance", "coin_toss", "reviewed", "final_decision"}
-    assert cols <= set(o.calls.columns) and len(o.calls) == N_TEST
+    # The first calls, with their words, for "Listen in": row i is row i of y_true.
+    assert cols <= set(o.calls.columns) and len(o.calls) == CALLS_SHOWN < N_TEST
+    m = CALLS_SHOWN
     assert set(o.calls["kind"]) <= {k["key"] for k in kinds_of_call()}
     assert set(o.calls["true_need"]) == {"fast_track", "advise", "signpost"}
     assert set(o.calls["ai_decision"]) <= {"fast_track", "advise", "signpost"}
-    assert ((o.calls["true_need"] == "fast_track").to_numpy() == (o.y_true == 1)).all()
-    assert ((o.calls["final_decision"] == "fast_track").to_numpy() == (o.y_pred == 1)).all()
-    assert ((o.calls["ai_decision"] == "fast_track").to_numpy() == (o.ai_pred == 1)).all()
-    assert o.calls["reviewed"].mean() == pytest.approx(0.2, abs=0.001)
+    assert ((o.calls["true_need"] == "fast_track").to_numpy() == (o.y_true[:m] == 1)).all()
+    assert ((o.calls["final_decision"] == "fast_track").to_numpy() == (o.y_pred[:m] == 1)).all()
+    assert ((o.calls["ai_decision"] == "fast_track").to_numpy() == (o.ai_pred[:m] == 1)).all()
+    assert o.calls["reviewed"].mean() == pytest.approx(0.2, abs=0.03)
     assert list(o.review_curve["share"]) == pytest.approx(np.linspace(0, 1, 21))
     # The AI's path and people alone, side by side; no fix, nothing to compare it with.
     assert o.ai is o and isinstance(o.people, Outcome) and o.without_fix is None
@@ -172,9 +177,31 @@ def test_speech_to_text_mishears_group_b_more_with_the_gap():
 
 
 def test_label_bias_shows_in_the_past_grades_of_group_b_only():
-    o = run(seed=1, label_bias=0.6)
-    assert o.history_missed["B"] == pytest.approx(0.6, abs=0.1)
-    assert o.history_missed["A"] < 0.1
+    fair, biased = run(seed=1), run(seed=1, label_bias=0.6)
+    # Past handlers grade from what callers said: some urgent calls never said why, for
+    # both groups alike.
+    assert abs(fair.history_missed["B"] - fair.history_missed["A"]) < 0.05
+    assert biased.history_missed["A"] == fair.history_missed["A"]
+    assert biased.history_missed["B"] > fair.history_missed["B"] + 0.3
+
+
+def test_a_stereotype_plays_down_what_was_said_not_calls_at_random():
+    w = call_world.world(1, 20000, 0.5)
+    levels = call_world.heard_levels(w.factors, w.cue_said)
+    urgent_b = w.group_b & (w.y_true == 1)
+    fair = call_world.grade(levels, w.group_b, 0.0, w.u_past, w.u_error)
+    biased = call_world.grade(levels, w.group_b, 0.5, w.u_past, w.u_error)
+    turned = urgent_b & (fair == 1) & (biased == 0)
+    # Group A's grades never move; group B's urgent calls are played down more often when
+    # their urgency rests on one warning sign than when several serious ones were said.
+    assert (fair[~w.group_b] == biased[~w.group_b]).all() and turned.any()
+    serious = (levels == 2).sum(axis=1)
+    one = turned[urgent_b & (fair == 1) & (serious == 1)].mean()
+    many = turned[urgent_b & (fair == 1) & (serious >= 2)].mean()
+    assert one > many + 0.2
+    # A caller who said nothing worrying gives the stereotype nothing to act on.
+    silent = urgent_b & (levels.sum(axis=1) == 0)
+    assert (fair[silent] == biased[silent]).all()
 
 
 # ----------------------------------------------------------------------------- bias
@@ -210,29 +237,31 @@ def test_unfair_past_travels_through_the_groups_words():
 def test_without_a_fix_nothing_is_left_to_chance():
     for s in SEEDS:
         o = run(seed=s, **HIGH)
-        assert o.coin_toss_share == 0 == o.toss_up_share and not o.calls["coin_toss"].any()
+        assert o.coin_toss_share == 0 == o.chance_decided_share
+        assert not o.calls["coin_toss"].any()
         assert set(o.calls["chance"]) <= {0.0, 1.0} and o.set_aside == {}
 
 
-def test_coin_toss_share_is_measured_honestly_from_the_fix():
+def test_coin_tosses_are_real_toss_ups_and_what_the_draw_settled():
     for s in SEEDS:
         o = run(seed=s, mitigation="threshold_optimizer", **HIGH)
         chance = o.calls["chance"].to_numpy()
         tossed = o.calls["coin_toss"].to_numpy()
-        assert o.coin_toss_share == pytest.approx(tossed.mean())
-        assert ((chance > 0) & (chance < 1))[tossed].all()
-        assert set(np.round(chance[~tossed], 6)) <= {0.0, 1.0}
-        assert 0 < o.toss_up_share <= o.coin_toss_share
-        # Where equalized odds sets aside the call for a share of a group's decisions
-        # (Fairlearn's p_ignore), every call of that group is partly left to chance.
+        # A real toss-up: a chance of being fast-tracked between 20 and 80 in 100 (the
+        # table holds the first calls: about the same share as all of them).
+        assert o.coin_toss_share == pytest.approx(tossed.mean(), abs=0.03)
+        assert ((chance >= 0.2) & (chance <= 0.8) == tossed).all()
+        # The share the draw settled against the likelier outcome.
+        assert o.chance_decided_share == pytest.approx(
+            np.minimum(chance, 1 - chance).mean(), abs=0.02)
+        # A sliver of chance on every call of a group (Fairlearn's p_ignore) does not
+        # make every call a coin toss: few are real toss-ups, and few were settled by
+        # the draw.
         rules = o.model.model.interpolated_thresholder_.interpolation_dict
         assert o.set_aside == {str(g): pytest.approx(float(r["p_ignore"]))
                                for g, r in rules.items()}
-        for g, share in o.set_aside.items():
-            if share > 0:
-                assert o.coin_by_group[g] == 1.0
-        # The same calls are coin tosses for FairModel.coin_tosses.
-        assert o.coin_toss_share > 0.3
+        assert o.coin_toss_share < 0.15 and o.chance_decided_share < 0.1
+        assert o.chance_decided_share <= 0.5 * ((chance > 0) & (chance < 1)).mean()
 
 
 def test_a_coin_toss_goes_either_way_across_draws():
@@ -273,13 +302,6 @@ def test_different_cut_offs_close_the_gap_and_group_a_pays_for_it():
         assert disparities(run(seed=s, **to))["selection_rate"] > 0.15
 
 
-def test_a_fix_fitted_on_past_grades_leaves_a_bigger_gap():
-    to = dict(mitigation="threshold_optimizer", **HIGH)
-    more = [gap(run(seed=s, mitigation_data="history", **to))
-            - gap(run(seed=s, mitigation_data="audit", **to)) for s in MORE_SEEDS]
-    assert min(more) > 0 and np.mean(more) > 0.02
-
-
 # ----------------------------------------------------------------------------- a person checks
 
 
@@ -295,13 +317,15 @@ def test_review_starts_nearest_the_cut_off():
 def test_review_caught_is_the_share_of_missed_urgent_calls_put_right():
     for s in SEEDS:
         o = run(seed=s, human_review_share=0.3, **HIGH)
-        c = o.calls
-        missed = (c["true_need"] == "fast_track") & (c["ai_decision"] != "fast_track")
-        put_right = missed & c["reviewed"] & (c["final_decision"] == "fast_track")
+        missed = (o.y_true == 1) & (o.ai_pred == 0)
+        put_right = missed & (o.ai_final == 1)  # only a check changes a decision
         assert o.review_caught == pytest.approx(put_right.sum() / missed.sum())
-        alarms = (c["true_need"] != "fast_track") & (c["ai_decision"] == "fast_track")
-        sent_back = alarms & c["reviewed"] & (c["final_decision"] != "fast_track")
+        alarms = (o.y_true == 0) & (o.ai_pred == 1)
+        sent_back = alarms & (o.ai_final == 0)
         assert o.review["false_alarms_removed"] == pytest.approx(sent_back.sum() / alarms.sum())
+        c = o.calls  # ... and the table of calls says the same, call by call
+        shown = (c["reviewed"] & (c["final_decision"] == "fast_track")).to_numpy()
+        assert (shown == (c["reviewed"].to_numpy() & (o.ai_final[:len(c)] == 1))).all()
     assert run(seed=1).review_caught == 0
 
 
@@ -337,20 +361,30 @@ def test_a_biased_checker_puts_right_fewer_of_group_b_missed_calls():
 # ----------------------------------------------------------------------------- people without AI
 
 
-def test_people_deciding_make_their_own_mistakes_and_their_own_bias():
+def test_people_decide_the_same_calls_with_the_same_work_and_the_same_truth():
     for s in SEEDS:
         o = run(seed=s, decided_by="people", people_bias=0.4, human_review_share=0.3,
                 mitigation="threshold_optimizer")
         assert (o.y_pred == o.people_pred).all() and o.people is o
         assert isinstance(o.ai, Outcome) and o.ai is not o
         assert o.hours_saved == 0 and o.coin_toss_share == 0 and o.review_caught == 0
-        assert ((o.calls["final_decision"] == "fast_track").to_numpy() == o.people_pred).all()
-    a = mean_over_seeds(fnr("A"), decided_by="people", people_bias=0.4)
-    b = mean_over_seeds(fnr("B"), decided_by="people", people_bias=0.4)
-    assert a == pytest.approx(HANDLER_ERROR, abs=0.03)
-    assert b == pytest.approx(0.4 + (1 - 0.4) * HANDLER_ERROR, abs=0.07)
+        shown = o.people_pred[:CALLS_SHOWN]
+        assert ((o.calls["final_decision"] == "fast_track").to_numpy() == shown).all()
+        # As many calls fast-tracked as the AI's path, on the same calls and truth.
+        assert (o.people.y_true == o.ai.y_true).all()
+        assert abs(o.people_pred.sum() - o.ai_final.sum()) <= 0.1 * o.ai_final.sum()
+
+
+def test_peoples_gap_is_measured_from_what_they_heard_never_set():
+    # No stereotype: the people's gap is chance; a stereotype raises it, by an amount
+    # that depends on what callers said, not equal to the slider.
     fair = mean_over_seeds(missed_gap, decided_by="people")
-    assert fair < 0.06
+    gaps = [mean_over_seeds(lambda o: o.rates["B"]["false_negative_rate"]
+                            - o.rates["A"]["false_negative_rate"], decided_by="people",
+                            people_bias=b) for b in (0.2, 0.4, 0.8)]
+    assert fair < 0.04
+    assert gaps == sorted(gaps) and gaps[0] > 0.05
+    assert all(abs(g - b) > 0.05 for g, b in zip(gaps, (0.2, 0.4, 0.8), strict=True))
 
 
 def test_an_ai_trained_on_fair_records_can_be_fairer_than_biased_people():
@@ -369,7 +403,7 @@ def test_an_ai_trained_on_biased_records_can_be_worse_than_people():
 # ----------------------------------------------------------------------------- hours
 
 
-def test_hours_saved_against_people_alone_with_the_stated_assumptions():
+def test_hours_saved_are_net_of_what_missed_urgent_calls_cost_later():
     for s in SEEDS:
         o = run(seed=s, human_review_share=0.3)
         h = o.hours
@@ -377,11 +411,30 @@ def test_hours_saved_against_people_alone_with_the_stated_assumptions():
         fast = (o.y_pred == 1).sum() * 100 / N_TEST
         assert h["fast_track"] == pytest.approx(fast * FAST_TRACK_MINUTES / 60, abs=0.05)
         assert h["review"] == pytest.approx(30 * REVIEW_MINUTES / 60, abs=0.05)
-        assert h["ai"] == pytest.approx(h["fast_track"] + h["review"])  # they add up
+        missed = ((o.y_true == 1) & (o.y_pred == 0)).sum() * 100 / N_TEST
+        assert h["missed"] == pytest.approx(missed * MISSED_URGENT_MINUTES / 60, abs=0.05)
+        assert h["ai"] == pytest.approx(h["fast_track"] + h["review"] + h["missed"])
         assert o.hours_saved == pytest.approx(10 * (h["people"] - h["ai"]))
-    more_checks = [mean_over_seeds(lambda o: o.hours_saved, human_review_share=r)
-                   for r in (0, 0.3, 1.0)]
-    assert more_checks == sorted(more_checks, reverse=True) and more_checks[0] > 50
+        assert numbers_shown(o)["hours_saved_unit"] == "net call-handler hours per 1,000 calls"
+    # A missed urgent call costs far more later than a check costs now, so checking the
+    # calls nearest the cut-off pays for itself.
+    checks = [mean_over_seeds(lambda o: o.hours_saved, human_review_share=r) for r in (0, 0.3)]
+    assert checks[1] > checks[0]
+
+
+def test_missing_more_urgent_calls_never_looks_like_saving_more():
+    for s in SEEDS:
+        curve = run(seed=s).hours_by_cutoff
+        # Along the cut-offs, whenever more urgent calls are missed, fewer hours are saved.
+        more_missed = np.diff(curve["missed"].to_numpy()) > 0.005
+        assert (np.diff(curve["hours_saved"].to_numpy())[more_missed] <= 0).all()
+        assert curve["hours_saved"].iloc[-1] < curve["hours_saved"].max()
+        # The page's point is on the curve.
+        at = curve[np.isclose(curve["cutoff"], 0.3)].iloc[0]
+        assert at["hours_saved"] == run(seed=s).hours_saved
+    # A more biased AI misses more of group B's urgent calls, and saves less.
+    assert mean_over_seeds(lambda o: o.hours_saved, **HIGH) < mean_over_seeds(
+        lambda o: o.hours_saved)
 
 
 # ----------------------------------------------------------------------------- listen in
@@ -492,7 +545,8 @@ def test_presets_are_valid_named_scenarios_with_a_two_sentence_script():
 
 
 def test_presets_show_what_their_scripts_claim():
-    def at(key, **kw):  # on the preset itself: what the room sees
+    # On the presets themselves (what the room sees); over 30 towns in tests/test_claims.py.
+    def at(key, **kw):
         return run(**BY_KEY[key].replace(**kw).to_dict())
 
     assert gap(at("fair_start")) < 0.1
@@ -500,10 +554,44 @@ def test_presets_show_what_their_scripts_claim():
     assert at("misheard").word_error["B"] == pytest.approx(0.35, abs=0.02)
     assert gap(at("biased_history")) > gap(at("fair_start")) + 0.1
     fixed = at("a_fix")
-    assert gap(fixed) < gap(at("biased_history")) - 0.1 and fixed.coin_toss_share > 0
+    assert missed_gap(fixed) < missed_gap(at("biased_history")) - 0.05
+    assert fixed.chance_decided_share > 0
     loop = at("human_in_the_loop")
     assert loop.review["caught[B]"] < loop.review["caught[A]"]  # harder on group B
     assert loop.hours["review"] == pytest.approx(30 * REVIEW_MINUTES / 60, abs=0.05)
     people = at("biased_people")
-    assert people.config.decided_by == "people" and people.history_missed["B"] < 0.1
-    assert at("ai_worse").history_missed["B"] > 0.4
+    assert people.config.decided_by == "people"
+    assert abs(people.history_missed["B"] - people.history_missed["A"]) < 0.05
+    assert at("ai_worse").history_missed["B"] > at("ai_worse").history_missed["A"] + 0.4
+
+
+def test_fair_towns_read_fair():
+    # The fair start's headline gap moves by at most 3 points from town to town.
+    gaps = [missed_gap(simulate(TriageConfig(seed=s), lean=True)) for s in range(100, 130)]
+    signed = [simulate(TriageConfig(seed=s), lean=True) for s in range(100, 112)]
+    assert np.std([o.rates["B"]["false_negative_rate"] - o.rates["A"]["false_negative_rate"]
+                   for o in signed]) <= 0.03
+    assert np.mean(gaps) < 0.05
+
+
+def test_lean_outcomes_hold_the_same_numbers():
+    config = TriageConfig(label_bias=0.3, human_review_share=0.2, decided_by="people",
+                          people_bias=0.3, seed=4)
+    full, lean = simulate(config), simulate(config, lean=True)
+    assert lean.calls is None and full.calls is not None
+    assert numbers_shown(lean) == numbers_shown(full)
+    assert (lean.people_pred == full.people_pred).all()
+    pd.testing.assert_frame_equal(lean.hours_by_cutoff, full.hours_by_cutoff)
+
+
+def test_a_fix_retrained_on_past_marks_leaves_more_of_the_gap():
+    # Past marks played down what group B said: the AI retrained under the fairness rule
+    # on those marks leaves more of the true gap than retrained on calls checked by hand
+    # (the page warns only when a town shows it beyond chance: ui/call_triage_claims.py).
+    more = []
+    for s in (2, 3):
+        base = TriageConfig(label_bias=0.6, mitigation="exponentiated_gradient", seed=s)
+        audit = simulate(base, lean=True)
+        history = simulate(base.replace(mitigation_data="history"), lean=True)
+        more.append(missed_gap(history) - missed_gap(audit))
+    assert min(more) > 0 and np.mean(more) > 0.05

@@ -166,8 +166,8 @@ def test_same_seed_same_numbers_other_seed_other_world():
     "field_name, value",
     [
         ("n_cases", 5),
-        ("n_cases", 101),
         ("n_cases", 12.5),
+        ("n_cases", 201),
         ("group_b_share", 0.05),
         ("group_b_share", 0.7),
         ("dialect_strength", -0.1),
@@ -277,10 +277,12 @@ def test_the_outcome_says_what_the_old_summaries_and_the_wording_were():
     for s in SEEDS:
         cfg = SMALL.replace(method="learned", label_bias=0.6, dialect_strength=0.5, seed=s)
         out = run(cfg)
-        # the analysts' bias, and their own slips on everyone's key facts
+        # the analysts' bias, and their own slips on everyone's key facts: they left out
+        # group B's key facts most where told in their own words
         assert out.history_left_out["A"] < 0.15
-        assert out.history_left_out["B"] == pytest.approx(
-            1 - (1 - summarisers.ANALYST_MISS) * (1 - 0.6), abs=0.1)
+        least = 1 - (1 - summarisers.ANALYST_MISS) * (1 - 0.6 * summarisers.SAME_WORDS_REACTION)
+        most = 1 - (1 - summarisers.ANALYST_MISS) * (1 - 0.6)
+        assert least - 0.1 < out.history_left_out["B"] < most + 0.1
         assert out.own_words_share == pytest.approx(0.5, abs=0.1)
         assert run(cfg.replace(dialect_strength=0.0)).own_words_share == 0
     assert run(SMALL).history_left_out is None  # this AI never read old summaries
@@ -336,16 +338,20 @@ def test_a_fix_is_compared_with_the_same_files_without_it(fix):
             assert out.same_length.summary_share == pytest.approx(out.summary_share, abs=0.02)
             assert left_out_gap(out.same_length.left_out) > gap_of(out)
         else:
-            assert out.same_length is None and out.chance_share == 0
-    assert run(SMALL).without_fix is None and run(SMALL).chance_share == 0
+            assert out.same_length is None and out.coin_toss_share == 0
+            assert out.chance_decided_share == 0
+    assert run(SMALL).without_fix is None and run(SMALL).coin_toss_share == 0
 
 
 def test_the_threshold_fix_counts_what_it_leaves_to_chance():
     """Fairlearn's ThresholdOptimizer draws for sentences near its cut-offs; the outcome
     counts them, and the same seed draws the same way."""
-    shares = [run(SMALL.replace(dialect_strength=1.0, mitigation="threshold_optimizer",
-                                seed=s)).chance_share for s in SEEDS]
-    assert all(0 <= x < 0.5 for x in shares) and max(shares) > 0
+    outs = [run(SMALL.replace(dialect_strength=1.0, mitigation="threshold_optimizer",
+                              seed=s)) for s in SEEDS]
+    assert all(0 <= o.coin_toss_share < 0.5 for o in outs)
+    assert max(o.chance_decided_share for o in outs) > 0
+    # What the draw settled is at most half of what it touched.
+    assert all(o.chance_decided_share <= 0.5 * o.coin_toss_share + 0.05 for o in outs)
     cfg = SMALL.replace(dialect_strength=1.0, mitigation="threshold_optimizer", seed=7)
     assert (simulate(cfg).y_pred == simulate(cfg).y_pred).all()
 
@@ -386,7 +392,8 @@ def test_record_keeps_the_numbers_and_what_they_were_compared_with():
     assert rec["false_negative_rate[B]"] == round(out.rates["B"]["false_negative_rate"], 4)
     for name in ("without_fix", "same_length", "fair_history"):
         assert rec[f"{name}.false_negative_rate[B]"] == round(getattr(out, name).left_out["B"], 4)
-    assert rec["chance_share"] == round(out.chance_share, 4)
+    assert rec["coin_toss_share"] == round(out.coin_toss_share, 4)
+    assert rec["chance_decided_share"] == round(out.chance_decided_share, 4)
     json.dumps(rec)
     assert not any(k.startswith("fair_history") for k in numbers_shown(run(SMALL)))
 

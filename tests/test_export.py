@@ -113,7 +113,8 @@ def test_the_csv_for_people_uses_the_words_people_saw(store, filled):
     assert first["Use of AI"] == "101 calls" and first["Question"] == "Before trying it"
     assert first["Comfort"] == "2 · Uncomfortable"
     assert first["Themes"] == "Human oversight; Accuracy and bias"
-    assert first["101 calls: Unfair past grading of group B"] == "40.0"  # 0.4, as 40 in 100
+    bias = "101 calls: Past call handlers played down group B's warnings"
+    assert first[bias] == "40.0"  # 0.4, as 40 in 100
     assert first["101 calls: Fix for fairness"] == "No fix"
     assert first["101 calls: World number"] == "3"
     assert first["101 calls, result: Urgent calls missed, group B"] == "0.4"
@@ -139,7 +140,7 @@ def test_the_data_dictionary_has_a_row_for_every_column(store, filled):
     # The answers' columns, then those of the decisions people made themselves.
     assert [d["Column"] for d in docs] == columns + [c for c in decided if c not in columns]
     by_column = {d["Column"]: d for d in docs}
-    bias = by_column["101 calls: Unfair past grading of group B"]
+    bias = by_column["101 calls: Past call handlers played down group B's warnings"]
     assert bias["Machine name"] == "config.label_bias"
     assert "out of 100" in bias["Values or units"] and "call handlers" in bias["Meaning"]
     assert by_column["Comfort"]["Machine name"] == "comfort"

@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from simulators import registry
 from simulators.reoffending import PRESETS, RiskConfig, simulate
 from tests.pages import ROOT, captions, page_runner, strip, texts
+from ui import cache
+from ui import reoffending_claims as says
 from ui.participant import Me
+from workshop.i18n import translator
 from workshop.store import Store
 
 PAGE = "app_pages/reoffending.py"
@@ -186,6 +190,9 @@ def test_every_panel_draws_its_chart_and_cites_its_sources(open_panels):
 
 
 def test_the_fix_says_what_it_leaves_to_chance_and_what_it_costs_each_group(open_panels):
+    config = RiskConfig(n_people=800, historic_patrol_bias=0.7, label_bias=0.6,
+                        mitigation="threshold_optimizer")
+    spread = cache.over_towns(registry.get(KEY), "bands", config, wait=True)
     at = small()
     at.select_slider(key=f"{KEY}.historic_patrol_bias").set_value(0.7).run()
     at.select_slider(key=f"{KEY}.label_bias").set_value(0.6).run()
@@ -193,15 +200,18 @@ def test_the_fix_says_what_it_leaves_to_chance_and_what_it_costs_each_group(open
     at.radio(key=f"{KEY}.mitigation").set_value("threshold_optimizer").run()
     assert not at.exception
     fixed = shown(at)["metrics"]
-    assert fixed["equalized_odds_difference"] < biased and fixed["coin_toss_share"] > 0
-    assert "weighted coin toss" in strip(at)
+    assert fixed["equalized_odds_difference"] < biased and fixed["chance_decided_share"] > 0
+    assert "real toss-up" in strip(at)
     assert "The fix replaces this cut-off" in captions(at)  # beside the cut-off setting
     text = everything(at)
     assert "How this fix works" in text and "each person's group" in text
-    for group in ("group A", "group B"):
-        assert f"For {group}:" in text
-    assert "without the fix and" in text and "For everyone together:" in text
-    assert re.search(r"\d+ (fewer|more): (better|worse)", text)
+    # Three ways on the same people: no fix, the same audited data without the rule, the fix.
+    claims = says.fix_claims(cache.outcome(registry.get(KEY), config), spread,
+                             translator("en"))
+    for claim in claims:
+        assert claim.text in text, claim.slot
+    assert "on the same data without the rule" in text and "For everyone together:" in text
+    assert len(at.get("vega_lite_chart")) >= 2
 
 
 def test_the_card_says_when_a_label_was_a_coin_toss(open_panels):
@@ -216,7 +226,10 @@ def test_the_card_says_when_a_label_was_a_coin_toss(open_panels):
 
 
 def test_offender_managers_can_decide_instead_and_are_compared(open_panels):
-    at = small(**{f"{KEY}.people_bias": 0.8})
+    preset = next(p for p in PRESETS if p.key == "fairer_than_people")
+    cache.over_towns(registry.get(KEY), "bands", preset.config.replace(decided_by="people"),
+                     wait=True)
+    at = _page(**{f"{KEY}.{k}": v for k, v in preset.config.to_dict().items()})
     assert "The AI decides here" in captions(at)  # beside the people's slider
     at.radio(key=f"{KEY}.decided_by").set_value("people").run()
     assert not at.exception
@@ -233,7 +246,7 @@ def test_accuracy_by_the_records_is_explained_where_it_rises_with_bias(open_pane
     assert not at.exception
     text = texts(at)
     assert "Judged by the police records" in text and "Judged by what really happened" in text
-    assert "the same biased records it learned from" in text
+    assert "the same records it learned from" in text and "without the extra patrols" in text
 
 
 def test_the_retrain_fix_renders_and_says_it_decides_by_chance(open_panels):

@@ -17,9 +17,11 @@ import ast
 import functools
 import importlib
 import logging
+import multiprocessing
 import os
 import subprocess
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ import streamlit as st
 
 from simulators.registry import UseCase
 from workshop import outcome_cache, warm_up
+from workshop.environment import env_int
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +59,83 @@ def outcomes() -> outcome_cache.OutcomeCache:
 def outcome(use_case: UseCase, config: Any) -> Any:
     """``use_case``'s result for ``config``, worked out once for the whole server."""
     return outcome_cache.outcome(use_case, config, outcomes())
+
+
+# -- work over many made-up towns, beside a result --------------------------------------
+
+_TOWNS_LOCK = threading.Lock()
+_pending: dict[str, Future[Any]] = {}
+
+
+@functools.cache
+def _worker() -> ProcessPoolExecutor:
+    """One process at the lowest priority (``workshop.warm_up.lower_priority``) for
+    this server process's work over towns: seconds of CPU that must never hold up a
+    slider move in the room (a thread here would share the room's GIL)."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=warm_up.lower_priority)
+
+
+def in_background() -> bool:
+    """Whether a page may start work over towns it lacks (``WORKSHOP_TOWNS_IN_BACKGROUND``,
+    1 by default; the tests set 0 and work out what they need with ``wait=True``)."""
+    return env_int("WORKSHOP_TOWNS_IN_BACKGROUND", 1, maximum=1) == 1
+
+
+def over_towns(use_case: UseCase, kind: str, config: Any, *, wait: bool = False) -> Any:
+    """``kind``'s work over many towns for ``config`` (``workshop.outcome_cache.TOWN_WORK``:
+    ``"bands"``, the spread of every number in fair towns; ``"monitor"``, the hotspots'
+    monitor over many cities), shared by the whole room: from memory, from the disk
+    (the warm-up's), or None while it is worked out in the background, so a page shows
+    its result at once and this beside it when ready. ``wait``: work it out here."""
+    name = use_case.name
+    key = outcome_cache.towns_key(name, kind, config)
+    memory = outcomes()
+    value = memory.peek(key)
+    if value is None:
+        value = outcome_cache.saved_towns(name, kind, config)
+        if value is not None:
+            memory.put(key, value)
+    if value is not None:
+        return value
+    if wait:
+        value = memory.get(key, lambda: outcome_cache.work_over_towns(name, kind, config))
+        outcome_cache.save_towns(name, kind, config, value)
+        return value
+    if in_background():
+        _start(name, kind, config, key, memory)
+    return None
+
+
+def pending(use_case: UseCase, kind: str, config: Any) -> bool:
+    """Whether ``kind``'s work for ``config`` is being worked out in the background."""
+    key = outcome_cache.towns_key(use_case.name, kind, config)
+    with _TOWNS_LOCK:
+        return key in _pending
+
+
+def _start(name: str, kind: str, config: Any, key: str,
+           memory: outcome_cache.OutcomeCache) -> None:
+    with _TOWNS_LOCK:
+        if key in _pending:
+            return
+        try:
+            future = _worker().submit(outcome_cache.work_over_towns, name, kind, config)
+        except RuntimeError:  # the worker is shutting down with the server
+            return
+        _pending[key] = future
+
+    def done(f: Future[Any]) -> None:
+        with _TOWNS_LOCK:
+            _pending.pop(key, None)
+        if f.cancelled() or f.exception() is not None:
+            if not f.cancelled():
+                log.error("work over towns failed for %s", key, exc_info=f.exception())
+            return
+        memory.put(key, f.result())
+        outcome_cache.save_towns(name, kind, config, f.result())
+
+    future.add_done_callback(done)
 
 
 def pages_dir() -> Path:

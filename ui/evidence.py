@@ -14,11 +14,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from simulators.chance import Bands
 from simulators.evidence import (
     FAIR_HISTORY,
     NOT_LEARNING,
-    OWN_WORDS,
-    SAME_WORDS,
     EvidenceConfig,
     EvidenceOutcome,
     officer_check,
@@ -26,12 +25,12 @@ from simulators.evidence import (
 )
 from simulators.messages import N_
 from ui import decide
+from ui import evidence_claims as says
 from ui.charts import TABLE, draw, spec_for, template
+from ui.claims import sentences
 from ui.derived import derived
-from ui.fairness_panel import figures_of
-from ui.figures import GROUP_COLOURS, per_100, points_text
-from ui.i18n import _, lang, ngettext, num
-from workshop.i18n import translator
+from ui.figures import GROUP_COLOURS, per_100
+from ui.i18n import _, here, lang, ngettext, num
 
 KEY = "evidence"
 REVEALED_KEY = f"{KEY}.revealed_worlds"  # worlds whose answer this person has seen
@@ -67,150 +66,30 @@ def witness_key() -> None:
         "group B (dialect or second language) · 📹 CCTV log · 📝 officer's notes"))
 
 
-def _counts(left_out: dict[str, float]) -> dict[str, int | None]:
-    return {g: per_100(v) for g, v in left_out.items()}
-
-
-def _gap(counts: dict[str, int | None]) -> int | None:
-    if counts["A"] is None or counts["B"] is None:
-        return None
-    return abs(counts["A"] - counts["B"])
-
-
-def _n(count: int | None) -> str:
-    return "–" if count is None else num(count)
-
-
 # ----------------------------------------------------------------------------- what compares
 
 
 def strip_note(config: EvidenceConfig, outcome: EvidenceOutcome) -> str:
     """One line under the strip: the same case files with the fix off, or with fair old
     summaries; or why 'Bias in the old summaries' changes nothing here."""
-    t = translator(lang())
-    lines = []
-    if outcome.without_fix is not None:
-        lines.append(_("Without the fix, on the same case files: {gap}.").format(
-            gap=points_text(_gap(_counts(outcome.without_fix.left_out)), t)))
-    if outcome.fair_history is not None:
-        lines.append(_("With fair old summaries, on the same case files: {gap}.").format(
-            gap=points_text(_gap(_counts(outcome.fair_history.left_out)), t)))
-    elif outcome.history_route == NOT_LEARNING and config.label_bias > 0:
-        lines.append(_("'Bias in the old summaries' changes nothing here: this AI does not "
-                       "learn from them."))
-    return " ".join(lines)
+    return sentences(says.strip_note(config, outcome, here()))
 
 
-#: How many points old bias must add to the gap before the page says it reaches group B.
-REACHES = 5
-
-
-def history_note(outcome: EvidenceOutcome) -> None:
-    """Can the bias in old summaries reach these summaries? Said from the settings (the
-    method, how differently group B words things), then shown on the same case files
-    summarised after fair old summaries."""
-    route = outcome.history_route
-    question = _("Can the old summaries' bias reach these summaries?")
-    if route == NOT_LEARNING:
-        st.info(f"**{question}** " + _(
-            "No: this AI picks what the rest of the file repeats and never reads old "
-            "summaries, so 'Bias in the old summaries' changes nothing. Choose 'Learns from "
-            "old summaries' to see what it does."), icon="🗂️")
-        return
-    words = _n(per_100(outcome.own_words_share))
-    history = _counts(outcome.history_left_out)
-    hist_a, hist_b = _n(history["A"]), _n(history["B"])
-    if route == FAIR_HISTORY:
-        st.info(f"**{question}** " + _(
-            "This AI learns from old summaries, and here they were fair: the analysts left "
-            "out {hist_a} in 100 of group A's key facts and {hist_b} in 100 of group B's. "
-            "Move 'Bias in the old summaries' up: the AI can only copy that bias onto "
-            "sentences it can tell apart by their words, and here {words} in 100 of group "
-            "B's sentences are in their own words.").format(
-                hist_a=hist_a, hist_b=hist_b, words=words), icon="🗂️")
-        return
-    if route == SAME_WORDS:
-        lines = [_("The analysts left out {hist_b} in 100 of group B's key facts, against "
-                   "{hist_a} in 100 of group A's. But here group B use the same words as "
-                   "group A, so the AI can hardly tell whose sentence is whose.").format(
-                       hist_a=hist_a, hist_b=hist_b)]
+def history_note(outcome: EvidenceOutcome, bands: Bands | None) -> None:
+    """Can the bias in old summaries reach these summaries? (``evidence_claims``)"""
+    lines = [c.text for c in says.history_claims(outcome, bands, here())]
+    question = _(says.QUESTION)
+    if outcome.history_route in (NOT_LEARNING, FAIR_HISTORY):
+        st.info(f"**{question}** " + lines[0], icon="🗂️")
     else:
-        assert route == OWN_WORDS
-        lines = [_("The analysts left out {hist_b} in 100 of group B's key facts, against "
-                   "{hist_a} in 100 of group A's, and here {words} in 100 of group B's "
-                   "sentences are in their own words: the AI can learn that sentences worded "
-                   "like theirs were left out, and leave them out again.").format(
-                       hist_a=hist_a, hist_b=hist_b, words=words)]
-    now = figures_of(outcome).counts["false_negative_rate"]
-    fair = _counts(outcome.fair_history.left_out)
-    lines.append(_("On the same case files, this summary leaves out {a} in 100 of group A's "
-                   "key facts and {b} in 100 of group B's; after fair old summaries it would "
-                   "leave out {fair_a} and {fair_b}.").format(
-                       a=_n(now.get("A")), b=_n(now.get("B")), fair_a=_n(fair["A"]),
-                       fair_b=_n(fair["B"])))
-    if None not in (now.get("A"), now.get("B"), fair["A"], fair["B"]):
-        added = (now["B"] - now["A"]) - (fair["B"] - fair["A"])
-        worse_a = now["A"] - fair["A"] >= REACHES
-        if added >= REACHES:
-            lines.append(_("So the old bias does reach group B here: it widens the gap by "
-                           "{points}.").format(points=points_text(added, translator(lang()))))
-            if worse_a:
-                lines.append(_("It makes group A's summaries worse too."))
-        else:
-            lines.append(_("So the old bias cannot single out group B here.")
-                         if route == SAME_WORDS else
-                         _("So the old bias barely reaches group B here."))
-            if worse_a and now["B"] - fair["B"] >= REACHES:
-                lines.append(_("It makes the summaries worse for both groups, though: the AI "
-                               "learned that key facts were often left out, whoever gave "
-                               "them."))
-            lines.append(_("Move 'How differently group B words things' up to see the old "
-                           "bias find group B.") if route == SAME_WORDS
-                         or outcome.own_words_share < 0.5 else
-                         _("Move 'Bias in the old summaries' up to see it find group B."))
-    st.info(f"**{question}**  \n" + "  \n".join(lines), icon="🗂️")
+        st.info(f"**{question}**  \n" + "  \n".join(lines), icon="🗂️")
 
 
-def fix_note(outcome: EvidenceOutcome) -> None:
-    """What the fix changed, on the same case files without it: each group's key facts
-    left out, the length of the summaries (and, if it grew, what that length alone
-    does), and what the fix left to chance."""
-    before = outcome.without_fix
-    if before is None:
-        return
-    now = figures_of(outcome).counts["false_negative_rate"]
-    was = _counts(before.left_out)
-    lines = [_("Without the fix, on the same case files, the summary left out {a0} in 100 "
-               "of group A's key facts and {b0} in 100 of group B's; with it, {a} and "
-               "{b}.").format(a0=_n(was["A"]), b0=_n(was["B"]), a=_n(now.get("A")),
-                              b=_n(now.get("B")))]
-    share, share0 = per_100(outcome.summary_share), per_100(before.summary_share)
-    if share > share0:
-        lines.append(_("The summaries get longer: they keep {share} in 100 sentences, against "
-                       "{before} without the fix, so there is more for an officer to "
-                       "read.").format(share=num(share), before=num(share0)))
-    elif share < share0:
-        lines.append(_("The summaries get shorter: they keep {share} in 100 sentences, against "
-                       "{before} without the fix.").format(share=num(share),
-                                                           before=num(share0)))
-    else:
-        lines.append(_("The summaries stay as long: {share} in 100 sentences.").format(
-            share=num(share)))
-    if outcome.same_length is not None and share != share0:
-        same = _counts(outcome.same_length.left_out)
-        lines.append(_("Some of that change comes only from longer summaries: without the "
-                       "fix, summaries as long would leave out {a} in 100 of group A's key "
-                       "facts and {b} in 100 of group B's.").format(a=_n(same["A"]),
-                                                                    b=_n(same["B"])))
-    chance = per_100(outcome.chance_share)
-    if chance:
-        lines.append(_("The fix left {n} in 100 witness sentences to chance: for sentences "
-                       "near its bar it tosses a weighted coin, so another run could keep "
-                       "different ones.").format(n=num(chance)))
-    elif outcome.chance_share > 0:
-        lines.append(_("The fix left fewer than 1 in 100 witness sentences to chance: for "
-                       "sentences near its bar it tosses a weighted coin."))
-    st.info("\n".join(f"- {line}" for line in lines), icon="🔧")
+def fix_note(outcome: EvidenceOutcome, bands: Bands | None) -> None:
+    """What the fix changed, on the same case files without it (``evidence_claims``)."""
+    lines = [c.text for c in says.fix_claims(outcome, bands, here())]
+    if lines:
+        st.info("\n".join(f"- {line}" for line in lines), icon="🔧")
 
 
 # ----------------------------------------------------------------------------- the case file
@@ -390,23 +269,8 @@ def by_fact_chart(outcome: EvidenceOutcome) -> tuple[pd.DataFrame, dict]:
 
 
 def exculpatory(outcome: EvidenceOutcome) -> None:
-    total = outcome.exculpatory_total
-    left = _counts(outcome.left_out_by_fact.loc["exculpatory"].to_dict())
-    if sum(total.values()) == 0:
-        st.write(_("In these case files no witness gave a fact that points away from the "
-                   "arrested person."))
-    else:
-        st.markdown(_(
-            "Across the {n} case files, witnesses gave **{total}** sentences that point away "
-            "from the person arrested: {total_a} from group A and {total_b} from group "
-            "B.").format(n=num(outcome.n_cases), total=num(sum(total.values())),
-                         total_a=num(total["A"]), total_b=num(total["B"])))
-    if left["A"] is None or left["B"] is None:
-        reading = _("Too few of these facts came from one of the groups to compare them.")
-    else:
-        reading = _("Of the facts that point away from the arrested person, the summaries "
-                    "left out {a} in 100 from group A and {b} in 100 from group B.").format(
-                        a=num(left["A"]), b=num(left["B"]))
+    total, reading = (c.text for c in says.exculpatory_claims(outcome, here()))
+    st.markdown(total)
     st.markdown(f"**{reading}**")  # the chart's reading, above it
     st.markdown("**" + _("Key facts left out, by kind of fact") + "**")
     draw(spec_for(outcome, ("by_fact", lang()), lambda: by_fact_chart(outcome)),

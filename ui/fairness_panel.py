@@ -14,7 +14,7 @@ import streamlit as st
 from simulators.fairness import Outcome, disparities
 from ui.charts import TABLE, draw, spec_for, template
 from ui.derived import derived
-from ui.figures import GAP_MEANINGS, Figures, figures, points_text
+from ui.figures import GAP_MEANINGS, GROUP_COLOURS, Figures, figures, points_text
 from ui.i18n import _, lang
 from workshop.i18n import translator
 
@@ -94,3 +94,29 @@ def fairness_panel(
                          f"{_(GAP_MEANINGS['equalized_odds_difference'])}")
             st.markdown("\n\n".join(lines))
     return disparities(outcome)
+
+
+TICKS = [0, 20, 40, 60, 80, 100]  # out of 100, on every axis that counts so
+
+def _side_by_side_bars(rows: tuple[str, ...], names: tuple[str, ...]) -> alt.LayerChart:
+    base = alt.Chart(TABLE).encode(
+        y=alt.Y("row:N", title=None, sort=list(rows), axis=alt.Axis(labelLimit=150)),
+        yOffset=alt.YOffset("group:N", sort=list(names)),
+        x=alt.X("count:Q", title=None, scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=TICKS)),
+        tooltip=["row:N", "group:N", "count:Q"])
+    bars = base.mark_bar().encode(color=alt.Color(
+        "group:N", title=None, legend=alt.Legend(orient="top"),
+        scale=alt.Scale(domain=list(names), range=list(GROUP_COLOURS.values()))))
+    labels = base.mark_text(align="left", dx=3, fontSize=13).encode(text="count:Q")
+    return (bars + labels).properties(height=alt.Step(22))
+
+
+def side_by_side(rows: tuple[str, ...], figs: tuple[Figures, ...],
+                 metric: str) -> tuple[pd.DataFrame, dict]:
+    """One metric, per group, for several ways of deciding the same calls (one row
+    each), counts out of 100 from each way's figures."""
+    data = pd.DataFrame([{"row": row, "group": bar.name, "count": fig.counts[metric][bar.group]}
+                         for row, fig in zip(rows, figs, strict=True) for bar in fig.bars])
+    names = tuple(bar.name for bar in figs[0].bars)
+    return data, template(_side_by_side_bars, rows, names)

@@ -84,9 +84,9 @@ class Figures:
         shown = {g: v for g, v in self.counts[best].items() if v is not None}
         hi, lo = max(shown, key=shown.get), min(shown, key=shown.get)
         names = {b.group: b.name for b in self.bars}
-        if spread <= 2:
+        if spread == 0:
             return t.gettext(
-                "The groups' bars are nearly level: the largest difference, in '{label}', "
+                "The groups' bars are level: the largest difference, in '{label}', "
                 "is {gap}.").format(label=self.labels[best], gap=points_text(spread, t))
         return t.gettext(
             "The largest difference is in '{label}': {hi} in 100 for {hi_group} against "

@@ -11,19 +11,11 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from simulators.hotspot_views import (
-    audit_shares,
-    flag_review,
-    hotspots_found,
-    nothing_unfair,
-    shares_on,
-    worst_change,
-)
+from simulators.chance import Bands
 from simulators.hotspots import (
     AUDIT_DAYS,
     CHECK_DAY,
     DISCOVERY_RATE,
-    HISTORY_DAYS,
     MITIGATION_CHOICES,
     MONITOR_DAYS,
     REPORT_RATE,
@@ -32,11 +24,12 @@ from simulators.hotspots import (
 )
 from simulators.messages import N_
 from ui import hotspot_charts as charts
+from ui import hotspots_claims as says
 from ui.charts import draw, spec_for
+from ui.claims import sentences
 from ui.config_sliders import config_controls
-from ui.derived import derived
 from ui.figures import per_100
-from ui.i18n import _, lang, ngettext, num
+from ui.i18n import _, here, lang, num
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"  # the day on the maps, 1-based
@@ -70,17 +63,7 @@ def n100(rate: float) -> str:
 
 def strip_note(outcome: HotspotOutcome) -> str:
     """The line under the strip: group B's share of patrols against its share of crime."""
-    b = derived(outcome, "audit shares", lambda: audit_shares(outcome))
-    chance = " " + _("Nothing unfair is set here, so this gap comes from chance: from "
-                     "where the loop happened to settle in this city. Another world number "
-                     "gives another gap, often the other way.") if nothing_unfair(outcome) else ""
-    return ngettext(
-        "These are averages over the one day the AI ran. Group B's areas had {crime} in "
-        "100 of the real crime, and got {patrols} in 100 of the patrols.",
-        "These are averages over the last {n} days. Group B's areas had {crime} in 100 of "
-        "the real crime, and got {patrols} in 100 of the patrols.",
-        outcome.audit_days).format(n=num(outcome.audit_days), crime=n100(b["true_crime_share"]),
-                                   patrols=n100(b["patrol_share"])) + chance
+    return sentences(says.strip_note(outcome, here()))
 
 
 # ----------------------------------------------------------------------------- settings
@@ -157,12 +140,7 @@ def _maps(outcome: HotspotOutcome) -> None:
     day = st.slider(_("Day"), 1, days, key=DAY_KEY, help=_(
         "Move to see where patrols went on any day.")) if days > 1 else 1
     real, record = charts.day_maps(outcome, day - 1)  # cheap: a template and a table
-    share = shares_on(outcome, day - 1)
-    reading = _("On day {day}, group B's areas got {patrols} in 100 of the patrols, for {crime} "
-                "in 100 of the real crime that day and {recorded} in 100 of the crime written "
-                "down.").format(day=num(day), patrols=n100(share["patrol_share"]),
-                                crime=n100(share["true_crime_share"]),
-                                recorded=n100(share["recorded_share"]))
+    reading = says.day_claims(outcome, day, here())[0].text
     real_col, record_col = st.columns(2)
     with real_col:
         st.markdown("**" + _("Real crime") + "**")
@@ -194,43 +172,16 @@ LOOP_STEPS = N_("""
 """)
 
 
-def loop_panel(outcome: HotspotOutcome) -> None:
+def loop_panel(outcome: HotspotOutcome, bands: Bands | None) -> None:
     st.markdown(_(LOOP_STEPS))
-    loop, past = outcome.loop, outcome.past["B"]
-    st.write(_(
-        "In this run, patrols found {found} in every 100 crimes written down; victims "
-        "reported the rest. Of the crimes in a square with a patrol that day, {with_} in 100 "
-        "were written down; in a square without one, {without} in 100.").format(
-            found=n100(loop["found_share"]), with_=n100(loop["recorded_with_patrol"]),
-            without=n100(loop["recorded_without_patrol"])))
-    st.write(_(
-        "Before the AI took over, people placed the patrols for {days} days: group B's areas "
-        "got {patrols} in 100 of them, for {crime} in 100 of the real crime. Those records "
-        "are where the AI starts.").format(days=num(HISTORY_DAYS),
-                                           patrols=n100(past["patrol_share"]),
-                                           crime=n100(past["true_crime_share"])))
+    found, past, reading = says.loop_claims(outcome, bands, here())
+    st.write(found.text)
+    st.write(past.text)
     st.markdown("**" + _("Group B’s areas, day by day") + "**")
     st.caption(_("Each point is the average of the week up to that day."))
-    b = derived(outcome, "audit shares", lambda: audit_shares(outcome))
-    start = shares_on(outcome, 0)["patrol_share"]
-    patrols, crime = per_100(b["patrol_share"]), per_100(b["true_crime_share"])
-    if patrols - crime >= 3:
-        reading = _("On day 1 group B's areas got {start} in 100 of the patrols. Over the last "
-                    "{n} days they got {patrols} in 100, for {crime} in 100 of the real "
-                    "crime: more patrols than their crime explains.")
-    elif crime - patrols >= 3:
-        reading = _("On day 1 group B's areas got {start} in 100 of the patrols. Over the last "
-                    "{n} days they got {patrols} in 100, for {crime} in 100 of the real "
-                    "crime: fewer patrols than their crime calls for.")
-    else:
-        reading = _("On day 1 group B's areas got {start} in 100 of the patrols. Over the last "
-                    "{n} days they got {patrols} in 100, for {crime} in 100 of the real "
-                    "crime: about the share their crime explains.")
-    reading = reading.format(start=n100(start), n=num(outcome.audit_days),
-                             patrols=num(patrols), crime=num(crime))
     draw(spec_for(outcome, ("shares", lang()), lambda: charts.share_chart(outcome)),
-         alt_text=reading)
-    st.caption(reading)
+         alt_text=reading.text)
+    st.caption(reading.text)
 
 
 # ----------------------------------------------------------------------------- the fixes
@@ -258,31 +209,20 @@ COSTS = {
 def costs_panel(config: HotspotConfig, runs: Mapping[str, HotspotOutcome]) -> None:
     """Every fix on the same city and settings: what each costs. ``runs`` holds one
     outcome per fix, all of ``config`` with only the fix changed."""
-    crime = per_100(audit_shares(runs["none"])["true_crime_share"])
-    st.write(ngettext(
-        "Each fix below runs on this same city with your settings; only the fix changes. "
-        "On the one day, group B's areas had {crime} in 100 of the real crime.",
-        "Each fix below runs on this same city with your settings; only the fix changes. "
-        "Over the last {n} days, group B's areas had {crime} in 100 of the real crime.",
-        runs["none"].audit_days).format(n=num(runs["none"].audit_days), crime=num(crime)))
+    claims = {c.slot: c for c in says.costs_claims(runs, here())}
+    st.write(claims["costs.intro"].text)
     for fix, label in MITIGATION_CHOICES.items():
-        run = runs[fix]
-        found = hotspots_found(run)
-        numbers = _(
-            "On an average day {found} of the {k} real hotspots had a patrol, and group B's "
-            "areas got {patrols} in 100 of the patrols.").format(
-                found=num(round(found["found"])), k=num(found["real_hotspots"]),
-                patrols=n100(audit_shares(run)["patrol_share"]))
         head = (_("✅ **{fix}** (in use now).") if fix == config.mitigation
                 else "**{fix}.**").format(fix=_(label))
-        st.markdown(f"{head} {numbers}  \n{_(COSTS[fix])}")
+        st.markdown(f"{head} {claims[f'costs.{fix}'].text}  \n{_(COSTS[fix])}")
 
 
 # ----------------------------------------------------------------------------- the monitor
 
 
-def monitor_panel(outcome: HotspotOutcome) -> None:
-    """Each group's line over time, the flag, and what a person reviewing it would see."""
+def monitor_panel(outcome: HotspotOutcome, towns: dict | None) -> None:
+    """Each group's line over time, the flag, what a person reviewing it would see, and
+    how often a monitor like this cries wolf or catches a change, over many cities."""
     config = outcome.config
     st.write(_(
         "People in the public dialogue advised that an AI's performance should be "
@@ -292,9 +232,9 @@ def monitor_panel(outcome: HotspotOutcome) -> None:
         "line has grown by the limit you set.").format(window=num(MONITOR_DAYS),
                                                       check=num(CHECK_DAY)))
     monitor_settings(type(config))
+    verdict = says.monitor_verdict(outcome, here())
     if outcome.check_day is None:
-        st.info(_("The monitor starts after the check on day {check}: let the AI run for "
-                  "longer (under 'More settings').").format(check=num(CHECK_DAY)))
+        st.info(verdict.text)
         return
     if config.new_estate and outcome.change_day is None:
         st.info(_("The new estate opens on day {day}, after this run ends.").format(
@@ -304,66 +244,23 @@ def monitor_panel(outcome: HotspotOutcome) -> None:
                    "neighbourhoods (outlined in green dashes on the maps).").format(
                        day=num(outcome.change_day + 1)))
     draw(spec_for(outcome, ("monitor", lang()), lambda: charts.monitor_chart(outcome)),
-         alt_text=_monitor_verdict(outcome))
+         alt_text=verdict.text)
     if outcome.flag_day is not None:
-        st.warning(_monitor_verdict(outcome), icon="🚩")
-        st.write(_review(outcome))
+        st.warning(verdict.text, icon="🚩")
+        st.write(says.review_claim(outcome, here()).text)
     else:
-        st.info(_monitor_verdict(outcome))
+        st.info(verdict.text)
+    st.markdown("**" + _("Is this monitor worth trusting?") + "**")
+    st.caption(_("One city can mislead. The same monitor, at your limit, over many made-up "
+                 "cities of this size with no bias, for every way the AI can learn:"))
+    st.markdown("\n".join(f"- {c.text}" for c in says.monitor_rates_claims(
+        towns, config.monitor_limit, here())))
     st.caption(_(
         "Here the monitor knows the real crime, because we made the city up. A real force "
         "cannot: it would have to estimate it, for example from victims' reports or crime "
         "surveys, which have gaps of their own. A monitor also sees only change: a gap that "
         "was already there when the AI was checked raises no flag. That needs the check "
         "itself, and an audit of the records the AI learned from."))
-
-
-def _limit(outcome: HotspotOutcome) -> str:
-    return n100(outcome.config.monitor_limit)
-
-
-def _monitor_verdict(outcome: HotspotOutcome) -> str:
-    """The flag, or why there was none, in one or two sentences."""
-    names = {"A": _("group A's areas"), "B": _("group B's areas")}
-    if outcome.flag_day is not None:
-        review = flag_review(outcome)
-        g = review["group"]
-        return _(
-            "On day {day} the monitor raised a flag for {group}: over the last {window} days "
-            "{now} in 100 of their real hotspots had no patrol, against {then} in 100 when "
-            "the AI was checked. Your limit was {limit} in 100 more.").format(
-                day=num(review["day"] + 1), group=names[g], window=num(MONITOR_DAYS),
-                now=n100(review["now"][g]), then=n100(review["at_check"][g]),
-                limit=_limit(outcome))
-    worst = worst_change(outcome)
-    if worst is None or per_100(worst["worse_by"]) <= 0:
-        return _("No flag: neither group's line got worse than when the AI was checked.")
-    text = _("No flag: the worst was {group}, {worse} in 100 more of their real hotspots "
-             "with no patrol on day {day} than at the check, under your limit of {limit} in "
-             "100.").format(group=names[worst["group"]], worse=n100(worst["worse_by"]),
-                            day=num(worst["day"] + 1), limit=_limit(outcome))
-    if outcome.change_day is not None:
-        text += " " + _("The change in the city was missed: a tighter limit would have "
-                        "caught it.")
-    return text
-
-
-def _review(outcome: HotspotOutcome) -> str:
-    review = flag_review(outcome)
-    names = {"A": _("group A's"), "B": _("group B's")}
-    values = dict(group=names[review["group"]], window=num(MONITOR_DAYS),
-                  unpatrolled=num(review["unpatrolled"]), hotspots=num(review["real_hotspots"]),
-                  estate=num(review["unpatrolled_on_estate"]),
-                  reports=num(review["reports_there"]))
-    if outcome.change_day is not None and review["day"] >= outcome.change_day:
-        return _("A person reviewing the flag would find that {unpatrolled} of {group} "
-                 "{hotspots} real hotspots had no patrol at all in those {window} days, "
-                 "{estate} of them on the new estate, where victims had reported {reports} "
-                 "crimes. They could send patrols there, and ask why the AI had not.").format(
-                     **values)
-    return _("A person reviewing the flag would find that {unpatrolled} of {group} "
-             "{hotspots} real hotspots had no patrol at all in those {window} days, though "
-             "victims had reported {reports} crimes there.").format(**values)
 
 
 # ----------------------------------------------------------------------------- background

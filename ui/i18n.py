@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop.i18n import DEFAULT, LANGUAGES, normalise, translator
+from workshop.i18n import DEFAULT, LANGUAGES, Translator, normalise, translator
 
 _KEY = "lang"
 
@@ -34,6 +34,12 @@ def keep_in_address() -> None:
 def set_lang(code: str) -> None:
     st.session_state[_KEY] = normalise(code)
     keep_in_address()
+
+
+def here() -> Translator:
+    """This session's translator, for the pure functions that build a page's sentences
+    (``ui/<use case>_claims.py``)."""
+    return translator(lang())
 
 
 def _(message: str) -> str:

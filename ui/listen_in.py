@@ -9,13 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from simulators.call_triage import TriageConfig, TriageOutcome
-from simulators.listen_in import MAX_TYPED_CHARS, Heard, example_calls, listen_in, proxy_push
+from simulators.call_words import proxy_push
+from simulators.chance import Bands
+from simulators.listen_in import MAX_TYPED_CHARS, Heard, example_calls, listen_in
 from simulators.messages import N_
 from ui.call_triage import KEY
+from ui.call_triage_claims import proxy_claims
 from ui.charts import TABLE, draw, spec_for, template
 from ui.derived import derived
 from ui.figures import EXTRA_COLOURS, GROUP_COLOURS, per_100
 from ui.i18n import _, lang, num
+from workshop.i18n import translator
 
 MODE_KEY, CALL_KEY = f"{KEY}.listen_mode", f"{KEY}.listen_call"
 TEXT_KEY, GROUP_KEY, ASR_KEY = f"{KEY}.listen_text", f"{KEY}.listen_group", f"{KEY}.listen_asr"
@@ -233,8 +237,6 @@ PROXY_KINDS = {
     "area B": N_("Group B's area names"),
     "dialect": N_("Group B's dialect words"),
 }
-#: Pushes smaller than this come and go from one made-up town to the next.
-PROXY_NOISE = 0.3
 
 
 def _proxy_bars(names: tuple[str, ...], axis: str) -> alt.Chart:
@@ -255,28 +257,13 @@ def proxy_chart(push: dict[str, float]) -> tuple[pd.DataFrame, dict]:
     return data, template(_proxy_bars, names, _(PUSH_AXIS))
 
 
-def _push_word(x: float) -> str:
-    if x < -PROXY_NOISE:
-        return _("towards 'can wait'")
-    if x > PROXY_NOISE:
-        return _("towards fast-track")
-    return _("hardly at all")
-
-
-def proxies(outcome: TriageOutcome) -> None:
+def proxies(outcome: TriageOutcome, bands: Bands | None) -> None:
     st.write(_("Group B's callers often name their area (Northgate, Riverside…) and use "
                "words like 'pet', 'summat' or 'ey up'. The AI learns what those words go "
                "with. If past call handlers marked group B's urgent calls 'can wait', it "
                "learns that group B's words mean 'can wait': the unfairness follows the "
                "group through its words."))
     push = derived(outcome, "proxy push", lambda: proxy_push(outcome))
-    b = min(push["area B"], push["dialect"])
-    verdict = (_("Group B's words pull the AI towards 'can wait' more than group A's.")
-               if b < push["area A"] - 2 * PROXY_NOISE else
-               _("Neither group's words pull much harder than the other's."))
-    reading = _("On average, group B's area names push {b}, its dialect words push {d}, "
-                "and group A's area names push {a}. {verdict}").format(
-        b=_push_word(push["area B"]), d=_push_word(push["dialect"]),
-        a=_push_word(push["area A"]), verdict=verdict)
+    reading = proxy_claims(outcome, bands, translator(lang()))[0].text
     draw(spec_for(outcome, ("proxy", lang()), lambda: proxy_chart(push)), alt_text=reading)
     st.caption(reading)

@@ -11,25 +11,26 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from simulators.chance import Bands
 from simulators.fairness import Outcome
 from simulators.messages import N_
 from simulators.reoffending import PRESETS, TERMS, RiskConfig, RiskOutcome
-from simulators.reoffending_views import decisions, score_histogram, score_medians, shows
+from simulators.reoffending_views import decisions, score_histogram, shows
+from ui import reoffending_claims as says
 from ui.charts import TABLE, draw, spec_for, template
+from ui.claims import sentences
 from ui.config_sliders import config_controls
 from ui.derived import derived
-from ui.fairness_panel import figures_of
-from ui.figures import GROUP_COLOURS, Figures, per_100, points_text
-from ui.i18n import _, lang, ngettext, num
+from ui.fairness_panel import figures_of, side_by_side
+from ui.figures import GROUP_COLOURS, Figures, per_100
+from ui.i18n import _, here, lang, num
 from ui.presets import preset_pills, preset_script
-from workshop.i18n import translator
 
 KEY = "reoffending"
 BIAS = ["historic_patrol_bias", "label_bias", "people_bias"]
 CHOICES = ["decided_by", "learns_from"]
 ADVANCED = ["n_people", "group_b_share", "seed"]
 RULE_COLOUR = "#000000"
-NEAR = 5  # gaps this close (in points) are "about as fair": chance alone moves them this much
 
 
 def story() -> None:
@@ -47,26 +48,6 @@ def story() -> None:
 def group_name(code: str) -> str:
     """"group A", in this session's language (the words the strip uses)."""
     return _(TERMS.group(code))
-
-
-def in_100(rate: float) -> str:
-    """A share said out of 100: never "0" for something that did happen, nor "100" for
-    something that did not always happen."""
-    n = per_100(rate)
-    if n == 0 and rate > 0:
-        return _("fewer than 1 in 100")
-    if n == 100 and rate < 1:
-        return _("more than 99 in 100")
-    return _("{n} in 100").format(n=num(n))
-
-
-def share_of(rate: float) -> str:
-    """A share of a group, for "{share} of group A's": none, all, or so many in 100."""
-    if rate <= 0:
-        return _("none")
-    if rate >= 1:
-        return _("all")
-    return in_100(rate)
 
 
 # ----------------------------------------------------------------------------- settings
@@ -108,13 +89,7 @@ def settings() -> RiskConfig:
 
 def strip_note(outcome: RiskOutcome) -> str:
     """What the strip says under its bars: who decided, and what a fix left to chance."""
-    notes = []
-    if outcome.decided_by == "people":
-        notes.append(_("Offender managers decided here, without the AI."))
-    if outcome.coin_toss_share > 0:
-        notes.append(_("The fix left {share} decisions to a weighted coin toss.").format(
-            share=in_100(outcome.coin_toss_share)))
-    return " ".join(notes)
+    return sentences(says.strip_note(outcome, here()))
 
 
 # ----------------------------------------------------------------------------- risk scores
@@ -169,9 +144,8 @@ def histogram_chart(outcome: RiskOutcome) -> tuple[dict, dict]:
 
 
 def scores_panel(outcome: RiskOutcome) -> None:
-    medians = derived(outcome, "medians", lambda: score_medians(outcome))
-    reading = _("Half of group B score {b} or more, and half of group A score {a} or "
-                "more.").format(b=num(medians.get("B", 0)), a=num(medians.get("A", 0)))
+    reading = derived(outcome, ("scores words", lang()),
+                      lambda: sentences(says.scores_claims(outcome, here())))
     draw(spec_for(outcome, ("histogram", lang()), lambda: histogram_chart(outcome)),
          alt_text=reading)
     rule = {
@@ -210,20 +184,8 @@ def _records_bars(names: tuple[str, ...], colours: tuple[str, ...], y_title: str
     return (bars + labels).properties(height=240)
 
 
-def _records_counts(outcome: RiskOutcome) -> dict[str, dict[str, int]]:
-    """The past records, per group, rounded once: out of 100 people."""
-    rec = outcome.records
-    cols = {"reoffended": "reoffended_per_100", "rearrested": "rearrested_per_100",
-            "patrolled": "patrolled_per_100"}
-    out = {g: {k: round(float(rec.loc[g, c])) for k, c in cols.items()} for g in rec.index}
-    for g in rec.index:  # "for every 100 people"
-        out[g]["arrests"] = round(100 * float(rec.loc[g, "arrests_per_person"]))
-        out[g]["offences"] = round(100 * float(rec.loc[g, "offences_per_person"]))
-    return out
-
-
 def records_chart(outcome: RiskOutcome) -> tuple[pd.DataFrame, dict]:
-    counts = _records_counts(outcome)
+    counts = says.records_counts(outcome)
     measures = {"reoffended": _("Really reoffended"), "rearrested": _("Arrested again")}
     rows = [{"group": group_name(g), "measure": label, "count": counts[g][m]}
             for g in counts for m, label in measures.items()]
@@ -241,51 +203,14 @@ def records_panel(outcome: RiskOutcome, n_people: int) -> None:
         st.caption(_("The AI was trained on {n} people from the past. It only had 'arrested "
                      "again' to learn from, not who really reoffended.").format(
                          n=num(n_people)))
-    c = _records_counts(outcome)
-    a, b = c["A"], c["B"]
-    reading = _("In the past records, {rb} in 100 of group B and {ra} in 100 of group A were "
-                "arrested again, though {tb} and {ta} in 100 really reoffended.").format(
-                    rb=num(b["rearrested"]), ra=num(a["rearrested"]),
-                    tb=num(b["reoffended"]), ta=num(a["reoffended"]))
+    claims = says.records_claims(outcome, here())
+    reading = claims[0].text
     draw(spec_for(outcome, ("records", lang()), lambda: records_chart(outcome)),
          alt_text=reading)
     st.caption(reading)
-    lines = [_("For every 100 people, group B had {arr_b} arrests on record and group A "
-               "{arr_a}, for about the same number of real offences ({off_b} and "
-               "{off_a}).").format(arr_b=num(b["arrests"]), arr_a=num(a["arrests"]),
-                                   off_b=num(b["offences"]), off_a=num(a["offences"]))]
-    if b["patrolled"]:
-        lines.append(_("{n} in 100 of group B lived in heavily patrolled streets.").format(
-            n=num(b["patrolled"])))
-    st.write(" ".join(lines))
+    st.write(claims[1].text)
     st.markdown("**" + _("How often is the AI right?") + "**")
-    st.write(accuracy_text(outcome))
-
-
-def accuracy_text(outcome: RiskOutcome) -> str:
-    """The AI's accuracy by the records and by what really happened, and why the first
-    can rise with bias."""
-    acc = {k: per_100(v) for k, v in outcome.accuracy.items()}
-    text = _("Judged by the police records (who was arrested again), the AI is right about "
-             "{rec} in 100 people. Judged by what really happened, which only this toy "
-             "knows, it is right about {truth} in 100.").format(
-                 rec=num(acc["records"]), truth=num(acc["truth"]))
-    rec_gain = acc["records"] - acc["records_unpatrolled"]
-    truth_gain = acc["truth"] - acc["truth_unpatrolled"]
-    if outcome.learns_from == "rearrests" and rec_gain > 0 and rec_gain > truth_gain:
-        if truth_gain == 0:
-            looks = _("By the records it even looks more right than in the same town without the "
-                      "extra patrols ({rec0} in 100), though by what really happened it is right "
-                      "about {truth} in 100 in both towns.")
-        else:
-            looks = _("By the records it even looks more right than in the same town without the "
-                      "extra patrols ({rec0} in 100), though by what really happened it is right "
-                      "about {truth} in 100 against {truth0}.")
-        text += " " + looks.format(rec0=num(acc["records_unpatrolled"]), truth=num(acc["truth"]),
-                                   truth0=num(acc["truth_unpatrolled"]))
-        text += " " + _("It is graded against re-arrests, the same biased records it learned "
-                        "from, so being 'right' partly means matching the bias.")
-    return text
+    st.write(claims[2].text)
 
 
 # ----------------------------------------------------------------------------- people
@@ -325,44 +250,17 @@ def people_chart(ai: Figures, people: Figures) -> tuple[pd.DataFrame, dict]:
                                         _("out of 100 who did not reoffend"))
 
 
-def people_panel(outcome: RiskOutcome) -> None:
-    by_ai, by_people = decided(outcome, "ai"), decided(outcome, "people")
-    ai, people = figures_of(by_ai), figures_of(by_people)
-    t = translator(lang())
-    st.write(_(
-        "The same people, judged by offender managers by hand, without the AI. They know "
-        "each person, but not perfectly, and some of group B they may judge more harshly "
-        "(the slider 'Group B people the offender managers judge more harshly'). To compare "
-        "like with like, they label as many people high risk as the AI would at the cut-off: "
-        "{n} in 100.").format(n=num(people.flagged_overall)))
-    count = {w: {b.group: b.count for b in fig.bars} for w, fig in
-             (("ai", ai), ("people", people))}
+def people_panel(outcome: RiskOutcome, bands: Bands | None) -> None:
+    ai, people = figures_of(decided(outcome, "ai")), figures_of(decided(outcome, "people"))
+    claims = {c.slot: c for c in says.people_claims(outcome, bands, here())}
+    st.write(claims["people.intro"].text)
     st.markdown("**" + _("Labelled high risk wrongly: the AI beside offender managers") + "**")
-    reading = _(
-        "Of every 100 people who did not reoffend, the offender managers wrongly labelled "
-        "{pb} from group B and {pa} from group A high risk (a gap of {pgap}); the AI "
-        "{ab} and {aa} (a gap of {agap}).").format(
-            pb=count_text(count["people"]["B"]), pa=count_text(count["people"]["A"]),
-            pgap=points_text(people.gap, t), ab=count_text(count["ai"]["B"]),
-            aa=count_text(count["ai"]["A"]), agap=points_text(ai.gap, t))
+    reading = claims["people.reading"].text
     draw(spec_for(outcome, ("people", lang()), lambda: people_chart(ai, people)),
          alt_text=reading)
     st.caption(reading)
-    if ai.gap is None or people.gap is None:
-        verdict = _("There are too few people in one group to compare.")
-    elif abs(ai.gap - people.gap) <= NEAR:
-        verdict = _("Here the AI and the offender managers are about as fair as each other: "
-                    "their gaps are within {near} points, which chance alone can "
-                    "make.").format(near=num(NEAR))
-    elif ai.gap < people.gap:
-        verdict = _("Here the AI is fairer than the offender managers: its gap is smaller.")
-    else:
-        verdict = _("Here the AI is less fair than the offender managers: its gap is bigger.")
-    st.markdown(f"**{verdict}**")
-    st.write(_("Right decisions, by what really happened: the AI {ai} in 100, the offender "
-               "managers {people} in 100.").format(
-                   ai=num(per_100(by_ai.overall["accuracy"])),
-                   people=num(per_100(by_people.overall["accuracy"]))))
+    st.markdown(f"**{claims['people.verdict'].text}**")
+    st.write(claims["people.accuracy"].text)
     st.caption(_(
         "The public dialogue could not decide whether AI would counter or worsen human bias. "
         "In this toy it depends on the settings: try the scenarios 'An AI fairer than biased "
@@ -371,95 +269,6 @@ def people_panel(outcome: RiskOutcome) -> None:
 
 
 # ----------------------------------------------------------------------------- fixes
-
-
-def change_text(before: int | None, after: int | None, lower_is_better: bool = True) -> str:
-    """How a count out of 100 moved, and whether that is better or worse."""
-    if before is None or after is None:
-        return _("not measurable")
-    n = abs(after - before)
-    if n == 0:
-        return _("no change")
-    if (after < before) == lower_is_better:
-        return (ngettext("{n} fewer: better", "{n} fewer: better", n) if after < before
-                else ngettext("{n} more: better", "{n} more: better", n)).format(n=num(n))
-    return (ngettext("{n} fewer: worse", "{n} fewer: worse", n) if after < before
-            else ngettext("{n} more: worse", "{n} more: worse", n)).format(n=num(n))
-
-
-def count_text(n: int | None) -> str:
-    return "–" if n is None else num(n)
-
-
-def _how_the_fix_works(outcome: RiskOutcome) -> str:
-    if outcome.mitigation == "threshold_optimizer":
-        cut = {g: count_text(None if c != c else per_100(c)) for g, c in outcome.cutoffs.items()}
-        return _(
-            "**How this fix works.** First, {audit} people from the past were checked "
-            "carefully to find out who really reoffended, not just who was arrested. From "
-            "them the fix learns a separate cut-off for each group, so both groups get about "
-            "the same share of mistakes: about {a} for group A and {b} for group B. To do "
-            "that it has to be told each person's group. Is that fair?").format(
-                audit=num(outcome.audit_size), a=cut.get("A", "–"), b=cut.get("B", "–"))
-    return _(
-        "**How this fix works.** First, {audit} people from the past were checked carefully "
-        "to find out who really reoffended. The AI is then retrained on them with a rule "
-        "that both groups get about the same share of mistakes. The result is a mix of "
-        "several AIs, and which one decides about a person is picked at random.").format(
-            audit=num(outcome.audit_size))
-
-
-def _chance_lines(outcome: RiskOutcome) -> list[str]:
-    """What the fix left to chance, plainly."""
-    lines = [_("The fix left {share} decisions to a weighted coin toss: {a} of group A's and "
-               "{b} of group B's.").format(
-                   share=in_100(outcome.coin_toss_share),
-                   a=share_of(outcome.coin_toss_by_group.get("A", 0.0)),
-                   b=share_of(outcome.coin_toss_by_group.get("B", 0.0)))]
-    if outcome.mitigation == "threshold_optimizer":
-        for g, (lo, hi) in sorted(outcome.chance_range.items()):
-            if lo > 0:
-                lines.append(_(
-                    "Whatever their score, everyone in {group} had a chance of at least {lo} "
-                    "of being labelled high risk: the fix labels a few of them at "
-                    "random.").format(group=group_name(g), lo=in_100(lo)))
-            if hi < 1:
-                lines.append(_(
-                    "Nobody in {group} was labelled high risk for sure: even for the highest "
-                    "scores the chance was {hi}.").format(group=group_name(g), hi=in_100(hi)))
-    lines.append(_("A coin toss means two people with the same record can get different "
-                   "labels. Would you accept that?"))
-    return lines
-
-
-def _cost_lines(outcome: RiskOutcome) -> list[str]:
-    """Each group's gains and losses: the same people without the fix, then with it."""
-    before, after = decided(outcome, "ai_without_fix"), outcome
-    b, a = figures_of(before), figures_of(after)
-    lines = []
-    for bar in a.bars:
-        g = bar.group
-        fpr = b.counts["false_positive_rate"][g], a.counts["false_positive_rate"][g]
-        fnr = b.counts["false_negative_rate"][g], a.counts["false_negative_rate"][g]
-        lines.append(_(
-            "**For {group}:** of every 100 who did not reoffend, {fpr_before} were wrongly "
-            "labelled high risk without the fix and {fpr_after} with it ({fpr_change}). Of "
-            "every 100 who did reoffend, {fnr_before} were missed without the fix and "
-            "{fnr_after} with it ({fnr_change}).").format(
-                group=bar.name, fpr_before=count_text(fpr[0]),
-                fpr_after=count_text(fpr[1]), fpr_change=change_text(*fpr),
-                fnr_before=count_text(fnr[0]), fnr_after=count_text(fnr[1]),
-                fnr_change=change_text(*fnr)))
-    lines.append(_(
-        "**For everyone together:** labelled high risk: {sel_before} in 100 without the fix, "
-        "{sel_after} with it. Right decisions, by what really happened: {acc_before} in 100 "
-        "without the fix, {acc_after} with it ({acc_change}).").format(
-            sel_before=count_text(b.flagged_overall), sel_after=count_text(a.flagged_overall),
-            acc_before=count_text(per_100(before.overall["accuracy"])),
-            acc_after=count_text(per_100(after.overall["accuracy"])),
-            acc_change=change_text(per_100(before.overall["accuracy"]),
-                                   per_100(after.overall["accuracy"]), lower_is_better=False)))
-    return lines
 
 
 FIXES = N_("""
@@ -471,7 +280,7 @@ FIXES = N_("""
 """)
 
 
-def fix_panel(outcome: RiskOutcome, config: RiskConfig) -> None:
+def fix_panel(outcome: RiskOutcome, config: RiskConfig, bands: Bands | None) -> None:
     if config.decided_by == "people":
         st.write(_("Fixes change the AI. Offender managers decide here, so no fix is used: "
                    "choose 'The AI' under 'Who decides who is high risk' to try one."))
@@ -479,15 +288,41 @@ def fix_panel(outcome: RiskOutcome, config: RiskConfig) -> None:
     if outcome.mitigation == "none":
         st.write(_("No fix is on. Choose one under 'Fix' in the settings above:"))
         st.markdown(_(FIXES))
-        st.caption(_("Each fix is then compared with the same people without it: what each "
-                     "group gains, and what it loses."))
+        st.caption(_("Each fix is then compared with the same people and the same audited "
+                     "data without its rule: what each group gains, and what it loses."))
         return
-    st.markdown(_how_the_fix_works(outcome))
-    if outcome.coin_toss_share > 0:
-        st.info(" ".join(_chance_lines(outcome)), icon="🪙")
+    claims = {c.slot: c for c in says.fix_claims(outcome, bands, here())}
+    st.markdown(claims.pop("fix.how").text)
+    st.info(" ".join(claims.pop(k).text for k in list(claims) if k.startswith("chance.")),
+            icon="🪙")
     st.markdown("**" + _("What the fix changes, for the same people") + "**")
-    for line in _cost_lines(outcome):
-        st.markdown(line)
+    st.write(claims.pop("fix.compared").text)
+    figs = tuple(figures_of(decided(outcome, who)) for who in says.WAYS)
+    ways = (_("No fix"), _("Same data, no rule"), _("With the fix"))
+    for metric in ("false_positive_rate", "false_negative_rate"):
+        st.markdown("**" + _("{measure}, out of every 100").format(
+            measure=figs[2].labels[metric]) + "**")
+        reading = claims.pop(f"fix.reading.{metric}").text
+        draw(spec_for(outcome, ("fix", metric, lang()),
+                      lambda m=metric: side_by_side(ways, figs, m)), alt_text=reading)
+        st.caption(reading)
+    for g in ("A", "B"):
+        st.markdown(" ".join(claims.pop(f"fix.group.{g}.{m}").text
+                             for m in ("false_positive_rate", "false_negative_rate")))
+    if chance := claims.pop("fix.chance", None):
+        st.caption(chance.text)
+    st.markdown(claims.pop("fix.everyone").text)
+
+
+def propublica_panel(outcome: RiskOutcome) -> None:
+    """The preset that reproduces ProPublica's figures: theirs beside this town's."""
+    for claim in says.propublica_claims(decided(outcome, "ai"), here()):
+        st.write(claim.text)
+    st.caption(_("Source: Angwin, J., Larson, J., Mattu, S. and Kirchner, L. (2016). Machine "
+                 "Bias. ProPublica, 23 May 2016; and Larson, J., Mattu, S., Kirchner, L. and "
+                 "Angwin, J. (2016). How We Analyzed the COMPAS Recidivism Algorithm. "
+                 "ProPublica. Their figures: two-year general recidivism, a medium or high "
+                 "score counted as high risk, in Broward County, Florida."))
 
 
 # ----------------------------------------------------------------------------- background
@@ -526,9 +361,12 @@ What is made up, and what is our assumption rather than a measurement:
   a re-arrest 75 times in 100 instead of 60. Those watched more closely after release
   are re-arrested more still: 95 in 100 of those who reoffend, and 20 in 100 of those
   who do not instead of 3. These numbers are ours.
-- The offender managers know each person's real risk, but blurred; those they judge more
-  harshly look riskier to them than they are. How well and how fairly real people judge
-  is not measured here.
+- The offender managers read each person's record with a rule of thumb of ours and know
+  a little more of each person, blurred; a stereotype makes a group B record with any
+  arrest on it read as riskier. Their gap is measured from their labels, not set; how
+  well and how fairly real people judge is not measured here.
+- **What chance alone makes**: the same settings with no bias at all, in 20 other
+  made-up towns. A difference is called only when it is clearly beyond that.
 - An audit here finds out the truth exactly; real audits are slower, costlier and
   imperfect.
 - The AI is a simple logistic regression on four things: age, arrests, convictions and

@@ -112,8 +112,9 @@ def rule_text(card: PersonCard) -> str:
         text = _("Offender managers decided, without the AI: they labelled as many people high "
                  "risk as the AI would have.")
         if card.judged_harshly:
-            text += " " + _("This person is one of those in group B the offender managers "
-                            "judge more harshly.")
+            text += " " + _("This person is in group B with an arrest on record: the "
+                            "offender managers' stereotype made them read this record as "
+                            "riskier.")
         return text
     if card.rule == "cutoff":
         return _("People scoring {cut} or more are labelled high risk.").format(

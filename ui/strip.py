@@ -1,16 +1,30 @@
-"""The result strip: the headline number, one sentence and the groups side by side,
-kept in view at the top of the screen while the sliders below it move."""
+"""The result strip: the headline number, what chance alone makes of it, one sentence
+and the groups side by side, kept in view at the top of the screen while the sliders
+below it move.
+
+What chance alone makes (``simulators.chance``) is worked out once for the room, in the
+background the first time: the strip shows the result at once and the chance line
+when it is ready (:func:`bands_for` reruns the page then), never a claim before it."""
 
 from __future__ import annotations
 
 import html
 import threading
+from typing import Any
 
 import streamlit as st
 
+from simulators.chance import Bands
+from simulators.registry import UseCase
+from ui.cache import in_background, over_towns
+from ui.claims import chance_line
 from ui.figures import Figures
-from ui.i18n import _
+from ui.i18n import _, lang
 from ui.style import STRIP_KEY
+from workshop.i18n import translator
+
+#: How often a page waiting for work over towns looks again, in seconds.
+WATCH_SECONDS = 2.0
 
 _OPEN = threading.local()  # the places being filled in this script run's thread
 
@@ -45,7 +59,27 @@ def strip_container() -> StripPlace:
     return StripPlace()
 
 
-def strip_html(fig: Figures) -> str:
+def towns_for(use_case: UseCase, kind: str, config: Any) -> Any:
+    """``kind``'s work over many towns for ``config`` (``ui.cache.over_towns``) if it is
+    known; else None, with a small timer that reruns the page once it is ready."""
+    value = over_towns(use_case, kind, config)
+    if value is None and in_background():
+        _watch(use_case, kind, config)
+    return value
+
+
+def bands_for(use_case: UseCase, config: Any) -> Bands | None:
+    """What chance alone makes in towns with no bias, for ``config`` (None until known)."""
+    return towns_for(use_case, "bands", config)
+
+
+@st.fragment(run_every=WATCH_SECONDS)
+def _watch(use_case: UseCase, kind: str, config: Any) -> None:
+    if over_towns(use_case, kind, config) is not None:
+        st.rerun()
+
+
+def strip_html(fig: Figures, chance: str = "") -> str:
     e = html.escape
     rows = []
     for bar in fig.bars:
@@ -64,14 +98,25 @@ def strip_html(fig: Figures) -> str:
         f'<p class="strip-sentence">{e(fig.headline)}</p>',
         *rows,
     ]
+    if chance:
+        parts.append(f'<p class="strip-chance">{e(chance)}</p>')
     parts.append("</div>")
     return "".join(parts)
 
 
-def result_strip(fig: Figures, extra: str = "") -> None:
+def chance_text(bands: Bands | None, measure: str | None = None) -> str:
+    """The strip's line on what chance alone makes (``measure``: which number the
+    headline gap is, by default the headline): "" when it is not being worked out."""
+    if bands is None and not in_background():
+        return ""
+    return chance_line(bands, translator(lang()), measure).text
+
+
+def result_strip(fig: Figures, extra: str = "", chance: str = "") -> None:
     """Draw the strip (inside the place from :func:`strip_container`); ``extra``, a
-    longer note, goes just under it and scrolls away."""
-    st.html(strip_html(fig))
+    longer note, goes just under it and scrolls away; ``chance``, what chance alone
+    makes of the gap (:func:`chance_text`), stays with the number."""
+    st.html(strip_html(fig, chance))
     if extra:
         places = _places()
         (places[-1].below if places else st).caption(extra)

@@ -24,6 +24,7 @@ _CSS = """
   .strip-number { font-size: 1.6rem; font-weight: 700; line-height: 1.1; }
   .strip-label { font-size: 0.9rem; }
   .strip-sentence { margin: 0.15rem 0 0.25rem 0; font-size: 0.95rem; line-height: 1.3; }
+  .strip-chance { margin: 0.2rem 0 0 0; font-size: 0.8rem; line-height: 1.25; color: #333333; }
   .strip-row { display: grid; grid-template-columns: 7.5rem 1fr 2.2rem; align-items: center;
                gap: 0.4rem; font-size: 0.95rem; margin: 0.1rem 0; }
   .strip-track { background: #EEF1F5; height: 0.9rem; border-radius: 3px; overflow: hidden; }

@@ -154,7 +154,8 @@ def panel_csv(store: Store, code: str) -> str:
 def people_csv(store: Store, code: str, *, lang: str = "en") -> str:
     """One row per answer (the whole history), in the words people saw: use-case titles,
     comfort as "2 · Uncomfortable", themes by their labels, and each setting as
-    "101 calls: Unfair past grading of group B" with its value as the slider said it.
+    "101 calls: Past call handlers played down group B's warnings" with its value as the
+    slider said it.
     :func:`reactions_csv` is the same answers with machine names; :func:`dictionary_csv`
     says what each column means."""
     from workshop.export_labels import readable

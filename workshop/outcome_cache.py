@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import logging
 import os
 import pickle
@@ -203,6 +204,20 @@ class OutcomeCache:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The value kept for ``key``, or None (never computes, never waits)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[0]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` (worked out elsewhere, e.g. in the background)."""
+        self.get(key, lambda: value)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value for ``key``, computed by ``compute()`` if it isn't kept."""
@@ -433,6 +448,72 @@ def _load_or_simulate(use_case: registry.UseCase, key: str, config: Any) -> Any:
     if where is not None:
         _save(where, key, value)
     return value
+
+
+# -- what a page shows beside a result: numbers over many made-up towns ---------------
+
+def kinds_of_work(use_case: str) -> tuple[str, ...]:
+    """The work over many made-up towns ``use_case``'s page shows beside a result:
+    ``"bands"``, the spread of its numbers in fair towns (``simulators.chance``), and
+    whatever its declaration adds (``UseCase.towns``, e.g. the hotspots' monitor)."""
+    return ("bands", *(name for name, _module in registry.get(use_case).towns))
+
+
+def _work(use_case: str, kind: str) -> Any:
+    modules = dict(registry.get(use_case).towns)
+    if kind not in modules:
+        raise ValueError(f"no work over towns called {kind!r} for {use_case!r}")
+    return importlib.import_module(modules[kind])
+
+
+def towns_key(use_case: str, kind: str, config: Any) -> str:
+    """What ``kind``'s work for ``config`` depends on: a bias slider or a typed World
+    number asks for nothing new."""
+    from simulators import chance
+
+    if kind == "bands":
+        return f"bands:{chance.fair_key(use_case, config)}"
+    return f"{kind}:{_work(use_case, kind).towns_key(config)}"
+
+
+def work_over_towns(use_case: str, kind: str, config: Any) -> Any:
+    """Do ``kind``'s work for ``config`` (seconds: a page never waits for it)."""
+    if kind == "bands":
+        from simulators.chance import chance_bands
+
+        return chance_bands(use_case, config)
+    return _work(use_case, kind).towns(config)
+
+
+def saved_towns(use_case: str, kind: str, config: Any) -> Any | None:
+    """``kind``'s work for ``config`` from disk, if the warm-up saved it."""
+    key = towns_key(use_case, kind, config)
+    where = _path(use_case, key)
+    return None if where is None else _load(where, key)
+
+
+def save_towns(use_case: str, kind: str, config: Any, value: Any) -> bool:
+    """Keep ``kind``'s work on disk when it belongs to the warm-up set (False otherwise)."""
+    key = towns_key(use_case, kind, config)
+    if key not in _warm_town_keys(use_case):
+        return False
+    where = _path(use_case, key)
+    return where is not None and _save(where, key, value)
+
+
+@functools.cache
+def _warm_town_keys(use_case: str) -> frozenset[str]:
+    return frozenset(towns_key(use_case, kind, c) for c in warm_up_configs(use_case)
+                     for kind in kinds_of_work(use_case))
+
+
+def warm_town_configs(use_case: str, kind: str) -> list[Any]:
+    """One config for each distinct piece of ``kind``'s work the warm-up set needs, in
+    the warm-up's order."""
+    seen: dict[str, Any] = {}
+    for config in warm_up_configs(use_case):
+        seen.setdefault(towns_key(use_case, kind, config), config)
+    return list(seen.values())
 
 
 # -- the warm-up set -------------------------------------------------------------------

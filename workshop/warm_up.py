@@ -23,10 +23,15 @@ from simulators import registry
 from workshop.outcome_cache import (
     ROOT,
     is_saved,
+    kinds_of_work,
     location,
     prune,
     save,
+    save_towns,
+    saved_towns,
+    warm_town_configs,
     warm_up_configs,
+    work_over_towns,
 )
 
 LOCK_NAME = "warm-up.lock"
@@ -100,6 +105,17 @@ def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
                     continue
                 save(use_case, config, simulate_one(config))
                 done += 1
+            # What the pages show beside the results: the spread in fair towns (and, for
+            # the hotspots, the monitor over many cities); a few pieces per use case.
+            for kind in kinds_of_work(use_case) if limit is None else ():
+                for config in warm_town_configs(use_case, kind):
+                    if background and os.getppid() != parent:
+                        return 0
+                    if saved_towns(use_case, kind, config) is not None:
+                        saved += 1
+                        continue
+                    save_towns(use_case, kind, config, work_over_towns(use_case, kind, config))
+                    done += 1
             if not background:
                 print(f"{use_case}: ready", flush=True)
         print(f"{'Warm-up: ' if background else ''}{done} simulations worked out, "
@@ -132,7 +148,8 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=by_name.prepare.__doc__.split("\n\n")[0])
     ap.add_argument("--use-case", action="append", choices=list(registry.USE_CASES),
                     help="only this use case (again for more; default: all)")
-    ap.add_argument("--limit", type=int, help="at most this many configs per use case")
+    ap.add_argument("--limit", type=int, help="at most this many configs per use case "
+                    "(and none of the work over many towns)")
     ap.add_argument("--background", action="store_true",
                     help="as the server starts it: lowest priority, one at a time")
     args = ap.parse_args()
