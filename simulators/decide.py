@@ -149,11 +149,12 @@ def table(use_case: str, outcome: Any, config: Any) -> pd.DataFrame:
     role shows, indexed by the row."""
     r = _role(use_case)
     if r.key == "call_handler":
-        calls = outcome.calls
+        calls = outcome.calls  # the first of the test calls, words and all: row i is call i
+        shown = len(calls)
         out = pd.DataFrame({
             "group": calls["group"].astype(str).to_numpy(),
-            "truth": np.asarray(outcome.y_true, dtype=int),
-            "ai": np.asarray(outcome.ai_pred, dtype=int),
+            "truth": np.asarray(outcome.y_true[:shown], dtype=int),
+            "ai": np.asarray(outcome.ai_pred[:shown], dtype=int),
             "shown": calls["said"].to_numpy(),
         })
     elif r.key == "custody_officer":

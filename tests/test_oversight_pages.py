@@ -83,7 +83,8 @@ def test_the_record_on_a_page_shows_the_runs_rates_and_saves_what_people_think(
     harm = (f"group A: {per_100(rates['A']['false_negative_rate'])} in 100 · "
             f"group B: {per_100(rates['B']['false_negative_rate'])} in 100")
     assert harm in said  # the same numbers as the run on screen
-    assert "Unfair past grading of group B: 50 in 100 of group B's urgent calls." in said
+    assert ("Past call handlers played down group B's warnings: 50 in 100 of group B's "
+            "warnings.") in said
     prefix = f"{CALLS.name}.record"
     at.segmented_control(key=f"{prefix}.told.performance").set_value("yes")
     at.segmented_control(key=f"{prefix}.told.owner").set_value("no")
