@@ -5,7 +5,7 @@ import streamlit as st
 from simulators.hotspot_views import record
 from simulators.hotspots import MITIGATION_CHOICES, PRESETS, HotspotConfig
 from ui import hotspots as hs
-from ui.fairness_panel import fairness_panel, figures_of
+from ui.fairness_panel import fairness_panel
 from ui.i18n import _, ngettext, num
 from ui.presets import preset_pills, preset_script
 from ui.strip import result_strip, strip_container
@@ -28,7 +28,7 @@ def try_it() -> None:
     preset_script(PRESETS, config, key=hs.KEY)
     outcome = simulate_shown(frame, config)
     with strip:
-        result_strip(figures_of(outcome), extra=hs.strip_note(outcome))
+        result_strip(hs.strip_figures(outcome), extra=hs.strip_note(outcome))
     hs.days_view(outcome)
 
     if panel := folded(_("How the loop works"), f"{hs.KEY}.panel.loop"):

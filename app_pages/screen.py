@@ -29,6 +29,7 @@ if not allowed:
     st.markdown(_("This is the projector's screen. Open it from the facilitator's Console."))
     st.stop()
 
+_width, height = screen.viewport()
 room = store.room(code)
 link = with_code(public_base_url(st.context.url, public_port(st.get_option("server.port"))),
                  code)
@@ -40,24 +41,37 @@ stage = room["stage"]
 if not room["open"]:
     screen.results_slide(reactions, shift, store.advice(code), store.answers(code))
 elif stage == "first_views":
-    screen.join_slide(code, link, store.counts(code)["participants"], then=lambda: (
-        screen.comfort_view(reactions, shift, "overall", ["before"], height=220)))
-else:
-    main, corner = st.columns([4, 1])
+    screen.join_slide(code, link, store.counts(code)["participants"], height, then=lambda h: (
+        screen.comfort_view(reactions, shift, "overall", ["before"], height=h)))
+elif stage == "use_cases":
+    use_case = registry.get(room["use_case"] or next(iter(registry.USE_CASES)))
+    head, corner = st.columns([5, 1], vertical_alignment="center")
+    with head:
+        st.markdown(f"## {use_case.icon} {_(use_case.title)}")
+        screen.scenario_line(room)
+        st.markdown(_("**How comfortable would you be if police used this?** Before "
+                      "trying it, and after."))
     with corner:
-        screen.join_corner(code, link)
-    with main:
-        if stage == "use_cases":
-            chosen = room["use_case"] or next(iter(registry.USE_CASES))
-            use_case = registry.get(chosen)
-            st.markdown(f"## {use_case.icon} {_(use_case.title)}")
-            st.markdown(_("**How comfortable would you be if police used this?** Before "
-                          "trying it, and after."))
-            screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
-            approved = store.comments(code, "approved")
-            screen.comments(approved[approved["use_case"] == use_case.name])
-        elif stage == "questions":
-            screen.questions_view(store.answers(code))
-        else:
-            screen.advice_view(store.advice(code))
-            screen.comfort_view(reactions, shift, "overall", ["before", "final"])
+        screen.join_corner(code, link, height)
+    results, said = st.columns([1.25, 1], gap="large")
+    with results:
+        screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
+                            height=max(180, int(height * 0.42)))
+    with said:
+        approved = store.comments(code, "approved")
+        screen.comments(approved[approved["use_case"] == use_case.name])
+elif stage == "questions":
+    head, corner = st.columns([5, 1], vertical_alignment="center")
+    head.markdown("## " + _("How the room answers the open questions"))
+    with corner:
+        screen.join_corner(code, link, height)
+    screen.questions_view(store.answers(code))
+else:
+    ranking, views = st.columns([1.6, 1], gap="large")
+    with ranking:
+        screen.advice_view(store.advice(code))
+    with views:
+        screen.join_corner(code, link, height)
+        st.markdown("**" + _("How comfortable would you be if the police used AI?") + "**")
+        screen.comfort_view(reactions, shift, "overall", ["before", "final"],
+                            height=max(180, int(height * 0.45)))

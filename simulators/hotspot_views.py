@@ -6,11 +6,13 @@ writes in words comes from one of these, so a sentence always says what this run
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
-from simulators.fairness import summary
-from simulators.hotspots import MONITOR_DAYS, HotspotOutcome
+from simulators.fairness import Terms, summary
+from simulators.hotspots import MISSED_HEADLINE, MONITOR_DAYS, TERMS, HotspotOutcome
 from simulators.monitoring import worsening
 
 
@@ -67,6 +69,23 @@ def weekly_shares(outcome: HotspotOutcome, group: str = "B", days: int = 7) -> p
 def audit_shares(outcome: HotspotOutcome, group: str = "B") -> dict[str, float]:
     """A group's shares over the audited days (the window the fairness panel covers)."""
     return run_shares(outcome, group, last=outcome.audit_days)
+
+
+def story_terms(outcome: HotspotOutcome) -> Terms:
+    """The harm the result strip leads with: the one the group the bias is against
+    suffers in this run. Every bias here is against group B: if its areas got more of
+    the patrols than of the real crime over the audited days, it is watched for no
+    reason (quiet areas patrolled); if less, its crime goes unseen (real hotspots with
+    no patrol). With nothing unfair set, the bigger gap (``outcome.terms``)."""
+    if nothing_unfair(outcome):
+        return outcome.terms
+    b = audit_shares(outcome)
+    excess = b["patrol_share"] - b["true_crime_share"]
+    if excess > 0:
+        return TERMS
+    if excess < 0:
+        return replace(TERMS, harm="false_negative_rate", headline=MISSED_HEADLINE)
+    return outcome.terms
 
 
 def hotspots_found(outcome: HotspotOutcome) -> dict[str, float]:

@@ -120,10 +120,10 @@ def test_the_csv_for_people_uses_the_words_people_saw(store, filled):
     assert first["Use of AI"] == "101 calls" and first["Question"] == "Before trying it"
     assert first["Comfort"] == "2 · Uncomfortable"
     assert first["Themes"] == "Human oversight; Accuracy and bias"
-    assert first["101 calls: Unfair past grading of group B"] == "40.0"  # 0.4, as 40 in 100
+    assert first["101 calls: Unfair past grading of group B"] == "40"  # 0.4, as 40 in 100
     assert first["101 calls: Fix for fairness"] == "No fix"
     assert first["101 calls: World number"] == "3"
-    assert first["101 calls, result: Urgent calls missed, group B"] == "0.4"
+    assert first["101 calls, result: Urgent calls missed, group B"] == "40"  # out of 100
     assert first["Comment"] == "'=HYPERLINK(\"http://x\")"  # still no formula
     assert first["Comment status"] == "waiting" and first["Person"] == a.person_id
     assert not any(c.startswith(("config.", "metric.")) for c in first)

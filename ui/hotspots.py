@@ -8,6 +8,7 @@ so that a figure rounds the same way wherever it appears.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ from simulators.hotspot_views import (
     hotspots_found,
     nothing_unfair,
     shares_on,
+    story_terms,
     worst_change,
 )
 from simulators.hotspots import (
@@ -34,9 +36,9 @@ from ui import hotspot_charts as charts
 from ui.charts import draw, spec_for
 from ui.config_sliders import config_controls
 from ui.derived import derived
-from ui.figures import per_100
+from ui.figures import Figures, figures, per_100
 from ui.i18n import _, lang, ngettext, num
-from workshop.i18n import N_
+from workshop.i18n import N_, translator
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"  # the day on the maps, 1-based
@@ -66,6 +68,18 @@ def n100(rate: float) -> str:
 
 
 # ----------------------------------------------------------------------------- the strip
+
+
+def strip_figures(outcome: HotspotOutcome) -> Figures:
+    """The strip's figures, led by the harm to the group the bias is against
+    (``story_terms``); the same numbers as the fairness panel's."""
+    code = lang()
+
+    def build() -> Figures:
+        told = replace(outcome, terms=story_terms(outcome))
+        return figures(told, translator(code))
+
+    return derived(outcome, ("story figures", code), build)
 
 
 def strip_note(outcome: HotspotOutcome) -> str:

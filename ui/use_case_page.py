@@ -131,10 +131,16 @@ def start(name: str, story: Callable[[], None]) -> Frame:
     return frame
 
 
+STORY_HEIGHT = 300  # px: the story above the first question, so the question is in view
+
+
 def about(frame: Frame):
-    """Where the page tells its story: in full before the first question and for
-    visitors; folded once the participant is trying it, so the result comes first."""
-    if frame.step in (BEFORE, EXPLORE):
+    """Where the page tells its story: in a box of its own height above the first
+    question (it scrolls, so the question starts on a phone's first screen); in full
+    for visitors; folded once the participant is trying it, so the result comes first."""
+    if frame.step == BEFORE:
+        return st.container(height=STORY_HEIGHT, key="story-box")
+    if frame.step == EXPLORE:
         return st.container()
     return st.expander(_("What is this about?"))
 
@@ -154,9 +160,11 @@ def remember(frame: Frame, config: Any, metrics: dict[str, Any]) -> None:
 
 
 def follow(frame: Frame) -> None:
-    """If the facilitator has put the room on a scenario of this use case, offer it."""
+    """If the facilitator has put the room on a scenario of this use case, offer it:
+    while trying it, a jump to the facilitator's settings; after answering, a way
+    back to trying it on them."""
     me = participant.current()
-    if me is None or not frame.trying:
+    if me is None or frame.step not in (TRY, AFTER, DONE):
         return
     try:
         room = room_state(me.code)
@@ -172,7 +180,12 @@ def follow(frame: Frame) -> None:
     preset = registry.preset(frame.name, room["preset_key"])
     title = _(preset.title) if preset else _("the facilitator's settings")
     mine = f"{frame.name}.mine"
-    if config_values(cls, key=frame.name) == target:
+    if not frame.trying:
+        st.info(_("📺 The facilitator is showing **{title}**.").format(title=title))
+        st.button(_("Try it with the facilitator's view"), type="primary",
+                  on_click=_jump_and_try, args=(frame.name, cls, target),
+                  key=f"{frame.name}.jump_and_try")
+    elif config_values(cls, key=frame.name) == target:
         st.info(_("📺 You are on the facilitator's view: **{title}**.").format(title=title))
         if mine in st.session_state:
             st.button(_("Back to my own settings"), on_click=_back, args=(frame.name,),
@@ -186,6 +199,11 @@ def follow(frame: Frame) -> None:
 def _jump(name: str, cls: type, target: Any) -> None:
     st.session_state[f"{name}.mine"] = config_values(cls, key=name)
     set_config(target, key=name)
+
+
+def _jump_and_try(name: str, cls: type, target: Any) -> None:
+    _jump(name, cls, target)
+    go(name, TRY)
 
 
 def _back(name: str) -> None:

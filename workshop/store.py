@@ -91,6 +91,7 @@ from workshop.vocabulary import (
     STAGES,
     THEMES,
     VOTES,
+    nickname,
 )
 
 __all__ = [
@@ -101,17 +102,6 @@ __all__ = [
 
 CODE_LENGTH = 6
 TITLE_MAX = 200
-
-_ADJECTIVES = (
-    "Amber Brave Bright Calm Clever Cosy Crisp Daring Eager Fair Gentle Golden Happy "
-    "Honest Jolly Keen Kind Lively Lucky Merry Mighty Nimble Patient Proud Quick Quiet "
-    "Rapid Ready Silver Steady Sunny Swift Tidy Warm Wise Witty Zesty"
-).split()
-_ANIMALS = (
-    "Badger Bee Robin Deer Dolphin Eagle Falcon Fox Hare Hedgehog Heron Kestrel Koala "
-    "Lynx Magpie Marten Mole Newt Otter Owl Panda Puffin Rabbit Raven Seal Sparrow "
-    "Squirrel Stoat Swan Tiger Toad Vole Whale Wren"
-).split()
 
 _CLOSED = N_("This workshop has closed. Thank you for taking part.")
 
@@ -142,11 +132,6 @@ def _check_passphrase(passphrase: str, stored: str) -> bool:
 def _dummy_hash() -> str:
     """Checked against when a code is unknown, so that costs what a real check costs."""
     return _hash_passphrase(secrets.token_hex(16))
-
-
-def _pseudonym() -> str:
-    return (f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_ANIMALS)} "
-            f"{secrets.randbelow(90) + 10}")
 
 
 class Store(RoomControls, Review):
@@ -273,7 +258,7 @@ class Store(RoomControls, Review):
     # -- participants -----------------------------------------------------------
 
     def join(self, code: str, device: str | None = None, address: str | None = None,
-             returning: str | None = None) -> Participant:
+             returning: str | None = None, language: str = "en") -> Participant:
         """Join a workshop as a new pseudonymous participant.
 
         ``device``: the browser's own random token; a device that already joined this
@@ -281,6 +266,7 @@ class Store(RoomControls, Review):
         earlier workshop of the same series, to continue as the same person.
         ``address``: where the request came from; at most ``joins_per_address`` new
         participants per address in the window, then ``TooManyAttempts``.
+        ``language``: the language of a new participant's made-up nickname.
         """
         if device is not None and (not isinstance(device, str) or not 16 <= len(device) <= 256):
             raise ValueError("device must be a string of 16 to 256 characters")
@@ -304,7 +290,7 @@ class Store(RoomControls, Review):
                         device_hash = None  # a shared phone: it is someone else's here
                     p = Participant(
                         id=new_id(), workshop_id=w.id, device_hash=device_hash,
-                        pseudonym=person[1] if person else _pseudonym(),
+                        pseudonym=person[1] if person else nickname(language),
                         person_id=person[0] if person else new_id(),
                     )
                     s.add(p)
@@ -441,6 +427,21 @@ class Store(RoomControls, Review):
                 .distinct()
             ).all()
         return {(u, st) for u, st in rows}
+
+    def my_answer(self, participant_id: str, use_case: str, stage: str
+                  ) -> dict[str, Any] | None:
+        """This participant's latest reaction to one question (``comfort`` None for a
+        skip, ``themes``, ``comment``), to show it again; None if they never answered."""
+        with self._session() as s:
+            r = s.scalar(
+                select(Reaction)
+                .where(Reaction.participant_id == str(participant_id),
+                       Reaction.use_case == use_case, Reaction.stage == stage)
+                .order_by(Reaction.created_at.desc(), Reaction.id.desc()).limit(1))
+            if r is None:
+                return None
+            return {"comfort": r.comfort, "themes": list(r.themes or []),
+                    "comment": r.comment, "config": dict(r.config or {})}
 
     # -- the outstanding questions and the advice round -------------------------
 
