@@ -23,6 +23,7 @@ from ui.i18n import _, lang, num
 from ui.presets import preset_pills, preset_script
 from ui.use_case_page import Frame, bias_fields, simulate_shown
 from workshop.i18n import N_, translator
+from workshop.vocabulary import EXTRA_QUESTIONS
 
 KEY = "call_triage"
 SAVED_TO_KEY = f"{KEY}.saved_hours_to"
@@ -386,12 +387,8 @@ def people(config: TriageConfig, outcome: TriageOutcome) -> None:
 
 # ----------------------------------------------------------------------------- hours saved
 
-SAVED_TO = {
-    "frontline": N_("More officers on the front line"),
-    "community": N_("More community engagement"),
-    "callers": N_("More time for callers who need a person"),
-    "savings": N_("Savings: a smaller policing budget"),
-}
+#: Where saved time should go: asked with the after question (workshop.vocabulary).
+_SAVED_SHORT, SAVED_QUESTION, SAVED_TO = EXTRA_QUESTIONS[KEY]["saved_hours_to"]
 
 
 def saves(config: TriageConfig, outcome: TriageOutcome) -> None:
@@ -431,8 +428,7 @@ def saves(config: TriageConfig, outcome: TriageOutcome) -> None:
 
 def saved_hours_question() -> None:
     """In the after question's form: where saved hours should go."""
-    st.radio(_("If the AI saves call handlers' time, where should that time go? "
-               "(optional)"), list(SAVED_TO), index=None, key=SAVED_TO_KEY,
+    st.radio(_(SAVED_QUESTION), list(SAVED_TO), index=None, key=SAVED_TO_KEY,
              format_func=lambda k: _(SAVED_TO[k]))
 
 
