@@ -27,6 +27,7 @@ style.apply()
 i18n.keep_in_address()
 warm_up_presets()
 page = st.navigation(navigation.pages())
+navigation.note_page(page.url_path)
 navigation.close_menu(page.url_path)
 participant_page = page.url_path not in {Path(navigation.CONSOLE).stem,
                                          Path(navigation.SCREEN).stem}

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import outbox, participant
 from ui.i18n import _
-from ui.navigation import page_link
+from ui.navigation import page_is_fresh, page_link
 from ui.reaction_box import is_open, notice, tell, too_long
 from ui.room import closed_text
 from ui.store import get_store
@@ -51,7 +51,9 @@ def earlier(me_id: str, code: str) -> None:
         ss[MINE] = dict(zip(mine["question"], mine["choice"], strict=True))
         ss.setdefault(SENT, set()).update(ss[MINE])
     for question, choice in ss[MINE].items():
-        ss.setdefault(f"question.{question}.choice", choice)
+        key = f"question.{question}.choice"
+        if page_is_fresh() or ss.get(key) is None:  # a form drawn anew shows what is set
+            ss[key] = choice
 
 
 st.title(_("❓ Outstanding questions"))

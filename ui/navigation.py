@@ -90,6 +90,23 @@ export default function () {
 """)
 
 
+_PAGE, _FRESH = "nav.page", "nav.fresh"
+
+
+def note_page(url_path: str) -> None:
+    """Note the page this run shows (``app.py``, once a run): a form drawn on a page
+    just opened is drawn anew in the browser, so it sets what it shows."""
+    ss = st.session_state
+    ss[_FRESH] = ss.get(_PAGE) != url_path
+    ss[_PAGE] = url_path
+
+
+def page_is_fresh() -> bool:
+    """Is this the first run of the page just opened? (False for a page script run on
+    its own, without ``app.py``.)"""
+    return bool(st.session_state.get(_FRESH, False))
+
+
 def close_menu(url_path: str) -> None:
     """Fold the menu away on a phone when ``url_path`` (a page just chosen) opens.
     Called by ``app.py``; it acts once per page opened, not on the page's reruns."""

@@ -29,7 +29,9 @@ _CSS = """
   .block-container, [data-testid="stMainBlockContainer"] {
     max-width: 100% !important; padding: 1.5rem 3rem !important;
   }
-  [data-testid="stCaptionContainer"] { font-size: 1.15rem !important; color: #1A1A1A; }
+  [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+  [data-testid="stWidgetLabel"] p { font-size: 1rem !important; }
   [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
 </style>
 """

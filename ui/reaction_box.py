@@ -19,6 +19,7 @@ import streamlit as st
 
 from ui import outbox, participant
 from ui.i18n import _, num
+from ui.navigation import page_is_fresh
 from ui.room import closed_text, room_state
 from ui.store import get_store
 from workshop.i18n import N_
@@ -114,7 +115,7 @@ def is_open(code: str) -> bool:
 def _keys(use_case: str, stage: str) -> dict[str, str]:
     prefix = f"reaction.{use_case}.{stage}"
     keys = {k: f"{prefix}.{k}" for k in ("comfort", "themes", "comment")}
-    return {**keys, "form": prefix, "last": f"{prefix}.last"}
+    return {**keys, "form": prefix, "last": f"{prefix}.last", "afresh": f"{prefix}.afresh"}
 
 
 def _send(use_case: str, stage: str, me_id: str, client_key: str, skipped: bool,
@@ -158,7 +159,7 @@ def _send(use_case: str, stage: str, me_id: str, client_key: str, skipped: bool,
                         "comment": comment, "config": config}
     # The form shows what was sent; the comment as "your comment last time".
     ss[keys["comfort"]], ss[keys["themes"]] = ss[keys["last"]]["comfort"], themes
-    ss[keys["comment"]] = ""
+    ss[keys["comment"]], ss[keys["afresh"]] = "", True
     message = ("warning", str(sent)) if sent is not None else ("success", _(
         "Skipped. You can come back to it.") if skipped else _(
         "Thank you, your answer is saved."))
@@ -187,13 +188,16 @@ def earlier_answer(me_id: str, use_case: str, stage: str) -> dict[str, Any] | No
 def _show_earlier(me_id: str, use_case: str, stage: str) -> str:
     """Put the person's earlier answer back in the form when it is drawn afresh (after
     a reload, coming back to the page, "Change my answer"); returns the comment they
-    wrote with it (shown, not put back: sent again, it would be read twice)."""
+    wrote with it (shown, not put back: sent again, it would be read twice). The
+    choices are set again, not only where unset: a form drawn anew in the browser
+    shows what this run sets, not what its widgets held before."""
     keys = _keys(use_case, stage)
     earlier = earlier_answer(me_id, use_case, stage)
+    ss = st.session_state
+    afresh = ss.pop(keys["afresh"], False) or page_is_fresh()
     if not earlier:
         return ""
-    ss = st.session_state
-    if keys["comfort"] not in ss and earlier.get("comfort") is not None:
+    if (afresh or ss.get(keys["comfort"]) is None) and earlier.get("comfort") is not None:
         ss[keys["comfort"]] = int(earlier["comfort"])
         ss[keys["themes"]] = [t for t in earlier.get("themes") or [] if t in THEMES]
     return earlier.get("comment") or ""

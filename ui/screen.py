@@ -249,7 +249,7 @@ def join_slide(code: str, link: str, people: int, height: int, then=None) -> Non
         st.markdown(ngettext("{n} person has joined.", "{n} people have joined.",
                              people).format(n=num(people)))
         if then is not None:
-            then(max(150, int(height * 0.4)))
+            then(max(150, int(height * 0.36)))
 
 
 def join_corner(code: str, link: str, height: int) -> None:
