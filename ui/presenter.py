@@ -16,7 +16,7 @@ from simulators import registry
 from ui.config_sliders import set_config
 from ui.i18n import _
 from ui.navigation import signed_in
-from ui.room import watch
+from ui.room import scenario_title, watch
 from ui.store import get_store
 from workshop.live import screen_key
 from workshop.store import StoreUnavailable, WorkshopNotFound, normalise_code
@@ -31,7 +31,8 @@ _CSS = """
   }
   [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-  [data-testid="stWidgetLabel"] p { font-size: 1rem !important; }
+  [data-testid="stWidgetLabel"] p, .strip-sentence, .strip-label, .strip-row {
+    font-size: 1rem !important; }
   [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
 </style>
 """
@@ -64,6 +65,8 @@ def follow_room(url_path: str) -> None:
                      if Path(u.page).stem == url_path), None)
     if use_case is None or room["use_case"] != use_case.name or not room["config"]:
         return
+    if (shown := scenario_title(room)) is not None:
+        st.markdown("### " + _("📺 The room is on: {title}").format(title=shown))
     applied = f"presenter.version.{use_case.name}"
     if st.session_state.get(applied) == room["version"]:
         return  # the presenter may move the sliders on from the scenario

@@ -223,12 +223,13 @@ def question_box(
     me = participant.current()
     if me is None:
         return
-    if not is_open(me.code):
+    keys = _keys(use_case, stage)
+    if not is_open(me.code):  # in place of the form, and of any refusal it had
+        st.session_state.get(NOTICE, {}).pop(keys["form"], None)
         st.info(closed_text(), icon="🔒")
         return
     client_key = f"reactions.client.{use_case}.{stage}"
     st.session_state.setdefault(client_key, outbox.new_client_id())
-    keys = _keys(use_case, stage)
     wrote = _show_earlier(me.id, use_case, stage)
     with st.form(keys["form"], border=True):
         st.markdown(f"**{_(question or QUESTIONS[stage])}**")

@@ -107,23 +107,23 @@ EXTRA_QUESTIONS = {
 
 # -- made-up nicknames ------------------------------------------------------------------
 
-_EN_ADJECTIVES = (
+EN_ADJECTIVES = (
     "Amber Brave Bright Calm Clever Cosy Crisp Daring Eager Fair Gentle Golden Happy "
     "Honest Jolly Keen Kind Lively Lucky Merry Mighty Nimble Patient Proud Quick Quiet "
     "Rapid Ready Silver Steady Sunny Swift Tidy Warm Wise Witty Zesty"
 ).split()
-_EN_ANIMALS = (
+EN_ANIMALS = (
     "Badger Bee Robin Deer Dolphin Eagle Falcon Fox Hare Hedgehog Heron Kestrel Koala "
     "Lynx Magpie Marten Mole Newt Otter Owl Panda Puffin Rabbit Raven Seal Sparrow "
     "Squirrel Stoat Swan Tiger Toad Vole Whale Wren"
 ).split()
 #: Welsh: the animal comes first; a feminine animal softens its adjective ("Tylluan Dawel").
-_CY_ADJECTIVES = (
+CY_ADJECTIVES = (
     "Amyneddgar Awyddus Balch Brwd Bywiog Cadarn Caredig Chwim Clyd Clyfar Cyflym Cynnes "
     "Cyson Dewr Direidus Disglair Distaw Doeth Eofn Euraid Ffraeth Gonest Gwych Hael Hapus "
     "Heulog Llawen Llon Lwcus Mwyn Parod Sionc Siriol Taclus Tawel Teg Tyner"
 ).split()
-_CY_ANIMALS = {  # animal: feminine?
+CY_ANIMALS = {  # animal: feminine?
     "Alarch": False, "Bele": False, "Broch": False, "Carlwm": False, "Carw": False,
     "Cigfran": True, "Crëyr": False, "Cudyll": False, "Cwningen": True, "Dolffin": False,
     "Draenog": False, "Dyfrgi": False, "Eryr": False, "Gwenynen": True, "Gwiwer": True,
@@ -162,9 +162,9 @@ def nickname(language: str, pick=None, number: int | None = None) -> str:
     pick = pick or secrets.choice
     number = secrets.randbelow(90) + 10 if number is None else number
     if language == "cy":
-        animal = pick(list(_CY_ANIMALS))
-        adjective = pick(_CY_ADJECTIVES)
-        if _CY_ANIMALS[animal]:
+        animal = pick(list(CY_ANIMALS))
+        adjective = pick(CY_ADJECTIVES)
+        if CY_ANIMALS[animal]:
             adjective = soft_mutation(adjective)
         return f"{animal} {adjective} {number}"
-    return f"{pick(_EN_ADJECTIVES)} {pick(_EN_ANIMALS)} {number}"
+    return f"{pick(EN_ADJECTIVES)} {pick(EN_ANIMALS)} {number}"

@@ -9,11 +9,10 @@ import time
 import pytest
 
 from tests.browser import flows
-from tests.browser.harness import PHONE, PROJECTOR
+from tests.browser.harness import PHONE, PROJECTOR, PROJECTOR_720
 from workshop.live import screen_key
 from workshop.store import Store
 
-LAPTOP_720 = {"width": 1280, "height": 720}
 FOLLOW_S = 2.5  # "within about 2 s": the poll is 1 s, a rerun well under 1 s
 
 
@@ -228,7 +227,7 @@ def test_welsh_nicknames_and_long_welsh_values_stay_on_the_phone(live_app, chrom
                                                                  store):
     """12: joining in Welsh gives a Welsh nickname; a long Welsh slider value wraps
     on the screen instead of running off its edge."""
-    from workshop.vocabulary import _CY_ANIMALS
+    from workshop.vocabulary import CY_ANIMALS
 
     w = workshop(store)
     ctx = phone(chromium)
@@ -239,7 +238,7 @@ def test_welsh_nicknames_and_long_welsh_values_stay_on_the_phone(live_app, chrom
         tab.get_by_role("button", name="Ymuno").click()
         flows.settle(tab)
         name = store.participant(tab.url.split("p=")[1].split("&")[0]).pseudonym
-        assert name.split()[0] in _CY_ANIMALS, name
+        assert name.split()[0] in CY_ANIMALS, name
         assert tab.get_by_text(name).count() >= 1
 
         tab.goto(f"{live_app}/evidence?lang=cy")
@@ -296,7 +295,7 @@ _TEXT_SIZES = """() => {
 
 
 @pytest.mark.server
-@pytest.mark.parametrize("size", [PROJECTOR, LAPTOP_720], ids=["1920x1080", "1280x720"])
+@pytest.mark.parametrize("size", [PROJECTOR, PROJECTOR_720], ids=["1920x1080", "1280x720"])
 def test_every_slide_fits_the_projector_in_large_type(live_app, chromium, store, size):
     """2 and 9: with 8 approved comments and 8 pieces of advice, no slide scrolls or
     runs off the screen at 1920 x 1080 or 1280 x 720, every word is at least 28 px,
@@ -359,7 +358,7 @@ def test_a_long_list_takes_turns_so_every_item_is_up_within_a_minute(live_app, c
     w = workshop(store, "Turns")
     flows.fill_room(store, w.code)
     store.set_stage(w.code, "advice")
-    ctx = chromium.new_context(viewport=LAPTOP_720)
+    ctx = chromium.new_context(viewport=PROJECTOR_720)
     try:
         tab = ctx.new_page()
         tab.goto(f"{live_app}/screen?code={w.code}&key="
