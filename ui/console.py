@@ -39,6 +39,7 @@ _COOKIE = st.components.v2.component(
     "console_cookie", html="<span></span>",
     js="""
 export default function ({ data }) {
+  if (data.age === null) return;  // nothing to keep or forget on this run
   const secure = location.protocol === "https:" ? "; Secure" : "";
   document.cookie = data.name + "=" + data.value + "; path=/; max-age=" + data.age +
     "; SameSite=Strict" + secure;
@@ -64,14 +65,17 @@ def sign_out() -> None:
 
 
 def keep_cookie() -> None:
-    """Write (or remove) the sign-in cookie this run asks for. Called by the Console."""
+    """Write (or remove) the sign-in cookie this run asks for. Called by the Console on
+    every run, in the same place: an element that came and went would move everything
+    after it, and the Console's tabs would jump back to the first."""
     token = st.session_state.pop(TOKEN_KEY, None)
+    data = {"name": CONSOLE_COOKIE, "value": "", "age": None}
     if st.session_state.pop(FORGET_KEY, False):
-        _COOKIE(key="console.cookie.forget", data={"name": CONSOLE_COOKIE, "value": "",
-                                                    "age": 0})
+        data["age"] = 0
     elif token:
-        _COOKIE(key="console.cookie.keep", data={"name": CONSOLE_COOKIE, "value": token,
-                                                  "age": CONSOLE_HOURS * 3600})
+        data.update(value=token, age=CONSOLE_HOURS * 3600)
+    with st.container(key="console-cookie"):
+        _COOKIE(key="console.cookie", data=data)
 
 
 def sign_in() -> None:

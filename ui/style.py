@@ -59,7 +59,7 @@ _CSS = """
   .strip-row, .strip-sentence { max-width: 56rem; }
 
   /* Parts that draw nothing take no room. */
-  .st-key-menu-closer { display: none; }
+  .st-key-menu-closer, .st-key-console-cookie { display: none; }
 
   /* The room's stage, at the top of every participant page. */
   .st-key-BANNER { margin-top: -1rem; }
