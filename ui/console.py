@@ -146,10 +146,9 @@ def _projector_link(page: str, code: str, passphrase_hash: str, **more: str) -> 
     return f"/{page.split('/')[-1].removesuffix('.py')}?{urlencode(query)}"
 
 
-def present_link(code: str, page: str) -> str:
+def present_link(code: str, passphrase_hash: str, page: str) -> str:
     """A use-case page in presenter mode for the projector, following this room."""
-    return _projector_link(page, code, get_store().workshop(code).passphrase_hash,
-                           present="1")
+    return _projector_link(page, code, passphrase_hash, present="1")
 
 
 STAGE_KEY, LOCK_KEY = "facilitator.stage", "facilitator.locked"
@@ -202,6 +201,7 @@ def scenarios(code: str, room: dict) -> None:
     st.markdown(_("**Scenarios.** Pick one and put every phone on it. Participants get a "
                   "button to jump to your view, and can go back to their own settings."))
     cases = [u for u in registry.USE_CASES.values() if u.presets()]
+    hashed = store.workshop(code).passphrase_hash
     for tab, use_case in zip(st.tabs([f"{u.icon} {_(u.title)}" for u in cases]), cases,
                              strict=True):
         with tab:
@@ -221,7 +221,7 @@ def scenarios(code: str, room: dict) -> None:
                                  presets[chosen].config.to_dict())
                 st.rerun()
             c2.link_button(_("Open it large, to present it"), present_link(
-                code, use_case.page), icon="📺", help=_(
+                code, hashed, use_case.page), icon="📺", help=_(
                 "Opens in a new tab, in large type, on the scenario the room is on; it "
                 "follows the room when you change it."))
     if room["use_case"] and st.button(_("Stop leading: let everyone explore freely")):
