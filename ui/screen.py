@@ -155,19 +155,19 @@ export default function ({ parentElement, data }) {
       const style = getComputedStyle(k);
       return k.getBoundingClientRect().height + parseFloat(style.marginBottom);
     });
-    let kept_ = heights.length;
+    let keep = heights.length;
     for (;;) {
       turns = [];
       let turn = [], used = 0;
-      heights.slice(0, kept_).forEach((h, i) => {
+      heights.slice(0, keep).forEach((h, i) => {
         if (turn.length && used + h > space) { turns.push(turn); turn = []; used = 0; }
         turn.push(i); used += h;
       });
       if (turn.length) turns.push(turn);
-      if (turns.length <= data.max_turns || kept_ <= 1) break;
-      kept_ -= 1;
+      if (turns.length <= data.max_turns || keep <= 1) break;
+      keep -= 1;
     }
-    const left = heights.length - kept_;
+    const left = heights.length - keep;
     more.textContent = left ? (data.more[String(left)] || "") : "";
     every = Math.min(data.every, 60 / Math.max(1, turns.length)) * 1000;
     show();
