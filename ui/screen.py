@@ -18,6 +18,8 @@ in the report.
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
 import io
 
@@ -228,10 +230,20 @@ def cut(text: str, most: int = SCREEN_TEXT_MAX) -> str:
     return text[:most].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
+@functools.lru_cache(maxsize=64)
 def qr_png(link: str, scale: int = 16) -> bytes:
     out = io.BytesIO()
     segno.make(link, error="m").save(out, kind="png", scale=scale, border=2)
     return out.getvalue()
+
+
+def qr_image(link: str, width: int, scale: int = 16) -> None:
+    """The join link's QR code, ``width`` px wide, inside the page itself: a projector
+    that reruns at every answer never shows a picture that could not be fetched."""
+    data = base64.b64encode(qr_png(link, scale)).decode()
+    st.html(f'<img src="data:image/png;base64,{data}" width="{int(width)}" '
+            f'height="{int(width)}" alt="{html.escape(_("QR code to join the workshop"))}" '
+            'style="image-rendering: pixelated; display: block; margin: 0 auto;">')
 
 
 def join_slide(code: str, link: str, people: int, height: int, then=None) -> None:
@@ -239,7 +251,8 @@ def join_slide(code: str, link: str, people: int, height: int, then=None) -> Non
     draws what goes under them in ``h`` px (the first views as they arrive)."""
     left, right = st.columns([1, 1.35], vertical_alignment="top")
     qr = max(260, min(620, int(height * 0.62)))
-    left.image(qr_png(link), width=qr)
+    with left:
+        qr_image(link, qr)
     with right:
         st.markdown("## " + _("Join the workshop"))
         st.markdown(_("Scan the code with your phone's camera, or open this address and "
@@ -255,7 +268,7 @@ def join_slide(code: str, link: str, people: int, height: int, then=None) -> Non
 def join_corner(code: str, link: str, height: int) -> None:
     """A small way in for latecomers, beside any other slide."""
     with st.container(key="screen-corner", horizontal_alignment="center"):
-        st.image(qr_png(link, scale=6), width=max(120, int(height * 0.16)))
+        qr_image(link, max(120, int(height * 0.16)), scale=6)
         st.html(f'<div class="screen-small-code">{html.escape(code)}</div>')
 
 
