@@ -8,6 +8,7 @@ import streamlit as st
 
 STRIP_KEY = "result-strip"
 BANNER_KEY = "room-banner"
+STORY_KEY = "story-box"
 
 _CSS = """
 <style>
@@ -58,13 +59,17 @@ _CSS = """
   }
   .strip-row, .strip-sentence { max-width: 56rem; }
 
+  /* A use case's story before its first question: at most this tall, scrolling, so
+     the question starts on a phone's first screen. */
+  .st-key-STORY { max-height: 300px; overflow-y: auto; }
+
   /* Parts that draw nothing take no room. */
-  .st-key-menu-closer, .st-key-console-cookie { display: none; }
+  .st-key-menu-closer, .st-key-console-cookie, .st-key-story-scroll { display: none; }
 
   /* The room's stage, at the top of every participant page. */
   .st-key-BANNER { margin-top: -1rem; }
 </style>
-""".replace("STRIP", STRIP_KEY).replace("BANNER", BANNER_KEY)
+""".replace("STRIP", STRIP_KEY).replace("BANNER", BANNER_KEY).replace("STORY", STORY_KEY)
 
 
 def apply() -> None:

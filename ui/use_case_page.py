@@ -36,6 +36,7 @@ from ui.presenter import presenting
 from ui.reaction_box import answered, flash, question_box, shown_key
 from ui.room import room_state
 from ui.strip import result_strip
+from ui.style import STORY_KEY
 from workshop.i18n import N_
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
@@ -74,6 +75,21 @@ export default function () {
       '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main')) {
     el.scrollTo(0, 0);
   }
+}
+""")
+
+
+_SCROLL_BOX = st.components.v2.component(
+    "scroll_box", html="<span></span>",
+    js="""
+export default function ({ parentElement, data }) {
+  // The story's box scrolls: let a keyboard reach it, and a screen reader name it.
+  const host = parentElement.host || parentElement;
+  const box = host.closest("." + data.key);
+  if (!box) return;
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", data.label);
 }
 """)
 
@@ -123,6 +139,9 @@ def start(name: str, story: Callable[[], None]) -> Frame:
     facilitator's scenario, if any. Returns the frame for the rest of the page."""
     frame = begin(name)
     with about(frame):
+        if frame.step == BEFORE:
+            _SCROLL_BOX(key="story-scroll", data={"key": f"st-key-{STORY_KEY}",
+                                               "label": _("What this is about")})
         story()
     if frame.asking_before:
         before_question(frame)
@@ -131,15 +150,15 @@ def start(name: str, story: Callable[[], None]) -> Frame:
     return frame
 
 
-STORY_HEIGHT = 300  # px: the story above the first question, so the question is in view
 
 
 def about(frame: Frame):
-    """Where the page tells its story: in a box of its own height above the first
-    question (it scrolls, so the question starts on a phone's first screen); in full
-    for visitors; folded once the participant is trying it, so the result comes first."""
+    """Where the page tells its story: in a box above the first question, at most
+    ``STORY_KEY``'s height (``ui/style.py``; it scrolls, so the question starts on a
+    phone's first screen); in full for visitors; folded once the participant is
+    trying it, so the result comes first."""
     if frame.step == BEFORE:
-        return st.container(height=STORY_HEIGHT, key="story-box")
+        return st.container(border=True, key=STORY_KEY)
     if frame.step == EXPLORE:
         return st.container()
     return st.expander(_("What is this about?"))

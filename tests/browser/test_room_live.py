@@ -177,6 +177,9 @@ def test_messages_are_where_the_phone_is_looking(live_app, chromium, store):
         tab, pid = joined(ctx, live_app, w.code, "call_triage")
         question = tab.get_by_text(re.compile("^Before you try it"))
         assert in_view(tab, question)  # on the first screen, without scrolling
+        from tests.browser.test_pages_in_browser import serious_faults
+
+        assert serious_faults(tab) == []  # the story's own scrolling box included
 
         send = tab.get_by_role("button", name="Send my answer")
         send.scroll_into_view_if_needed()
