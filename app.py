@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import i18n, navigation, outbox, participant, room, style
 from ui.cache import warm_up_presets
-from ui.presenter import exit_button, presenter_switch, presenting
+from ui.presenter import exit_button, follow_room, presenter_switch, presenting
 from ui.reaction_box import FLASH
 
 st.set_page_config(
@@ -27,6 +27,8 @@ style.apply()
 i18n.keep_in_address()
 warm_up_presets()
 page = st.navigation(navigation.pages())
+navigation.note_page(page.url_path)
+navigation.close_menu(page.url_path)
 participant_page = page.url_path not in {Path(navigation.CONSOLE).stem,
                                          Path(navigation.SCREEN).stem}
 if participant_page and not presenting():
@@ -36,6 +38,8 @@ if participant_page and not presenting():
         sent, problem = outbox.flush(me.id)
         if sent and not problem:
             st.session_state[FLASH] = ("success", i18n._("Your kept answer is now saved."))
+if participant_page and presenting():
+    follow_room(page.url_path)
 page.run()
 if participant_page:
     participant.sidebar_badge()

@@ -4,7 +4,8 @@
 ``/api/room?code=...``, the room's stage, scenario, lock and timer as a few bytes
 of JSON, which every phone asks for about once a second (``ui/room.py``): a phone
 reruns its page only when the room changes, so following the facilitator costs no
-script runs while the room sits still.
+script runs while the room sits still. ``&advice=1`` adds the approved advice's
+vote totals (for phones weighing the room's advice).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ async def room(request: Request) -> JSONResponse:
                             headers={**headers, "Retry-After": str(int(wait) + 1)})
     code = normalise_code(request.query_params.get("code", ""))[:12]
     live = request.query_params.get("live") == "1"
-    view = await asyncio.to_thread(_rooms().get, code, live) if code else None
+    advice = request.query_params.get("advice") == "1"
+    view = await asyncio.to_thread(_rooms().get, code, live, advice) if code else None
     if view is None:
         if await asyncio.to_thread(_rooms().store.ping):  # not a database that is down
             _guesses.note(who)

@@ -7,7 +7,8 @@ import streamlit as st
 from ui import outbox, participant
 from ui.i18n import _
 from ui.navigation import page_link
-from ui.reaction_box import answered, flash, question_box
+from ui.reaction_box import answered, is_open, notice, question_box, tell, too_long
+from ui.room import closed_text, tally_html
 from ui.store import get_store
 from ui.where_i_sit import where_i_sit
 from workshop.store import StoreUnavailable, WorkshopNotFound
@@ -25,40 +26,57 @@ if me is None:
     st.info(_("Join the workshop on the Welcome page to give advice and see the room's."))
     page_link("app_pages/welcome.py", label=_("Join the workshop"), icon="👋")
     st.stop()
-flash()
+FORM = "advice.form"
 
 
 def add(me_id: str) -> None:
     ss = st.session_state
     text = (ss.get("advice.text") or "").strip()
     if not text:
-        ss["reactions.flash"] = ("error", _("Write something first."))
+        tell(FORM, "error", _("Write something first."))
         return
-    problem = outbox.send("add_advice", participant_id=me_id, theme=ss["advice.theme"],
-                          text=text, client_id=ss.pop("advice.client_id"))
+    if (problem := too_long(text, ADVICE_MAX)) is not None:
+        tell(FORM, "error", problem)
+        return
+    sent = outbox.send("add_advice", participant_id=me_id, theme=ss["advice.theme"],
+                       text=text, client_id=ss.pop("advice.client_id"))
+    if sent is not None and not sent.kept:  # refused: the text stays in the box
+        tell(FORM, "error", sent)
+        return
     ss["advice.text"] = ""
-    ss["reactions.flash"] = ("warning", problem) if problem else ("success", _(
+    tell(FORM, *(("warning", sent) if sent else ("success", _(
         "Thank you, your advice is added. Once the facilitator has read it, the room can "
-        "weigh it."))
+        "weigh it."))))
 
 
 def vote(advice_id: int, me_id: str) -> None:
     choice = st.session_state.get(f"advice.vote.{advice_id}")
     if choice:
-        problem = outbox.send("vote", participant_id=me_id, advice_id=advice_id, vote=choice)
-        if problem:
-            st.session_state["reactions.flash"] = ("warning", problem)
+        sent = outbox.send("vote", participant_id=me_id, advice_id=advice_id, vote=choice)
+        if sent is not None:
+            tell(f"advice.vote.{advice_id}", "warning" if sent.kept else "error", sent)
 
 
+def tally(row: dict) -> None:
+    st.caption(tally_html(row["advice_id"], row["agree"], row["disagree"], row["pass"]),
+               unsafe_allow_html=True)
+
+
+open_now = is_open(me.code)
 with st.container(border=True):
     st.subheader(_("Write a piece of advice"))
-    st.session_state.setdefault("advice.client_id", outbox.new_client_id())
-    with st.form("advice.form", border=False):
-        st.radio(_("Which theme is it about?"), list(ADVICE_THEMES), key="advice.theme",
-                 format_func=lambda t: _(ADVICE_THEMES[t]))
-        st.text_area(_("Your advice (one or two sentences, please no names)"),
-                     max_chars=ADVICE_MAX, key="advice.text")
-        st.form_submit_button(_("Add my advice"), type="primary", on_click=add, args=(me.id,))
+    if not open_now:
+        st.info(closed_text(), icon="🔒")
+    else:
+        st.session_state.setdefault("advice.client_id", outbox.new_client_id())
+        with st.form(FORM, border=False):
+            st.radio(_("Which theme is it about?"), list(ADVICE_THEMES), key="advice.theme",
+                     format_func=lambda t: _(ADVICE_THEMES[t]))
+            st.text_area(_("Your advice (one or two sentences, please no names)"),
+                         key="advice.text")
+            notice(FORM)
+            st.form_submit_button(_("Add my advice"), type="primary", on_click=add,
+                                  args=(me.id,))
 
 try:
     items = get_store().advice(me.code, participant_id=me.id)
@@ -74,32 +92,41 @@ mine = items[(items["author_id"] == me.id) & (status != "hidden")]
 
 st.subheader(_("What others in the room advise"))
 if others.empty:
-    st.caption(_("Nobody else's advice is up yet. This list fills up as people write and "
-                 "the facilitator reads it."))
+    st.caption(_("Nobody else's advice is up yet. This list fills up by itself as people "
+                 "write and the facilitator reads it."))
 else:
     st.caption(_("For each piece of advice, pick Agree, Disagree or Pass. You can change "
-                 "your mind: only your latest choice counts."))
+                 "your mind: only your latest choice counts. Once you have voted, you see "
+                 "how the room votes."))
     for theme_key, theme_name in ADVICE_THEMES.items():
         group = others[others["theme"] == theme_key]
         if group.empty:
             continue
         st.markdown(f"**{_(theme_name)}**")
-        for row in group.itertuples():
+        for row in group.to_dict("records"):
             with st.container(border=True):
-                st.text(row.text)  # participant text: never Markdown
-                key = f"advice.vote.{row.advice_id}"
-                if key not in st.session_state and isinstance(row.my_vote, str):
-                    st.session_state[key] = row.my_vote
+                st.text(row["text"])  # participant text: never Markdown
+                key = f"advice.vote.{row['advice_id']}"
+                if key not in st.session_state and isinstance(row["my_vote"], str):
+                    st.session_state[key] = row["my_vote"]
                 st.segmented_control(
                     _("Your view"), list(VOTES), format_func=lambda v: _(VOTES[v]), key=key,
-                    on_change=vote, args=(row.advice_id, me.id), label_visibility="collapsed")
+                    on_change=vote, args=(row["advice_id"], me.id),
+                    label_visibility="collapsed", disabled=not open_now)
+                if st.session_state.get(key):  # voted: the room's votes, kept up to date
+                    tally(row)
+                notice(key)
 
 where_i_sit(me, items[status == "approved"])
 
 if not mine.empty:
     st.subheader(_("Your advice so far"))
-    for row in mine.itertuples():
-        st.text(f"{_(ADVICE_THEMES[row.theme])}: {row.text}")
+    for row in mine.to_dict("records"):
+        st.text(f"{_(ADVICE_THEMES[row['theme']])}: {row['text']}")
+        if row["status"] == "approved":
+            tally(row)
+        else:
+            st.caption(_("Waiting for the facilitator to read it."))
 
 st.divider()
 st.subheader(_("Your view at the end"))

@@ -4,13 +4,14 @@ import streamlit as st
 
 from ui import console, report_panel
 from ui.i18n import _
-from ui.navigation import FACILITATOR_KEY
+from ui.navigation import signed_in
 from ui.store import get_store
 from workshop.network import public_base_url, public_port, with_code
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
 st.title(_("🧑‍🏫 Console"))
-code = st.session_state.get(FACILITATOR_KEY)
+console.keep_cookie()
+code = signed_in()
 if not code:
     console.sign_in()
     st.stop()
@@ -18,7 +19,7 @@ store = get_store()
 try:
     workshop = store.workshop(code)
 except WorkshopNotFound:
-    st.session_state.pop(FACILITATOR_KEY, None)
+    console.sign_out()
     st.rerun()
 except StoreUnavailable:
     st.error(_(console.DOWN))
@@ -38,7 +39,7 @@ with buttons:
     st.caption(_("It opens in a new window: drag it to the projector. It shows the join "
                  "code, the stage, the timer and results, and only comments you approve."))
     if st.button(_("Sign out of this device"), width="stretch"):
-        st.session_state.pop(FACILITATOR_KEY, None)
+        console.sign_out()
         st.rerun()
 
 console.lead(code)

@@ -29,6 +29,7 @@ if not allowed:
     st.markdown(_("This is the projector's screen. Open it from the facilitator's Console."))
     st.stop()
 
+_width, height = screen.viewport()
 room = store.room(code)
 link = with_code(public_base_url(st.context.url, public_port(st.get_option("server.port"))),
                  code)
@@ -40,39 +41,58 @@ stage = room["stage"]
 if not room["open"]:
     screen.results_slide(reactions, shift, store.advice(code), store.answers(code))
 elif stage == "first_views":
-    screen.join_slide(code, link, store.counts(code)["participants"], then=lambda: (
-        screen.comfort_view(reactions, shift, "overall", ["before"], height=220)))
-else:
-    main, corner = st.columns([4, 1])
+    screen.join_slide(code, link, store.counts(code)["participants"], height, then=lambda h: (
+        screen.comfort_view(reactions, shift, "overall", ["before"], height=h)))
+elif stage == "use_cases":
+    use_case = registry.get(room["use_case"] or next(iter(registry.USE_CASES)))
+    head, corner = st.columns([5, 1], vertical_alignment="center")
+    with head:
+        st.markdown(f"## {use_case.icon} {_(use_case.title)}")
+        screen.scenario_line(room)
+        st.markdown(_("**How comfortable would you be if police used this?** Before "
+                      "trying it, and after."))
     with corner:
-        screen.join_corner(code, link)
-    with main:
-        if stage == "use_cases":
-            chosen = room["use_case"] or next(iter(registry.USE_CASES))
-            use_case = registry.get(chosen)
-            st.markdown(f"## {use_case.icon} {_(use_case.title)}")
-            st.markdown(_("**How comfortable would you be if police used this?** Before "
-                          "trying it, and after."))
-            approved = store.comments(code, "approved")
-            approved = approved[approved["use_case"] == use_case.name]
-            if screen_decide.has_slide(code, use_case.name):  # the room against the AI
-                vs, comfort = st.columns(2, gap="large")
-                with vs:
-                    screen_decide.slide(code, use_case.name)
-                with comfort:
-                    screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
-                                        height=260)
-                    screen_oversight.record_tally(store.record_results(code), use_case.name)
-                    screen.comments(approved, limit=2)
-            else:
-                screen.comfort_view(reactions, shift, use_case.name, ["before", "after"])
-                screen_oversight.record_tally(store.record_results(code), use_case.name)
-                screen.comments(approved)
-        elif stage == "panel":
-            screen_oversight.panel_slide(store.panel_results(code))
-        elif stage == "questions":
-            screen.questions_view(store.answers(code), then=lambda: (
-                screen_oversight.themes_view(store.tagged_texts(code))))
-        else:
-            screen.advice_view(store.advice(code))
-            screen.comfort_view(reactions, shift, "overall", ["before", "final"])
+        screen.join_corner(code, link, height)
+    approved = store.comments(code, "approved")
+    approved = approved[approved["use_case"] == use_case.name]
+    records = store.record_results(code)
+    if screen_decide.has_slide(code, use_case.name):  # the room against the AI
+        vs, said = st.columns([1.25, 1], gap="large")
+        with vs:
+            screen_decide.slide(code, use_case.name)
+        with said:
+            screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
+                                height=max(160, int(height * 0.3)))
+            screen_oversight.record_tally(records, use_case.name)
+            screen.comments(approved)
+    else:
+        results, said = st.columns([1.25, 1], gap="large")
+        with results:
+            screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
+                                height=max(180, int(height * 0.42)))
+            screen_oversight.record_tally(records, use_case.name)
+        with said:
+            screen.comments(approved)
+elif stage == "panel":
+    head, corner = st.columns([5, 1], vertical_alignment="center")
+    with corner:
+        screen.join_corner(code, link, height)
+    with head:
+        st.markdown("## " + _("The ethics panel"))
+    screen_oversight.panel_slide(store.panel_results(code))
+elif stage == "questions":
+    head, corner = st.columns([5, 1], vertical_alignment="center")
+    head.markdown("## " + _("How the room answers the open questions"))
+    with corner:
+        screen.join_corner(code, link, height)
+    screen.questions_view(store.answers(code), then=lambda: (
+        screen_oversight.themes_view(store.tagged_texts(code))))
+else:
+    ranking, views = st.columns([1.6, 1], gap="large")
+    with ranking:
+        screen.advice_view(store.advice(code))
+    with views:
+        screen.join_corner(code, link, height)
+        st.markdown("**" + _("How comfortable would you be if the police used AI?") + "**")
+        screen.comfort_view(reactions, shift, "overall", ["before", "final"],
+                            height=max(180, int(height * 0.45)))

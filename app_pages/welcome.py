@@ -5,6 +5,7 @@ import streamlit as st
 from simulators import registry
 from ui import participant
 from ui.i18n import _, language_picker, say
+from ui.reaction_box import say_here
 from ui.room import STAGES, room_state, stage_page
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
@@ -41,16 +42,16 @@ def join_box() -> None:
                 max_chars=20, key="join.returning")
             if st.form_submit_button(_("Join"), type="primary"):
                 if not code.strip():
-                    st.error(_("Type the code shown on the projector first."))
+                    say_here("error", _("Type the code shown on the projector first."))
                     return
                 try:
                     participant.join(code, returning=returning.strip())
                 except StoreUnavailable:
-                    st.error(_("The workshop can't be reached just now. Please try again "
-                               "in a moment, or tell the facilitator."))
+                    say_here("error", _("The workshop can't be reached just now. Please try "
+                                        "again in a moment, or tell the facilitator."))
                     return
                 except ValueError as err:  # an unknown or closed workshop, or too many tries
-                    st.error(say(err))
+                    say_here("error", say(err))
                     return
                 st.rerun()
         st.caption(_("No code? You can still try everything on your own, without joining."))

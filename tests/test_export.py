@@ -114,10 +114,10 @@ def test_the_csv_for_people_uses_the_words_people_saw(store, filled):
     assert first["Comfort"] == "2 · Uncomfortable"
     assert first["Themes"] == "Human oversight; Accuracy and bias"
     bias = "101 calls: Past call handlers played down group B's warnings"
-    assert first[bias] == "40.0"  # 0.4, as 40 in 100
+    assert first[bias] == "40"  # 0.4, as 40 in 100
     assert first["101 calls: Fix for fairness"] == "No fix"
     assert first["101 calls: World number"] == "3"
-    assert first["101 calls, result: Urgent calls missed, group B"] == "0.4"
+    assert first["101 calls, result: Urgent calls missed, group B"] == "40"  # out of 100
     assert first["Comment"] == "'=HYPERLINK(\"http://x\")"  # still no formula
     assert first["Comment status"] == "waiting" and first["Person"] == a.person_id
     assert not any(c.startswith(("config.", "metric.")) for c in first)

@@ -221,7 +221,7 @@ def test_the_report_tells_how_views_moved_in_the_workshop_and_across_the_series(
     assert "Their average comfort went from 1.0 to 3.5" in text
     assert "1 person who skipped one of the two questions is left out." in text
     assert "6 of 8 answered with a fix on" in text
-    assert "Average comfort with a fix on: 4.0 (6 people); without one: 2.0 (2 people)." in text
+    assert "Average comfort with a fix on: 4.0 (6 people). Without one: 2.0 (2 people)." in text
     assert "Past call handlers played down group B's warnings" in text.replace("’", "'")
     assert "40 in 100 of group B's warnings for everyone" in text.replace("’", "'")
     assert "the theme picked most" in text
@@ -230,8 +230,8 @@ def test_the_report_tells_how_views_moved_in_the_workshop_and_across_the_series(
     assert "In person" in text and "Online" in text
     assert ("Of the 6 people who answered in more than one workshop, 6 ended more "
             "comfortable than they began, 0 less comfortable and 0 the same.") in text
-    assert "Average comfort went from 1.0 at Workshop 1, before (9 people) to 4.2 at " \
-           "Workshop 2, after (8 people)." in text
+    assert ("Average comfort at Workshop 1, before: 1.0, from 9 people. Average comfort at "
+            "Workshop 2, after: 4.2, from 8 people.") in text
     # The advice, questions and comments: approved words only, exactly as written.
     assert "Keep a human in charge of urgent calls" in text
     assert "7 agree, 1 disagree, 0 pass (8 votes)." in text

@@ -25,6 +25,7 @@ from ui.figures import EXTRA_COLOURS, GROUP_COLOURS, per_100
 from ui.i18n import _, here, lang
 from ui.presets import preset_pills, preset_script
 from ui.use_case_page import PageStep, bias_fields, simulate_shown
+from workshop.vocabulary import EXTRA_QUESTIONS
 
 KEY = "call_triage"
 SAVED_TO_KEY = f"{KEY}.saved_hours_to"
@@ -233,12 +234,8 @@ def people(config: TriageConfig, outcome: TriageOutcome, bands: Bands | None) ->
 
 # ----------------------------------------------------------------------------- hours saved
 
-SAVED_TO = {
-    "frontline": N_("More officers on the front line"),
-    "community": N_("More community engagement"),
-    "callers": N_("More time for callers who need a person"),
-    "savings": N_("Savings: a smaller policing budget"),
-}
+#: Where saved time should go: asked with the after question (workshop.vocabulary).
+_SAVED_SHORT, SAVED_QUESTION, SAVED_TO = EXTRA_QUESTIONS[KEY]["saved_hours_to"]
 
 
 #: The two trade-off lines are not groups: they are drawn in colours no group has.
@@ -296,8 +293,7 @@ def saves(config: TriageConfig, outcome: TriageOutcome, bands: Bands | None) -> 
 
 def saved_hours_question() -> None:
     """In the after question's form: where saved hours should go."""
-    st.radio(_("If the AI saves call handlers' time, where should that time go? "
-               "(optional)"), list(SAVED_TO), index=None, key=SAVED_TO_KEY,
+    st.radio(_(SAVED_QUESTION), list(SAVED_TO), index=None, key=SAVED_TO_KEY,
              format_func=lambda k: _(SAVED_TO[k]))
 
 

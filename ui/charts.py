@@ -36,11 +36,34 @@ def _checking() -> bool:
     return os.environ.get("WORKSHOP_CHECK_CHARTS") == "1"
 
 
+def wrap_expr(chars: int) -> str:
+    """A Vega expression that writes an axis label on lines of at most about ``chars``
+    characters, broken between words."""
+    return (f"split(trim(replace(datum.label, regexp('(.{{1,{chars}}})(\\\\s+|$)', 'g'), "
+            f"'$1\\n')), '\\n')")
+
+
+def wrapped_labels(spec: Any) -> Any:
+    """``spec`` with every axis that cuts its labels short (``labelLimit``) writing
+    them on several lines instead, so "Fast-tracked, though it could wait" is read
+    whole on a phone. Changes ``spec`` in place and returns it."""
+    if isinstance(spec, dict):
+        axis = spec.get("axis")
+        if isinstance(axis, dict) and axis.get("labelLimit") and "labelExpr" not in axis:
+            axis["labelExpr"] = wrap_expr(max(8, int(axis["labelLimit"]) // 7))
+        for value in spec.values():
+            wrapped_labels(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            wrapped_labels(value)
+    return spec
+
+
 @functools.cache
 def template(build: Callable[..., alt.TopLevelMixin], *args: Hashable) -> dict[str, Any]:
     """``build(*args)``, an Altair chart drawing from ``TABLE``, as a spec dict made
     once per ``args``; pair it with data for ``spec``. Read-only: it is shared."""
-    return build(*args).to_dict(validate=_checking())
+    return wrapped_labels(build(*args).to_dict(validate=_checking()))
 
 
 def spec(chart: Chart) -> dict[str, Any]:
@@ -49,7 +72,7 @@ def spec(chart: Chart) -> dict[str, Any]:
         data, vl = chart
         tables = dict(data) if isinstance(data, Mapping) else {"table": data}
         return {**vl, "data": {"name": "table"}, "datasets": tables}
-    return chart.to_dict(validate=_checking())
+    return wrapped_labels(chart.to_dict(validate=_checking()))
 
 
 def draw(chart: Chart | dict[str, Any], *, alt_text: str, where: Any = None,

@@ -9,6 +9,7 @@ downloads, and close or delete the workshop.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -19,12 +20,12 @@ from simulators import registry
 from simulators.messages import N_
 from ui import report_panel, theme_tags
 from ui.i18n import _, lang, ngettext, say
-from ui.navigation import FACILITATOR_KEY, SCREEN
+from ui.navigation import CONSOLE_COOKIE, FACILITATOR_KEY, SCREEN
 from ui.participant import device_token, grouped
-from ui.room import STAGES
+from ui.reaction_box import say_here
 from ui.store import get_store
 from workshop import analysis, export
-from workshop.live import screen_key
+from workshop.live import CONSOLE_HOURS, console_token, screen_key
 from workshop.network import client_address
 from workshop.store import StoreUnavailable, normalise_code
 from workshop.vocabulary import ADVICE_THEMES, THEMES
@@ -40,6 +41,47 @@ def address() -> str | None:
 
 
 RECOVERY_KEY = "facilitator.recovery"  # (code, recovery code) until written down
+_COOKIE = st.components.v2.component(
+    "console_cookie", html="<span></span>",
+    js="""
+export default function ({ data }) {
+  if (data.age === null) return;  // nothing to keep or forget on this run
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = data.name + "=" + data.value + "; path=/; max-age=" + data.age +
+    "; SameSite=Strict" + secure;
+}
+""")
+TOKEN_KEY = "facilitator.token"  # a sign-in to keep in this browser's cookie, once
+FORGET_KEY = "facilitator.forget"
+
+
+def signed_in_here(code: str) -> None:
+    """Sign this device's Console in to ``code`` and keep it signed in across a reload
+    (a signed cookie that expires after ``CONSOLE_HOURS``; not in the address)."""
+    w = get_store().workshop(code)
+    expires = int(time.time()) + CONSOLE_HOURS * 3600
+    st.session_state[FACILITATOR_KEY] = w.code
+    st.session_state[TOKEN_KEY] = console_token(w.code, w.passphrase_hash, expires)
+
+
+def sign_out() -> None:
+    """Sign this device out: the session and its cookie."""
+    st.session_state.pop(FACILITATOR_KEY, None)
+    st.session_state[FORGET_KEY] = True
+
+
+def keep_cookie() -> None:
+    """Write (or remove) the sign-in cookie this run asks for. Called by the Console on
+    every run, in the same place: an element that came and went would move everything
+    after it, and the Console's tabs would jump back to the first."""
+    token = st.session_state.pop(TOKEN_KEY, None)
+    data = {"name": CONSOLE_COOKIE, "value": "", "age": None}
+    if st.session_state.pop(FORGET_KEY, False):
+        data["age"] = 0
+    elif token:
+        data.update(value=token, age=CONSOLE_HOURS * 3600)
+    with st.container(key="console-cookie"):
+        _COOKIE(key="console.cookie", data=data)
 
 
 def sign_in() -> None:
@@ -53,21 +95,24 @@ def sign_in() -> None:
     open_tab, new_tab, forgot_tab = st.tabs([_("Open my workshop"), _("Start a new workshop"),
                                              _("Forgot the passphrase?")])
     with open_tab, st.form("facilitator.login"):
-        code = st.text_input(_("Workshop code"))
-        phrase = st.text_input(_("Passphrase"), type="password")
+        # What a password manager looks for: a user name and the current password.
+        code = st.text_input(_("Workshop code"), autocomplete="username")
+        phrase = st.text_input(_("Passphrase"), type="password",
+                               autocomplete="current-password")
         if st.form_submit_button(_("Open"), type="primary"):
             try:
                 ok = store.verify_facilitator(code, phrase, address=address(), device=device)
+                if ok:
+                    signed_in_here(normalise_code(code))
             except StoreUnavailable:
-                st.error(_(DOWN))
+                say_here("error", _(DOWN))
                 return
             except ValueError as err:  # too many tries
-                st.error(say(err))
+                say_here("error", say(err))
                 return
             if ok:
-                st.session_state[FACILITATOR_KEY] = normalise_code(code)
                 st.rerun()
-            st.error(_("That code and passphrase don't match a workshop."))
+            say_here("error", _("That code and passphrase don't match a workshop."))
     with new_tab, st.form("facilitator.create"):
         title = st.text_input(_("Workshop title"), placeholder=_("e.g. Leeds library, 3 March"))
         phrase = st.text_input(_("Choose a passphrase (at least 12 characters)"),
@@ -138,19 +183,36 @@ def recovery_notice() -> bool:
     st.code(grouped(recovery), language=None)
     if st.button(_("I have written it down: open the workshop"), type="primary"):
         st.session_state.pop(RECOVERY_KEY, None)
-        st.session_state[FACILITATOR_KEY] = code
+        signed_in_here(code)
         st.rerun()
     return True
 
 
 def screen_link(code: str, passphrase_hash: str) -> str:
-    query = {"code": code, "key": screen_key(code, passphrase_hash)}
+    return _projector_link(SCREEN, code, passphrase_hash)
+
+
+def _projector_link(page: str, code: str, passphrase_hash: str, **more: str) -> str:
+    query = {**more, "code": code, "key": screen_key(code, passphrase_hash)}
     if lang() != "en":
         query["lang"] = lang()
-    return f"/{SCREEN.split('/')[-1].removesuffix('.py')}?{urlencode(query)}"
+    return f"/{page.split('/')[-1].removesuffix('.py')}?{urlencode(query)}"
+
+
+def present_link(code: str, passphrase_hash: str, page: str) -> str:
+    """A use-case page in presenter mode for the projector, following this room."""
+    return _projector_link(page, code, passphrase_hash, present="1")
 
 
 STAGE_KEY, LOCK_KEY = "facilitator.stage", "facilitator.locked"
+#: The stages as the Console's buttons name them: never the names of the menu's pages,
+#: so a facilitator moving the room does not leave the Console by mistake.
+STAGE_BUTTONS = {
+    "first_views": N_("Stage 1: welcome and first views"),
+    "use_cases": N_("Stage 2: try the uses of AI"),
+    "questions": N_("Stage 3: the open questions"),
+    "advice": N_("Stage 4: advice and final views"),
+}
 
 
 def lead(code: str) -> None:
@@ -164,8 +226,8 @@ def lead(code: str) -> None:
     state = st.session_state
     state[STAGE_KEY], state[LOCK_KEY] = room["stage"], bool(room.get("locked"))
     st.segmented_control(
-        _("Where the room is now (shown on every phone and on the Screen)"), list(STAGES),
-        format_func=lambda s: _(STAGES[s][0]), key=STAGE_KEY,
+        _("Where the room is now (shown on every phone and on the Screen)"),
+        list(STAGE_BUTTONS), format_func=lambda s: _(STAGE_BUTTONS[s]), key=STAGE_KEY,
         on_change=lambda: state[STAGE_KEY] and store.set_stage(code, state[STAGE_KEY]))
     timer, lock = st.columns(2)
     with timer:
@@ -192,6 +254,7 @@ def scenarios(code: str, room: dict) -> None:
     st.markdown(_("**Scenarios.** Pick one and put every phone on it. Participants get a "
                   "button to jump to your view, and can go back to their own settings."))
     cases = [u for u in registry.USE_CASES.values() if u.presets()]
+    hashed = store.workshop(code).passphrase_hash
     for tab, use_case in zip(st.tabs([f"{u.icon} {_(u.title)}" for u in cases]), cases,
                              strict=True):
         with tab:
@@ -210,8 +273,10 @@ def scenarios(code: str, room: dict) -> None:
                 store.set_preset(code, use_case.name, chosen,
                                  presets[chosen].config.to_dict())
                 st.rerun()
-            c2.page_link(use_case.page, label=_("Open it large, to present it"), icon="📺",
-                         query_params={"present": "1"})
+            c2.link_button(_("Open it large, to present it"), present_link(
+                code, hashed, use_case.page), icon="📺", help=_(
+                "Opens in a new tab, in large type, on the scenario the room is on; it "
+                "follows the room when you change it."))
             decide_switch(code, use_case.name)
     if room["use_case"] and st.button(_("Stop leading: let everyone explore freely")):
         store.set_preset(code, None, None, None)
@@ -449,5 +514,5 @@ def manage(code: str) -> None:
             for made in (report_panel.report_pdf, report_panel.people_files,
                          report_panel.series_files):
                 made.clear()  # no copy of its words kept in this process
-            st.session_state.pop(FACILITATOR_KEY, None)
+            sign_out()
             st.rerun()

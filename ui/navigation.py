@@ -12,6 +12,9 @@ import streamlit as st
 from simulators import registry
 from simulators.messages import N_
 from ui.i18n import _
+from ui.store import get_store
+from workshop.live import console_token_code, console_token_ok
+from workshop.store import StoreUnavailable, WorkshopNotFound
 
 WELCOME = "app_pages/welcome.py"
 FIRST_VIEWS = "app_pages/first_views.py"
@@ -21,6 +24,8 @@ ADVICE = "app_pages/advice.py"
 CONSOLE = "app_pages/console.py"
 SCREEN = "app_pages/screen.py"
 FACILITATOR_KEY = "facilitator.code"  # set once the passphrase is given on this device
+CONSOLE_COOKIE = "workshop_console"  # keeps the Console signed in across a reload
+_CHECKED = "facilitator.cookie_checked"
 
 _WORKSHOP = [
     (WELCOME, N_("Welcome"), "👋"),
@@ -34,8 +39,22 @@ _AFTER = [
 
 
 def signed_in() -> str | None:
-    """The workshop code this device runs as facilitator, if any."""
-    return st.session_state.get(FACILITATOR_KEY)
+    """The workshop code this device runs as facilitator, if any: given its passphrase
+    in this session, or earlier on this device (a signed cookie that has not expired,
+    for a workshop that still exists; checked once a session)."""
+    ss = st.session_state
+    if FACILITATOR_KEY not in ss and not ss.get(_CHECKED):
+        ss[_CHECKED] = True
+        token = st.context.cookies.get(CONSOLE_COOKIE)
+        code = console_token_code(token) if isinstance(token, str) else None
+        if code:
+            try:
+                w = get_store().workshop(code)
+            except (StoreUnavailable, WorkshopNotFound):
+                w = None
+            if w is not None and console_token_ok(token, w.passphrase_hash):
+                ss[FACILITATOR_KEY] = w.code
+    return ss.get(FACILITATOR_KEY)
 
 
 def pages() -> dict[str, list[st.Page]]:
@@ -57,6 +76,44 @@ def pages() -> dict[str, list[st.Page]]:
     else:  # reachable by its address (/console), never listed
         menu[_("Closing")] += [console, screen]
     return menu
+
+
+_CLOSE_MENU = st.components.v2.component(
+    "close_menu", html="<span></span>",
+    js="""
+export default function () {
+  // On a phone the menu covers the page: once a page is chosen, fold it away.
+  if (innerWidth > 768) return;
+  const menu = document.querySelector('[data-testid="stSidebar"]');
+  if (!menu || menu.getAttribute("data-collapsed") !== "false") return;
+  const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (fold) fold.click();
+}
+""")
+
+
+_PAGE, _FRESH = "nav.page", "nav.fresh"
+
+
+def note_page(url_path: str) -> None:
+    """Note the page this run shows (``app.py``, once a run): a form drawn on a page
+    just opened is drawn anew in the browser, so it sets what it shows."""
+    ss = st.session_state
+    ss[_FRESH] = ss.get(_PAGE) != url_path
+    ss[_PAGE] = url_path
+
+
+def page_is_fresh() -> bool:
+    """Is this the first run of the page just opened? (False for a page script run on
+    its own, without ``app.py``.)"""
+    return bool(st.session_state.get(_FRESH, False))
+
+
+def close_menu(url_path: str) -> None:
+    """Fold the menu away on a phone when ``url_path`` (a page just chosen) opens.
+    Called by ``app.py``; it acts once per page opened, not on the page's reruns."""
+    with st.container(key="menu-closer"):
+        _CLOSE_MENU(key=f"menu.close.{url_path or 'welcome'}")
 
 
 def page_link(path: str, label: str, icon: str | None = None, **kw) -> None:

@@ -19,6 +19,20 @@ from workshop.errors import AnswersLocked, StoreUnavailable
 from workshop.spool import Spool
 
 
+class Problem(str):
+    """Why an answer is not stored yet, for the person: ``kept`` if it waits in the
+    outbox and goes by itself later, else it was refused (the workshop closed, say)
+    and the person still has it to change or keep."""
+
+    kept: bool = False
+
+    @classmethod
+    def of(cls, text: str, kept: bool) -> Problem:
+        out = cls(text)
+        out.kept = kept
+        return out
+
+
 def waiting_text() -> str:
     return _("We couldn't save your answer just now. It is kept and will be sent by itself "
              "as soon as it can.")
@@ -42,19 +56,19 @@ def pending(participant_id: str) -> bool:
     return bool(spool().pending(participant_id))
 
 
-def flush(participant_id: str) -> tuple[int, str | None]:
+def flush(participant_id: str) -> tuple[int, Problem | None]:
     """Send what waits, oldest first. Returns (sent, a message for the person or None)."""
     sent, problem = spool().deliver(get_store(), participant_id)
     if problem is None:
         return sent, None
     if isinstance(problem, StoreUnavailable):
-        return sent, waiting_text()
+        return sent, Problem.of(waiting_text(), kept=True)
     if isinstance(problem, AnswersLocked):
-        return sent, paused_text()
-    return sent, say(problem)
+        return sent, Problem.of(paused_text(), kept=True)
+    return sent, Problem.of(say(problem), kept=False)
 
 
-def send(method: str, **kwargs: Any) -> str | None:
+def send(method: str, **kwargs: Any) -> Problem | None:
     """Keep one write and send what waits; a message for the person, or None if saved."""
     participant_id = kwargs["participant_id"]
     spool().add(participant_id, method, kwargs)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.i18n import _, say
+from ui.i18n import _, lang, say
 from ui.store import get_store
 from workshop.network import client_address
 from workshop.security import HANDOVER
@@ -105,7 +105,7 @@ def join(code: str, returning: str | None = None) -> Me:
     ``StoreUnavailable``."""
     store = get_store()
     p = store.join(code, device=st.session_state.get(DEVICE_COOKIE), address=address(),
-                   returning=returning or None)
+                   returning=returning or None, language=lang())
     w = store.workshop(code)
     me = _me(p, w)
     st.session_state[_KEY] = me

@@ -6,10 +6,20 @@ questions; the advice ranking) and only comments the facilitator approved. The
 Screen picks its slide from the room: the join slide while people arrive (first
 views), results for the stage the room is at, and a results slide in plain
 sentences once the workshop is closed.
+
+Every slide fits the projector, 1920 x 1080 or 1280 x 720, without scrolling
+(nobody scrolls a projector), in type of at least 28 px: the type grows with the
+screen's height, charts are sized from it (:func:`viewport`), and a list longer
+than its place (comments, advice, answers) takes turns by itself (:func:`turns`):
+every item is on screen at least once a minute, or, if there are too many for
+that, the first ones (most agreed, or newest) with a line saying how many more are
+in the report.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
 import io
 
@@ -21,60 +31,228 @@ from simulators import registry
 from simulators.messages import N_
 from ui.charts import draw
 from ui.figures import GROUP_COLOURS
-from ui.i18n import _, ngettext
+from ui.i18n import _, ngettext, num
+from ui.room import tally_text
 from workshop import analysis
 from workshop.vocabulary import ADVICE_THEMES, COMFORT, OPEN_QUESTIONS, STAGES
 
 CSS = """
 <style>
-  html { font-size: 30px; }
+  html { font-size: max(28px, 3.3vh); }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
   [data-testid="stMainBlockContainer"] { max-width: 100% !important;
-    padding: 1rem 2rem !important; }
+    padding: 0.5rem 1.2rem 0 1.2rem !important; }
+  [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { gap: 1.2rem; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
-    font-size: 1rem; line-height: 1.35; }
-  [data-testid="stCaptionContainer"] { font-size: 0.95rem !important; color: #1A1A1A; }
-  .screen-code { font-size: 140px; font-weight: 800; letter-spacing: 0.12em;
+    font-size: 1rem; line-height: 1.3; }
+  [data-testid="stMarkdownContainer"] h1 { font-size: 1.5rem; }
+  [data-testid="stMarkdownContainer"] h2 { font-size: 1.35rem; }
+  [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A; }
+  .st-key-screen-viewport { display: none; }
+  .screen-code { font-size: max(64px, 11vh); font-weight: 800; letter-spacing: 0.12em;
                  line-height: 1.05; font-family: monospace; }
-  .screen-small-code { font-size: 64px; font-weight: 800; letter-spacing: 0.1em;
-                       font-family: monospace; }
-  .screen-address { font-size: 40px; word-break: break-all; }
-  .screen-quote { border-left: 8px solid #005A9C; padding: 0.2rem 0.6rem; margin: 0.4rem 0;
-                  background: #F1F4F8; font-size: 0.95rem; white-space: pre-wrap; }
-  .screen-advice { display: grid; grid-template-columns: 1fr 9rem; gap: 0.6rem;
-                   align-items: center; margin: 0.35rem 0; font-size: 0.95rem; }
-  .screen-track { background: #EEF1F5; height: 0.8rem; border-radius: 4px; }
-  .screen-question { font-size: 0.8rem; margin-bottom: 0.6rem; line-height: 1.3; }
-  .screen-answer { display: grid; grid-template-columns: 1fr 6rem 1.6rem; gap: 0.4rem;
-                   align-items: center; margin: 0.15rem 0; }
-  .screen-n { text-align: right; font-weight: 700; }
-  .screen-fill { height: 100%; border-radius: 4px; background: #0072B2; }
+  .screen-small-code { font-size: 1.3rem; font-weight: 800; letter-spacing: 0.1em;
+                       font-family: monospace; text-align: center; }
+  .screen-address { font-size: 1rem; word-break: break-all; }
+  .screen-scenario { font-size: 1rem; color: #1A1A1A; }
+  .screen-scenario b { color: #005A9C; }
 </style>
 """
 
 #: Vega-Lite settings that make a chart readable from the back of a room.
 BIG = {"axis": {"labelFontSize": 28, "titleFontSize": 28, "labelLimit": 400,
                 "labelColor": "#1A1A1A", "titleColor": "#1A1A1A", "grid": False},
-       "legend": {"labelFontSize": 30, "titleFontSize": 30, "symbolSize": 500,
+       "legend": {"labelFontSize": 28, "titleFontSize": 28, "symbolSize": 500,
                   "labelLimit": 600, "labelColor": "#1A1A1A"},
        "view": {"stroke": None}, "font": "sans-serif"}
 #: What the overall question's two answers are called on the Screen.
 OVERALL_STAGES = {"before": N_("At the start"), "final": N_("At the end")}
 STAGE_COLOURS = {"before": GROUP_COLOURS["A"], "after": GROUP_COLOURS["B"], "final": "#007A5A"}
+#: A list takes at most this many turns (a turn stays up at least 6 s): every item is
+#: then on screen at least once a minute.
+MAX_TURNS = 10
+TURN_SECONDS = 10
+#: Participants' words on the Screen are cut to this many characters (the report and
+#: the exports have them in full): one comment must fit a turn at 1280 x 720.
+SCREEN_TEXT_MAX = 280
+
+_VIEWPORT = st.components.v2.component(
+    "screen_viewport", html="<span></span>",
+    js="""
+export default function ({ data, setStateValue }) {
+  function say() {
+    if (innerWidth !== data.w || innerHeight !== data.h) {
+      setStateValue("size", { w: innerWidth, h: innerHeight });
+    }
+  }
+  say();
+  let wait = null;
+  const resized = () => { clearTimeout(wait); wait = setTimeout(say, 300); };
+  addEventListener("resize", resized);
+  return () => { removeEventListener("resize", resized); clearTimeout(wait); };
+}
+""")
+
+_TURNS = st.components.v2.component(
+    "screen_turns",
+    html='<div class="turns"><div class="page" aria-live="polite"></div>'
+         '<div class="foot"><span class="more"></span><span class="where"></span></div></div>',
+    css="""
+.turns { display: flex; flex-direction: column; overflow: hidden; color: #1A1A1A; }
+.page { flex: 1 1 auto; overflow: hidden; }
+.item { margin: 0 0 0.45em 0; }
+.foot { display: flex; justify-content: space-between; gap: 1em; font-size: max(28px, 0.8em);
+        color: #333; min-height: 1.3em; }
+.where { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.quote { border-left: 0.25em solid #005A9C; padding: 0.1em 0.5em; background: #F1F4F8;
+         white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.3; }
+.advice { border-left: 0.25em solid #005A9C; padding: 0.15em 0.5em; background: #F1F4F8; }
+.advice.divided { border-left-color: #A86400; }
+.advice-head { font-size: max(28px, 0.8em); color: #333; }
+.advice-text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.3; }
+.advice-tally { font-weight: 700; }
+.question b { display: block; line-height: 1.25; margin-bottom: 0.15em; }
+.answer { display: grid; grid-template-columns: 1fr 5em 1.6em; gap: 0.35em;
+          align-items: center; line-height: 1.2; margin: 0.1em 0; }
+.track { background: #EEF1F5; height: 0.7em; border-radius: 4px; }
+.fill { display: block; height: 100%; border-radius: 4px; background: #0072B2; }
+.n { text-align: right; font-weight: 700; }
+.said { line-height: 1.3; }
+""",
+    js="""
+const kept = (window.__screenTurns = window.__screenTurns || {});
+export default function ({ parentElement, data }) {
+  const root = parentElement.querySelector(".turns");
+  const page = root.querySelector(".page");
+  const more = root.querySelector(".more"), where = root.querySelector(".where");
+  const mine = (kept[data.id] = kept[data.id] || { turn: 0, since: performance.now() });
+  let turns = [], every = data.every * 1000, timers = [];
+
+  function build(items) {
+    page.replaceChildren(...items.map((h) => {
+      const d = document.createElement("div");
+      d.className = "item";
+      d.innerHTML = h;  // made on the server, participants' words escaped there
+      return d;
+    }));
+  }
+  function show() {
+    const kids = [...page.children];
+    const turn = turns[mine.turn % turns.length] || [];
+    kids.forEach((k, i) => { k.hidden = !turn.includes(i); });
+    where.textContent = turns.length > 1 ? (mine.turn % turns.length + 1) + " / " +
+      turns.length : "";
+  }
+  function layout() {
+    const top = root.getBoundingClientRect().top;
+    const room = Math.max(100, innerHeight - top - data.reserve - 6);
+    root.style.height = room + "px";
+    build(data.items);
+    more.textContent = "";
+    const foot = root.querySelector(".foot").getBoundingClientRect().height;
+    const space = room - foot;
+    const heights = [...page.children].map((k) => {
+      const style = getComputedStyle(k);
+      return k.getBoundingClientRect().height + parseFloat(style.marginBottom);
+    });
+    let keep = heights.length;
+    for (;;) {
+      turns = [];
+      let turn = [], used = 0;
+      heights.slice(0, keep).forEach((h, i) => {
+        if (turn.length && used + h > space) { turns.push(turn); turn = []; used = 0; }
+        turn.push(i); used += h;
+      });
+      if (turn.length) turns.push(turn);
+      if (turns.length <= data.max_turns || keep <= 1) break;
+      keep -= 1;
+    }
+    const left = heights.length - keep;
+    more.textContent = left ? (data.more[String(left)] || "") : "";
+    every = Math.min(data.every, 60 / Math.max(1, turns.length)) * 1000;
+    show();
+  }
+  function tick() {
+    if (turns.length > 1 && performance.now() - mine.since >= every) {
+      mine.turn = (mine.turn + 1) % turns.length;
+      mine.since = performance.now();
+      show();
+    }
+  }
+  layout();
+  timers.push(setTimeout(layout, 400), setTimeout(layout, 1500));
+  const clock = setInterval(tick, 500);
+  let wait = null;
+  const resized = () => { clearTimeout(wait); wait = setTimeout(layout, 200); };
+  addEventListener("resize", resized);
+  return () => {
+    timers.forEach(clearTimeout); clearInterval(clock); clearTimeout(wait);
+    removeEventListener("resize", resized);
+  };
+}
+""")
 
 
+def viewport() -> tuple[int, int]:
+    """The projector's size in CSS pixels, as its browser says (1920 x 1080 until it
+    has said): slides size their charts from it."""
+    size = st.session_state.get("screen.size") or {"w": 1920, "h": 1080}
+    result = _VIEWPORT(key="screen-viewport", data=size,
+                       on_size_change=lambda: None)
+    said = (result or {}).get("size") if result is not None else None
+    if isinstance(said, dict) and said.get("w") and said.get("h"):
+        size = {"w": int(said["w"]), "h": int(said["h"])}
+        st.session_state["screen.size"] = size
+    return size["w"], size["h"]
+
+
+def turns(key: str, items: list[str], *, reserve: int = 0) -> None:
+    """``items`` (HTML made here, participants' words escaped) down the rest of the
+    screen from here, ``reserve`` px kept free below; as many as fit at once, in
+    turns if they don't (every item at least once a minute), the first ones kept
+    if even that is too many."""
+    if not items:
+        return
+    more = {str(n): ngettext("{n} more is in the report.", "{n} more are in the report.",
+                             n).format(n=num(n)) for n in range(1, len(items) + 1)}
+    _TURNS(key=f"screen-turns-{key}", data={
+        "id": key, "items": items, "reserve": reserve, "every": TURN_SECONDS,
+        "max_turns": MAX_TURNS, "more": more})
+
+
+def cut(text: str, most: int = SCREEN_TEXT_MAX) -> str:
+    """Participant text for the Screen: at most ``most`` characters, cut at a word."""
+    text = str(text)
+    if len(text) <= most:
+        return text
+    return text[:most].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+@functools.lru_cache(maxsize=64)
 def qr_png(link: str, scale: int = 16) -> bytes:
     out = io.BytesIO()
     segno.make(link, error="m").save(out, kind="png", scale=scale, border=2)
     return out.getvalue()
 
 
-def join_slide(code: str, link: str, people: int, then=None) -> None:
-    """The QR code, the address and the code, as big as a room needs; ``then`` draws
-    what goes under them (the first views as they arrive)."""
-    left, right = st.columns([1, 1.3], vertical_alignment="top")
-    left.image(qr_png(link), width=560)  # 560 of 1080 pixels: over half the height
+def qr_image(link: str, width: int, scale: int = 16) -> None:
+    """The join link's QR code, ``width`` px wide, inside the page itself: a projector
+    that reruns at every answer never shows a picture that could not be fetched."""
+    data = base64.b64encode(qr_png(link, scale)).decode()
+    st.html(f'<img src="data:image/png;base64,{data}" width="{int(width)}" '
+            f'height="{int(width)}" alt="{html.escape(_("QR code to join the workshop"))}" '
+            'style="image-rendering: pixelated; display: block; margin: 0 auto;">')
+
+
+def join_slide(code: str, link: str, people: int, height: int, then=None) -> None:
+    """The QR code, the address and the code, as big as a room needs; ``then(h)``
+    draws what goes under them in ``h`` px (the first views as they arrive)."""
+    left, right = st.columns([1, 1.35], vertical_alignment="top")
+    qr = max(260, min(620, int(height * 0.62)))
+    with left:
+        qr_image(link, qr)
     with right:
         st.markdown("## " + _("Join the workshop"))
         st.markdown(_("Scan the code with your phone's camera, or open this address and "
@@ -82,15 +260,16 @@ def join_slide(code: str, link: str, people: int, then=None) -> None:
         st.html(f'<div class="screen-address">{html.escape(link.split("?")[0])}</div>'
                 f'<div class="screen-code" aria-label="code">{html.escape(code)}</div>')
         st.markdown(ngettext("{n} person has joined.", "{n} people have joined.",
-                             people).format(n=people))
+                             people).format(n=num(people)))
         if then is not None:
-            then()
+            then(max(150, int(height * 0.36)))
 
 
-def join_corner(code: str, link: str) -> None:
+def join_corner(code: str, link: str, height: int) -> None:
     """A small way in for latecomers, beside any other slide."""
-    st.image(qr_png(link, scale=6), width=220)
-    st.html(f'<div class="screen-small-code">{html.escape(code)}</div>')
+    with st.container(key="screen-corner", horizontal_alignment="center"):
+        qr_image(link, max(120, int(height * 0.16)), scale=6)
+        st.html(f'<div class="screen-small-code">{html.escape(code)}</div>')
 
 
 def _comfort_chart(table: pd.DataFrame, stages: list[str], overall: bool,
@@ -100,7 +279,7 @@ def _comfort_chart(table: pd.DataFrame, stages: list[str], overall: bool,
         when=lambda d: d["stage"].astype(str).map(names),
         level=lambda d: d["comfort"].astype(int).astype(str))
     levels = [str(c) for c in COMFORT]
-    scale = _("1 = very uncomfortable … 5 = very comfortable")
+    scale = [_("1 = very uncomfortable"), _("5 = very comfortable")]  # two lines
     spec = {
         "mark": {"type": "bar"},
         "height": height,
@@ -122,7 +301,8 @@ def _comfort_chart(table: pd.DataFrame, stages: list[str], overall: bool,
 
 def comfort_view(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str,
                  stages: list[str], height: int = 380) -> None:
-    """One use case's (or the overall) comfort, before and after, with how people moved."""
+    """One use case's (or the overall) comfort, before and after, with how people moved;
+    ``height`` px for the bars."""
     table = analysis.comfort_counts(reactions)
     table = table[table["use_case"] == use_case]
     if table.empty:
@@ -147,100 +327,142 @@ def comfort_view(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str,
             same=int((change == 0).sum())))
 
 
-def comments(approved: pd.DataFrame, limit: int = 5) -> None:
+def scenario_line(room: dict) -> None:
+    """The scenario the facilitator has put the room on, named."""
+    preset = registry.preset(room["use_case"], room.get("preset_key")) \
+        if room.get("use_case") in registry.USE_CASES else None
+    if preset is not None:
+        st.html('<div class="screen-scenario">' + html.escape(_("Scenario: {title}")).format(
+            title=f"<b>{html.escape(_(preset.title))}</b>") + "</div>")
+
+
+def comments(approved: pd.DataFrame) -> None:
+    """Approved comments, newest first, taking turns down the rest of the screen."""
     if approved.empty:
+        st.caption(_("Comments appear here once the facilitator has read them."))
         return
     st.markdown("**" + _("What people said") + "**")
-    for text in approved["comment"].head(limit):
-        st.html(f'<div class="screen-quote">{html.escape(str(text))}</div>')
+    turns("comments", [f'<div class="quote">{html.escape(cut(text))}</div>'
+                       for text in approved["comment"]])
 
 
 def questions_view(answers: pd.DataFrame, then=None) -> None:
-    """Each open question with how the room answered it, all five on one slide;
-    ``then`` draws what goes under the last two (what people's words are about)."""
-    columns = st.columns(2, gap="large")
+    """Each open question with how the room answered it: the first three on the left,
+    the others on the right, taking turns if a column does not fit; ``then`` draws what
+    goes under them on the right (what people's words are about)."""
+    blocks = []
     for n, (key, (question, choices)) in enumerate(OPEN_QUESTIONS.items(), start=1):
         mine = answers[answers["question"] == key] if not answers.empty else answers
         counts = mine["choice"].value_counts() if not mine.empty else pd.Series(dtype=int)
         total = int(counts.sum())
         rows = "".join(_bar(_(label), int(counts.get(c, 0)), total)
                        for c, label in choices.items())
-        columns[0 if n <= 3 else 1].html(
-            f'<div class="screen-question"><b>{n}. {html.escape(_(question))}</b>'
-            f"{rows}</div>")
-    if then is not None:
-        with columns[1]:
+        blocks.append(f'<div class="question"><b>{n}. {html.escape(_(question))}</b>'
+                      f"{rows}</div>")
+    left, right = st.columns(2, gap="large")
+    with left:
+        turns("questions-1", blocks[:3])
+    with right:
+        if then is None:
+            turns("questions-2", blocks[3:])
+        else:
+            turns("questions-2", blocks[3:], reserve=int(0.45 * viewport()[1]))
             then()
 
 
 def _bar(label: str, n: int, total: int) -> str:
     width = 0 if total == 0 else round(100 * n / total)
-    return (f'<div class="screen-answer"><span>{html.escape(label)}</span>'
-            f'<span class="screen-track"><span class="screen-fill" style="display:block;'
-            f'width:{width}%"></span></span><span class="screen-n">{n}</span></div>')
+    return (f'<div class="answer"><span>{html.escape(label)}</span>'
+            f'<span class="track"><span class="fill" style="width:{width}%"></span></span>'
+            f'<span class="n">{n}</span></div>')
 
 
-def advice_view(advice: pd.DataFrame, per_theme: int = 4) -> None:
-    """Approved advice, most agreed first, per theme; split advice marked."""
+def advice_items(advice: pd.DataFrame) -> list[str]:
+    """Approved advice as the Screen shows it: most agreed first (once it has enough
+    votes to rank), each with its theme, its votes counted and a split marked."""
     shown = advice[advice["status"] == "approved"] if "status" in advice else advice
     if shown.empty:
+        return []
+    items, rank = [], 0
+    for row in analysis.rank_advice(shown).to_dict("records"):
+        theme = _(ADVICE_THEMES.get(row["theme"], row["theme"]))
+        if row["ranked"]:
+            rank += 1
+            head = _("No. {n} · {theme}").format(n=rank, theme=theme)
+        else:
+            head = _("{theme} · too few votes to rank yet").format(theme=theme)
+        tally = tally_text(int(row["agree"]), int(row["disagree"]), int(row["pass"]))
+        if row["divided"]:
+            tally = _("{tally} · ⚖️ divided").format(tally=tally)
+        items.append(
+            f'<div class="advice{" divided" if row["divided"] else ""}">'
+            f'<div class="advice-head">{html.escape(head)}</div>'
+            f'<div class="advice-text">{html.escape(cut(row["text"]))}</div>'
+            f'<div class="advice-tally">{html.escape(tally)}</div></div>')
+    return items
+
+
+def advice_view(advice: pd.DataFrame) -> None:
+    """Approved advice, most agreed first, with its votes, taking turns."""
+    items = advice_items(advice)
+    if not items:
         st.markdown(_("Advice appears here once the facilitator has read it."))
         return
-    ranked = analysis.rank_advice(shown)
-    for theme, name in ADVICE_THEMES.items():
-        mine = ranked[ranked["theme"] == theme].head(per_theme)
-        if mine.empty:
-            continue
-        st.markdown(f"### {_(name)}")
-        for row in mine.itertuples():
-            share = "–" if pd.isna(row.agreement) else f"{round(100 * row.agreement)}"
-            split = " ⚖️" if row.divided else ""
-            agree = html.escape(_("{n} in 100 agree").format(n=share))
-            st.html(f'<div class="screen-advice"><span>{html.escape(row.text)}</span>'
-                    f"<span>{agree}{split}</span></div>")
-    if ranked["divided"].any():
-        st.caption(_("⚖️ splits the room: real support on both sides."))
+    st.markdown("**" + ngettext(
+        "The room's advice, most agreed first (ranked once it has {n} vote).",
+        "The room's advice, most agreed first (ranked once it has {n} votes).",
+        analysis.MIN_VOTES).format(n=analysis.MIN_VOTES) + "**")
+    turns("advice", items)
 
 
 def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataFrame,
                   answers: pd.DataFrame) -> None:
-    """The end of the workshop, in plain sentences."""
+    """The end of the workshop, in plain sentences, taking turns if they don't fit."""
     st.markdown("# " + _("What this room thought"))
+    said = []
     overall = analysis.shifts(reactions, "before", "final") if not reactions.empty else shift
     if not overall.empty:
         change = overall["after"] - overall["before"]
-        st.markdown("**" + _("AI in policing, at the start and at the end.") + "** " + ngettext(
-            "{n} person answered both times: {up} grew more comfortable, {down} less "
-            "comfortable, and {same} did not change their view.",
-            "{n} people answered both times: {up} grew more comfortable, {down} less "
-            "comfortable, and {same} did not change their view.",
-            len(overall)).format(n=len(overall), up=int((change > 0).sum()),
-                                 down=int((change < 0).sum()), same=int((change == 0).sum())))
+        said.append("<b>" + html.escape(_("AI in policing, at the start and at the end.")) +
+                    "</b> " + html.escape(ngettext(
+                        "{n} person answered both times: {up} grew more comfortable, {down} "
+                        "less comfortable, and {same} did not change their view.",
+                        "{n} people answered both times: {up} grew more comfortable, {down} "
+                        "less comfortable, and {same} did not change their view.",
+                        len(overall)).format(n=len(overall), up=int((change > 0).sum()),
+                                             down=int((change < 0).sum()),
+                                             same=int((change == 0).sum()))))
     for u in registry.USE_CASES.values():
         moved = shift[shift["use_case"] == u.name] if not shift.empty else shift
         if moved.empty:
             continue
         change = moved["after"] - moved["before"]
-        st.markdown(f"**{u.icon} {_(u.title)}.** " + ngettext(
-            "{n} person answered before and after trying it: {up} grew more comfortable, "
-            "{down} less comfortable, and {same} did not change their view.",
-            "{n} people answered before and after trying it: {up} grew more comfortable, "
-            "{down} less comfortable, and {same} did not change their view.",
-            len(moved)).format(n=len(moved), up=int((change > 0).sum()),
-                               down=int((change < 0).sum()), same=int((change == 0).sum())))
+        said.append(f"<b>{html.escape(u.icon + ' ' + _(u.title))}.</b> " + html.escape(
+            ngettext(
+                "{n} person answered before and after trying it: {up} grew more "
+                "comfortable, {down} less comfortable, and {same} did not change their "
+                "view.",
+                "{n} people answered before and after trying it: {up} grew more "
+                "comfortable, {down} less comfortable, and {same} did not change their "
+                "view.",
+                len(moved)).format(n=len(moved), up=int((change > 0).sum()),
+                                   down=int((change < 0).sum()),
+                                   same=int((change == 0).sum()))))
     for key, (question, choices) in OPEN_QUESTIONS.items():
         mine = answers[answers["question"] == key] if not answers.empty else answers
         if mine.empty:
             continue
         top = mine["choice"].value_counts()
-        st.markdown(_("**{question}** The answer given most: “{answer}” ({n} of {total})."
-                      ).format(question=_(question), answer=_(choices[top.index[0]]),
-                               n=int(top.iloc[0]), total=int(top.sum())))
+        said.append(f"<b>{html.escape(_(question))}</b> " + html.escape(
+            _("The answer given most: “{answer}” ({n} of {total}).").format(
+                answer=_(choices[top.index[0]]), n=int(top.iloc[0]), total=int(top.sum()))))
     approved = advice[advice["status"] == "approved"] if "status" in advice else advice
-    if not approved.empty:
-        top = analysis.rank_advice(approved).iloc[0]
-        share = "–" if pd.isna(top.agreement) else round(100 * top.agreement)
-        st.markdown(_("The advice the most people agreed with ({n} in 100 agree):").format(
-            n=share))
-        st.html(f'<div class="screen-quote">{html.escape(top.text)}</div>')
-    st.markdown(_("Thank you for taking part."))
+    ranked = analysis.rank_advice(approved) if not approved.empty else approved
+    ranked = ranked[ranked["ranked"]] if not ranked.empty else ranked
+    if not ranked.empty:
+        top = ranked.iloc[0]
+        said.append(html.escape(_("The advice the most people agreed with ({tally}):").format(
+            tally=tally_text(int(top["agree"]), int(top["disagree"]), int(top["pass"])))) +
+            f'<div class="quote">{html.escape(cut(top["text"]))}</div>')
+    said.append(html.escape(_("Thank you for taking part.")))
+    turns("results", [f'<div class="said">{s}</div>' for s in said])

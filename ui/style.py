@@ -8,6 +8,7 @@ import streamlit as st
 
 STRIP_KEY = "result-strip"
 BANNER_KEY = "room-banner"
+STORY_KEY = "story-box"
 
 _CSS = """
 <style>
@@ -43,6 +44,15 @@ _CSS = """
   [data-testid="stBaseButton-segmented_controlActive"] { min-height: 44px; }
   [data-testid="stPageLink"] a { min-height: 44px; display: flex; align-items: center; }
 
+  /* A long value (Welsh runs longer) wraps above its thumb instead of running off the
+     edge of a phone: Streamlit keeps the box inside the track once it is no wider. */
+  [data-testid="stSliderThumbValue"] { white-space: normal !important;
+    max-width: calc(100vw - 6rem); width: max-content; text-align: center;
+    line-height: 1.25; top: auto !important; bottom: calc(100% + 4px); }
+  @media (max-width: 640px) {  /* room for a value on two lines */
+    [data-testid="stSlider"] > div:last-child { padding-top: 1.25em; }
+  }
+
   /* Titles that leave room for the content on a phone. */
   @media (max-width: 640px) {
     h1 { font-size: 1.9rem !important; padding-top: 0.5rem !important; }
@@ -50,10 +60,17 @@ _CSS = """
   }
   .strip-row, .strip-sentence { max-width: 56rem; }
 
+  /* A use case's story before its first question: at most this tall, scrolling, so
+     the question starts on a phone's first screen. */
+  .st-key-STORY { max-height: 300px; overflow-y: auto; }
+
+  /* Parts that draw nothing take no room. */
+  .st-key-menu-closer, .st-key-console-cookie, .st-key-story-scroll { display: none; }
+
   /* The room's stage, at the top of every participant page. */
   .st-key-BANNER { margin-top: -1rem; }
 </style>
-""".replace("STRIP", STRIP_KEY).replace("BANNER", BANNER_KEY)
+""".replace("STRIP", STRIP_KEY).replace("BANNER", BANNER_KEY).replace("STORY", STORY_KEY)
 
 
 def apply() -> None:

@@ -40,6 +40,7 @@ from ui.presenter import presenting
 from ui.reaction_box import answered, flash, question_box, shown_key
 from ui.room import room_state
 from ui.strip import result_strip
+from ui.style import STORY_KEY
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
 BEFORE, DECIDE, TRY, AFTER, DONE, EXPLORE = "before", "decide", "try", "after", "done", "explore"
@@ -84,6 +85,21 @@ export default function () {
       '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main')) {
     el.scrollTo(0, 0);
   }
+}
+""")
+
+
+_SCROLL_BOX = st.components.v2.component(
+    "scroll_box", html="<span></span>",
+    js="""
+export default function ({ parentElement, data }) {
+  // The story's box scrolls: let a keyboard reach it, and a screen reader name it.
+  const host = parentElement.host || parentElement;
+  const box = host.closest("." + data.key);
+  if (!box) return;
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", data.label);
 }
 """)
 
@@ -148,6 +164,9 @@ def start(name: str, story: Callable[[], None]) -> PageStep:
     facilitator's scenario, if any. Returns the page for the rest of the page."""
     page = begin(name)
     with about(page):
+        if page.step == BEFORE:
+            _SCROLL_BOX(key="story-scroll", data={"key": f"st-key-{STORY_KEY}",
+                                               "label": _("What this is about")})
         story()
     if page.asking_before:
         before_question(page)
@@ -160,9 +179,13 @@ def start(name: str, story: Callable[[], None]) -> PageStep:
 
 
 def about(page: PageStep):
-    """Where the page tells its story: in full before the first question and for
-    visitors; folded once the participant is trying it, so the result comes first."""
-    if page.step in (BEFORE, EXPLORE):
+    """Where the page tells its story: in a box above the first question, at most
+    ``STORY_KEY``'s height (``ui/style.py``; it scrolls, so the question starts on a
+    phone's first screen); in full for visitors; folded once the participant is
+    trying it, so the result comes first."""
+    if page.step == BEFORE:
+        return st.container(border=True, key=STORY_KEY)
+    if page.step == EXPLORE:
         return st.container()
     return st.expander(_("What is this about?"))
 
@@ -183,9 +206,11 @@ def remember(page: PageStep, config: Any, metrics: dict[str, Any]) -> None:
 
 
 def follow(page: PageStep) -> None:
-    """If the facilitator has put the room on a scenario of this use case, offer it."""
+    """If the facilitator has put the room on a scenario of this use case, offer it:
+    while trying it, a jump to the facilitator's settings; after answering, a way
+    back to trying it on them."""
     me = participant.current()
-    if me is None or not page.trying:
+    if me is None or page.step not in (TRY, AFTER, DONE):
         return
     try:
         room = room_state(me.code)
@@ -201,7 +226,12 @@ def follow(page: PageStep) -> None:
     preset = registry.preset(page.name, room["preset_key"])
     title = _(preset.title) if preset else _("the facilitator's settings")
     mine = f"{page.name}.mine"
-    if config_values(cls, key=page.name) == target:
+    if not page.trying:
+        st.info(_("📺 The facilitator is showing **{title}**.").format(title=title))
+        st.button(_("Try it with the facilitator's view"), type="primary",
+                  on_click=_jump_and_try, args=(page.name, cls, target),
+                  key=f"{page.name}.jump_and_try")
+    elif config_values(cls, key=page.name) == target:
         st.info(_("📺 You are on the facilitator's view: **{title}**.").format(title=title))
         if mine in st.session_state:
             st.button(_("Back to my own settings"), on_click=_back, args=(page.name,),
@@ -215,6 +245,11 @@ def follow(page: PageStep) -> None:
 def _jump(name: str, cls: type, target: Any) -> None:
     st.session_state[f"{name}.mine"] = config_values(cls, key=name)
     set_config(target, key=name)
+
+
+def _jump_and_try(name: str, cls: type, target: Any) -> None:
+    _jump(name, cls, target)
+    go(name, TRY)
 
 
 def _back(name: str) -> None:

@@ -101,25 +101,39 @@ def theme_counts(df: pd.DataFrame) -> pd.Series:
     return themes[themes != ""].value_counts()
 
 
+#: Advice needs at least this many votes before it is ranked: two votes are not a room.
+MIN_VOTES = 3
+
+
 def rank_advice(df: pd.DataFrame, *, include_hidden: bool = False) -> pd.DataFrame:
     """Advice ranked by how much of the room agrees, with where opinion splits.
 
-    ``agreement`` is the share of votes cast that agree (passes count as votes, so
-    advice nobody feels strongly about doesn't top the list). ``divided`` marks
-    advice with real support on both sides: at least two agree and two disagree,
-    and the smaller side at least half the larger.
+    ``votes`` counts the votes cast (agree, disagree and pass). ``agreement`` is the
+    share of them that agree (passes count as votes, so advice nobody feels strongly
+    about doesn't top the list). ``ranked`` is True once advice has ``MIN_VOTES``
+    votes: only ranked advice is ordered by agreement (the rest follows, most voted
+    first), so two early votes never put a piece of advice on top. ``divided`` marks
+    advice with support on both sides: someone agrees, someone disagrees, and the
+    smaller side is at least half the larger (a 1-1 split is divided).
+
+    >>> df = pd.DataFrame({"advice_id": [1, 2, 3], "hidden": False, "agree": [2, 3, 1],
+    ...                    "disagree": [0, 1, 1], "pass": [0, 0, 0]})
+    >>> rank_advice(df)[["advice_id", "ranked", "divided"]].values.tolist()
+    [[2, True, False], [1, False, False], [3, False, True]]
     """
     out = df if include_hidden else df[~df["hidden"].astype(bool)]
     out = out.copy()
     votes = out["agree"] + out["disagree"] + out["pass"]
     out["votes"] = votes
     out["agreement"] = (out["agree"] / votes.where(votes > 0)).round(3)
+    out["ranked"] = votes >= MIN_VOTES
     lo = out[["agree", "disagree"]].min(axis=1)
     hi = out[["agree", "disagree"]].max(axis=1)
-    out["divided"] = (lo >= 2) & (lo >= hi / 2)
-    return out.sort_values(
-        ["agreement", "votes", "advice_id"], ascending=[False, False, True], na_position="last"
-    ).reset_index(drop=True)
+    out["divided"] = (lo >= 1) & (2 * lo >= hi)
+    order = out["agreement"].where(out["ranked"])
+    return out.assign(_order=order).sort_values(
+        ["ranked", "_order", "votes", "advice_id"], ascending=[False, False, False, True],
+        na_position="last").drop(columns="_order").reset_index(drop=True)
 
 
 # -- opinion groups (as Pol.is finds them) -------------------------------------------

@@ -23,7 +23,7 @@ from workshop.report_data import (
     stage_name,
     use_case_title,
 )
-from workshop.vocabulary import COMFORT, STAGES, THEMES
+from workshop.vocabulary import COMFORT, EXTRA_QUESTIONS, STAGES, THEMES
 
 if TYPE_CHECKING:
     from workshop.store import Store
@@ -66,29 +66,111 @@ _COLUMNS: list[tuple[str, str, str, str | None]] = [
 ]
 _STATUS = {"pending": N_("waiting"), "approved": N_("approved"), "hidden": N_("hidden")}
 _YES, _NO = N_("yes"), N_("no")
-#: The results a use case records that are not one group's rate.
-_RESULTS = {
-    "demographic_parity_difference": N_("Gap between the groups in how often the AI flags"),
-    "equalized_odds_difference": N_("Largest gap between the groups in the AI's mistakes"),
-    "false_negative_rate_difference": N_("Gap between the groups in cases missed"),
-    "false_positive_rate_difference": N_("Gap between the groups in cases flagged without "
-                                         "need"),
-    "selection_rate": N_("Flagged, of all, both groups"),
-    "accuracy": N_("Right decisions, both groups"),
-    "count": N_("Cases"),
+#: The results a use case records that are not one group's rate: label, and kind of
+#: number ("share": 0 to 1, written out of 100; "gap": points out of 100; "count";
+#: "number": as recorded).
+_RESULTS: dict[str, tuple[str, str]] = {
+    "demographic_parity_difference": (
+        N_("Gap between the groups in how often the AI flags"), "gap"),
+    "equalized_odds_difference": (
+        N_("Largest gap between the groups in the AI's mistakes"), "gap"),
+    "false_negative_rate_difference": (N_("Gap between the groups in cases missed"), "gap"),
+    "false_positive_rate_difference": (
+        N_("Gap between the groups in cases flagged without need"), "gap"),
+    "selection_rate": (N_("Flagged, of all, both groups"), "share"),
+    "accuracy": (N_("Right decisions, both groups"), "share"),
+    "count": (N_("Cases"), "count"),
+    "coin_toss_share": (N_("Decisions the fix left to a coin toss"), "share"),
+    "hours_saved": (N_("Call handlers' hours saved for every 1,000 calls"), "number"),
+    "review_caught": (N_("Urgent calls the AI missed that the person checking put right"),
+                      "share"),
+    "review_false_alarms_removed": (
+        N_("Needless fast-tracks the person checking sent back to wait"), "share"),
+    "summary_share": (N_("Sentences put in the summaries"), "share"),
+    "chance_share": (N_("Witness sentences the fix left to a random draw"), "share"),
+    "own_words_share": (N_("Group B's witness sentences in their own words"), "share"),
+    "officer_caught": (N_("Left-out facts the participant found as the officer"), "count"),
+    "officer_missed": (N_("Left-out facts the participant did not find as the officer"),
+                       "count"),
+    "person_shown": (N_("The person whose card was shown"), "number"),
+    "flag_day": (N_("Day the monitor raised a flag"), "number"),
+    "monitor_worst_change": (
+        N_("Most a group's share of missed hotspots grew since the check"), "gap"),
+    "group_b_patrol_share": (N_("Group B's share of the patrols"), "share"),
+    "group_b_recorded_share": (N_("Group B's share of the recorded crime"), "share"),
+    "group_b_true_crime_share": (N_("Group B's share of the real crime"), "share"),
+    "group_b_patrol_share_start": (
+        N_("Group B's share of the patrols, first tenth of the days"), "share"),
+    "group_b_patrol_share_end": (
+        N_("Group B's share of the patrols, last tenth of the days"), "share"),
+    "group_b_excess": (
+        N_("How far group B's share of the patrols ran above its share of real crime"),
+        "gap"),
+    "group_b_days_above": (
+        N_("Days group B's share of the patrols was above its share of real crime"),
+        "share"),
+    "hotspots_real_hotspots": (N_("Real hotspots on an average day"), "number"),
+    "hotspots_found": (N_("Real hotspots with a patrol on an average day"), "number"),
+    "hotspots_patrols_elsewhere": (N_("Patrols that went elsewhere on an average day"),
+                                   "number"),
 }
+#: Results recorded for each group: ``name[A]``.
+_GROUP_RESULTS: dict[str, tuple[str, str]] = {
+    "count": (N_("Cases"), "count"),
+    "history_left_out": (N_("Key facts the old summaries left out"), "share"),
+    "exculpatory_total": (N_("Facts pointing away from the arrested person"), "count"),
+    "exculpatory_lost": (N_("Facts pointing away from the arrested person, left out"),
+                         "count"),
+}
+#: Results recorded for a comparison run: ``without_fix.name``.
+_COMPARED = {
+    "without_fix": N_("Without the fix: {result}"),
+    "same_length": N_("No fix, summaries as long: {result}"),
+    "fair_history": N_("Learning from fair old summaries: {result}"),
+}
+#: What each kind of number is, in the data dictionary.
+_KINDS = {
+    "share": N_("out of 100"),
+    "gap": N_("points out of 100"),
+    "count": N_("a whole number"),
+    "number": N_("as recorded"),
+}
+
+
+def plain(value: Any) -> Any:
+    """A number as a person writes it: 30, not 30.0; at most 4 decimals.
+
+    >>> [plain(30.0), plain(2000), plain(0.036100000001), plain(-3.6), plain(True)]
+    [30, 2000, 0.0361, -3.6, True]
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if value != value:  # nan: no number
+        return None
+    value = round(float(value), 4)
+    return int(value) if value.is_integer() else value
 
 
 def _setting_value(meta: Setting, value: Any, t: Translator) -> Any:
     """A setting as people saw it: a choice by its label, a share by its number out of
-    100 (as the slider said it)."""
+    100 (as the slider said it), yes or no for a switch."""
     if value is None:
         return None
     if meta.choices is not None:
         return t.gettext(meta.describe(value))
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and meta.scale != 1:
-        return round(value * meta.scale, 6)
-    return value
+    if isinstance(value, bool):
+        return t.gettext(_YES if value else _NO)
+    if isinstance(value, (int, float)) and meta.scale != 1:
+        return plain(value * meta.scale)
+    return plain(value)
+
+
+def _result_value(kind: str, value: Any) -> Any:
+    """A recorded result as the app said it: shares and gaps out of 100 (to a tenth;
+    the machine export has every digit)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return plain(value)
+    return plain(round(100 * value, 1) if kind in ("share", "gap") else value)
 
 
 def _settings(use_case: str) -> dict[str, Setting]:
@@ -97,22 +179,34 @@ def _settings(use_case: str) -> dict[str, Setting]:
     return {name: meta for name, meta, _d in settings_of(registry.config_class(use_case))}
 
 
-def _result_name(t: Translator, use_case: str, metric: str) -> tuple[str, str]:
-    """A recorded result's label and meaning, in the use case's own words."""
+def _result_name(t: Translator, use_case: str, metric: str) -> tuple[str, str, str]:
+    """A recorded result's label, meaning and kind of number, in the use case's own
+    words; one the app does not know keeps its name."""
+    compared, dot, rest = metric.partition(".")
+    if dot and compared in _COMPARED:
+        label, meaning, kind = _result_name(t, use_case, rest)
+        return t.gettext(_COMPARED[compared]).format(result=label), meaning, kind
     terms = getattr(registry.module(use_case), "TERMS", None) \
         if use_case in registry.USE_CASES else None
     if isinstance(terms, Mapping):  # one set of words per decider: the AI's come first
         terms = next(iter(terms.values()), None)
     stem, _, group = metric.partition("[")
     group = group.rstrip("]")
-    if terms is not None and group and stem in GENERIC_LABELS:
-        label = t.gettext("{result}, {group}").format(result=t.gettext(terms.label(stem)),
-                                                     group=t.gettext(terms.group(group)))
-        meaning = terms.meanings.get(stem) or GENERIC_MEANINGS.get(stem, "")
-        return label, t.gettext(meaning)
+    if group:
+        name = t.gettext(terms.group(group)) if terms is not None else group
+        if terms is not None and stem in GENERIC_LABELS:
+            label = t.gettext("{result}, {group}").format(
+                result=t.gettext(terms.label(stem)), group=name)
+            meaning = terms.meanings.get(stem) or GENERIC_MEANINGS.get(stem, "")
+            return label, t.gettext(meaning), "share"
+        if stem in _GROUP_RESULTS:
+            label, kind = _GROUP_RESULTS[stem]
+            return t.gettext("{result}, {group}").format(result=t.gettext(label),
+                                                         group=name), "", kind
     if metric in _RESULTS:
-        return t.gettext(_RESULTS[metric]), ""
-    return metric, ""
+        label, kind = _RESULTS[metric]
+        return t.gettext(label), "", kind
+    return metric, "", "number"
 
 
 def readable(store: Store, code: str, t: Translator
@@ -138,21 +232,31 @@ def readable(store: Store, code: str, t: Translator
         }
         out = {column: values[machine] for column, machine in base}
         settings = _settings(u)
+        asked = EXTRA_QUESTIONS.get(u, {})
         for name, value in r["config"].items():
             meta = settings.get(name)
-            label = t.gettext(meta.label) if meta else name
+            if name in asked:  # a question asked with the after question
+                short, question, choices = asked[name]
+                label = t.gettext(short)
+                value = t.gettext(choices[value]) if value in choices else value
+                doc = (t.gettext(question), "; ".join(t.gettext(c) for c in choices.values()),
+                       f"config.{name}")
+            else:
+                label = t.gettext(meta.label) if meta else name
+                value = _setting_value(meta, value, t) if meta else plain(value)
+                doc = _setting_doc(t, meta, f"config.{name}")
             column = t.gettext("{use_case}: {setting}").format(use_case=use_case_title(t, u),
                                                                setting=label)
-            out[column] = _setting_value(meta, value, t) if meta else value
-            extra.setdefault(column, _setting_doc(t, meta, f"config.{name}"))
+            out[column] = value
+            extra.setdefault(column, doc)
         for name, value in r["metrics"].items():
-            label, meaning = _result_name(t, u, name)
+            label, meaning, kind = _result_name(t, u, name)
             column = t.gettext("{use_case}, result: {result}").format(use_case=use_case_title(t, u),
                                                                       result=label)
-            out[column] = value
+            out[column] = _result_value(kind, value)
             extra.setdefault(column, (meaning or t.gettext(
                 "A number the toy AI produced for the settings on the person's screen."),
-                t.gettext("as recorded; rates are shares from 0 to 1"), f"metric.{name}"))
+                t.gettext(_KINDS[kind]), f"metric.{name}"))
         records.append(out)
     columns = [c for c, _m in base] + list(extra)
     df = pd.DataFrame(records, columns=columns, dtype=object)  # 1 stays 1, not 1.0

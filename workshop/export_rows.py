@@ -28,7 +28,9 @@ def csv_text(df: pd.DataFrame) -> str:
     df = df.copy()
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].map(neutralise)
+            # As objects: a column of whole numbers with gaps stays 30, not 30.0.
+            df[col] = pd.Series([neutralise(v) for v in df[col]], index=df.index,
+                                dtype=object)
     return df.to_csv(index=False)
 
 

@@ -3,7 +3,14 @@
 Phones ask ``/api/room?code=...`` (``asgi.py``) about once a second; the answer is
 public (anyone holding the join code may know the stage) and small. ``fp`` is a
 fingerprint of everything the facilitator sets: a phone reruns its page only when
-it changes, so a room that is sitting still costs no script runs at all.
+it changes, so a room that is sitting still costs no script runs at all. A phone
+weighing the room's advice asks with ``advice=1``: the approved advice is then part
+of ``fp`` (new advice to vote on reruns the page), and ``tallies`` carries its vote
+totals, which the page writes in place without a rerun.
+
+The Console's facilitator stays signed in on their device with a token
+(:func:`console_token`) signed with the workshop's passphrase hash, which only the
+database holds: it expires, and it dies with the workshop.
 """
 
 from __future__ import annotations
@@ -30,10 +37,56 @@ def screen_key(code: str, passphrase_hash: str) -> str:
                     hashlib.sha256).hexdigest()[:16]
 
 
+#: How long the Console keeps its facilitator signed in on a device.
+CONSOLE_HOURS = 12
+
+
+def console_token(code: str, passphrase_hash: str, expires: int) -> str:
+    """A token that signs the Console in to workshop ``code`` until ``expires`` (Unix
+    seconds): ``CODE.EXPIRES.SIGNATURE``.
+
+    >>> console_token("ABC234", "scrypt$00$11", 1900000000).split(".")[:2]
+    ['ABC234', '1900000000']
+    """
+    mac = hmac.new(passphrase_hash.encode(), f"console:{code}:{expires}".encode(),
+                   hashlib.sha256).hexdigest()[:32]
+    return f"{code}.{expires}.{mac}"
+
+
+def console_token_code(token: str) -> str | None:
+    """The workshop code a token names (not yet checked: see :func:`console_token_ok`)."""
+    parts = token.split(".") if isinstance(token, str) and len(token) < 100 else []
+    return parts[0] if len(parts) == 3 and parts[0].isalnum() else None
+
+
+def console_token_ok(token: str, passphrase_hash: str, now: float | None = None) -> bool:
+    """Is ``token`` signed for its workshop with this passphrase hash, and unexpired?
+
+    >>> hashed = "scrypt$00$11"
+    >>> console_token_ok(console_token("ABC234", hashed, 1900000000), hashed, 1.8e9)
+    True
+    >>> console_token_ok(console_token("ABC234", hashed, 1900000000), hashed, 1.95e9)
+    False
+    >>> console_token_ok(console_token("ABC234", "scrypt$00$22", 1900000000), hashed, 1.8e9)
+    False
+    """
+    code = console_token_code(token)
+    try:
+        expires = int(token.split(".")[1]) if code else 0
+    except ValueError:
+        return False
+    if not code or expires < (time.time() if now is None else now):
+        return False
+    return hmac.compare_digest(token, console_token(code, passphrase_hash, expires))
+
+
 def room_view(room: dict[str, Any], now: datetime | None = None,
-              live: bool = False) -> dict[str, Any]:
+              live: bool = False,
+              tallies: list[tuple[int, int, int, int]] | None = None) -> dict[str, Any]:
     """The public part of ``Store.room(code)``, with its fingerprint (which, when
-    ``live``, also changes with every answer: the Screen redraws its results).
+    ``live``, also changes with every answer: the Screen redraws its results; with
+    ``tallies``, from ``Store.approved_tallies``, also when advice is approved or
+    hidden, and the tallies go with it).
 
     >>> v = room_view({"stage": "questions", "use_case": None, "preset_key": None,
     ...                "version": 3, "open": True})
@@ -51,9 +104,12 @@ def room_view(room: dict[str, Any], now: datetime | None = None,
         "open": bool(room.get("open", True)),
         "timer_ends_at": ends.isoformat() if ends else None,
     }
-    seen = {**view, "revision": room.get("revision", 0) if live else None}
+    seen = {**view, "revision": room.get("revision", 0) if live else None,
+            "advice": None if tallies is None else [t[0] for t in tallies]}
     view["fp"] = hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()[:12]
     view["remaining"] = max(0.0, (ends - now).total_seconds()) if ends else None
+    if tallies is not None:
+        view["tallies"] = [list(t) for t in tallies]
     return view
 
 
@@ -62,23 +118,34 @@ class RoomCache:
 
     def __init__(self, store: Store, ttl: float = 0.5) -> None:
         self.store, self.ttl = store, ttl
-        self._rooms: dict[str, tuple[float, dict[str, Any] | None]] = {}
+        self._rooms: dict[str, tuple[float, Any]] = {}
+        self._tallies: dict[str, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
-    def get(self, code: str, live: bool = False) -> dict[str, Any] | None:
-        """The room's public view, or None for an unknown code (or a database that
-        cannot be reached: phones keep what they show and ask again)."""
+    def _read(self, cache: dict[str, tuple[float, Any]], code: str, read: Any) -> Any:
         now = time.monotonic()
-        hit = self._rooms.get(code)
+        hit = cache.get(code)
         if hit is None or now - hit[0] > self.ttl:
             with self._lock:
-                hit = self._rooms.get(code)
+                hit = cache.get(code)
                 if hit is None or now - hit[0] > self.ttl:
                     try:
-                        room = self.store.room(code)
+                        value = read(code)
                     except (StoreUnavailable, WorkshopNotFound):
-                        room = None
-                    if len(self._rooms) > 1000:
-                        self._rooms.clear()
-                    hit = self._rooms[code] = (now, room)
-        return None if hit[1] is None else room_view(hit[1], live=live)
+                        value = None
+                    if len(cache) > 1000:
+                        cache.clear()
+                    hit = cache[code] = (now, value)
+        return hit[1]
+
+    def get(self, code: str, live: bool = False, advice: bool = False
+            ) -> dict[str, Any] | None:
+        """The room's public view, or None for an unknown code (or a database that
+        cannot be reached: phones keep what they show and ask again). With
+        ``advice``, the approved advice and its vote totals too."""
+        room = self._read(self._rooms, code, self.store.room)
+        if room is None:
+            return None
+        tallies = self._read(self._tallies, code, self.store.approved_tallies) \
+            if advice else None
+        return room_view(room, live=live, tallies=tallies)

@@ -43,7 +43,7 @@ from workshop.report_parts import (
     questions_section,
     series_section,
 )
-from workshop.vocabulary import COMFORT, THEMES
+from workshop.vocabulary import COMFORT, EXTRA_QUESTIONS, THEMES
 
 if TYPE_CHECKING:
     from workshop.store import Store
@@ -105,21 +105,23 @@ def cover(doc: Document, t: Translator, d: Data, names: bool) -> None:
         t.ngettext("{n} of them answered at least one question about how comfortable they "
                    "would be.", "{n} of them answered at least one question about how "
                    "comfortable they would be.", answered).format(n=t.number(answered)),
-        t.ngettext("{n} answer about comfort was sent in all ({skips} of them skips); where "
-                   "someone answered a question again, this report counts their latest.",
-                   "{n} answers about comfort were sent in all ({skips} of them skips); "
-                   "where someone answered a question again, this report counts their "
-                   "latest.", d.counts["reactions"]).format(
-            n=t.number(d.counts["reactions"]), skips=t.number(skips)),
+        " ".join([
+            t.ngettext("{n} answer about comfort was sent in all.",
+                       "{n} answers about comfort were sent in all.",
+                       d.counts["reactions"]).format(n=t.number(d.counts["reactions"])),
+            t.ngettext("{n} of them was a skip.", "{n} of them were skips.", skips).format(
+                n=t.number(skips)),
+            t.gettext("Where someone answered a question again, this report counts their "
+                      "latest.")]),
         t.ngettext("{n} answer to the open questions (each person's latest).",
                    "{n} answers to the open questions (each person's latest).",
                    len(d.answers)).format(n=t.number(len(d.answers))),
-        t.ngettext("{n} piece of advice, {approved} of them approved by the facilitator, "
-                   "and {votes} votes on advice.", "{n} pieces of advice, {approved} of "
-                   "them approved by the facilitator, and {votes} votes on advice.",
+        t.ngettext("{n} piece of advice, {approved} of them approved by the facilitator.",
+                   "{n} pieces of advice, {approved} of them approved by the facilitator.",
                    len(d.advice)).format(n=t.number(len(d.advice)),
-                                         approved=t.number(approved),
-                                         votes=t.number(len(d.votes))),
+                                         approved=t.number(approved)),
+        t.ngettext("{n} vote on advice.", "{n} votes on advice.", len(d.votes)).format(
+            n=t.number(len(d.votes))),
         t.ngettext("{n} comment, {approved} of them approved by the facilitator.",
                    "{n} comments, {approved} of them approved by the facilitator.",
                    len(d.comments)).format(n=t.number(len(d.comments)),
@@ -173,12 +175,13 @@ def movement(doc: Document, t: Translator, d: Data, use_case: str, first: str, t
                        "comfortable, {down} less comfortable and {same} did not change.",
                        n).format(
                 n=t.number(n), up=t.number(up), down=t.number(down), same=t.number(same)),
-            t.gettext("Their average comfort went from {before} to {after}; {ok_before} "
-                      "were comfortable or very comfortable at first and {ok_after} "
-                      "later.").format(
-                before=t.number(before.mean(), 1), after=t.number(after.mean(), 1),
-                ok_before=t.number(int((before >= 4).sum())),
-                ok_after=t.number(int((after >= 4).sum()))),
+            t.gettext("Their average comfort went from {before} to {after}.").format(
+                before=t.number(before.mean(), 1), after=t.number(after.mean(), 1)),
+            t.ngettext("{k} of them was comfortable or very comfortable at first, and "
+                       "{later} later.", "{k} of them were comfortable or very comfortable "
+                       "at first, and {later} later.", int((before >= 4).sum())).format(
+                k=t.number(int((before >= 4).sum())),
+                later=t.number(int((after >= 4).sum()))),
             t.gettext("Both charts count only these people; in the grid, each number is "
                       "how many of them gave that pair of answers."),
         ])
@@ -228,6 +231,12 @@ def first_and_final(doc: Document, t: Translator, d: Data) -> None:
         "how their views moved over the workshop."))
     movement(doc, t, d, OVERALL, "before", "final",
              (stage_name(t, OVERALL, "before"), stage_name(t, OVERALL, "final")))
+    answered = d.answered(OVERALL)
+    for stage, title in (("before", N_("What mattered to people at first")),
+                         ("final", N_("What mattered to people at the end"))):
+        mine = answered[answered["stage"] == stage] if not answered.empty else answered
+        if not mine.empty:
+            themes_part(doc, t, mine, t.gettext(title))
 
 
 # -- one use of AI --------------------------------------------------------------------
@@ -254,6 +263,8 @@ def uses_section(doc: Document, t: Translator, d: Data) -> None:
         movement(doc, t, d, use_case.name, "before", "after",
                  (t.gettext("Before"), t.gettext("After")))
         themes_part(doc, t, answered)
+        for field, asked in EXTRA_QUESTIONS.get(use_case.name, {}).items():
+            extra_part(doc, t, answered, field, asked)
         settings_part(doc, t, answered, use_case)
         decide_part(doc, t, d, use_case)  # the room's own decisions against the AI's
     if unanswered:
@@ -261,9 +272,10 @@ def uses_section(doc: Document, t: Translator, d: Data) -> None:
         doc.paragraph(" ".join(unanswered))
 
 
-def themes_part(doc: Document, t: Translator, answered: pd.DataFrame) -> None:
+def themes_part(doc: Document, t: Translator, answered: pd.DataFrame,
+                title: str | None = None) -> None:
     """Which themes people picked, each person counted once per theme."""
-    doc.heading(t.gettext("What mattered to people"), 3)
+    doc.heading(title or t.gettext("What mattered to people"), 3)
     people = answered["participant_id"].nunique()
     picked = (answered.assign(theme=answered["themes"].fillna("").str.split("; "))
               .explode("theme"))
@@ -290,6 +302,36 @@ def themes_part(doc: Document, t: Translator, answered: pd.DataFrame) -> None:
     doc.chart(0.3 + 0.26 * len(per_theme), lambda fig, box: bars(
         fig, box, [t.gettext(THEMES[k]) for k in per_theme.index],
         [int(v) for v in per_theme]), caption)
+
+
+def extra_part(doc: Document, t: Translator, answered: pd.DataFrame, field: str,
+               asked: tuple[str, str, dict[str, str]]) -> None:
+    """How people answered a question asked with the after question (where the time
+    an AI saves should go): each person's latest answer after trying it."""
+    name, question, choices = asked
+    doc.heading(t.gettext(name), 3)
+    after = answered[answered["stage"] == "after"]
+    column = f"config.{field}"
+    given = after[column].dropna() if column in after.columns else pd.Series(dtype=object)
+    given = given[given.isin(list(choices))]
+    n = len(after)
+    if given.empty:
+        doc.paragraph(t.gettext("“{question}” Nobody answered this.").format(
+            question=t.gettext(question)))
+        return
+    counts = {c: int((given == c).sum()) for c in choices}
+    top = max(counts, key=counts.get)
+    caption = " ".join([
+        t.gettext("“{question}”").format(question=t.gettext(question)),
+        t.ngettext("{k} of the {n} person who answered after trying it answered this.",
+                   "{k} of the {n} people who answered after trying it answered this.",
+                   n).format(k=t.number(len(given)), n=t.number(n)),
+        t.gettext("The answer chosen most: “{choice}” ({k} of {n}).").format(
+            choice=t.gettext(choices[top]), k=t.number(counts[top]),
+            n=t.number(len(given)))])
+    doc.chart(0.25 + 0.36 * len(choices), lambda fig, box: bars(
+        fig, box, [t.gettext(label) for label in choices.values()], list(counts.values()),
+        label_width=3.2), caption)
 
 
 def in_units(t: Translator, meta: Setting, value: Any) -> str:
@@ -334,12 +376,15 @@ def settings_part(doc: Document, t: Translator, answered: pd.DataFrame,
                 k=t.number(k), n=t.number(n), setting=t.gettext(fix.label),
                 none=t.gettext(fix.describe("none"))))
         if 0 < k < n:
-            lines.append(t.gettext(
-                "Average comfort with a fix on: {with_fix} ({k} people); without one: "
-                "{without} ({m} people).").format(
-                    with_fix=t.number(after.loc[on, "comfort"].astype(float).mean(), 1),
-                    without=t.number(after.loc[~on, "comfort"].astype(float).mean(), 1),
-                    k=t.number(k), m=t.number(n - k)))
+            lines.append(" ".join([
+                t.ngettext("Average comfort with a fix on: {mean} ({k} person).",
+                           "Average comfort with a fix on: {mean} ({k} people).", k).format(
+                    mean=t.number(after.loc[on, "comfort"].astype(float).mean(), 1),
+                    k=t.number(k)),
+                t.ngettext("Without one: {mean} ({k} person).",
+                           "Without one: {mean} ({k} people).", n - k).format(
+                    mean=t.number(after.loc[~on, "comfort"].astype(float).mean(), 1),
+                    k=t.number(n - k))]))
     for name, meta in sorted(settings, key=lambda s: not s[1].bias):
         if name == "mitigation":
             continue  # said above

@@ -10,7 +10,9 @@ Nothing here knows about workshops: :mod:`workshop.report` says what to draw.
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 import textwrap
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -19,9 +21,11 @@ from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
@@ -57,10 +61,33 @@ RC = {
 }
 
 
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """The characters the report's font can draw."""
+    path = font_manager.findfont(font_manager.FontProperties(family=RC["font.family"]),
+                                 fallback_to_default=False)
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def printable(text: str) -> str:
+    """``text`` with what the report's font cannot draw left out (emoji, and the
+    joiners and skin tones that go with them), instead of printed as empty boxes.
+
+    >>> printable("Good idea 👍🏽 ✓")
+    'Good idea ✓'
+    """
+    text, drawable = str(text), _drawable()
+    kept = "".join(c for c in text if c in "\n\t " or ord(c) in drawable)
+    if len(kept) == len(text):
+        return kept
+    return "\n".join(re.sub(" {2,}", " ", line).strip() for line in kept.split("\n"))
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, its own line breaks kept."""
+    """``text`` in lines of at most ``width`` characters, its own line breaks kept
+    (and only what the font can draw: :func:`printable`)."""
     lines: list[str] = []
-    for part in str(text).split("\n"):
+    for part in printable(text).split("\n"):
         lines.extend(textwrap.wrap(part, width, break_long_words=True,
                                    break_on_hyphens=False) or [""])
     return lines
@@ -73,8 +100,8 @@ def chars(width_in: float, size: float) -> int:
 
 @contextmanager
 def paper() -> Iterator[None]:
-    """The report's matplotlib settings, and quiet about glyphs a font lacks (a
-    participant's emoji is drawn as a box, not a warning)."""
+    """The report's matplotlib settings, and quiet about glyphs a font lacks (text
+    goes through :func:`printable`, which leaves them out)."""
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*[Gg]lyph.*missing.*")
         yield
@@ -99,7 +126,7 @@ class Document:
         self.fig = Figure(figsize=(PAGE_W, PAGE_H))
         self.pages += 1
         self.y = TOP
-        self.fig.text(LEFT / PAGE_W, 0.45 / PAGE_H, self.footer(self.pages),
+        self.fig.text(LEFT / PAGE_W, 0.45 / PAGE_H, printable(self.footer(self.pages)),
                       fontsize=7.5, color=GREY, va="bottom", **PLAIN)
 
     def _finish_page(self) -> None:

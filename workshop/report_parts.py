@@ -99,8 +99,10 @@ def advice_section(doc: Document, t: Translator, d: Data, title: str, names: boo
     doc.paragraph(t.gettext(
         "People wrote advice for the police and the Home Office under the dialogue's three "
         "themes, then voted on each other's: agree, disagree or pass. Within each theme, "
-        "advice is ranked by the share of its votes that agree (a pass counts as a vote). "
-        "“Divided” marks advice with real support on both sides."))
+        "advice with at least {n} votes is ranked by the share of its votes that agree (a "
+        "pass counts as a vote); advice with fewer follows, most voted first. “Divided” "
+        "marks advice with support on both sides: the smaller side at least half the "
+        "larger.").format(n=analysis.MIN_VOTES))
     advice = d.advice
     approved = advice[advice["status"] == "approved"] if not advice.empty else advice
     waiting = int((advice["status"] == "pending").sum()) if not advice.empty else 0
@@ -142,8 +144,10 @@ def _theme_advice(doc: Document, t: Translator, title: str, mine: pd.DataFrame,
             "{agree} agree, {disagree} disagree, {passed} pass ({n} votes).", votes).format(
                 agree=t.number(row["agree"]), disagree=t.number(row["disagree"]),
                 passed=t.number(row["pass"]), n=t.number(votes))
+        if not row["ranked"]:
+            tally = " ".join([tally, t.gettext("Too few votes to rank.")])
         if row["divided"]:
-            tally = " ".join([tally, t.gettext("Divided: real support on both sides.")])
+            tally = " ".join([tally, t.gettext("Divided: support on both sides.")])
         text = _said(t, row["text"], row["author"], names)
         items.append(t.gettext("{n}. {advice}").format(n=n, advice=text) + "\n" + tally)
     chart = 0.55 + 0.3 * len(shown)
@@ -153,11 +157,18 @@ def _theme_advice(doc: Document, t: Translator, title: str, mine: pd.DataFrame,
     doc.bullets(items, 9.5, mark="")
     top = shown.iloc[0]
     top_votes = int(top["agree"] + top["disagree"] + top["pass"])
-    said = [t.ngettext(
-        "Number 1 has the most agreement: {k} of its {n} vote agrees.",
-        "Number 1 has the most agreement: {k} of its {n} votes agree.", top_votes).format(
-            k=t.number(int(top["agree"])), n=t.number(top_votes))
-        if top_votes else t.gettext("Nobody has voted on this advice yet.")]
+    if top["ranked"]:
+        said = [t.ngettext(
+            "Number 1 has the most agreement: {k} of the {n} people who voted on it agrees.",
+            "Number 1 has the most agreement: {k} of the {n} people who voted on it agree.",
+            int(top["agree"])).format(k=t.number(int(top["agree"])), n=t.number(top_votes))]
+    elif top_votes:
+        said = [t.ngettext(
+            "No advice here has {n} vote yet, so none is ranked: the most voted comes first.",
+            "No advice here has {n} votes yet, so none is ranked: the most voted comes first.",
+            analysis.MIN_VOTES).format(n=t.number(analysis.MIN_VOTES))]
+    else:
+        said = [t.gettext("Nobody has voted on this advice yet.")]
     divided = int(shown["divided"].sum())
     if divided:
         said.append(t.ngettext("{n} piece of advice here divides the room.",
@@ -365,13 +376,12 @@ def _journey(doc: Document, t: Translator, rows: pd.DataFrame, use_case: str) ->
         paths.append((mine["x"].tolist(), mine["comfort"].tolist()))
         first, last = mine["comfort"].iloc[0], mine["comfort"].iloc[-1]
         up, down, same = up + (last > first), down + (last < first), same + (last == first)
-    said = [t.gettext(
-        "Average comfort went from {first} at {first_point} ({n_first} people) to {last} at "
-        "{last_point} ({n_last} people).").format(
-            first=t.number(sum(values[0]) / len(values[0]), 1),
-            last=t.number(sum(values[-1]) / len(values[-1]), 1),
-            first_point=labels[0].replace("\n", ", "), last_point=labels[-1].replace(
-                "\n", ", "), n_first=t.number(len(values[0])), n_last=t.number(len(values[-1])))]
+    said = [t.ngettext(
+        "Average comfort at {point}: {mean}, from {n} person.",
+        "Average comfort at {point}: {mean}, from {n} people.", len(v)).format(
+            point=label.replace("\n", ", "), mean=t.number(sum(v) / len(v), 1),
+            n=t.number(len(v)))
+        for label, v in ((labels[0], values[0]), (labels[-1], values[-1]))]
     if paths:
         said.append(t.ngettext(
             "Of the {n} person who answered in more than one workshop, {up} ended more "

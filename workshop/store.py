@@ -27,7 +27,6 @@ verdicts, themes).
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -93,6 +92,7 @@ from workshop.vocabulary import (
     STAGES,
     THEMES,
     VOTES,
+    nickname,
 )
 
 #: The store's public face: ``Store``, the errors its methods raise, and how it reads a
@@ -103,27 +103,11 @@ __all__ = ["AnswersLocked", "Refused", "Store", "StoreUnavailable", "TooManyAtte
 CODE_LENGTH = 6
 TITLE_MAX = 200
 
-_ADJECTIVES = (
-    "Amber Brave Bright Calm Clever Cosy Crisp Daring Eager Fair Gentle Golden Happy "
-    "Honest Jolly Keen Kind Lively Lucky Merry Mighty Nimble Patient Proud Quick Quiet "
-    "Rapid Ready Silver Steady Sunny Swift Tidy Warm Wise Witty Zesty"
-).split()
-_ANIMALS = (
-    "Badger Bee Robin Deer Dolphin Eagle Falcon Fox Hare Hedgehog Heron Kestrel Koala "
-    "Lynx Magpie Marten Mole Newt Otter Owl Panda Puffin Rabbit Raven Seal Sparrow "
-    "Squirrel Stoat Swan Tiger Toad Vole Whale Wren"
-).split()
-
 _CLOSED = N_("This workshop has closed. Thank you for taking part.")
 _IN_USE = N_("This return code is already taking part in this workshop on another device. "
              "On that device, open the menu and press “Use my return code on another "
              "device”, then try again here.")
 _NOT_HERE = N_("We could not find you in this workshop. Please join it again.")
-
-
-def _pseudonym() -> str:
-    return (f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_ANIMALS)} "
-            f"{secrets.randbelow(90) + 10}")
 
 
 class Store(Access, RoomControls, Review, Decisions, Oversight):
@@ -229,7 +213,7 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
     # -- participants -----------------------------------------------------------
 
     def join(self, code: str, device: str | None = None, address: str | None = None,
-             returning: str | None = None) -> Participant:
+             returning: str | None = None, language: str = "en") -> Participant:
         """Join a workshop as a new pseudonymous participant.
 
         ``device``: the browser's own random token; a device that already joined this
@@ -242,6 +226,7 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
         ``JOIN``'s window, then ``TooManyAttempts``; it is kept (hashed with the
         workshop) to show the facilitator several joins from one address
         (``Review.suspected_duplicates``).
+        ``language``: the language of a new participant's made-up nickname.
         """
         if device is not None and (not isinstance(device, str) or not 16 <= len(device) <= 256):
             raise ValueError("device must be a string of 16 to 256 characters")
@@ -267,7 +252,7 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
                         device_hash = None  # a shared phone: it is someone else's here
                     p = Participant(
                         id=new_id(), workshop_id=w.id, device_hash=device_hash,
-                        pseudonym=person[1] if person else _pseudonym(),
+                        pseudonym=person[1] if person else nickname(language),
                         person_id=person[0] if person else new_id(),
                         address_hash=digest("joined_from", f"{w.id}:{address}")
                         if address else None,
@@ -443,6 +428,21 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
                 .distinct()
             ).all()
         return {(u, st) for u, st in rows}
+
+    def my_answer(self, participant_id: str, use_case: str, stage: str
+                  ) -> dict[str, Any] | None:
+        """This participant's latest reaction to one question (``comfort`` None for a
+        skip, ``themes``, ``comment``), to show it again; None if they never answered."""
+        with self._session() as s:
+            r = s.scalar(
+                select(Reaction)
+                .where(Reaction.participant_id == str(participant_id),
+                       Reaction.use_case == use_case, Reaction.stage == stage)
+                .order_by(Reaction.created_at.desc(), Reaction.id.desc()).limit(1))
+            if r is None:
+                return None
+            return {"comfort": r.comfort, "themes": list(r.themes or []),
+                    "comment": r.comment, "config": dict(r.config or {})}
 
     # -- the outstanding questions and the advice round -------------------------
 

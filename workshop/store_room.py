@@ -13,7 +13,7 @@ import numbers
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 
 from simulators.messages import N_
 from workshop.database import Database
@@ -31,21 +31,38 @@ class RoomControls(Database):
     # -- where the room is ------------------------------------------------------
 
     def set_stage(self, code: str, stage: str) -> None:
+        """Move the room to another stage. What belonged to the stage it leaves goes
+        with it: its timer, a pause of answers, and (leaving the uses of AI) the
+        scenario every phone was put on. Setting the stage it is on changes nothing."""
         if stage not in DIALOGUE_STAGES:
             raise ValueError(f"stage must be one of {', '.join(DIALOGUE_STAGES)}, got {stage!r}")
         with self._change(code) as (_s, w):
-            w.stage = stage
+            self._move(w, stage)
+
+    @staticmethod
+    def _move(w: Workshop, stage: str) -> None:
+        if (w.stage or "first_views") == stage:
+            return
+        w.stage = stage
+        w.timer_ends_at = w.timer_seconds = None
+        w.locked = False
+        if stage != "use_cases" and w.preset_use_case is not None:
+            w.preset_use_case = w.preset_key = w.preset_config = None
+            w.preset_version = (w.preset_version or 0) + 1
 
     def set_preset(
         self, code: str, use_case: str | None, preset_key: str | None,
         config: dict[str, Any] | None,
     ) -> int:
-        """Put the room on a preset (or clear it with ``None``); returns its version."""
+        """Put the room on a preset (or clear it with ``None``); returns its version.
+        A scenario belongs to trying the uses of AI: the room moves to that stage."""
         if use_case is not None and not USE_CASE.match(use_case):
             raise ValueError(f"use_case must be a short lower-case name, got {use_case!r}")
         if config is not None:
             json.dumps(config, allow_nan=False)
         with self._change(code) as (_s, w):
+            if use_case is not None:
+                self._move(w, "use_cases")
             w.preset_use_case, w.preset_key = use_case, preset_key
             w.preset_config = dict(config) if config is not None else None
             w.preset_version = (w.preset_version or 0) + 1
@@ -86,6 +103,23 @@ class RoomControls(Database):
                 "revision": w.revision,
             }
 
+    def approved_tallies(self, code: str) -> list[tuple[int, int, int, int]]:
+        """The advice the room may see (approved), with its votes: (advice id, agree,
+        disagree, pass), oldest first. What phones voting on advice follow."""
+        with self._session() as s:
+            w = self._workshop(s, code)
+            rows = s.execute(
+                select(Advice.id, Vote.vote, func.count(Vote.id))
+                .outerjoin(Vote, Vote.advice_id == Advice.id)
+                .where(Advice.workshop_id == w.id, Advice.status == "approved")
+                .group_by(Advice.id, Vote.vote).order_by(Advice.id)
+            ).all()
+        tally: dict[int, dict[str, int]] = {}
+        for advice_id, vote, n in rows:
+            tally.setdefault(advice_id, {})[vote] = int(n)
+        return [(a, t.get("agree", 0), t.get("disagree", 0), t.get("pass", 0))
+                for a, t in tally.items()]
+
     def revision(self, code: str) -> int:
         """A number that changes whenever anything in this workshop changes."""
         with self._session() as s:
@@ -94,9 +128,12 @@ class RoomControls(Database):
     # -- closing and deleting -----------------------------------------------------
 
     def close_workshop(self, code: str) -> None:
+        """Close the workshop to joining and answers; its timer and pause end with it."""
         with self._change(code) as (_s, w):
             if w.closed_at is None:
                 w.closed_at = self.now()
+            w.timer_ends_at = w.timer_seconds = None
+            w.locked = False
 
     def reopen_workshop(self, code: str) -> None:
         with self._change(code) as (_s, w):

@@ -3,6 +3,8 @@
 Labels are English message ids: pages show them through ``_()``.
 """
 
+import secrets
+
 from simulators.messages import N_
 
 STAGES = {
@@ -111,3 +113,84 @@ PANEL_CONDITIONS = {
     "back_to_panel": N_("Come back to this panel in six months"),
 }
 CONDITION_MAX = 200
+
+#: Asked with the after question of a use case and saved with its settings:
+#: {use case: {field: (short name, question, {choice: label})}}.
+EXTRA_QUESTIONS = {
+    "call_triage": {
+        "saved_hours_to": (
+            N_("Where saved time should go"),
+            N_("If the AI saves call handlers' time, where should that time go? (optional)"),
+            {
+                "frontline": N_("More officers on the front line"),
+                "community": N_("More community engagement"),
+                "callers": N_("More time for callers who need a person"),
+                "savings": N_("Savings: a smaller policing budget"),
+            },
+        ),
+    },
+}
+
+# -- made-up nicknames ------------------------------------------------------------------
+
+EN_ADJECTIVES = (
+    "Amber Brave Bright Calm Clever Cosy Crisp Daring Eager Fair Gentle Golden Happy "
+    "Honest Jolly Keen Kind Lively Lucky Merry Mighty Nimble Patient Proud Quick Quiet "
+    "Rapid Ready Silver Steady Sunny Swift Tidy Warm Wise Witty Zesty"
+).split()
+EN_ANIMALS = (
+    "Badger Bee Robin Deer Dolphin Eagle Falcon Fox Hare Hedgehog Heron Kestrel Koala "
+    "Lynx Magpie Marten Mole Newt Otter Owl Panda Puffin Rabbit Raven Seal Sparrow "
+    "Squirrel Stoat Swan Tiger Toad Vole Whale Wren"
+).split()
+#: Welsh: the animal comes first; a feminine animal softens its adjective ("Tylluan Dawel").
+CY_ADJECTIVES = (
+    "Amyneddgar Awyddus Balch Brwd Bywiog Cadarn Caredig Chwim Clyd Clyfar Cyflym Cynnes "
+    "Cyson Dewr Direidus Disglair Distaw Doeth Eofn Euraid Ffraeth Gonest Gwych Hael Hapus "
+    "Heulog Llawen Llon Lwcus Mwyn Parod Sionc Siriol Taclus Tawel Teg Tyner"
+).split()
+CY_ANIMALS = {  # animal: feminine?
+    "Alarch": False, "Bele": False, "Broch": False, "Carlwm": False, "Carw": False,
+    "Cigfran": True, "Crëyr": False, "Cudyll": False, "Cwningen": True, "Dolffin": False,
+    "Draenog": False, "Dyfrgi": False, "Eryr": False, "Gwenynen": True, "Gwiwer": True,
+    "Hebog": False, "Llwynog": False, "Llyffant": False, "Llygoden": True, "Lyncs": False,
+    "Madfall": True, "Morfil": False, "Morlo": False, "Pâl": False, "Panda": False,
+    "Pioden": True, "Teigr": False, "Tylluan": True, "Ysgyfarnog": True,
+}
+#: Welsh soft mutation of a word's first letters (longest first: "ll" before "l").
+_SOFT = (("Ll", "L"), ("Rh", "R"), ("C", "G"), ("P", "B"), ("T", "D"), ("G", ""),
+         ("B", "F"), ("D", "Dd"), ("M", "F"))
+
+
+def soft_mutation(word: str) -> str:
+    """A Welsh word as it follows a feminine noun: "Dewr" -> "Ddewr", "Gwych" -> "Wych".
+
+    >>> [soft_mutation(w) for w in ("Tawel", "Llon", "Gwych", "Hapus", "Chwim")]
+    ['Dawel', 'Lon', 'Wych', 'Hapus', 'Chwim']
+    """
+    if word.startswith("Ch"):  # ch does not soften
+        return word
+    for radical, soft in _SOFT:
+        if word.startswith(radical):
+            rest = word[len(radical):]
+            return (soft + rest) if soft else rest[:1].upper() + rest[1:]
+    return word
+
+
+def nickname(language: str, pick=None, number: int | None = None) -> str:
+    """A made-up nickname in ``language`` ("en" or "cy"): "Brave Otter 42",
+    "Dyfrgi Dewr 42", "Tylluan Dawel 17". ``pick`` chooses from a sequence
+    (``secrets.choice`` unless given); ``number``: 10 to 99, drawn unless given.
+
+    >>> nickname("cy", pick=lambda xs: "Tylluan" if "Tylluan" in xs else "Tawel", number=17)
+    'Tylluan Dawel 17'
+    """
+    pick = pick or secrets.choice
+    number = secrets.randbelow(90) + 10 if number is None else number
+    if language == "cy":
+        animal = pick(list(CY_ANIMALS))
+        adjective = pick(CY_ADJECTIVES)
+        if CY_ANIMALS[animal]:
+            adjective = soft_mutation(adjective)
+        return f"{animal} {adjective} {number}"
+    return f"{pick(EN_ADJECTIVES)} {pick(EN_ANIMALS)} {number}"

@@ -92,3 +92,66 @@ def in_viewport(tab, locator) -> bool:
     size = tab.viewport_size
     return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 60) <= size[
         "height"]
+
+
+COMMENTS = [
+    "I'd want a person to check every call it marks as 'can wait'.",
+    "If it mishears accents, people like my mum will be left waiting.",
+    "Fine for advice lines, not for anything urgent.",
+    "Who is accountable when the AI gets it wrong? That needs to be clear before it "
+    "is used anywhere near emergencies, and the public should be told.",
+    "It saved time in the toy, but the gap for group B worried me.",
+    "Better than waiting forty minutes on hold.",
+    "Only if the records it learns from are checked for bias first, by someone "
+    "independent of the force that wants to use it.",
+    "I changed my mind after seeing the fix: it helps, but it is not magic.",
+]
+ADVICE = [
+    ("oversight", "A named person must be responsible for every decision the AI helps "
+                  "make, and the public must be able to challenge it."),
+    ("accuracy_bias", "Test it on every group before it is used, and publish the results."),
+    ("transparency", "Tell callers when an AI is listening, in plain words."),
+    ("oversight", "An independent ethics panel should review each tool every year, with "
+                  "the power to stop it if it does more harm than good."),
+    ("accuracy_bias", "Never train it on old records without checking them for bias."),
+    ("transparency", "Publish what each tool is for, what data it uses and how well it "
+                     "works, in a register anyone can read."),
+    ("oversight", "Time saved should go to officers in the community, not to cuts."),
+    ("accuracy_bias", "Keep a human in the loop for anything that affects someone's "
+                      "liberty."),
+]
+
+
+def fill_room(store, code: str, people: int = 8, use_case: str = "call_triage") -> list:
+    """A room as it is after an hour: ``people`` participants with first views, before
+    and after answers on ``use_case`` (8 comments, approved), the open questions
+    answered, 8 pieces of advice approved and voted on, final views. Returns the
+    participants."""
+    import uuid
+
+    from workshop.vocabulary import OPEN_QUESTIONS
+
+    def cid() -> str:
+        return uuid.uuid4().hex
+
+    joined = [store.join(code) for _ in range(people)]
+    for n, p in enumerate(joined):
+        store.record(p.id, "overall", "before", 1 + n % 5, ["oversight"], "", {}, {}, cid())
+        store.record(p.id, use_case, "before", 2 + n % 3, [], "", {}, {}, cid())
+        store.record(p.id, use_case, "after", 1 + (n * 2) % 5, ["accuracy_bias"],
+                     COMMENTS[n % len(COMMENTS)], {}, {}, cid())
+        for k, (key, (_q, choices)) in enumerate(OPEN_QUESTIONS.items()):
+            store.answer(p.id, key, list(choices)[(n + k) % len(choices)], "", cid())
+    for rid in store.comments(code, "pending")["reaction_id"]:
+        store.moderate(code, int(rid), "approved")
+    items = [store.add_advice(joined[n % people].id, theme, text, cid())
+             for n, (theme, text) in enumerate(ADVICE)]
+    for a in items:
+        store.moderate_advice(code, a.id, "approved")
+    votes = ["agree", "agree", "disagree", "pass", "agree", "disagree", "agree", "agree"]
+    for n, a in enumerate(items):
+        for k, p in enumerate(joined[: 2 + n % (people - 1)]):
+            store.vote(p.id, a.id, votes[(n + k) % len(votes)])
+    for n, p in enumerate(joined):
+        store.record(p.id, "overall", "final", 1 + (n + 1) % 5, [], "", {}, {}, cid())
+    return joined

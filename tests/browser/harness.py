@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}
+PROJECTOR_720 = {"width": 1280, "height": 720}  # a smaller projector, or a laptop
 
 
 def chromium_available() -> bool:

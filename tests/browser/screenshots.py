@@ -4,8 +4,12 @@
 
 Starts the app as ``make run`` does on a fresh database, starts a workshop in the
 Console, opens the Screen, joins from a phone and walks every page and step:
-``<page>-<step>-<phone|projector>.png``. The browser tests call :func:`take_all` with
-an ignored folder (``var/screenshots``); only this command writes ``docs/``.
+``<page>-<step>-<phone|projector>.png``. Once people have tried the uses of AI, the
+room fills up as it would in an hour (8 more people, 8 approved comments, 8 pieces
+of advice voted on), and each of the Screen's slides is taken at 1920 x 1080
+(``screen-<slide>-projector.png``) and at 1280 x 720 (``screen-<slide>-720.png``).
+The browser tests call :func:`take_all` with an ignored folder
+(``var/screenshots``); only this command writes ``docs/``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 from simulators import decide, registry
 from tests.browser import flows
-from tests.browser.harness import PHONE, PROJECTOR, app_server, browser
+from tests.browser.harness import PHONE, PROJECTOR, PROJECTOR_720, app_server, browser
 from workshop.store import Store
 
 
@@ -36,6 +40,7 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
 
     laptop = browser.new_context(viewport=PROJECTOR)
     projector = browser.new_context(viewport=PROJECTOR)
+    small = browser.new_context(viewport=PROJECTOR_720)
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     wide = browser.new_context(viewport=PROJECTOR)
     seated = browser.new_context(viewport=PROJECTOR)
@@ -45,6 +50,12 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
         screen = projector.new_page()
         screen.goto(flows.screen_url(console, base))
         shot(screen, "screen-join-projector")
+        screen_720 = small.new_page()
+        screen_720.goto(flows.screen_url(console, base))
+
+        def slide(name: str) -> None:
+            shot(screen, f"screen-{name}-projector")
+            shot(screen_720, f"screen-{name}-720")
 
         visitor = wide.new_page()
         visitor.goto(base)
@@ -83,31 +94,49 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
                 tab.get_by_role("button", name=re.compile("I have tried it")).click()
                 shot(tab, f"{path}-3-after-{size}")
                 flows.answer(tab, 3, "A person should check what it decides.")
-        store.set_preset(code, "call_triage", None, None)
-        shot(screen, "screen-use_cases-projector")
+        # An hour in: 8 more people, their comments approved, 8 pieces of advice.
+        flows.fill_room(store, code)
+        preset = registry.presets("call_triage")[1]
+        store.set_preset(code, "call_triage", preset.key, preset.config.to_dict())
+        slide("use_cases")
+        present = wide.new_page()  # "Open it large": the room's scenario, large
+        present.goto(screen_url_for(flows.screen_url(console, base), "call_triage"))
+        shot(present, "present-call_triage-projector")
         store.set_preset(code, "reoffending", None, None)
-        shot(screen, "screen-room_against_ai-projector")
+        slide("room_against_ai")
+        store.set_stage(code, "panel")
+        slide("panel")
 
         store.set_stage(code, "questions")
         me.goto(f"{base}/questions?{query}")
         shot(me, "questions-phone")
-        shot(screen, "screen-questions-projector")
+        slide("questions")
         store.set_stage(code, "advice")
         me.goto(f"{base}/advice?{query}")
+        flows.settle(me)
+        me.get_by_test_id("stButtonGroup").first.get_by_text("Agree", exact=True).click()
         shot(me, "advice-phone")
+        slide("advice")
         console.bring_to_front()
         # The room moved on (through the store, above) since the Console was drawn:
         # its facilitator puts it on the stage it is on, as they would have.
-        console.get_by_test_id("stButtonGroup").get_by_text("Our advice", exact=True).click()
+        console.get_by_role("radio", name="Stage 4: advice and final views").click()
         shot(console, "console-projector")
         console.set_viewport_size(PHONE)
         shot(console, "console-phone")
         store.close_workshop(code)
-        shot(screen, "screen-results-projector")
+        slide("results")
     finally:
-        for ctx in (laptop, projector, phone, wide, seated):
+        for ctx in (laptop, projector, small, phone, wide, seated):
             ctx.close()
     return written
+
+
+def screen_url_for(screen_url: str, use_case: str) -> str:
+    """The address "Open it large" opens: the use case's page in presenter mode, with
+    the Screen's code and key."""
+    page = registry.get(use_case).page.split("/")[-1].removesuffix(".py")
+    return screen_url.replace("/screen?", f"/{page}?present=1&", 1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -96,9 +96,11 @@ def test_the_room_journey(live_app, chromium):
         console.get_by_text("=After: worse than I thought").wait_for(timeout=15_000)
         console.get_by_role("button", name="Approve").first.click()
         flows.settle(console)
-        screen.goto(flows.screen_url(console, live_app))  # the room is at first views
+        screen.goto(flows.screen_url(console, live_app))
         flows.settle(screen)
-        console.get_by_text("Trying the uses of AI", exact=True).first.click()
+        # Putting everyone on a scenario moved the room to trying the uses of AI.
+        assert console.get_by_role("radio", name="Stage 2: try the uses of AI").get_attribute(
+            "aria-checked") == "true"
         screen.get_by_text("=After: worse than I thought").wait_for(timeout=15_000)
 
         # The CSV holds both answers, with the settings each was given under.
