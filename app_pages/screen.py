@@ -86,7 +86,7 @@ elif stage == "questions":
     with corner:
         screen.join_corner(code, link, height)
     screen.questions_view(store.answers(code), then=lambda: (
-        screen_oversight.themes_view(store.tagged_texts(code))))
+        screen_oversight.themes_view(store.tagged_texts(code))), reserve=int(0.45 * height))
 else:
     ranking, views = st.columns([1.6, 1], gap="large")
     with ranking:

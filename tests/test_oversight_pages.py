@@ -161,7 +161,8 @@ def test_the_console_places_the_panel_in_the_running_order(store, room):
     at = console(w.code)
     assert not at.exception
     control = at.segmented_control(key="facilitator.stage")
-    assert control.options[:3] == ["First views", "Trying the uses of AI", "The ethics panel"]
+    assert control.options[:3] == ["Stage 1: welcome and first views",
+                                   "Stage 2: try the uses of AI", "Stage 3: the ethics panel"]
     control.set_value("panel").run()
     assert store.room(w.code)["stage"] == "panel"
 

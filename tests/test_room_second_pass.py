@@ -180,12 +180,12 @@ def test_the_readable_csv_has_no_machine_names_or_numbers(store, room):
         module = use_case.module()
         outcome = module.simulate(use_case.presets()[1].config)
         if use_case.name == "hotspots":
-            from simulators.hotspot_views import record
+            from simulators.hotspot_views import numbers_shown
         else:
-            record = getattr(module, "record", None)
-        if record is None:
-            from simulators.fairness import summary as record
-        metrics = record(outcome)
+            numbers_shown = getattr(module, "numbers_shown", None)
+        if numbers_shown is None:
+            from simulators.fairness import summary as numbers_shown
+        metrics = numbers_shown(outcome)
         metrics.update({  # what the pages add to a record (app_pages/)
             "evidence": {"officer_caught": 2, "officer_missed": 1},
             "reoffending": {"coin_toss_share": 0.25, "person_shown": 7},

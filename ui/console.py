@@ -210,8 +210,9 @@ STAGE_KEY, LOCK_KEY = "facilitator.stage", "facilitator.locked"
 STAGE_BUTTONS = {
     "first_views": N_("Stage 1: welcome and first views"),
     "use_cases": N_("Stage 2: try the uses of AI"),
-    "questions": N_("Stage 3: the open questions"),
-    "advice": N_("Stage 4: advice and final views"),
+    "panel": N_("Stage 3: the ethics panel"),
+    "questions": N_("Stage 4: the open questions"),
+    "advice": N_("Stage 5: advice and final views"),
 }
 
 

@@ -346,10 +346,10 @@ def comments(approved: pd.DataFrame) -> None:
                        for text in approved["comment"]])
 
 
-def questions_view(answers: pd.DataFrame, then=None) -> None:
+def questions_view(answers: pd.DataFrame, then=None, reserve: int = 0) -> None:
     """Each open question with how the room answered it: the first three on the left,
     the others on the right, taking turns if a column does not fit; ``then`` draws what
-    goes under them on the right (what people's words are about)."""
+    goes under them on the right (what people's words are about), in ``reserve`` px."""
     blocks = []
     for n, (key, (question, choices)) in enumerate(OPEN_QUESTIONS.items(), start=1):
         mine = answers[answers["question"] == key] if not answers.empty else answers
@@ -366,7 +366,7 @@ def questions_view(answers: pd.DataFrame, then=None) -> None:
         if then is None:
             turns("questions-2", blocks[3:])
         else:
-            turns("questions-2", blocks[3:], reserve=int(0.45 * viewport()[1]))
+            turns("questions-2", blocks[3:], reserve=reserve)
             then()
 
 

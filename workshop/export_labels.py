@@ -80,8 +80,15 @@ _RESULTS: dict[str, tuple[str, str]] = {
     "selection_rate": (N_("Flagged, of all, both groups"), "share"),
     "accuracy": (N_("Right decisions, both groups"), "share"),
     "count": (N_("Cases"), "count"),
-    "coin_toss_share": (N_("Decisions the fix left to a coin toss"), "share"),
-    "hours_saved": (N_("Call handlers' hours saved for every 1,000 calls"), "number"),
+    "coin_toss_share": (
+        N_("Decisions the fix left to a real toss-up (a chance between 20 and 80 in 100)"),
+        "share"),
+    "chance_decided_share": (N_("Decisions the fix's random draw settled"), "share"),
+    "hours_saved": (N_("Call handlers' hours saved for every 1,000 calls, after the time "
+                       "missed urgent calls cost later"), "number"),
+    "hours_saved_unit": (N_("What the hours saved count"), "number"),
+    "missed_urgent_minutes": (
+        N_("Minutes a missed urgent call costs later (our assumption)"), "number"),
     "review_caught": (N_("Urgent calls the AI missed that the person checking put right"),
                       "share"),
     "review_false_alarms_removed": (

@@ -120,7 +120,7 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
         console.bring_to_front()
         # The room moved on (through the store, above) since the Console was drawn:
         # its facilitator puts it on the stage it is on, as they would have.
-        console.get_by_role("radio", name="Stage 4: advice and final views").click()
+        console.get_by_role("radio", name="Stage 5: advice and final views").click()
         shot(console, "console-projector")
         console.set_viewport_size(PHONE)
         shot(console, "console-phone")
