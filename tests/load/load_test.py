@@ -74,6 +74,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LIMITS = {"sessions": 500, "duration": 1800.0}
 SKIP_SHARE = 0.1  # of before questions skipped, as some people do
+DEALT = 8  # cases a phone is dealt to decide before trying a use of AI
 
 
 @dataclass
@@ -571,7 +572,12 @@ class Participant:
 
     async def decide(self, s: Session, where: str, use_case: str) -> None:
         """Decide each case dealt, one tap after a pause, then go on to try the AI."""
+        tapped = 0
         while taps := self.cases_to_decide(s, use_case):
+            if tapped >= 2 * DEALT:
+                self._error(where, f"deciding did not move on after {tapped} taps")
+                return
+            tapped += 1
             await self._think()
             run = await self._act(where, "deciding a case", s.click(self.rng.choice(taps)))
             if run is None:
