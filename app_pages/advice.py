@@ -6,7 +6,6 @@ import streamlit as st
 
 from ui import outbox, participant
 from ui.i18n import _
-from ui.navigation import page_link
 from ui.reaction_box import answered, is_open, notice, question_box, tell, too_long
 from ui.room import closed_text, tally_html
 from ui.store import get_store
@@ -21,11 +20,8 @@ st.write(_("The 2025 dialogue ended with participants giving advice to the Home 
            "police forces. Now it's your turn. Write short pieces of advice under one of the "
            "three themes that came out of that dialogue, then say whether you agree with "
            "what others in the room wrote."))
-me = participant.current()
-if me is None:
-    st.info(_("Join the workshop on the Welcome page to give advice and see the room's."))
-    page_link("app_pages/welcome.py", label=_("Join the workshop"), icon="👋")
-    st.stop()
+me = participant.joined(
+    _("Join the workshop on the Welcome page to give advice and see the room's."))
 FORM = "advice.form"
 
 

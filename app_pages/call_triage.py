@@ -16,6 +16,7 @@ from ui.use_case_page import (
     remember,
     simulate_shown,
     start,
+    why_panel,
 )
 
 page = start(ct.KEY, ct.story)
@@ -55,9 +56,7 @@ def try_it() -> None:
                                     "selection_rate"])
             ct.heard_and_graded(outcome)
     record_panel(page, config, outcome)
-    if panel := folded(_("📚 Why this matters"), f"{ct.KEY}.panel.why"):
-        with panel:
-            ct.background()
+    why_panel(page.name, ct.background)
     if page.decides and (panel := folded(_("🧑‍⚖️ You and the room against the AI"),
                                          f"{ct.KEY}.panel.room")):
         with panel:

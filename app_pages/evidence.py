@@ -16,6 +16,7 @@ from ui.use_case_page import (
     remember,
     simulate_shown,
     start,
+    why_panel,
 )
 
 page = start(ev.KEY, ev.story)
@@ -52,9 +53,7 @@ def try_it() -> None:
         with panel:
             ev.exculpatory(outcome)
     record_panel(page, config, outcome)
-    if panel := folded(_("Why this matters, and how this toy works"), f"{ev.KEY}.panel.why"):
-        with panel:
-            ev.background()
+    why_panel(page.name, ev.background)
 
     metrics = numbers_shown(outcome)
     if check is not None:

@@ -4,7 +4,6 @@ import streamlit as st
 
 from ui import participant
 from ui.i18n import _
-from ui.navigation import page_link
 from ui.reaction_box import answered, flash, question_box
 
 OVERALL = "overall"  # the use case name first views and final views are recorded under
@@ -13,11 +12,7 @@ st.title(_("💭 First views"))
 st.write(_("Before we look at any AI: people come to this with their own experience of "
            "technology and of the police, and all of it counts. There are no right "
            "answers."))
-me = participant.current()
-if me is None:
-    st.info(_("Join the workshop on the Welcome page to share your first view."))
-    page_link("app_pages/welcome.py", label=_("Join the workshop"), icon="👋")
-    st.stop()
+me = participant.joined(_("Join the workshop on the Welcome page to share your first view."))
 flash()
 if (OVERALL, "before") in answered():
     st.success(_("Thank you: your first view is saved. When the facilitator moves on, the "

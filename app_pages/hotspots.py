@@ -16,6 +16,7 @@ from ui.use_case_page import (
     remember,
     simulate_shown,
     start,
+    why_panel,
 )
 
 page = start(hs.KEY, hs.story)
@@ -52,9 +53,7 @@ def try_it() -> None:
                 metrics=["false_negative_rate", "false_positive_rate", "selection_rate"])
             hs.fairness_note(outcome)
     record_panel(page, config, outcome)
-    if panel := folded(_("Why this matters"), f"{hs.KEY}.panel.why"):
-        with panel:
-            hs.background()
+    why_panel(page.name, hs.background)
 
     remember(page, config, numbers_shown(outcome))
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import outbox, participant
 from ui.i18n import _
-from ui.navigation import page_is_fresh, page_link
+from ui.navigation import page_is_fresh
 from ui.reaction_box import is_open, notice, tell, too_long
 from ui.room import closed_text
 from ui.store import get_store
@@ -61,11 +61,7 @@ st.write(_("The people in the 2025 dialogue were left with five big questions th
            "must be answered before AI is used in policing. What is your short answer to "
            "each? Pick one, and add a few words if you like. You can change an answer: the "
            "latest counts."))
-me = participant.current()
-if me is None:
-    st.info(_("Join the workshop on the Welcome page to give your answers."))
-    page_link("app_pages/welcome.py", label=_("Join the workshop"), icon="👋")
-    st.stop()
+me = participant.joined(_("Join the workshop on the Welcome page to give your answers."))
 if not is_open(me.code):
     st.info(closed_text(), icon="🔒")
     st.stop()

@@ -18,6 +18,7 @@ from ui.use_case_page import (
     remember,
     simulate_shown,
     start,
+    why_panel,
 )
 
 KEY = risk.KEY
@@ -66,10 +67,7 @@ def try_it() -> None:
                            metrics=["selection_rate", "false_positive_rate",
                                     "false_negative_rate"])
     record_panel(page, config, outcome)
-    if panel := folded(_("Why this matters"), f"{KEY}.panel.why"):
-        with panel:
-            risk.background()
-
+    why_panel(page.name, risk.background)
     if page.decides and (panel := folded(_("🧑‍⚖️ You and the room against the AI"),
                                          f"{KEY}.panel.room")):
         with panel:

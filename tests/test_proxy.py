@@ -303,6 +303,17 @@ def test_the_total_fits_the_open_file_limit_and_settings_override(monkeypatch):
     assert (Limits.from_env(256).total, Limits.from_env(256).per_address) == (5000, 200)
 
 
+def test_a_setting_out_of_range_stops_the_launcher_with_its_name(monkeypatch, capsys):
+    from workshop import serve
+
+    monkeypatch.setenv("WORKSHOP_PROXY_PER_ADDRESS", "lots")
+    with pytest.raises(ValueError, match="WORKSHOP_PROXY_PER_ADDRESS must be a whole number"):
+        Limits.from_env(65536)
+    monkeypatch.setenv("WORKSHOP_PROXY_PER_ADDRESS", "0")
+    assert serve.main(["--port", "0", "--address", "127.0.0.1"]) == 2  # nothing started
+    assert "WORKSHOP_PROXY_PER_ADDRESS must be at least 1, got 0" in capsys.readouterr().err
+
+
 # -- out of open files (a child process with a low limit) ------------------------------------
 
 

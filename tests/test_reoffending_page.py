@@ -23,7 +23,7 @@ PASS = "a long workshop passphrase"
 _page = page_runner(PAGE, timeout=90)
 PANELS = ["Risk scores in each group", "What the AI learned from",
           "One person's card: why this score?", "People without AI", "Try a fix",
-          "What this does to each group", "Why this matters"]
+          "What this does to each group", "📚 Why this matters"]
 
 
 def small(**state) -> AppTest:

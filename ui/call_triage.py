@@ -24,7 +24,7 @@ from ui.fairness_panel import TICKS, figures_of, side_by_side
 from ui.figures import EXTRA_COLOURS, GROUP_COLOURS, per_100
 from ui.i18n import _, here, lang
 from ui.presets import preset_pills, preset_script
-from ui.use_case_page import PageStep, bias_fields, simulate_shown
+from ui.use_case_page import Background, PageStep, bias_fields, simulate_shown
 from workshop.vocabulary import EXTRA_QUESTIONS
 
 KEY = "call_triage"
@@ -358,9 +358,5 @@ SOURCES = N_("""
 """)
 
 
-def background() -> None:
-    st.markdown(_(WHY))
-    st.markdown("**" + _("How this toy works") + "**")
-    st.markdown(_(HOW))
-    st.markdown("**" + _("Sources") + "**")
-    st.markdown(_(SOURCES))
+def background() -> Background:
+    return Background(_(WHY), _("How this toy works"), _(HOW), _(SOURCES))

@@ -31,6 +31,7 @@ from ui.claims import sentences
 from ui.derived import derived
 from ui.figures import GROUP_COLOURS, per_100
 from ui.i18n import _, here, lang, ngettext, num
+from ui.use_case_page import Background
 
 KEY = "evidence"
 REVEALED_KEY = f"{KEY}.revealed_worlds"  # worlds whose answer this person has seen
@@ -332,10 +333,6 @@ SOURCES = N_("""
 """)
 
 
-def background() -> None:
-    st.markdown("**" + _("Why this matters") + "**")
-    st.markdown(_(WHY))
-    st.markdown("**" + _("How this toy works") + "**")
-    st.markdown(_(HOW).format(**{k: num(v) for k, v in toy_sizes().items()}))
-    st.markdown("**" + _("Sources") + "**")
-    st.markdown(_(SOURCES))
+def background() -> Background:
+    return Background(_(WHY), _("How this toy works"),
+                      _(HOW).format(**{k: num(v) for k, v in toy_sizes().items()}), _(SOURCES))

@@ -30,6 +30,7 @@ from ui.claims import sentences
 from ui.config_sliders import config_controls
 from ui.figures import per_100
 from ui.i18n import _, here, lang, num
+from ui.use_case_page import Background
 
 KEY = "hotspots"
 DAY_KEY = f"{KEY}.day"  # the day on the maps, 1-based
@@ -313,10 +314,8 @@ def fairness_note(outcome: HotspotOutcome) -> None:
                                         k=num(outcome.config.n_patrols)))
 
 
-def background() -> None:
-    st.markdown(_(WHY))
-    st.markdown("**" + _("What in this toy is our own assumption") + "**")
-    st.markdown(_(ASSUMPTIONS).format(report=n100(REPORT_RATE), find=n100(DISCOVERY_RATE),
-                                      audit=num(AUDIT_DAYS), window=num(MONITOR_DAYS)))
-    st.markdown("**" + _("Sources") + "**")
-    st.markdown(_(SOURCES))
+def background() -> Background:
+    return Background(
+        _(WHY), _("What in this toy is our own assumption"),
+        _(ASSUMPTIONS).format(report=n100(REPORT_RATE), find=n100(DISCOVERY_RATE),
+                              audit=num(AUDIT_DAYS), window=num(MONITOR_DAYS)), _(SOURCES))

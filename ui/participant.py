@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.i18n import _, lang, say
+from ui.navigation import WELCOME, page_link
 from ui.store import get_store
 from workshop.network import client_address
 from workshop.security import HANDOVER
@@ -77,6 +78,17 @@ export default function ({ data }) {
   }
 }
 """)
+
+
+def joined(what_for: str) -> Me:
+    """The joined participant; for anyone else, why to join (``what_for``, translated)
+    and the way to the Welcome page, and the page stops there."""
+    me = current()
+    if me is None:
+        st.info(what_for)
+        page_link(WELCOME, label=_("Join the workshop"), icon="👋")
+        st.stop()
+    return me
 
 
 def device_token() -> str:

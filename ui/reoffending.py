@@ -25,6 +25,7 @@ from ui.fairness_panel import figures_of, side_by_side
 from ui.figures import GROUP_COLOURS, Figures, per_100
 from ui.i18n import _, here, lang, num
 from ui.presets import preset_pills, preset_script
+from ui.use_case_page import Background
 
 KEY = "reoffending"
 BIAS = ["historic_patrol_bias", "label_bias", "people_bias"]
@@ -391,9 +392,5 @@ SOURCES = N_("""
 """)
 
 
-def background() -> None:
-    st.markdown(_(WHY))
-    st.markdown("**" + _("How this toy works") + "**")
-    st.markdown(_(HOW))
-    st.markdown("**" + _("Sources") + "**")
-    st.markdown(_(SOURCES))
+def background() -> Background:
+    return Background(_(WHY), _("How this toy works"), _(HOW), _(SOURCES))

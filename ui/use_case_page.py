@@ -323,3 +323,28 @@ def simulate_shown(page: PageStep, config: Any) -> Any:
     """The outcome for ``config``, shared by the whole room, with a spinner when new."""
     with st.spinner(_("The AI is working…"), show_time=False):
         return outcome(page.use_case, config)
+
+
+@dataclass(frozen=True)
+class Background:
+    """What a use-case page says last, folded: why it matters (with the studies it
+    stands on), how the toy works or what in it is our own assumption, and the sources,
+    each already in the reader's language."""
+
+    why: str
+    how_title: str
+    how: str
+    sources: str
+
+
+def why_panel(name: str, background: Callable[[], Background]) -> None:
+    """Every use-case page's last panel, folded: ``background()`` is worked out only
+    when someone opens it."""
+    if panel := folded(_("📚 Why this matters"), f"{name}.panel.why"):
+        with panel:
+            told = background()
+            st.markdown(told.why)
+            st.markdown(f"**{told.how_title}**")
+            st.markdown(told.how)
+            st.markdown("**" + _("Sources") + "**")
+            st.markdown(told.sources)

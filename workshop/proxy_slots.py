@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from workshop.environment import env_int, env_number
+
 log = logging.getLogger("workshop.serve")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,19 +92,6 @@ def raise_open_files(target: int = NOFILE_TARGET) -> int:
     return soft
 
 
-def _env_number(name: str, default: float, minimum: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
-    if value < minimum:
-        raise SystemExit(f"{name} must be at least {minimum:g}, got {raw}")
-    return value
-
-
 @dataclass(frozen=True)
 class Limits:
     """What one client may cost the proxy. See the module docstring for why.
@@ -138,16 +127,16 @@ class Limits:
         ``open_files`` (two descriptors a connection, with room for the proxy's own
         and its spare ones); each Streamlit process inherits ``open_files``."""
         ping = streamlit_ping_interval()
-        idle = _env_number("WORKSHOP_PROXY_IDLE_TIMEOUT", 4 * ping, 0.1)
+        idle = env_number("WORKSHOP_PROXY_IDLE_TIMEOUT", 4 * ping, minimum=0.1)
         if idle < 3 * ping:
             log.warning("WORKSHOP_PROXY_IDLE_TIMEOUT=%g is under three of Streamlit's "
                         "websocket pings (%g s each): quiet phones may be cut off", idle, ping)
         limits = cls(
-            header_timeout=_env_number("WORKSHOP_PROXY_HEADER_TIMEOUT", cls.header_timeout,
-                                       0.1),
+            header_timeout=env_number("WORKSHOP_PROXY_HEADER_TIMEOUT", cls.header_timeout,
+                                      minimum=0.1),
             idle_timeout=idle,
-            per_address=int(_env_number("WORKSHOP_PROXY_PER_ADDRESS", cls.per_address, 1)),
-            total=int(_env_number("WORKSHOP_PROXY_MAX_CONNECTIONS", cls.total, 1)),
+            per_address=env_int("WORKSHOP_PROXY_PER_ADDRESS", cls.per_address, minimum=1),
+            total=env_int("WORKSHOP_PROXY_MAX_CONNECTIONS", cls.total, minimum=1),
             child_files=open_files,
             session_ttl=streamlit_session_ttl(),
         )

@@ -46,6 +46,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from workshop.environment import env_int
 from workshop.http_head import BadRequest, Request, parse_head
 from workshop.proxy import CHUNK, Balancer, HealthCheck, Proxy, listen
 from workshop.proxy_slots import (
@@ -73,13 +74,7 @@ HEALTH_TIMEOUT = 60.0
 
 def default_processes() -> int:
     """``WORKSHOP_PROCESSES`` if set, else one per core (at least one)."""
-    configured = os.environ.get("WORKSHOP_PROCESSES", "").strip()
-    if configured:
-        n = int(configured)
-        if n < 1:
-            raise ValueError("WORKSHOP_PROCESSES must be at least 1")
-        return n
-    return max(1, os.cpu_count() or 1)
+    return env_int("WORKSHOP_PROCESSES", max(1, os.cpu_count() or 1), minimum=1)
 
 
 def free_port() -> int:
@@ -278,7 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"start on another port (make run PORT={args.port + 1}).")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     open_files = raise_open_files()
-    limits = Limits.from_env(open_files)
+    try:
+        limits = Limits.from_env(open_files)
+    except ValueError as err:  # a WORKSHOP_PROXY_ setting out of its range
+        print(err, file=sys.stderr)
+        return 2
     try:
         sock = listen(args.address, args.port)
     except OSError as err:
