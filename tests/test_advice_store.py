@@ -10,6 +10,7 @@ import uuid
 
 import pandas as pd
 import pytest
+from sqlalchemy.orm import Session
 
 from tests.test_store import PASS, db_url, store  # noqa: F401 - fixtures
 from workshop import analysis, export
@@ -135,7 +136,7 @@ def test_delete_removes_advice_and_votes(store, room):
     store.vote(people[1].id, a.id, "agree")
     store.delete_workshop(w.code)
     other = Store(str(store.engine.url))
-    with other._session() as s:
+    with Session(other.engine) as s:
         from workshop.models import Advice, Vote
 
         assert s.query(Advice).count() == 0 and s.query(Vote).count() == 0
