@@ -32,9 +32,12 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from simulators.messages import N_
-from workshop.errors import Refused, StoreUnavailable, WorkshopNotFound
-from workshop.models import Heartbeat, Workshop, upgrade
+from workshop.errors import AnswersLocked, Refused, StoreUnavailable, WorkshopNotFound
+from workshop.models import Heartbeat, Participant, ParticipantText, Workshop, upgrade
 from workshop.security import normalise_code
+
+#: Said to a phone whose participant is not (or no longer) in the workshop.
+NOT_HERE = N_("We could not find you in this workshop. Please join it again.")
 
 log = logging.getLogger("workshop.store")
 
@@ -215,3 +218,45 @@ class Database:
                 log.warning("The WAL could not be emptied: another process is reading")
         except DBAPIError:
             log.error("Compacting the workshop database failed", exc_info=True)
+
+    # -- what every participant write shares ---------------------------------------
+
+    def _open_participant(self, s: Session, participant_id: str) -> Participant:
+        """The participant, in a workshop that takes answers now (revision bumped)."""
+        p = s.get(Participant, str(participant_id))
+        if p is None:
+            raise Refused(NOT_HERE)
+        locked, closed_at = self._touch(s, p.workshop_id)
+        if closed_at is not None:
+            raise Refused(N_("This workshop has closed, so no more answers are taken."))
+        if locked:
+            raise AnswersLocked(N_("Answers are paused for a moment by the facilitator."))
+        return p
+
+    def _insert_once(
+        self, model: type[ParticipantText], participant_id: str, client_id: str,
+        check: Callable[[Session, Participant], None] | None = None, **fields: Any,
+    ) -> Any:
+        """Add one participant's row, once per ``client_id`` (a resubmit returns the
+        first). ``check`` may refuse it, seeing the workshop as this write holds it."""
+        def stored(s: Session) -> Any:
+            return s.scalar(select(model).where(model.participant_id == str(participant_id),
+                                                model.client_id == client_id))
+        try:
+            with self._session() as s:
+                row = stored(s)
+                if row is None:
+                    p = self._open_participant(s, participant_id)
+                    if check is not None:
+                        check(s, p)
+                    row = model(client_id=client_id, workshop_id=p.workshop_id,
+                                participant_id=p.id, **fields)
+                    s.add(row)
+            return row
+        except IntegrityError:
+            # The same client_id arrived twice at once: the other one won.
+            with self._session() as s:
+                row = stored(s)
+            if row is None:
+                raise
+            return row

@@ -16,7 +16,8 @@ shown once), joining (return codes only their owner's device continues), and wha
 participant sends (reactions, answers, advice, votes), with joins and new workshops
 counted per address. Its other parts: ``workshop.database`` (the engine and
 sessions), ``workshop.security`` (passphrase rules, limits, text cleaning),
-``workshop.store_access`` (passphrases, recovery codes, counting tries),
+``workshop.store_access`` (passphrases, recovery codes), ``workshop.tries``
+(counting tries: guesses, joins, new workshops),
 ``workshop.store_room`` (the facilitator's controls), ``workshop.store_review``
 (reading back, moderating, deleting and merging what participants sent),
 ``workshop.store_decisions`` (people's own decisions on the AI's cases) and
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from simulators.messages import N_
 from workshop import spool
+from workshop.database import NOT_HERE
 from workshop.environment import env_int
 from workshop.errors import (
     AnswersLocked,
@@ -51,7 +53,6 @@ from workshop.models import (
     Answer,
     Attempt,
     Participant,
-    ParticipantText,
     Reaction,
     Series,
     Vote,
@@ -107,7 +108,6 @@ _CLOSED = N_("This workshop has closed. Thank you for taking part.")
 _IN_USE = N_("This return code is already taking part in this workshop on another device. "
              "On that device, open the menu and press “Use my return code on another "
              "device”, then try again here.")
-_NOT_HERE = N_("We could not find you in this workshop. Please join it again.")
 
 
 class Store(Access, RoomControls, Review, Decisions, Oversight):
@@ -144,7 +144,7 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
         if len(name) > TITLE_MAX:
             raise Refused(N_("Give the series a name of at most {n} characters."), n=TITLE_MAX)
         if address:
-            self._counted([("create_from", str(address), self.create_limit)], WAIT_CREATE)
+            self.tries.counted([("create_from", str(address), self.create_limit)], WAIT_CREATE)
         series_id, hashed = (self._series_for(name, passphrase, address, device) if name
                              else (None, None))
         hashed = hashed or hash_passphrase(passphrase)
@@ -172,9 +172,9 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
                 found = s.scalar(select(Series).where(Series.key == key))
             if found is not None:
                 checks = self._guesser(address, device)
-                tries = self._counted(checks, WAIT_LOGIN)
+                tries = self.tries.counted(checks, WAIT_LOGIN)
                 if check_passphrase(passphrase, found.passphrase_hash):
-                    self._forget(tries)
+                    self.tries.forget(tries)
                     return found.id, found.passphrase_hash
                 raise Refused(N_("A series called “{name}” already exists, and this is not "
                                  "its passphrase. Give its passphrase, or another name."),
@@ -244,8 +244,8 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
                          else self._rejoin(s, w.id, device_hash))
                     if p is not None:
                         return p
-                    self._hold(s, from_address)
-                    self._refuse_if_blocked(s, checks, WAIT_JOIN)
+                    self.tries.hold(s, from_address)
+                    self.tries.refuse_if_blocked(s, checks, WAIT_JOIN)
                     if person and device_hash and s.scalar(select(exists().where(
                             Participant.workshop_id == w.id,
                             Participant.device_hash == device_hash))):
@@ -258,14 +258,14 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
                         if address else None,
                     )
                     s.add(p)
-                    self._note(s, from_address)
+                    self.tries.note(s, from_address)
                     self._touch(s, w.id)
                 return p
             except IntegrityError:
                 continue  # the same device joined at the same moment: find it, above
             except Refused as err:
                 if err.msgid == _IN_USE:  # someone else's return code: a wrong guess
-                    self._note_failure(from_address)
+                    self.tries.note_failure(from_address)
                 raise
         raise StoreUnavailable("Could not join just now; please try again.")
 
@@ -305,17 +305,17 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
         handover = ("handover", str(participant_id))
         with self._session() as s:
             if s.get(Participant, str(participant_id)) is None:
-                raise Refused(_NOT_HERE)
-            self._hold(s, [handover])
+                raise Refused(NOT_HERE)
+            self.tries.hold(s, [handover])
             s.execute(delete(Attempt).where(Attempt.kind == handover[0],
                                             Attempt.key == digest(*handover)))
-            self._note(s, [handover])
+            self.tries.note(s, [handover])
 
     def _returning(self, code: str, returning: str, checks: list[Check]) -> tuple[str, str]:
         """The (person_id, pseudonym) a return code continues in this workshop's series.
         Checking it counts as a join from the address until it proves right."""
         back = normalise_code(returning)
-        tries = self._counted(checks, WAIT_JOIN) if checks else []
+        tries = self.tries.counted(checks, WAIT_JOIN) if checks else []
         with self._session() as s:
             w = self._workshop(s, code)
             found = s.execute(
@@ -326,52 +326,12 @@ class Store(Access, RoomControls, Review, Decisions, Oversight):
         if found is None or w.series_id is None or found.series_id != w.series_id:
             raise Refused(N_("That return code does not belong to this series of "
                              "workshops. Check it, or join as someone new."))
-        self._forget(tries)
+        self.tries.forget(tries)
         return found.person_id, found.pseudonym
 
     def participant(self, participant_id: str) -> Participant | None:
         with self._session() as s:
             return s.get(Participant, str(participant_id))
-
-    def _open_participant(self, s: Session, participant_id: str) -> Participant:
-        """The participant, in a workshop that takes answers now (revision bumped)."""
-        p = s.get(Participant, str(participant_id))
-        if p is None:
-            raise Refused(_NOT_HERE)
-        locked, closed_at = self._touch(s, p.workshop_id)
-        if closed_at is not None:
-            raise Refused(N_("This workshop has closed, so no more answers are taken."))
-        if locked:
-            raise AnswersLocked(N_("Answers are paused for a moment by the facilitator."))
-        return p
-
-    def _insert_once(
-        self, model: type[ParticipantText], participant_id: str, client_id: str,
-        check: Callable[[Session, Participant], None] | None = None, **fields: Any,
-    ) -> Any:
-        """Add one participant's row, once per ``client_id`` (a resubmit returns the
-        first). ``check`` may refuse it, seeing the workshop as this write holds it."""
-        def stored(s: Session) -> Any:
-            return s.scalar(select(model).where(model.participant_id == str(participant_id),
-                                                model.client_id == client_id))
-        try:
-            with self._session() as s:
-                row = stored(s)
-                if row is None:
-                    p = self._open_participant(s, participant_id)
-                    if check is not None:
-                        check(s, p)
-                    row = model(client_id=client_id, workshop_id=p.workshop_id,
-                                participant_id=p.id, **fields)
-                    s.add(row)
-            return row
-        except IntegrityError:
-            # The same client_id arrived twice at once: the other one won.
-            with self._session() as s:
-                row = stored(s)
-            if row is None:
-                raise
-            return row
 
     # -- reactions --------------------------------------------------------------
 

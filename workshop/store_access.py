@@ -1,15 +1,10 @@
 """The facilitator's access, part of ``workshop.store.Store``: passphrases (scrypt) and
-recovery codes checked, and every guess, join and new workshop counted.
+recovery codes checked, every guess counted (``workshop.tries``).
 
-A try is counted (an ``Attempt`` row, under a hash of what it names) in the same
-transaction that found it allowed, while that transaction holds its counters:
-PostgreSQL's advisory locks, SQLite's one write lock (its first statement, the
-clean-up, is a write). Sixty guesses at the same moment are counted one after
-another, so a limit is exact. A guess at a passphrase or a recovery code is counted
-against the address and the device it came from, never against the workshop: the
-code is on the projector, and someone else's wrong guesses never refuse the right
-passphrase to a device that has signed in before. The limits are
-``workshop.security``'s.
+A guess at a passphrase or a recovery code is counted against the address and the
+device it came from, never against the workshop: the code is on the projector, and
+someone else's wrong guesses never refuse the right passphrase to a device that has
+signed in before. The limits are ``workshop.security``'s.
 """
 
 from __future__ import annotations
@@ -18,33 +13,27 @@ import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, select
 
 from simulators.messages import N_
 from workshop.database import Database
 from workshop.environment import env_int
-from workshop.errors import Refused, TooManyAttempts
+from workshop.errors import Refused
 from workshop.models import Attempt, Series, Workshop, new_code
 from workshop.security import (
-    KEEP_TRIES,
-    KNOWN_DEVICE,
     LOGIN,
     WAIT_LOGIN,
-    Limit,
-    blocked_for,
     digest,
     normalise_code,
     require_strong_passphrase,
 )
+from workshop.tries import KNOWN, Check, Tries
 
 RECOVERY_LENGTH = 16
-_KNOWN = "login_ok"  # a device that signed in to a workshop (kept KNOWN_DEVICE)
 
-Check = tuple[str, str, Limit]  # (kind, value, its limit): one counter of tries
 
 
 # -- passphrases ------------------------------------------------------------------
@@ -93,62 +82,10 @@ def _dummy_hash() -> str:
 class Access(Database):
     """Passphrases, recovery codes and counted tries."""
 
-    # -- counting tries -----------------------------------------------------------
-
-    def _hold(self, s: Session, keys: Iterable[tuple[str, str]]) -> None:
-        """Hold these counters until the transaction ends; forget tries too old to count."""
-        if self.engine.dialect.name == "postgresql":
-            for key in sorted({digest(kind, value) for kind, value in keys}):
-                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
-        now = self.now()
-        s.execute(delete(Attempt).where(or_(
-            and_(Attempt.kind != _KNOWN, Attempt.at <= now - KEEP_TRIES),
-            Attempt.at <= now - KNOWN_DEVICE)))
-
-    def _refuse_if_blocked(self, s: Session, checks: Iterable[Check], msgid: str) -> None:
-        """Raise ``TooManyAttempts`` while any counter is past its limit."""
-        now = self.now()
-        wait = timedelta(0)
-        for kind, value, limit in checks:
-            times = s.scalars(
-                select(Attempt.at)
-                .where(Attempt.kind == kind, Attempt.key == digest(kind, value),
-                       Attempt.at > now - limit.window - limit.min_block)
-                .order_by(Attempt.at.desc()).limit(limit.tries)
-            ).all()
-            wait = max(wait, blocked_for(times, limit, now))
-        if wait > timedelta(0):
-            seconds = int(wait.total_seconds() + 0.999)
-            raise TooManyAttempts(msgid, retry_after=seconds, minutes=-(-seconds // 60))
-
-    def _note(self, s: Session, keys: Iterable[tuple[str, str]]) -> list[Attempt]:
-        """Count a try on each counter."""
-        rows = [Attempt(kind=kind, key=digest(kind, value), at=self.now())
-                for kind, value in keys]
-        s.add_all(rows)
-        s.flush()
-        return rows
-
-    def _counted(self, checks: Sequence[Check], msgid: str) -> list[Attempt]:
-        """Refuse if blocked, else count a try, in one transaction holding the counters."""
-        with self._session() as s:
-            self._hold(s, [(k, v) for k, v, _ in checks])
-            self._refuse_if_blocked(s, checks, msgid)
-            return self._note(s, [(k, v) for k, v, _ in checks])
-
-    def _forget(self, tries: Sequence[Attempt]) -> None:
-        """Uncount tries that proved right."""
-        if tries:
-            with self._session() as s:
-                s.execute(delete(Attempt).where(Attempt.id.in_([t.id for t in tries])))
-
-    def _note_failure(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Count a failed try, in its own transaction (the caller's is about to refuse)."""
-        keys = list(keys)
-        if keys:
-            with self._session() as s:
-                self._hold(s, keys)
-                self._note(s, keys)
+    def __init__(self, url: str | None = None, *,
+                 now: Callable[[], datetime] | None = None) -> None:
+        super().__init__(url, now=now)
+        self.tries = Tries(self)  # every guess, join and new workshop counted
 
     @staticmethod
     def _guesser(address: str | None, device: str | None) -> list[Check]:
@@ -166,23 +103,23 @@ class Access(Database):
         ``right``. A device that has signed in to this workshop before is not held
         up by others' wrong guesses from its address, only by its own."""
         checks = self._guesser(address, device)
-        known = (_KNOWN, f"{code}:{device}")
+        known = (KNOWN, f"{code}:{device}")
         with self._session() as s:
-            self._hold(s, [(k, v) for k, v, _ in checks])
+            self.tries.hold(s, [(k, v) for k, v, _ in checks])
             if device and s.scalar(select(exists().where(
-                    Attempt.kind == _KNOWN, Attempt.key == digest(*known)))):
+                    Attempt.kind == KNOWN, Attempt.key == digest(*known)))):
                 checks = [c for c in checks if c[0] != "login_from"]
-            self._refuse_if_blocked(s, checks, WAIT_LOGIN)
-            tries = self._note(s, [(k, v) for k, v, _ in checks])
+            self.tries.refuse_if_blocked(s, checks, WAIT_LOGIN)
+            tries = self.tries.note(s, [(k, v) for k, v, _ in checks])
             w = s.scalar(select(Workshop).where(Workshop.code == code))
         if not right(w) or w is None:
             return None
-        self._forget(tries)
+        self.tries.forget(tries)
         with self._session() as s:
             if device:
-                s.execute(delete(Attempt).where(Attempt.kind == _KNOWN,
+                s.execute(delete(Attempt).where(Attempt.kind == KNOWN,
                                                 Attempt.key == digest(*known)))
-                self._note(s, [known])
+                self.tries.note(s, [known])
         return w
 
     # -- the facilitator's passphrase -----------------------------------------------
