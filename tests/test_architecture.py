@@ -65,3 +65,54 @@ def test_no_framework_internals():
         r"from streamlit\.\w+\.\w+ import _|\._pmf_predict|PagesManager|fairlearn\.\w+\._")
     for path in _code_files():
         assert not private.search(path.read_text(encoding="utf-8")), path.relative_to(ROOT)
+
+
+#: The floors, from the ground: a module may import its own floor's and the ones below.
+FLOORS = {"simulators": 1, "workshop": 2, "ui": 3, "deploy": 3, "asgi": 3, "app_pages": 4,
+          "app": 4}
+
+
+def _imports() -> dict[str, set[str]]:
+    """Every project module and the project modules it imports, anywhere in it (inside
+    functions and ``TYPE_CHECKING`` blocks too: a circle through them is still one)."""
+    import ast
+
+    files = {".".join(p.relative_to(ROOT).with_suffix("").parts): p for p in _code_files()}
+    files = {(m[:-9] if m.endswith(".__init__") else m): p for m, p in files.items()}
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                     if isinstance(node, ast.ImportFrom) and node.module and not node.level
+                     else [])
+            found |= {n for n in names if n in files and n != module}
+        graph[module] = found
+    return graph
+
+
+def test_no_import_runs_up_a_floor():
+    up = [(m, i) for m, imported in _imports().items() for i in imported
+          if FLOORS.get(i.split(".")[0], 0) > FLOORS.get(m.split(".")[0], 0)]
+    assert up == []
+
+
+def test_no_modules_import_each_other_even_in_a_circle():
+    graph = _imports()
+    seen: dict[str, int] = {}  # 1: on the path, 2: done
+    circles = []
+
+    def visit(m: str, path: list[str]) -> None:
+        seen[m] = 1
+        for n in sorted(graph.get(m, ())):
+            if seen.get(n) == 1:
+                circles.append(path[path.index(n):] + [n])
+            elif n not in seen:
+                visit(n, [*path, n])
+        seen[m] = 2
+
+    for m in sorted(graph):
+        if m not in seen:
+            visit(m, [m])
+    assert circles == []
