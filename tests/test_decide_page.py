@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulators import decide, registry
-from tests.pages import ROOT, captions, texts
+from tests.pages import ROOT, captions, screen_html, texts
 from ui.participant import Me
 from workshop.errors import StoreUnavailable
 from workshop.live import screen_key
@@ -204,7 +204,7 @@ def test_the_screen_shows_the_room_against_the_ai(store):
     at.query_params["key"] = screen_key(code, store.workshop(code).passphrase_hash)
     at.run()
     assert not at.exception
-    shown = html_text(at)
+    shown = html.unescape(screen_html(at))
     assert "The room against the AI" in shown
     # Everyone fast-tracked every call: half right, and no urgent call left to wait.
     assert "12 of 24" in shown and "0 of 6" in shown

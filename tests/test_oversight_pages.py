@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from simulators import registry
 from simulators.transparency import PANEL
-from tests.pages import texts
+from tests.pages import screen_html, texts
 from ui.figures import per_100
 from ui.participant import Me
 from workshop.live import screen_key
@@ -212,14 +212,14 @@ def test_the_screen_shows_the_panels_verdicts_and_approved_conditions_only(store
                         ["tell_public", "Not yet read words"], cid())
     at = screen(store, w.code)
     assert not at.exception
-    shown = html(at)
+    shown = screen_html(at)
     assert "The panel&#x27;s advice (6 people)" in shown
     assert "An independent audit, group by group, every three months" in shown
     assert "Not yet read words" not in shown
     verdict = int(store.panel_results(w.code).iloc[-1]["verdict_id"])
     store.moderate_condition(w.code, verdict, "approved")
-    assert "Not yet read words" in html(screen(store, w.code))
-    welsh = html(screen(store, w.code, lang="cy"))
+    assert "Not yet read words" in screen_html(screen(store, w.code))
+    welsh = screen_html(screen(store, w.code, lang="cy"))
     assert "Cyngor y panel (6 o bobl)" in welsh and "Archwiliad annibynnol" in welsh
 
 
@@ -230,10 +230,10 @@ def test_the_screen_shows_the_rooms_tally_on_the_record(store, room):
     for me in people[:3]:
         store.record_answer(me.id, CALLS.name, {"performance": "yes"}, "no", cid())
     store.record_answer(people[3].id, CALLS.name, {"performance": "no"}, "yes", cid())
-    shown = html(screen(store, w.code))
+    shown = screen_html(screen(store, w.code))
     assert "must the public be told this part?" in shown
     assert "How well it works, group by group" in shown
-    assert '<span class="ov-n">3 of 4</span>' in shown  # 3 of the 4 who answered say yes
+    assert '<span class="n">3 of 4</span>' in shown  # 3 of the 4 who answered say yes
 
 
 def test_the_screen_counts_themes_with_approved_examples_only(store, room):
@@ -242,7 +242,7 @@ def test_the_screen_counts_themes_with_approved_examples_only(store, room):
     shown_advice = store.add_advice(me.id, "transparency", "Publish the record", cid())
     store.add_advice(other.id, "transparency", "Tell the public everything", cid())
     store.moderate_advice(w.code, shown_advice.id, "approved")
-    shown = html(screen(store, w.code))
+    shown = screen_html(screen(store, w.code))
     assert "What people&#x27;s words are about (2 texts)" in shown
     assert "Publish the record" in shown and "Tell the public everything" not in shown
 
