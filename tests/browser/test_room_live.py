@@ -413,6 +413,40 @@ def test_a_long_list_takes_turns_so_every_item_is_up_within_a_minute(live_app, c
         ctx.close()
 
 
+@pytest.mark.server
+def test_the_screen_asks_for_the_room_once_a_second_however_often_it_reruns(
+        live_app, chromium, store):
+    """A Screen reruns at every answer; each rerun runs its components again. The
+    room's banner must still ask the server once a second, not once more per rerun
+    (it asked 33 times a second after six changes), and its lists take one turn at
+    a time."""
+    w = workshop(store, "Reruns")
+    people = flows.fill_room(store, w.code)
+    store.set_stage(w.code, "advice")
+    ctx = chromium.new_context(viewport=PROJECTOR_720)
+    asked: list[str] = []
+    try:
+        tab = ctx.new_page()
+        tab.on("request", lambda r: asked.append(r.url) if "/api/room" in r.url else None)
+        tab.goto(f"{live_app}/screen?code={w.code}&key="
+                 f"{screen_key(w.code, w.passphrase_hash)}")
+        flows.settle(tab, 1000)
+        for n in range(6):  # six answers arrive: six reruns with new data
+            store.vote(people[n].id, int(store.advice(w.code)["advice_id"].iloc[-1]),
+                       "pass")
+            tab.wait_for_timeout(1500)
+            flows.settle(tab)
+        before = len(asked)
+        tab.wait_for_timeout(5000)
+        print(f"{len(asked) - before} requests for the room in 5 s")
+        assert len(asked) - before <= 7
+        first = tab.evaluate(_VISIBLE_ITEMS)
+        tab.wait_for_timeout(1000)
+        assert tab.evaluate(_VISIBLE_ITEMS) == first  # not flickering between turns
+    finally:
+        ctx.close()
+
+
 # -- the Console -----------------------------------------------------------------------
 
 
