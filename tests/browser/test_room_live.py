@@ -3,6 +3,7 @@ off the projector, no message out of sight. Phones at 390 x 844, the Screen at
 1920 x 1080 and 1280 x 720, the Console on a laptop. The facilitator's moves are made
 through the store where the Console is not what is being tested."""
 
+import itertools
 import re
 import time
 
@@ -177,6 +178,8 @@ def test_messages_are_where_the_phone_is_looking(live_app, chromium, store):
         tab, pid = joined(ctx, live_app, w.code, "call_triage")
         question = tab.get_by_text(re.compile("^Before you try it"))
         assert in_view(tab, question)  # on the first screen, without scrolling
+        # The comfort scale's own label is for screen readers only: the question says it.
+        assert not tab.get_by_text("How comfortable would you be?", exact=True).is_visible()
         from tests.browser.test_pages_in_browser import serious_faults
 
         assert serious_faults(tab) == []  # the story's own scrolling box included
@@ -258,6 +261,26 @@ def test_welsh_nicknames_and_long_welsh_values_stay_on_the_phone(live_app, chrom
                 flows.settle(tab, 200)
                 value = tab.get_by_test_id("stSliderThumbValue").nth(i).bounding_box()
                 assert value["x"] >= 0 and value["x"] + value["width"] <= PHONE["width"]
+    finally:
+        ctx.close()
+
+
+@pytest.mark.server
+def test_the_advice_pages_headings_go_in_order(live_app, chromium, store):
+    """A screen reader moving by headings finds the advice page's sections under its
+    title, none skipped (axe's heading-order)."""
+    from tests.browser.test_pages_in_browser import serious_faults
+
+    w = workshop(store, "Headings")
+    store.set_stage(w.code, "advice")
+    ctx = phone(chromium)
+    try:
+        tab, _pid = joined(ctx, live_app, w.code, "advice")
+        levels = tab.evaluate("() => [...document.querySelectorAll('h1, h2, h3, h4')]"
+                              ".map((h) => Number(h.tagName[1]))")
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+        assert [f for f in serious_faults(tab, ("moderate", "serious", "critical"))
+                if f.startswith("heading-order")] == []
     finally:
         ctx.close()
 
