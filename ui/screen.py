@@ -51,7 +51,8 @@ CSS = """
     font-size: 1rem; line-height: 1.3; }
   [data-testid="stMarkdownContainer"] h1 { font-size: 1.5rem; }
   [data-testid="stMarkdownContainer"] h2 { font-size: 1.35rem; }
-  [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A; }
+  [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A;
+    opacity: 1 !important; }
   .st-key-screen-viewport { display: none; }
   .screen-code { font-size: max(64px, 11vh); font-weight: 800; letter-spacing: 0.12em;
                  line-height: 1.05; font-family: monospace; }
