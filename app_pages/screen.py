@@ -38,7 +38,9 @@ watch(code, room, live=True, big=True)  # reruns this page when anything changes
 reactions = store.reactions(code)
 stage = room["stage"]
 if not room["open"]:
-    screen.results_slide(reactions, store.shift(code), store.advice(code), store.answers(code))
+    screen.results_slide(reactions, store.shift(code), store.advice(code), store.answers(code),
+                         [*screen_decide.results(code),
+                          *screen_oversight.panel_result(store.panel_results(code))])
 elif stage == "first_views":
     screen.join_slide(code, link, store.counts(code)["participants"], height, then=lambda h: (
         screen.comfort_view(reactions, ["before"], height=h)))

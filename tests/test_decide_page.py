@@ -212,6 +212,27 @@ def test_the_screen_shows_the_room_against_the_ai(store):
     assert p.id not in shown and p.pseudonym not in shown
 
 
+def test_the_closing_slide_says_how_many_the_room_and_the_ai_got_right(store):
+    from workshop import analysis
+
+    code = store.create_workshop("Hall", PASS).code
+    for draw in range(2):
+        p = store.join(code)
+        dealt = decide.cases(CALLS, None, draw=draw)
+        store.record_decisions(p.id, CALLS, dict(zip(dealt["case_id"], dealt["truth"],
+                                                     strict=True)),
+                               f"client-{draw:04d}", draw=draw)  # every one right
+    store.close_workshop(code)
+    at = AppTest.from_file(str(ROOT / "app_pages/screen.py"), default_timeout=90)
+    at.query_params["code"] = code
+    at.query_params["key"] = screen_key(code, store.workshop(code).passphrase_hash)
+    at.run()
+    assert not at.exception
+    ai = analysis.people_vs_ai(store.decisions(code, CALLS))["ai"]["right"]
+    assert (f"The room decided 16 of 16 right; the AI, {ai} of the same 16."
+            in html.unescape(screen_html(at)))
+
+
 def test_the_officers_check_of_a_summary_is_kept_beside_the_summary_alone(store, monkeypatch):
     monkeypatch.setenv("WORKSHOP_OPEN_PANELS", "1")
     code = store.create_workshop("Hall", PASS).code

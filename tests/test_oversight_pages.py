@@ -3,6 +3,7 @@ page, the ethics panel stage on a phone, theme tags and written conditions in th
 Console's moderation queue, the Screen's tallies, and Where I sit after the advice
 round; in English and Welsh."""
 
+import html as html_module
 import uuid
 from pathlib import Path
 
@@ -221,6 +222,16 @@ def test_the_screen_shows_the_panels_verdicts_and_approved_conditions_only(store
     assert "Not yet read words" in screen_html(screen(store, w.code))
     welsh = screen_html(screen(store, w.code, lang="cy"))
     assert "Cyngor y panel (6 o bobl)" in welsh and "Archwiliad annibynnol" in welsh
+
+
+def test_the_closing_slide_says_the_panels_advice_given_most(store, room):
+    w, people = room
+    for me, verdict in zip(people[:5], ["conditions", "pause", "conditions", "approve",
+                                        "conditions"], strict=True):
+        store.panel_verdict(me.id, PANEL.use_case, verdict, [], cid())
+    store.close_workshop(w.code)
+    shown = html_module.unescape(screen_html(screen(store, w.code)))
+    assert "The answer given most: “Approve, with conditions” (3 of 5)." in shown
 
 
 def test_the_screen_shows_the_rooms_tally_on_the_record(store, room):

@@ -517,8 +517,9 @@ def advice_view(advice: pd.DataFrame) -> None:
 
 
 def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataFrame,
-                  answers: pd.DataFrame) -> None:
-    """The end of the workshop, in plain sentences, taking turns if they don't fit."""
+                  answers: pd.DataFrame, more: Sequence[str] = ()) -> None:
+    """The end of the workshop, in plain sentences, taking turns if they don't fit;
+    ``more`` (HTML) after the uses of AI (the room against the AI, the panel)."""
     st.markdown("# " + _("What this room thought"))
     said = []
     overall = analysis.shifts(reactions, "before", "final") if not reactions.empty else shift
@@ -549,6 +550,7 @@ def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataF
                 len(moved)).format(n=len(moved), up=int((change > 0).sum()),
                                    down=int((change < 0).sum()),
                                    same=int((change == 0).sum()))))
+    said += more
     for key, (question, choices) in OPEN_QUESTIONS.items():
         mine = answers[answers["question"] == key] if not answers.empty else answers
         if mine.empty:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 
-from simulators import decide
-from ui.i18n import _, lang
+from simulators import decide, registry
+from ui.i18n import _, lang, num
 from ui.store import get_store
 from workshop import analysis, room_vs_ai
 from workshop.i18n import translator
@@ -76,3 +76,26 @@ def panels(code: str, use_case: str) -> list[tuple[str, str]]:
 
 def _note(text: str) -> str:
     return f'<div class="note">{html.escape(text)}</div>'
+
+
+def results(code: str) -> list[str]:
+    """For the closing slide: for each use of AI the room decided cases of, how many
+    it decided right and how many the AI did, on the same cases (HTML)."""
+    try:
+        decisions = get_store().decisions(code)
+    except (StoreUnavailable, WorkshopNotFound):
+        return []
+    out = []
+    for use_case in registry.USE_CASES.values():
+        role = decide.role(use_case.name)
+        mine = decisions[decisions["use_case"] == use_case.name] if not decisions.empty \
+            else decisions
+        if role is None or not role.draws or mine.empty:
+            continue
+        result = analysis.people_vs_ai(mine)
+        out.append(f"<b>{html.escape(use_case.icon + ' ' + _(use_case.title))}.</b> "
+                   + html.escape(_("The room decided {room} of {n} right; the AI, {ai} of the "
+                                   "same {n}.").format(room=num(result["people"]["right"]),
+                                                      ai=num(result["ai"]["right"]),
+                                                      n=num(result["people"]["n"]))))
+    return out

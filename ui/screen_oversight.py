@@ -140,3 +140,15 @@ def themes_panel(texts: pd.DataFrame) -> tuple[str, str] | None:
     return (html.escape(ngettext("What people's words are about ({n} text)",
                                  "What people's words are about ({n} texts)",
                                  len(shown)).format(n=num(len(shown)))), rows)
+
+
+def panel_result(results: pd.DataFrame) -> list[str]:
+    """For the closing slide: the ethics panel's advice given most (HTML), if any."""
+    mine = results[results["use_case"] == PANEL.use_case] if not results.empty else results
+    if mine.empty:
+        return []
+    verdicts = analysis.counts_of(mine["verdict"], list(VERDICTS))
+    return [f"<b>{html.escape(_('The ethics panel'))}.</b> {html.escape(panel_heading())}. "
+            + html.escape(_("The answer given most: “{answer}” ({n} of {total}).").format(
+                answer=_(VERDICTS[verdicts.idxmax()]), n=num(int(verdicts.max())),
+                total=num(int(verdicts.sum()))))]
