@@ -134,10 +134,10 @@ _TURNS = st.components.v2.component(
                  line-height: 1.15; }
 .vs thead th { vertical-align: bottom; }
 .vs tbody th, .vs tbody td { border-top: 2px solid #D5DBE3; }
-.vs tbody th { font-weight: 400; text-align: left; padding-left: 0; width: 45%; }
-.vs td { font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.vs .chance { text-align: left; white-space: normal; }
-.vs td.chance { font-weight: 400; }
+.vs tbody th { font-weight: 400; text-align: left; padding-left: 0; }
+.vs thead th { min-width: 5em; }
+.vs td { font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap;
+         width: 1%; }
 .vs .ai { background: #F1F4F8; }
 .keys { line-height: 1.3; }
 .key { display: inline-block; width: 0.8em; height: 0.8em; margin: 0 0.25em 0 0; }
@@ -404,7 +404,8 @@ def comfort_panel(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str) -
     table = analysis.comfort_counts(reactions)
     table = table[table["use_case"] == use_case]
     if table.empty:
-        return f'<div class="said">{html.escape(_("No answers yet."))}</div>'
+        none = _("No answers yet.")
+        return f'<div class="said">{html.escape(none)}</div>'
     stages = ["before", "after"]
     counts = {(str(s), int(c)): int(n)
               for s, c, n in zip(table["stage"], table["comfort"], table["reactions"],
@@ -423,8 +424,9 @@ def comfort_panel(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str) -
     levels = "".join(f"<span>{num(c)}</span>" for c in COMFORT)
     scale = " · ".join(html.escape(t) for t in (_("1 = very uncomfortable"),
                                                  _("5 = very comfortable")))
+    what = _("How comfortable people are")
     return (f'<div class="keys">{keys}</div><div class="bars" role="img" aria-label="'
-            f'{html.escape(_("How comfortable people are"))}">{bars}</div>'
+            f'{html.escape(what)}">{bars}</div>'
             f'<div class="levels">{levels}</div><div class="scale">{scale}</div>'
             f'<div class="note">{html.escape(_moved(shift, use_case))}</div>')
 

@@ -17,30 +17,26 @@ from workshop import analysis, room_vs_ai
 from workshop.i18n import translator
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
-
-def _chance(c: dict | None) -> str:
-    """A difference between the room and the AI in two or three words."""
-    if c is None or c["difference"] is None:
-        return ""
-    if round(100 * abs(c["difference"])) == 0:
-        return _("none")
-    return _("could be chance") if c["could_be_chance"] else _("bigger than chance")
+#: Marks a measure on which the room and the AI are further apart than chance makes.
+MARK = "✱"
 
 
-def _table(columns: list[str], measures: list[str], cells: list[list[str]],
-           chance: list[str] | None = None) -> str:
-    """A measure a row, a column each for whoever decided (the AI's shaded), and
-    whether chance could make the difference; every cell escaped."""
+def _beyond_chance(c: dict | None) -> bool:
+    """Whether the room and the AI are further apart than chance alone usually makes."""
+    return c is not None and c["difference"] is not None and not c["could_be_chance"]
+
+
+def _table(columns: list[str], measures: list[str], cells: list[list[str]]) -> str:
+    """A measure a row, a column each for whoever decided (the AI's shaded); every
+    cell escaped."""
     head = "<th></th>" + "".join(
         f'<th scope="col"{" class=ai" if i % 2 else ""}>{html.escape(c)}</th>'
-        for i, c in enumerate(columns)) + (
-        f'<th scope="col" class="chance">{html.escape(_("The gap"))}</th>' if chance else "")
+        for i, c in enumerate(columns))
     rows = "".join(
         f'<tr><th scope="row">{html.escape(m)}</th>' + "".join(
             f'<td{" class=ai" if i % 2 else ""}>{html.escape(v)}</td>'
-            for i, v in enumerate(values))
-        + (f'<td class="chance">{html.escape(chance[r])}</td>' if chance else "") + "</tr>"
-        for r, (m, values) in enumerate(zip(measures, cells, strict=True)))
+            for i, v in enumerate(values)) + "</tr>"
+        for m, values in zip(measures, cells, strict=True))
     return f'<table class="vs"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
@@ -60,17 +56,20 @@ def panels(code: str, use_case: str) -> list[tuple[str, str]]:
     t = translator(lang())
     result = analysis.people_vs_ai(decisions)
     head, rows = room_vs_ai.table(t, result, role.key)
-    measures = head[1:]
     groups = sorted({g for e in ("people", "ai") for g in result[e]["harmed"]})
-    chance = [_chance(result["chance"].get(k)) for k in ("accuracy", *groups)]
+    beyond = [_beyond_chance(result["chance"].get(k)) for k in ("accuracy", *groups)]
+    measures = [f"{m} {MARK}" if b else m for m, b in zip(head[1:], beyond, strict=True)]
     by_row = list(zip(*(r[1:] for r in rows), strict=True))  # a measure a row
     title = html.escape(_("The room against the AI, on the same cases"))
-    everyone = _table([rows[0][0], rows[1][0]], measures, [list(r[:2]) for r in by_row],
-                      chance)
-    pooled = _table([rows[2][0], rows[3][0]], measures, [list(r[2:]) for r in by_row])
+    chance = (_("{mark} a gap bigger than chance alone makes at these numbers; a gap "
+                "without {mark} could be chance.") if any(beyond)
+              else _("Each gap here could be chance at these numbers."))
+    everyone = _table([rows[0][0], rows[1][0]], measures, [list(r[:2]) for r in by_row])
+    pooled = _table([rows[2][0], rows[3][0]], head[1:], [list(r[2:]) for r in by_row])
     notes = [room_vs_ai.counts_line(t, result, role.key),
              *([t.gettext(room_vs_ai.STUDY)] if role.draws else [])]  # alone, as studied
-    return [(title, everyone), (title, _note(notes[0])), (title, pooled),
+    return [(title, everyone + _note(chance.format(mark=MARK))), (title, _note(notes[0])),
+            (title, pooled),
             *((title, _note(n)) for n in notes[1:])]
 
 

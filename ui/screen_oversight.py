@@ -148,7 +148,8 @@ def panel_result(results: pd.DataFrame) -> list[str]:
     if mine.empty:
         return []
     verdicts = analysis.counts_of(mine["verdict"], list(VERDICTS))
-    return [f"<b>{html.escape(_('The ethics panel'))}.</b> {html.escape(panel_heading())}. "
+    panel = _("The ethics panel")
+    return [f"<b>{html.escape(panel)}.</b> {html.escape(panel_heading())}. "
             + html.escape(_("The answer given most: “{answer}” ({n} of {total}).").format(
                 answer=_(VERDICTS[verdicts.idxmax()]), n=num(int(verdicts.max())),
                 total=num(int(verdicts.sum()))))]

@@ -226,3 +226,13 @@ def next_turn(tab) -> None:
     tab.evaluate("() => Object.values(window.__screenTurns || {})"
                  ".forEach((kept) => { kept.since = -1e9; })")
     tab.wait_for_timeout(800)
+
+
+def turn_to(tab, text: str, most: int = 12) -> None:
+    """Let the Screen's lists take turns until ``text`` is up."""
+    shown = tab.get_by_text(text, exact=False)
+    for _ in range(most):
+        if any(shown.nth(i).is_visible() for i in range(shown.count())):
+            return
+        next_turn(tab)
+    raise AssertionError(f"{text!r} never came up on the Screen")
