@@ -60,7 +60,7 @@ def tally(row: dict) -> None:
 
 open_now = is_open(me.code)
 with st.container(border=True):
-    st.subheader(_("Write a piece of advice"))
+    st.header(_("Write a piece of advice"))
     if not open_now:
         st.info(closed_text(), icon="🔒")
     else:
@@ -86,7 +86,7 @@ status = items["status"] if "status" in items else items["hidden"].map(
 others = items[(status == "approved") & (items["author_id"] != me.id)]
 mine = items[(items["author_id"] == me.id) & (status != "hidden")]
 
-st.subheader(_("What others in the room advise"))
+st.header(_("What others in the room advise"))
 if others.empty:
     st.caption(_("Nobody else's advice is up yet. This list fills up by itself as people "
                  "write and the facilitator reads it."))
@@ -116,7 +116,7 @@ else:
 where_i_sit(me, items[status == "approved"])
 
 if not mine.empty:
-    st.subheader(_("Your advice so far"))
+    st.header(_("Your advice so far"))
     for row in mine.to_dict("records"):
         st.text(f"{_(ADVICE_THEMES[row['theme']])}: {row['text']}")
         if row["status"] == "approved":
@@ -125,7 +125,7 @@ if not mine.empty:
             st.caption(_("Waiting for the facilitator to read it."))
 
 st.divider()
-st.subheader(_("Your view at the end"))
+st.header(_("Your view at the end"))
 if (OVERALL, "final") in answered():
     st.success(_("Thank you: your final view is saved."))
 question_box(OVERALL, "final", question=_(

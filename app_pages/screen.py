@@ -36,57 +36,37 @@ link = with_code(public_base_url(st.context.url, public_port(st.get_option("serv
 watch(code, room, live=True, big=True)  # reruns this page when anything changes
 
 reactions = store.reactions(code)
-shift = store.shift(code)
 stage = room["stage"]
 if not room["open"]:
-    screen.results_slide(reactions, shift, store.advice(code), store.answers(code))
+    screen.results_slide(reactions, store.shift(code), store.advice(code), store.answers(code),
+                         [*screen_decide.results(code),
+                          *screen_oversight.panel_result(store.panel_results(code))])
 elif stage == "first_views":
     screen.join_slide(code, link, store.counts(code)["participants"], height, then=lambda h: (
-        screen.comfort_view(reactions, shift, "overall", ["before"], height=h)))
+        screen.comfort_view(reactions, ["before"], height=h)))
 elif stage == "use_cases":
     use_case = registry.get(room["use_case"] or next(iter(registry.USE_CASES)))
-    head, corner = st.columns([5, 1], vertical_alignment="center")
-    with head:
-        st.markdown(f"## {use_case.icon} {_(use_case.title)}")
+    with screen.head(f"## {use_case.icon} {_(use_case.title)}", code, link, height):
         screen.scenario_line(room)
         st.markdown(_("**How comfortable would you be if police used this?** Before "
                       "trying it, and after."))
-    with corner:
-        screen.join_corner(code, link, height)
-    approved = store.comments(code, "approved")
-    approved = approved[approved["use_case"] == use_case.name]
-    records = store.record_results(code)
-    if screen_decide.has_slide(code, use_case.name):  # the room against the AI
-        vs, said = st.columns([1.25, 1], gap="large")
-        with vs:
-            screen_decide.slide(code, use_case.name)
-        with said:
-            screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
-                                height=max(160, int(height * 0.3)))
-            screen_oversight.record_tally(records, use_case.name)
-            screen.comments(approved)
-    else:
-        results, said = st.columns([1.25, 1], gap="large")
-        with results:
-            screen.comfort_view(reactions, shift, use_case.name, ["before", "after"],
-                                height=max(180, int(height * 0.42)))
-            screen_oversight.record_tally(records, use_case.name)
-        with said:
-            screen.comments(approved)
+    results, said = st.columns([1.4, 1], gap="large")
+    with results:  # comfort, the room against the AI, the record: in turns
+        screen.turns("results", [
+            screen.comfort_panel(reactions, store.shift(code), use_case.name),
+            *screen_decide.panels(code, use_case.name),
+            *screen_oversight.record_panels(store.record_results(code), use_case.name)])
+    with said:
+        approved = store.comments(code, "approved")
+        screen.comments(approved[approved["use_case"] == use_case.name])
 elif stage == "panel":
-    head, corner = st.columns([5, 1], vertical_alignment="center")
-    with corner:
-        screen.join_corner(code, link, height)
-    with head:
-        st.markdown("## " + _("The ethics panel"))
-    screen_oversight.panel_slide(store.panel_results(code))
+    with screen.head("## " + _("The ethics panel"), code, link, height):
+        screen.subtitle(screen_oversight.panel_heading())
+    screen_oversight.panel_slide(store.panel_results(code), screen.body_height(height))
 elif stage == "questions":
-    head, corner = st.columns([5, 1], vertical_alignment="center")
-    head.markdown("## " + _("How the room answers the open questions"))
-    with corner:
-        screen.join_corner(code, link, height)
-    screen.questions_view(store.answers(code), then=lambda: (
-        screen_oversight.themes_view(store.tagged_texts(code))), reserve=int(0.45 * height))
+    screen.head("## " + _("How the room answers the open questions"), code, link, height)
+    themes = screen_oversight.themes_panel(store.tagged_texts(code))
+    screen.questions_view(store.answers(code), [themes] if themes else [])
 else:
     ranking, views = st.columns([1.6, 1], gap="large")
     with ranking:
@@ -94,5 +74,4 @@ else:
     with views:
         screen.join_corner(code, link, height)
         st.markdown("**" + _("How comfortable would you be if the police used AI?") + "**")
-        screen.comfort_view(reactions, shift, "overall", ["before", "final"],
-                            height=max(180, int(height * 0.45)))
+        screen.comfort_view(reactions, ["before", "final"], height=max(180, int(height * 0.45)))

@@ -3,6 +3,7 @@ reading its text back."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,3 +39,14 @@ def strip(at: AppTest) -> str:
     strip is not on screen."""
     html = [h.proto.body for h in at.get("html") if "strip-number" in h.proto.body]
     return " ".join([*html, *(c.value for c in at.caption)]) if html else ""
+
+
+def screen_html(at: AppTest) -> str:
+    """What a Screen's run put on the projector, as HTML: its own, and the items (with
+    their headings) it hands its components to show in turns."""
+    parts = [h.proto.body for h in at.get("html")]
+    for c in at.get("bidi_component"):
+        data = json.loads(c.proto.json) if c.proto.json else None
+        if isinstance(data, dict):
+            parts += [*data.get("heads", []), *data.get("items", [])]
+    return " ".join(parts)

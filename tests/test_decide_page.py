@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulators import decide, registry
-from tests.pages import ROOT, captions, texts
+from tests.pages import ROOT, captions, screen_html, texts
 from ui.participant import Me
 from workshop.errors import StoreUnavailable
 from workshop.live import screen_key
@@ -204,12 +204,33 @@ def test_the_screen_shows_the_room_against_the_ai(store):
     at.query_params["key"] = screen_key(code, store.workshop(code).passphrase_hash)
     at.run()
     assert not at.exception
-    shown = html_text(at)
+    shown = html.unescape(screen_html(at))
     assert "The room against the AI" in shown
     # Everyone fast-tracked every call: half right, and no urgent call left to wait.
     assert "12 of 24" in shown and "0 of 6" in shown
     assert "People who decided: 3." in shown
     assert p.id not in shown and p.pseudonym not in shown
+
+
+def test_the_closing_slide_says_how_many_the_room_and_the_ai_got_right(store):
+    from workshop import analysis
+
+    code = store.create_workshop("Hall", PASS).code
+    for draw in range(2):
+        p = store.join(code)
+        dealt = decide.cases(CALLS, None, draw=draw)
+        store.record_decisions(p.id, CALLS, dict(zip(dealt["case_id"], dealt["truth"],
+                                                     strict=True)),
+                               f"client-{draw:04d}", draw=draw)  # every one right
+    store.close_workshop(code)
+    at = AppTest.from_file(str(ROOT / "app_pages/screen.py"), default_timeout=90)
+    at.query_params["code"] = code
+    at.query_params["key"] = screen_key(code, store.workshop(code).passphrase_hash)
+    at.run()
+    assert not at.exception
+    ai = analysis.people_vs_ai(store.decisions(code, CALLS))["ai"]["right"]
+    assert (f"The room decided 16 of 16 right; the AI, {ai} of the same 16."
+            in html.unescape(screen_html(at)))
 
 
 def test_the_officers_check_of_a_summary_is_kept_beside_the_summary_alone(store, monkeypatch):

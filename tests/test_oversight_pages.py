@@ -3,6 +3,7 @@ page, the ethics panel stage on a phone, theme tags and written conditions in th
 Console's moderation queue, the Screen's tallies, and Where I sit after the advice
 round; in English and Welsh."""
 
+import html as html_module
 import uuid
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from simulators import registry
 from simulators.transparency import PANEL
-from tests.pages import texts
+from tests.pages import screen_html, texts
 from ui.figures import per_100
 from ui.participant import Me
 from workshop.live import screen_key
@@ -212,15 +213,25 @@ def test_the_screen_shows_the_panels_verdicts_and_approved_conditions_only(store
                         ["tell_public", "Not yet read words"], cid())
     at = screen(store, w.code)
     assert not at.exception
-    shown = html(at)
+    shown = screen_html(at)
     assert "The panel&#x27;s advice (6 people)" in shown
     assert "An independent audit, group by group, every three months" in shown
     assert "Not yet read words" not in shown
     verdict = int(store.panel_results(w.code).iloc[-1]["verdict_id"])
     store.moderate_condition(w.code, verdict, "approved")
-    assert "Not yet read words" in html(screen(store, w.code))
-    welsh = html(screen(store, w.code, lang="cy"))
+    assert "Not yet read words" in screen_html(screen(store, w.code))
+    welsh = screen_html(screen(store, w.code, lang="cy"))
     assert "Cyngor y panel (6 o bobl)" in welsh and "Archwiliad annibynnol" in welsh
+
+
+def test_the_closing_slide_says_the_panels_advice_given_most(store, room):
+    w, people = room
+    for me, verdict in zip(people[:5], ["conditions", "pause", "conditions", "approve",
+                                        "conditions"], strict=True):
+        store.panel_verdict(me.id, PANEL.use_case, verdict, [], cid())
+    store.close_workshop(w.code)
+    shown = html_module.unescape(screen_html(screen(store, w.code)))
+    assert "The answer given most: “Approve, with conditions” (3 of 5)." in shown
 
 
 def test_the_screen_shows_the_rooms_tally_on_the_record(store, room):
@@ -230,10 +241,10 @@ def test_the_screen_shows_the_rooms_tally_on_the_record(store, room):
     for me in people[:3]:
         store.record_answer(me.id, CALLS.name, {"performance": "yes"}, "no", cid())
     store.record_answer(people[3].id, CALLS.name, {"performance": "no"}, "yes", cid())
-    shown = html(screen(store, w.code))
+    shown = screen_html(screen(store, w.code))
     assert "must the public be told this part?" in shown
     assert "How well it works, group by group" in shown
-    assert '<span class="ov-n">3 of 4</span>' in shown  # 3 of the 4 who answered say yes
+    assert '<span class="n">3 of 4</span>' in shown  # 3 of the 4 who answered say yes
 
 
 def test_the_screen_counts_themes_with_approved_examples_only(store, room):
@@ -242,7 +253,7 @@ def test_the_screen_counts_themes_with_approved_examples_only(store, room):
     shown_advice = store.add_advice(me.id, "transparency", "Publish the record", cid())
     store.add_advice(other.id, "transparency", "Tell the public everything", cid())
     store.moderate_advice(w.code, shown_advice.id, "approved")
-    shown = html(screen(store, w.code))
+    shown = screen_html(screen(store, w.code))
     assert "What people&#x27;s words are about (2 texts)" in shown
     assert "Publish the record" in shown and "Tell the public everything" not in shown
 

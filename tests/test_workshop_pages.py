@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages import texts
+from tests.pages import screen_html, texts
 from ui.participant import Me
 from workshop.live import screen_key
 from workshop.store import Store, StoreUnavailable
@@ -324,13 +324,6 @@ def screen(code: str, key: str | None):
     return at.run()
 
 
-def shown_on(at) -> str:
-    """What a Screen's run put on the projector: its HTML, and the lists it hands to
-    its components to show in turns."""
-    return " ".join([*(h.proto.body for h in at.get("html")),
-                     *(c.proto.json for c in at.get("bidi_component"))])
-
-
 def test_the_screen_needs_its_key_and_shows_only_approved_comments(store, joined):
     w, me = joined
     assert "Open it from the facilitator's Console" in texts(screen(w.code, None))
@@ -338,15 +331,15 @@ def test_the_screen_needs_its_key_and_shows_only_approved_comments(store, joined
     key = screen_key(w.code, store.workshop(w.code).passphrase_hash)
     at = screen(w.code, key)
     assert not at.exception
-    assert "data:image/png;base64," in shown_on(at)  # the QR code, in the page itself
+    assert "data:image/png;base64," in screen_html(at)  # the QR code, in the page itself
     assert w.code in " ".join(h.proto.body for h in at.get("html"))
     from tests.test_store import reaction
 
     store.record(**reaction(me.id, stage="before", comment="pending words"))
     store.set_stage(w.code, "use_cases")
     store.set_preset(w.code, "call_triage", None, None)
-    assert "pending words" not in shown_on(screen(w.code, key))
+    assert "pending words" not in screen_html(screen(w.code, key))
     [rid] = store.comments(w.code, "pending")["reaction_id"]
     store.moderate(w.code, int(rid), "approved")
-    assert "pending words" in shown_on(screen(w.code, key))
+    assert "pending words" in screen_html(screen(w.code, key))
     assert not screen(w.code, key).get("download_button") and not screen(w.code, key).button

@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.derived import derived
+from ui.presenter import large, presenting
 
 Data = pd.DataFrame | Mapping[str, pd.DataFrame]
 #: What a template's layers draw from: the table ``spec`` pairs with it.
@@ -80,6 +81,8 @@ def draw(chart: Chart | dict[str, Any], *, alt_text: str, where: Any = None,
     """Draw a chart (or its spec) in the browser; ``alt_text`` reads it aloud.
     ``theme=None`` keeps the spec's own fonts (the Screen's large type)."""
     vl = chart if isinstance(chart, dict) else spec(chart)
+    if theme is not None and presenting():  # on the projector: type the room can read
+        vl = large(vl)
     (where or st).vega_lite_chart(vl, width=width, alt=alt_text, theme=theme)
 
 

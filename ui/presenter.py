@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -29,17 +30,55 @@ _CSS = """
   .block-container, [data-testid="stMainBlockContainer"] {
     max-width: 100% !important; padding: 1.5rem 3rem !important;
   }
-  [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+    font-size: 1rem !important; color: #1A1A1A !important; opacity: 1 !important; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-  [data-testid="stWidgetLabel"] p, .strip-sentence, .strip-label, .strip-row {
-    font-size: 1rem !important; }
+  [data-testid="stWidgetLabel"] p, .strip-sentence, .strip-label, .strip-row,
+  .strip-chance { font-size: 1rem !important; }
   [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
 </style>
 """
 
 
+#: The smallest type of a chart in presenter mode, in px (the page's own is 28), and how
+#: much taller and wider its plots and labels get to make room for it.
+CHART_TYPE, CHART_GROWS = 24, 1.6
+
+
 def presenting() -> bool:
     return st.query_params.get("present") == "1"
+
+
+def large(spec: dict[str, Any]) -> dict[str, Any]:
+    """A chart's spec (a copy) with its axes, legends, titles and text in type a room
+    can read from the back: ``CHART_TYPE`` px at least."""
+    out = _larger(spec)
+    config = dict(out.get("config", {}))
+    for part in ("axis", "legend", "header"):
+        config[part] = {"labelFontSize": CHART_TYPE, "titleFontSize": CHART_TYPE,
+                        **config.get(part, {})}
+    config["axis"] = {"labelLimit": 400, **config["axis"]}
+    config["legend"] = {"symbolSize": 300, "labelLimit": 600, **config["legend"]}
+    for part in ("title", "text"):
+        config[part] = {"fontSize": CHART_TYPE, **config.get(part, {})}
+    return {**out, "config": config}
+
+
+def _larger(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_larger(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: v if k in ("data", "datasets") else _larger(v) for k, v in value.items()}
+    for k in ("labelFontSize", "titleFontSize", "fontSize"):
+        if isinstance(out.get(k), int | float):
+            out[k] = max(out[k], CHART_TYPE)
+    for k in ("height", "labelLimit"):
+        if isinstance(out.get(k), int | float) and not isinstance(out.get(k), bool):
+            out[k] = round(out[k] * CHART_GROWS)
+    if isinstance(out.get("height"), dict) and isinstance(out["height"].get("step"), int):
+        out["height"] = {"step": round(out["height"]["step"] * CHART_GROWS)}
+    return out
 
 
 def follow_room(url_path: str) -> None:

@@ -80,6 +80,9 @@ _CSS = """
 """
 _JS = """
 export default function ({ parentElement, data, setTriggerValue }) {
+  // Streamlit runs this again when the data change, without the last run's cleanup:
+  // stop it here, or every rerun would leave one more clock and poll behind.
+  parentElement.__stop?.();
   const q = (s) => parentElement.querySelector(s);
   const banner = q(".banner");
   banner.classList.toggle("big", !!data.big);
@@ -128,7 +131,8 @@ export default function ({ parentElement, data, setTriggerValue }) {
   tick();
   const clock = setInterval(tick, 1000);
   const asking = setInterval(poll, data.every);
-  return () => { clearInterval(clock); clearInterval(asking); clearTimeout(hideUp); };
+  return (parentElement.__stop = () => {
+    clearInterval(clock); clearInterval(asking); clearTimeout(hideUp); });
 }
 """
 _WATCH = st.components.v2.component("room_banner", html=_HTML, css=_CSS, js=_JS)

@@ -22,6 +22,8 @@ import base64
 import functools
 import html
 import io
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import segno
@@ -49,7 +51,8 @@ CSS = """
     font-size: 1rem; line-height: 1.3; }
   [data-testid="stMarkdownContainer"] h1 { font-size: 1.5rem; }
   [data-testid="stMarkdownContainer"] h2 { font-size: 1.35rem; }
-  [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A; }
+  [data-testid="stCaptionContainer"] { font-size: 1rem !important; color: #1A1A1A;
+    opacity: 1 !important; }
   .st-key-screen-viewport { display: none; }
   .screen-code { font-size: max(64px, 11vh); font-weight: 800; letter-spacing: 0.12em;
                  line-height: 1.05; font-family: monospace; }
@@ -81,7 +84,8 @@ SCREEN_TEXT_MAX = 280
 _VIEWPORT = st.components.v2.component(
     "screen_viewport", html="<span></span>",
     js="""
-export default function ({ data, setStateValue }) {
+export default function ({ parentElement, data, setStateValue }) {
+  parentElement.__stop?.();  // new data runs this again without the last one's cleanup
   function say() {
     if (innerWidth !== data.w || innerHeight !== data.h) {
       setStateValue("size", { w: innerWidth, h: innerHeight });
@@ -91,7 +95,8 @@ export default function ({ data, setStateValue }) {
   let wait = null;
   const resized = () => { clearTimeout(wait); wait = setTimeout(say, 300); };
   addEventListener("resize", resized);
-  return () => { removeEventListener("resize", resized); clearTimeout(wait); };
+  return (parentElement.__stop = () => {
+    removeEventListener("resize", resized); clearTimeout(wait); });
 }
 """)
 
@@ -103,27 +108,54 @@ _TURNS = st.components.v2.component(
 .turns { display: flex; flex-direction: column; overflow: hidden; color: #1A1A1A; }
 .page { flex: 1 1 auto; overflow: hidden; }
 .item { margin: 0 0 0.45em 0; }
+.head, .title { font-weight: 700; line-height: 1.25; margin: 0 0 0.2em 0; }
 .foot { display: flex; justify-content: space-between; gap: 1em; font-size: max(28px, 0.8em);
-        color: #333; min-height: 1.3em; }
+        color: #333; line-height: 1.3; min-height: 1.3em; }
 .where { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .quote { border-left: 0.25em solid #005A9C; padding: 0.1em 0.5em; background: #F1F4F8;
          white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.3; }
+.quote.flag { border-left-color: #B8282E; background: #FBEFEF; white-space: normal; }
 .advice { border-left: 0.25em solid #005A9C; padding: 0.15em 0.5em; background: #F1F4F8; }
 .advice.divided { border-left-color: #A86400; }
 .advice-head { font-size: max(28px, 0.8em); color: #333; }
 .advice-text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.3; }
 .advice-tally { font-weight: 700; }
 .question b { display: block; line-height: 1.25; margin-bottom: 0.15em; }
-.answer { display: grid; grid-template-columns: 1fr 5em 1.6em; gap: 0.35em;
-          align-items: center; line-height: 1.2; margin: 0.1em 0; }
+.answer { display: grid; grid-template-columns: minmax(0, 1fr) 4.5em minmax(1.6em, auto);
+          gap: 0.35em; align-items: center; line-height: 1.2; margin: 0.1em 0; }
 .track { background: #EEF1F5; height: 0.7em; border-radius: 4px; }
 .fill { display: block; height: 100%; border-radius: 4px; background: #0072B2; }
-.n { text-align: right; font-weight: 700; }
-.said { line-height: 1.3; }
+.n { text-align: right; font-weight: 700; font-variant-numeric: tabular-nums;
+     white-space: nowrap; }
+.said, .note { line-height: 1.3; }
+.note { margin: 0.2em 0 0 0; }
+.vs { border-collapse: collapse; width: 100%; line-height: 1.2; }
+.vs th, .vs td { padding: 0.05em 0.3em; text-align: right; vertical-align: middle;
+                 line-height: 1.15; }
+.vs thead th { vertical-align: bottom; }
+.vs tbody th, .vs tbody td { border-top: 2px solid #D5DBE3; }
+.vs tbody th { font-weight: 400; text-align: left; padding-left: 0; }
+.vs thead th { min-width: 5em; }
+.vs td { font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap;
+         width: 1%; }
+.vs .ai { background: #F1F4F8; }
+.keys { line-height: 1.3; }
+.key { display: inline-block; width: 0.8em; height: 0.8em; margin: 0 0.25em 0 0; }
+.keys span + .key { margin-left: 0.8em; }
+.levels, .bars { display: grid; grid-template-columns: repeat(5, 1fr); gap: 0.5em; }
+.bars { height: max(3.5em, 20vh); align-items: end; border-bottom: 2px solid #1A1A1A; }
+.pair { display: flex; justify-content: center; align-items: flex-end; gap: 0.15em;
+        height: 100%; }
+.bar { display: flex; flex-direction: column; justify-content: flex-end; align-items: center;
+       width: 1.4em; height: 100%; font-weight: 700; line-height: 1.1; }
+.bar i { display: block; width: 100%; }
+.levels { text-align: center; line-height: 1.3; }
+.scale { text-align: center; line-height: 1.3; }
 """,
     js="""
 const kept = (window.__screenTurns = window.__screenTurns || {});
 export default function ({ parentElement, data }) {
+  parentElement.__stop?.();  // new data runs this again without the last one's cleanup
   const root = parentElement.querySelector(".turns");
   const page = root.querySelector(".page");
   const more = root.querySelector(".more"), where = root.querySelector(".where");
@@ -131,10 +163,11 @@ export default function ({ parentElement, data }) {
   let turns = [], every = data.every * 1000, timers = [];
 
   function build(items) {
-    page.replaceChildren(...items.map((h) => {
+    page.replaceChildren(...items.map((h, i) => {
       const d = document.createElement("div");
       d.className = "item";
-      d.innerHTML = h;  // made on the server, participants' words escaped there
+      // made on the server, participants' words escaped there
+      d.innerHTML = (data.heads[i] ? '<div class="head">' + data.heads[i] + "</div>" : "") + h;
       return d;
     }));
   }
@@ -142,6 +175,10 @@ export default function ({ parentElement, data }) {
     const kids = [...page.children];
     const turn = turns[mine.turn % turns.length] || [];
     kids.forEach((k, i) => { k.hidden = !turn.includes(i); });
+    turn.forEach((i, j) => {  // a heading once a turn, over the items it heads
+      const head = kids[i].querySelector(":scope > .head");
+      if (head) head.hidden = j > 0 && data.heads[turn[j - 1]] === data.heads[i];
+    });
     where.textContent = turns.length > 1 ? (mine.turn % turns.length + 1) + " / " +
       turns.length : "";
   }
@@ -151,6 +188,7 @@ export default function ({ parentElement, data }) {
     root.style.height = room + "px";
     build(data.items);
     more.textContent = "";
+    where.textContent = "1 / 2";  // the foot as tall as it will be
     const foot = root.querySelector(".foot").getBoundingClientRect().height;
     const space = room - foot;
     const heights = [...page.children].map((k) => {
@@ -175,6 +213,10 @@ export default function ({ parentElement, data }) {
     show();
   }
   function tick() {
+    const shown = turns[mine.turn % turns.length] || [];
+    if (shown.length > 1 && page.scrollHeight > page.clientHeight + 4) {
+      layout();  // laid out before its styles or fonts had arrived: again
+    }
     if (turns.length > 1 && performance.now() - mine.since >= every) {
       mine.turn = (mine.turn + 1) % turns.length;
       mine.since = performance.now();
@@ -187,10 +229,10 @@ export default function ({ parentElement, data }) {
   let wait = null;
   const resized = () => { clearTimeout(wait); wait = setTimeout(layout, 200); };
   addEventListener("resize", resized);
-  return () => {
+  return (parentElement.__stop = () => {
     timers.forEach(clearTimeout); clearInterval(clock); clearTimeout(wait);
     removeEventListener("resize", resized);
-  };
+  });
 }
 """)
 
@@ -208,18 +250,20 @@ def viewport() -> tuple[int, int]:
     return size["w"], size["h"]
 
 
-def turns(key: str, items: list[str], *, reserve: int = 0) -> None:
+def turns(key: str, items: Sequence[str | tuple[str, str]], *, reserve: int = 0) -> None:
     """``items`` (HTML made here, participants' words escaped) down the rest of the
     screen from here, ``reserve`` px kept free below; as many as fit at once, in
     turns if they don't (every item at least once a minute), the first ones kept
-    if even that is too many."""
+    if even that is too many. An item ``(heading, html)`` has a heading (HTML), shown
+    once at the top of each turn over the items that share it."""
     if not items:
         return
+    pairs = [item if isinstance(item, tuple) else ("", item) for item in items]
     more = {str(n): ngettext("{n} more is in the report.", "{n} more are in the report.",
                              n).format(n=num(n)) for n in range(1, len(items) + 1)}
     _TURNS(key=f"screen-turns-{key}", data={
-        "id": key, "items": items, "reserve": reserve, "every": TURN_SECONDS,
-        "max_turns": MAX_TURNS, "more": more})
+        "id": key, "items": [html for _, html in pairs], "heads": [h for h, _ in pairs],
+        "reserve": reserve, "every": TURN_SECONDS, "max_turns": MAX_TURNS, "more": more})
 
 
 def cut(text: str, most: int = SCREEN_TEXT_MAX) -> str:
@@ -268,13 +312,40 @@ def join_slide(code: str, link: str, people: int, height: int, then=None) -> Non
 def join_corner(code: str, link: str, height: int) -> None:
     """A small way in for latecomers, beside any other slide."""
     with st.container(key="screen-corner", horizontal_alignment="center"):
-        qr_image(link, max(120, int(height * 0.16)), scale=6)
+        qr_image(link, _corner(height), scale=6)
         st.html(f'<div class="screen-small-code">{html.escape(code)}</div>')
 
 
-def _comfort_chart(table: pd.DataFrame, stages: list[str], overall: bool,
-                   height: int) -> tuple[pd.DataFrame, dict]:
-    names = {s: _(OVERALL_STAGES.get(s, STAGES[s]) if overall else STAGES[s]) for s in stages}
+def _corner(height: int) -> int:
+    """How wide the latecomers' QR code is on a screen ``height`` px tall."""
+    return max(120, int(height * 0.16))
+
+
+def head(title: str, code: str, link: str, height: int) -> Any:
+    """A slide's heading row: ``title`` (Markdown) with the way in for latecomers
+    beside it; returns the place under the title for a line or two more."""
+    left, corner = st.columns([5, 1], vertical_alignment="center")
+    with corner:
+        join_corner(code, link, height)
+    left.markdown(title)
+    return left
+
+
+def subtitle(text: str) -> None:
+    """A line under a slide's title."""
+    st.html(f'<div class="screen-scenario">{html.escape(text)}</div>')
+
+
+def body_height(height: int) -> int:
+    """About how many px are left under a slide's heading row (:func:`head`) on a
+    screen ``height`` px tall: for a chart beside lists taking turns."""
+    rem = max(28.0, 0.033 * height)
+    return int(height - _corner(height) - 6.6 * rem)
+
+
+def _comfort_chart(table: pd.DataFrame, stages: list[str], height: int
+                   ) -> tuple[pd.DataFrame, dict]:
+    names = {s: _(OVERALL_STAGES[s]) for s in stages}
     data = table[table["stage"].isin(stages)].assign(
         when=lambda d: d["stage"].astype(str).map(names),
         level=lambda d: d["comfort"].astype(int).astype(str))
@@ -299,32 +370,65 @@ def _comfort_chart(table: pd.DataFrame, stages: list[str], overall: bool,
     return data.rename(columns={"reactions": "people"})[["level", "when", "people"]], spec
 
 
-def comfort_view(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str,
-                 stages: list[str], height: int = 380) -> None:
-    """One use case's (or the overall) comfort, before and after, with how people moved;
-    ``height`` px for the bars."""
+def comfort_view(reactions: pd.DataFrame, stages: list[str], height: int = 380) -> None:
+    """How comfortable people are with AI in policing at the start (and at the end), as
+    a chart ``height`` px tall."""
     table = analysis.comfort_counts(reactions)
-    table = table[table["use_case"] == use_case]
+    table = table[table["use_case"] == "overall"]
     if table.empty:
         st.markdown(_("No answers yet."))
         return
-    draw(_comfort_chart(table, stages, use_case == "overall", height),
+    draw(_comfort_chart(table, stages, height),
          alt_text=_("How comfortable people are"), theme=None)
+
+
+def _moved(shift: pd.DataFrame, use_case: str) -> str:
+    """How the people who answered before and after trying ``use_case`` moved."""
     moved = shift[shift["use_case"] == use_case] if not shift.empty else shift
-    if use_case == "overall":
-        return
     if moved.empty:
-        st.caption(_("Once people have answered before and after trying it, this says how "
-                      "their views moved."))
-        return
+        return _("Once people have answered before and after trying it, this says how "
+                 "their views moved.")
     change = moved["after"] - moved["before"]
-    st.markdown(ngettext(
+    return ngettext(
         "Of the {n} person who answered before and after: {up} more comfortable, {down} "
         "less comfortable, {same} no change.",
         "Of the {n} people who answered before and after: {up} more comfortable, {down} "
         "less comfortable, {same} no change.", len(moved)).format(
             n=len(moved), up=int((change > 0).sum()), down=int((change < 0).sum()),
-            same=int((change == 0).sum())))
+            same=int((change == 0).sum()))
+
+
+def comfort_panel(reactions: pd.DataFrame, shift: pd.DataFrame, use_case: str) -> str:
+    """One use case's comfort before and after trying it, as the Screen's own bars
+    (a number over each), with how people moved: HTML for :func:`turns`."""
+    table = analysis.comfort_counts(reactions)
+    table = table[table["use_case"] == use_case]
+    if table.empty:
+        none = _("No answers yet.")
+        return f'<div class="said">{html.escape(none)}</div>'
+    stages = ["before", "after"]
+    counts = {(str(s), int(c)): int(n)
+              for s, c, n in zip(table["stage"], table["comfort"], table["reactions"],
+                                 strict=True)}
+    top = max(counts.values())
+
+    def bar(n: int, colour: str) -> str:
+        return (f'<span class="bar">{num(n)}<i style="background:{colour};'
+                f'height:calc((100% - 1.2em) * {n / top:.3f})"></i></span>')
+
+    keys = "".join(f'<span class="key" style="background:{STAGE_COLOURS[s]}"></span>'
+                   f"<span>{html.escape(_(STAGES[s]))}</span>" for s in stages)
+    bars = "".join('<div class="pair">' + "".join(
+        bar(counts.get((s, c), 0), STAGE_COLOURS[s]) for s in stages) + "</div>"
+        for c in COMFORT)
+    levels = "".join(f"<span>{num(c)}</span>" for c in COMFORT)
+    scale = " · ".join(html.escape(t) for t in (_("1 = very uncomfortable"),
+                                                 _("5 = very comfortable")))
+    what = _("How comfortable people are")
+    return (f'<div class="keys">{keys}</div><div class="bars" role="img" aria-label="'
+            f'{html.escape(what)}">{bars}</div>'
+            f'<div class="levels">{levels}</div><div class="scale">{scale}</div>'
+            f'<div class="note">{html.escape(_moved(shift, use_case))}</div>')
 
 
 def scenario_line(room: dict) -> None:
@@ -346,16 +450,17 @@ def comments(approved: pd.DataFrame) -> None:
                        for text in approved["comment"]])
 
 
-def questions_view(answers: pd.DataFrame, then=None, reserve: int = 0) -> None:
+def questions_view(answers: pd.DataFrame, more: Sequence[str | tuple[str, str]] = ()
+                   ) -> None:
     """Each open question with how the room answered it: the first three on the left,
-    the others on the right, taking turns if a column does not fit; ``then`` draws what
-    goes under them on the right (what people's words are about), in ``reserve`` px."""
+    the others on the right, then ``more`` (what people's words are about), each
+    column taking turns if it does not fit."""
     blocks = []
     for n, (key, (question, choices)) in enumerate(OPEN_QUESTIONS.items(), start=1):
         mine = answers[answers["question"] == key] if not answers.empty else answers
         counts = mine["choice"].value_counts() if not mine.empty else pd.Series(dtype=int)
         total = int(counts.sum())
-        rows = "".join(_bar(_(label), int(counts.get(c, 0)), total)
+        rows = "".join(bar(_(label), int(counts.get(c, 0)), total)
                        for c, label in choices.items())
         blocks.append(f'<div class="question"><b>{n}. {html.escape(_(question))}</b>'
                       f"{rows}</div>")
@@ -363,18 +468,16 @@ def questions_view(answers: pd.DataFrame, then=None, reserve: int = 0) -> None:
     with left:
         turns("questions-1", blocks[:3])
     with right:
-        if then is None:
-            turns("questions-2", blocks[3:])
-        else:
-            turns("questions-2", blocks[3:], reserve=reserve)
-            then()
+        turns("questions-2", [*blocks[3:], *more])
 
 
-def _bar(label: str, n: int, total: int) -> str:
+def bar(label: str, n: int, total: int, said: str | None = None) -> str:
+    """A row of bars for :func:`turns`: ``label``, a bar of ``n`` out of ``total``, and
+    the number (or ``said``, e.g. "3 of 8")."""
     width = 0 if total == 0 else round(100 * n / total)
     return (f'<div class="answer"><span>{html.escape(label)}</span>'
             f'<span class="track"><span class="fill" style="width:{width}%"></span></span>'
-            f'<span class="n">{n}</span></div>')
+            f'<span class="n">{html.escape(said or num(n))}</span></div>')
 
 
 def advice_items(advice: pd.DataFrame) -> list[str]:
@@ -416,8 +519,9 @@ def advice_view(advice: pd.DataFrame) -> None:
 
 
 def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataFrame,
-                  answers: pd.DataFrame) -> None:
-    """The end of the workshop, in plain sentences, taking turns if they don't fit."""
+                  answers: pd.DataFrame, more: Sequence[str] = ()) -> None:
+    """The end of the workshop, in plain sentences, taking turns if they don't fit;
+    ``more`` (HTML) after the uses of AI (the room against the AI, the panel)."""
     st.markdown("# " + _("What this room thought"))
     said = []
     overall = analysis.shifts(reactions, "before", "final") if not reactions.empty else shift
@@ -448,6 +552,7 @@ def results_slide(reactions: pd.DataFrame, shift: pd.DataFrame, advice: pd.DataF
                 len(moved)).format(n=len(moved), up=int((change > 0).sum()),
                                    down=int((change < 0).sum()),
                                    same=int((change == 0).sum()))))
+    said += more
     for key, (question, choices) in OPEN_QUESTIONS.items():
         mine = answers[answers["question"] == key] if not answers.empty else answers
         if mine.empty:

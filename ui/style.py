@@ -37,8 +37,9 @@ _CSS = """
   [data-testid="stSliderTickBar"] { display: none; }
 
   /* Radios, pills and buttons a thumb can hit: at least 44 px tall. */
-  [data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 44px;
-    display: flex; align-items: center; }
+  /* (A radio's options only: its own label, when collapsed, stays hidden.) */
+  [data-testid="stRadio"] [role="radiogroup"] label, [data-testid="stCheckbox"] label {
+    min-height: 44px; display: flex; align-items: center; }
   button[kind], [data-testid="stBaseButton-pills"],
   [data-testid="stBaseButton-pillsActive"], [data-testid="stBaseButton-segmented_control"],
   [data-testid="stBaseButton-segmented_controlActive"] { min-height: 44px; }
@@ -56,6 +57,7 @@ _CSS = """
   /* Titles that leave room for the content on a phone. */
   @media (max-width: 640px) {
     h1 { font-size: 1.9rem !important; padding-top: 0.5rem !important; }
+    h2 { font-size: 1.5rem !important; }  /* a page's sections, under its title */
     .strip-row { grid-template-columns: 6.5rem 1fr 2.2rem; }
   }
   .strip-row, .strip-sentence { max-width: 56rem; }

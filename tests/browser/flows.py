@@ -155,3 +155,84 @@ def fill_room(store, code: str, people: int = 8, use_case: str = "call_triage") 
     for n, p in enumerate(joined):
         store.record(p.id, "overall", "final", 1 + (n + 1) % 5, [], "", {}, {}, cid())
     return joined
+
+
+def decide_room(store, code: str, people: list, use_case: str = "call_triage") -> None:
+    """``people`` (from :func:`fill_room`) each decide 8 cases of ``use_case`` first,
+    spread over the room's draws as phones deal them, some right and some wrong: the
+    room against the AI has something to show."""
+    import uuid
+
+    from simulators import decide
+
+    for n, p in enumerate(people):
+        dealt = decide.cases(use_case, None, draw=n % decide.ROOM_DRAWS)
+        said = {c: int(t if (k + n) % 3 else 1 - t)
+                for k, (c, t) in enumerate(zip(dealt["case_id"], dealt["truth"], strict=True))}
+        store.record_decisions(p.id, use_case, said, uuid.uuid4().hex,
+                               draw=n % decide.ROOM_DRAWS)
+
+
+def fill_panel(store, code: str, people: list, use_case: str = "call_triage") -> None:
+    """``people`` say what the public must be told of ``use_case``'s record and whether
+    it is enough, and sit as the ethics panel: verdicts, conditions picked, and two
+    written in their own words (one approved, one still waiting)."""
+    import uuid
+
+    from simulators.transparency import PANEL, SECTIONS
+
+    verdicts = ["conditions", "conditions", "pause", "approve", "conditions", "pause"]
+    picks = [["audit_by_group", "stop_at_gap"], ["audit_by_group", "tell_public"],
+             ["stop_at_gap"], [], ["check_near_cutoff", "audit_by_group"],
+             ["tell_public", "Ask the people living on the new estate what they see"],
+             ["audit_data"], ["audit_by_group", "back_to_panel"]]
+    for n, p in enumerate(people):
+        told = {s: ("yes" if (n + k) % 4 else "no") for k, s in enumerate(SECTIONS)}
+        store.record_answer(p.id, use_case, told, ["no", "yes", "unsure"][n % 3],
+                            uuid.uuid4().hex)
+        store.panel_verdict(p.id, PANEL.use_case, verdicts[n % len(verdicts)],
+                            picks[n % len(picks)], uuid.uuid4().hex)
+    written = store.panel_results(code)
+    for v in written[written["own_condition"] != ""]["verdict_id"]:
+        store.moderate_condition(code, int(v), "approved")
+    store.panel_verdict(people[0].id, PANEL.use_case, "conditions",
+                        ["audit_by_group", "Stop it until the estate is patrolled fairly"],
+                        uuid.uuid4().hex)  # waits in the Console's queue
+
+
+_TURNS = """() => [...document.querySelectorAll('*')]
+  .filter((e) => e.shadowRoot && e.shadowRoot.querySelector('.turns'))
+  .map((e) => e.shadowRoot.querySelector('.turns'))"""
+
+
+def turns_taken(tab) -> int:
+    """How many turns the Screen's longest list takes (1: everything fits at once)."""
+    return tab.evaluate(f"""() => Math.max(1, ...({_TURNS})().map((t) => {{
+        const where = t.querySelector('.where').textContent;
+        return where ? Number(where.split(' / ')[1]) : 1; }}))""")
+
+
+def cut_turns(tab) -> list[str]:
+    """The lists whose turn on the Screen now is cut short (its items overflow it)."""
+    return tab.evaluate(f"""() => ({_TURNS})()
+        .map((t) => t.querySelector('.page'))
+        .filter((p) => p.scrollHeight > p.clientHeight + 4)
+        .map((p) => p.textContent.trim().slice(0, 60))""")
+
+
+def next_turn(tab) -> None:
+    """Every list on the Screen moves on to its next turn now, as it would by itself
+    within its few seconds."""
+    tab.evaluate("() => Object.values(window.__screenTurns || {})"
+                 ".forEach((kept) => { kept.since = -1e9; })")
+    tab.wait_for_timeout(800)
+
+
+def turn_to(tab, text: str, most: int = 12) -> None:
+    """Let the Screen's lists take turns until ``text`` is up."""
+    shown = tab.get_by_text(text, exact=False)
+    for _ in range(most):
+        if any(shown.nth(i).is_visible() for i in range(shown.count())):
+            return
+        next_turn(tab)
+    raise AssertionError(f"{text!r} never came up on the Screen")

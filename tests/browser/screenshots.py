@@ -6,8 +6,10 @@ Starts the app as ``make run`` does on a fresh database, starts a workshop in th
 Console, opens the Screen, joins from a phone and walks every page and step:
 ``<page>-<step>-<phone|projector>.png``. Once people have tried the uses of AI, the
 room fills up as it would in an hour (8 more people, 8 approved comments, 8 pieces
-of advice voted on), and each of the Screen's slides is taken at 1920 x 1080
-(``screen-<slide>-projector.png``) and at 1280 x 720 (``screen-<slide>-720.png``).
+of advice voted on, the record's tally, the ethics panel), and each of the Screen's
+slides is taken at 1920 x 1080 (``screen-<slide>-projector.png``) and at 1280 x 720
+(``screen-<slide>-720.png``), with a later turn of a list where it matters
+(``-record``, ``-themes``; the room against the AI).
 The browser tests call :func:`take_all` with an ignored folder
 (``var/screenshots``); only this command writes ``docs/``.
 """
@@ -94,15 +96,23 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
                 tab.get_by_role("button", name=re.compile("I have tried it")).click()
                 shot(tab, f"{path}-3-after-{size}")
                 flows.answer(tab, 3, "A person should check what it decides.")
-        # An hour in: 8 more people, their comments approved, 8 pieces of advice.
-        flows.fill_room(store, code)
+        # An hour in: 8 more people, their comments approved, 8 pieces of advice, what
+        # they said of the record and as the ethics panel.
+        people = flows.fill_room(store, code)
+        flows.fill_panel(store, code, people)
         preset = registry.presets("call_triage")[1]
         store.set_preset(code, "call_triage", preset.key, preset.config.to_dict())
         slide("use_cases")
+        for tab in (screen, screen_720):
+            flows.turn_to(tab, "must the public be told")
+        slide("use_cases-record")
         present = wide.new_page()  # "Open it large": the room's scenario, large
         present.goto(screen_url_for(flows.screen_url(console, base), "call_triage"))
         shot(present, "present-call_triage-projector")
         store.set_preset(code, "reoffending", None, None)
+        for tab in (screen, screen_720):
+            flows.settle(tab, 1500)
+            flows.turn_to(tab, "The AI, same cases")
         slide("room_against_ai")
         store.set_stage(code, "panel")
         slide("panel")
@@ -111,6 +121,9 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
         me.goto(f"{base}/questions?{query}")
         shot(me, "questions-phone")
         slide("questions")
+        for tab in (screen, screen_720):
+            flows.turn_to(tab, "What people's words are about")
+        slide("questions-themes")
         store.set_stage(code, "advice")
         me.goto(f"{base}/advice?{query}")
         flows.settle(me)

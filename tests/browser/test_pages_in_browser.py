@@ -19,7 +19,8 @@ PAGES = ["", "first_views", *[u.page.split("/")[-1][:-3] for u in registry.USE_C
          "panel", "questions", "advice", "console"]
 
 
-def serious_faults(tab) -> list[str]:
+def serious_faults(tab, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's findings on the page as it is, of these ``impacts``."""
     if not AXE.exists():
         message = "axe-core missing: run `npm ci --prefix tests/browser`"
         if os.environ.get("CI"):
@@ -35,7 +36,7 @@ def serious_faults(tab) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
                     else str(n["target"]) for n in v["nodes"][:3])
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"] if v["impact"] in impacts
     ]
 
 
