@@ -45,6 +45,10 @@ N_TEST = 6000
 CALLS_SHOWN = 1000
 #: Inverse strength of the regression's regularisation.
 MODEL_C = 4.0
+#: Towns each process keeps what the AI heard of (about 5 MB each): more than the 20
+#: fair towns a band is measured over (``simulators.chance.TOWNS``), so moving the
+#: cut-off rescores them all.
+TOWNS_KEPT = 24
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Town:
     kind: np.ndarray
 
 
-@staged(max_entries=16)
+@staged(max_entries=TOWNS_KEPT)
 def town(seed: int, n_hist: int, n_audit: int, share_b: float) -> Town:
     n = n_hist + n_audit + N_TEST
     w = world(seed, n, share_b)
@@ -101,7 +105,7 @@ class Heard:
     shown_len: np.ndarray
 
 
-@staged(max_entries=12)
+@staged(max_entries=TOWNS_KEPT)
 def heard(seed: int, n_hist: int, n_audit: int, share_b: float, asr_gap: float) -> Heard:
     b = bank()
     n = n_hist + n_audit + N_TEST
@@ -159,7 +163,7 @@ class Trained:
     history_missed: dict[str, float]
 
 
-@staged(max_entries=32)
+@staged(max_entries=2 * TOWNS_KEPT)
 def trained(seed: int, n_hist: int, n_audit: int, share_b: float, asr_gap: float,
             label_bias: float) -> Trained:
     t = town(seed, n_hist, n_audit, share_b)

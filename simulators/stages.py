@@ -65,6 +65,8 @@ class StageCache:
             if waiting is None:
                 self._pending[key] = mine = Future()
                 self.misses += 1
+            else:  # another thread is working it out: wait for that
+                self.hits += 1
         if waiting is not None:
             return waiting.result()
         try:
