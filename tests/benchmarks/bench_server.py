@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from tests.benchmarks.timing import stats
 from tests.browser.harness import app_server
 from tests.load.load_test import (
+    Participant,
     ServerWatch,
     bias_settings,
     http_get,
@@ -73,7 +74,13 @@ async def bench_page(s: Session, watch: ServerWatch, page: str, use_case: str,
     assert not run.errors, run.errors
     q = question(s.widgets, use_case, "before")
     if q is not None and q.skip is not None:
-        run = await s.click(q.skip)  # on to step 2, "Try it"
+        run = await s.click(q.skip)  # on to step 2, "Try it" (or deciding cases first)
+        assert not run.errors, run.errors
+    while taps := Participant.cases_to_decide(s, use_case):
+        run = await s.click(taps[0])
+        assert not run.errors, run.errors
+    if f"decide.{use_case}.to_try" in {w.key for w in s.widgets.values()}:
+        run = await s.click(s.widget(f"decide.{use_case}.to_try"))
         assert not run.errors, run.errors
     slider = next(w for w in sorted(s.widgets.values(), key=lambda w: w.key or "")
                   if w.kind == "select_slider" and not w.form_id and w.field in bias)
@@ -91,12 +98,30 @@ async def bench_page(s: Session, watch: ServerWatch, page: str, use_case: str,
             return run.seconds
         return one
 
-    return {
+    moved = {
         f"{slider.field}, new value": await _measure(watch, len(values),
                                                      move(False, values[1:] + values[:1])),
         "fragment": await _measure(watch, moves, move(False, values)),
         "whole page": await _measure(watch, moves, move(True, values)),
     }
+    # Exploring: another setting (the cut-off, the share of group B, ...) moved to
+    # values nobody has asked for: a simulation, or a stage of one, and a new band.
+    other = next((w for w in sorted(s.widgets.values(), key=lambda w: w.key or "")
+                  if w.kind in ("select_slider", "slider") and not w.form_id
+                  and w.field not in bias), None)
+    explored = {}
+    if other is not None:
+        grid = other.options if other.kind == "select_slider" else other.grid()
+        fresh = [v for v in grid if v != s.current(other)][-VALUES:]
+
+        async def explore(i: int) -> float:
+            run = await s.set(other, fresh[i])
+            assert run is not None and not run.errors, run and run.errors
+            return run.seconds
+
+        explored = {f"{other.field}, new value (exploring)":
+                    await _measure(watch, len(fresh), explore)}
+    return {**moved, **explored}
 
 
 async def bench(url: str, database_url: str, moves: int, polls: int) -> None:
