@@ -12,7 +12,7 @@ Each cache is bounded (``max_entries`` results, the least recently used dropped
 first), counted (hits, misses, evicted) and thread-safe: the server's sessions call
 ``simulate`` from several threads at once, and concurrent misses on one key compute
 once. Stage results are shared by every outcome made from them: treat them as
-read-only (their arrays are made read-only where it is cheap to).
+read-only.
 
 >>> @staged(max_entries=2)
 ... def square(x: int) -> int:
@@ -33,7 +33,7 @@ from typing import Any, ParamSpec, TypeVar
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: Every stage cache made with :func:`staged`, by name (``module.function``).
+#: Every stage cache, by name (``module.function`` for those made with :func:`staged`).
 CACHES: dict[str, StageCache] = {}
 
 
@@ -49,6 +49,7 @@ class StageCache:
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._pending: dict[Hashable, Future[Any]] = {}
         self.hits = self.misses = self.evicted = 0
+        CACHES[name] = self
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -101,7 +102,6 @@ def staged(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         cache = StageCache(f"{fn.__module__}.{fn.__qualname__}", max_entries)
-        CACHES[cache.name] = cache
 
         @functools.wraps(fn)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -126,10 +126,3 @@ def stats() -> dict[str, dict[str, int]]:
     """Each stage cache's entries, cap, hits, misses and evictions."""
     return {name: cache.stats() for name, cache in sorted(CACHES.items())}
 
-
-def frozen(*arrays: Any) -> None:
-    """Make numpy arrays read-only: a stage's result is shared by many outcomes."""
-    for a in arrays:
-        flags = getattr(a, "flags", None)
-        if flags is not None:
-            flags.writeable = False

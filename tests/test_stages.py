@@ -124,3 +124,4 @@ def test_a_failed_stage_is_not_kept_and_can_be_asked_again():
     assert cache.get("k", lambda: 5) == 5 and len(cache) == 1
     with pytest.raises(ValueError):
         StageCache("test.empty", 0)
+    del stages.CACHES[cache.name]
