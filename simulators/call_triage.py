@@ -33,16 +33,19 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.linear_model import LogisticRegression
 
-from simulators.call_text import BASE_WORD_ERROR, GROUPS, bank, garble, word_counts
-from simulators.call_words import calls_table, heard_counts, proxy_push
+from simulators import call_stages as stages
+from simulators.call_stages import CALLS_SHOWN as CALLS_SHOWN
+from simulators.call_stages import N_TEST as N_TEST
+from simulators.call_stages import cutoffs
+from simulators.call_text import GROUPS
+from simulators.call_words import calls_table, proxy_push
 
 # The minutes behind hours_saved (our assumptions) are named in call_world, and here.
 from simulators.call_world import FAST_TRACK_MINUTES as FAST_TRACK_MINUTES
@@ -52,27 +55,17 @@ from simulators.call_world import REVIEW_MINUTES as REVIEW_MINUTES
 from simulators.call_world import (
     checked,
     grade,
-    heard_levels,
     hours,
     hours_curve,
     people_decide,
     review,
     share,
-    world,
 )
 from simulators.config import Preset, SimConfig, setting, validate
 from simulators.fairness import Outcome, b_minus_a, summary
 from simulators.messages import N_
-from simulators.mitigation import FairModel, chance_shares, fit_mitigation, toss_ups
+from simulators.mitigation import FairModel, chance_shares, toss_ups
 from simulators.terms import Terms
-
-#: New calls the trained AI answers; every rate and workload is out of these: enough
-#: that in a fair town the headline gap moves by under 3 points from town to town.
-N_TEST = 6000
-#: Of those, the first ones kept with their words for "Listen in" (the table of calls).
-CALLS_SHOWN = 1000
-#: Inverse strength of the regression's regularisation.
-MODEL_C = 4.0
 
 _LABELS = {
     "selection_rate": N_("Fast-tracked, of all calls"),
@@ -301,26 +294,6 @@ class TriageOutcome(Outcome):
         return self._other
 
 
-def cutoffs(model: FairModel, groups: Any) -> np.ndarray:
-    """The urgency score each row is judged against: the slider's cut-off; with
-    different cut-offs per group, the caller's group's (its two cut-offs averaged by
-    how often it uses each, from the public ``interpolation_dict``); with a retrained
-    mix, half of its predictors' votes."""
-    groups = np.asarray(groups).astype(str)
-    if model.mitigation == "exponentiated_gradient":
-        return np.full(len(groups), 0.5)
-    if model.mitigation != "threshold_optimizer":
-        return np.full(len(groups), float(model.threshold))
-    out = np.full(len(groups), 0.5)
-    for g, rule in model.model.interpolated_thresholder_.interpolation_dict.items():
-        used = [(float(rule[f"p{i}"]), float(rule[f"operation{i}"].threshold))
-                for i in (0, 1)]
-        used = [(p, t) for p, t in used if p > 0 and np.isfinite(t)]
-        if used:
-            out[groups == str(g)] = sum(p * t for p, t in used) / sum(p for p, _ in used)
-    return np.clip(out, 0.0, 1.0)
-
-
 def set_aside(model: FairModel) -> dict[str, float]:
     """Per group, how often different cut-offs per group ignore the call and draw a
     weighted coin instead (``p_ignore`` of the public ``interpolation_dict``)."""
@@ -330,110 +303,54 @@ def set_aside(model: FairModel) -> dict[str, float]:
     return {str(g): float(rule.get("p_ignore", 0.0)) for g, rule in rules.items()}
 
 
-@dataclass(frozen=True)
-class _Decided:
-    pred: np.ndarray
-    score: np.ndarray
-    chance: np.ndarray
-    cutoff: np.ndarray
-
-
-def _decided(model: FairModel, X: Any, groups: pd.Series) -> _Decided:
-    """What ``model`` decides for each row, how sure it was, and what it was judged against."""
-    score = model.score(X)
-    return _Decided(model.predict(X, groups, score), score, model.chance_of(score, groups),
-                    cutoffs(model, groups))
-
-
-def _without_rule(config: TriageConfig, base: FairModel, X_audit: np.ndarray,
-                  y_fix: np.ndarray) -> FairModel:
-    """The fix's own way of learning, on the same audited calls, without the fairness
-    rule: one cut-off for everyone set by the same optimiser (Fairlearn's
-    ThresholdOptimizer with every caller in one group), or the same model retrained
-    on the same calls with both kinds of mistake weighed equally (as the reduction's
-    ``ErrorRate`` costs weigh them)."""
-    if config.mitigation == "threshold_optimizer":
-        return fit_mitigation(base.model, X_audit, y_fix, _one_group(len(y_fix)),
-                              "threshold_optimizer", prefit=True, seed=config.seed)
-    balanced = LogisticRegression(C=MODEL_C, solver="liblinear", class_weight="balanced")
-    return fit_mitigation(balanced, X_audit, y_fix, _one_group(len(y_fix)), "none",
-                          threshold=0.5, seed=config.seed)
-
-
-def _one_group(n: int) -> pd.Series:
-    return pd.Series(["all"] * n, name="caller group")
-
-
 def simulate(config: TriageConfig, *, lean: bool = False) -> TriageOutcome:
     """Train the call-answering AI on past calls and let it, or people, answer
     ``N_TEST`` new ones. ``lean``: only what is counted over many towns
-    (``simulators/chance.py``): no texts, no table of calls."""
+    (``simulators/chance.py``): no texts, no table of calls.
+
+    Each stage (``simulators/call_stages.py``) is kept on the settings it depends on,
+    so a slider works out again only what follows from it."""
     validate(config)
-    b = bank()
-    n_hist, n_audit = config.n_calls, config.audit_size
-    n = n_hist + n_audit + N_TEST
-    w = world(config.seed, n, config.group_b_share)
-    train, audit, test = slice(0, n_hist), slice(n_hist, n_hist + n_audit), slice(
-        n_hist + n_audit, n)
-    group = np.where(w.group_b, "B", "A")
-    sensitive = pd.Series(group, name="caller group")
+    c = config
+    where = (c.seed, c.n_calls, c.audit_size, c.group_b_share)
+    heard_key = (*where, c.asr_error_gap)
+    t, h = stages.town(*where), stages.heard(*heard_key)
+    tr = stages.trained(*heard_key, c.label_bias)
+    test = t.test
+    s_test = t.sensitive[test].reset_index(drop=True)
+    plain, fitted_on = None, "history"
+    if c.mitigation == "none":  # the trained AI at the cut-off: its scores are known
+        model = FairModel("none", tr.model, c.fast_track_threshold, c.seed)
+        d = stages.decided(model, None, s_test, tr.score_test)
+    else:
+        fix = stages.fixed(*heard_key, c.label_bias, c.mitigation, c.mitigation_data)
+        model = replace(fix.model, threshold=c.fast_track_threshold)
+        d, plain, fitted_on = fix.decided, fix.plain, c.mitigation_data
 
-    # What the AI hears.
-    wer = np.where(w.group_b, BASE_WORD_ERROR + config.asr_error_gap, BASE_WORD_ERROR)
-    said_word = b.tok_word[w.tok].astype(np.int64)
-    heard, status = garble(said_word, wer[w.tok_call], w.u_err, w.u_drop, w.u_alt)
-    counts = word_counts(w.tok_call, heard, n)
-    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[train])
-    X = tfidf.transform(counts)  # sparse: the regressions train fast on it
-    X_test = X[test]
-
-    # What past call handlers decided from what they heard, and the AI that learns it.
-    levels = heard_levels(w.factors, w.cue_said)
-    y_hist = grade(levels, w.group_b, config.label_bias, w.u_past, w.u_error)
-    base = fit_mitigation(
-        LogisticRegression(C=MODEL_C, solver="liblinear"), X[train], y_hist[train],
-        sensitive[train], "none", threshold=config.fast_track_threshold, seed=config.seed)
-    model, plain, fitted_on = base, None, "history"
-    if config.mitigation != "none":
-        # Fairlearn's mitigations want dense rows (without a fix, sparse rows are faster).
-        X_audit, X_test = X[audit].toarray(), X_test.toarray()
-        fitted_on = config.mitigation_data
-        y_fix = w.y_true[audit] if fitted_on == "audit" else y_hist[audit]
-        # The threshold optimiser keeps the trained AI and learns a cut-off per group;
-        # the reduction retrains the same kind of model under a fairness rule.
-        model = fit_mitigation(
-            base.model, X_audit, y_fix, sensitive[audit].reset_index(drop=True),
-            config.mitigation, prefit=True, threshold=config.fast_track_threshold,
-            seed=config.seed)
-        plain = _without_rule(config, base, X_audit, y_fix)
-
-    s_test = sensitive[test].reset_index(drop=True)
-    y_true, group_b = w.y_true[test], w.group_b[test]
-    d = _decided(model, X_test, s_test)
-    by_people = config.decided_by == "people"
+    y_true, group_b, group = t.y_true[test], t.group_b[test], t.group[test]
+    levels = t.levels[test]
+    by_people = c.decided_by == "people"
     tossed = toss_ups(d.chance)
-    reviewer = grade(levels[test], group_b, config.reviewer_bias, w.u_review[test],
-                     w.u_review_error[test])
+    reviewer = grade(levels, group_b, c.reviewer_bias, t.u_review[test],
+                     t.u_review_error[test])
     final, reviewed, margin, curve = review(y_true, group_b, d.pred, d.score - d.cutoff,
-                                            reviewer, config.human_review_share)
-    people_pred = people_decide(levels[test], group_b, config.people_bias, w.u_people[test],
-                                w.judged[test], int(final.sum()))
-    ai_key = "ai+review" if config.human_review_share > 0 else "ai"
-
-    tok_b = w.group_b[w.tok_call]
-    urgent_train = w.y_true[train] == 1
+                                            reviewer, c.human_review_share)
+    people_pred = people_decide(levels, group_b, c.people_bias, t.u_people[test],
+                                t.judged[test], int(final.sum()))
+    ai_key = "ai+review" if c.human_review_share > 0 else "ai"
     spent = hours(final, reviewed, y_true)
-    put_right = checked(y_true, group_b, d.pred, final, reviewed)
     chance = chance_shares(d.chance)
+    put_right = checked(y_true, group_b, d.pred, final, reviewed)
     calls, route_model, heard_tokens = None, None, None
     if not lean:
+        said = stages.shown_texts(*heard_key)
+        route_model, signpost = stages.routes(*heard_key, c.label_bias)
         shown = slice(test.start, test.start + CALLS_SHOWN)
-        calls, route_model, heard_tokens = calls_table(
-            w, shown, heard, status, X[train], y_hist[train], w.route[train], X[shown],
-            d.pred, d.score, d.cutoff, d.chance, reviewed, final,
-            people_pred if by_people else None, tossed)
-    by_cutoff = hours_curve(base.score(X[test]), y_true, group_b, reviewer,
-                            config.human_review_share)
+        calls = calls_table(t.group_b[shown], t.kind[shown], t.y_true[shown], t.route[shown],
+                            said.said, said.heard, signpost, d.pred, d.score, d.cutoff,
+                            d.chance, reviewed, final, people_pred if by_people else None,
+                            tossed)
+        heard_tokens = said.heard_tokens
     out = TriageOutcome(
         y_true=y_true,
         y_pred=people_pred if by_people else final,
@@ -442,13 +359,13 @@ def simulate(config: TriageConfig, *, lean: bool = False) -> TriageOutcome:
         terms=TERMS["people" if by_people else ai_key],
         coin_toss_share=0.0 if by_people else chance["coin_toss_share"],
         chance_decided_share=0.0 if by_people else chance["chance_decided_share"],
-        config=config,
+        config=c,
         calls=calls,
         ai_pred=d.pred,
         ai_final=final,
         people_pred=people_pred,
-        coin_by_group={g: 0.0 if by_people else share(tossed & (group[test] == g),
-                                                         group[test] == g) for g in GROUPS},
+        coin_by_group={g: 0.0 if by_people else share(tossed & (group == g), group == g)
+                       for g in GROUPS},
         set_aside={} if by_people else set_aside(model),
         cutoff_by_group={g: float(cutoffs(model, [g])[0]) for g in GROUPS},
         review_caught=0.0 if by_people else put_right["caught"],
@@ -456,25 +373,21 @@ def simulate(config: TriageConfig, *, lean: bool = False) -> TriageOutcome:
         review_curve=curve,
         hours=spent,
         hours_saved=0.0 if by_people else round(10 * spent["ai_saves"], 1),
-        hours_by_cutoff=by_cutoff,
-        word_error={g: float((status[tok_b == (g == "B")] > 0).mean()) for g in GROUPS},
-        heard_counts=heard_counts(heard, w.tok_call, n_hist + n_audit),
-        history_missed={
-            g: share((y_hist[train] == 0) & urgent_train & (group[train] == g),
-                      urgent_train & (group[train] == g))
-            for g in GROUPS
-        },
+        hours_by_cutoff=hours_curve(tr.score_test, y_true, group_b, reviewer,
+                                    c.human_review_share),
+        word_error=h.word_error,
+        heard_counts=h.heard_counts,
+        history_missed=tr.history_missed,
         review_margin=margin,
         fitted_on=fitted_on,
         model=model,
         route_model=route_model,
-        tfidf=tfidf,
+        tfidf=h.tfidf,
         heard_tokens=heard_tokens,
     )
     if plain is not None:
-        p = _decided(plain, X_test, _one_group(len(y_true)))
-        plain_final, *_ = review(y_true, group_b, p.pred, p.score - p.cutoff, reviewer,
-                                 config.human_review_share, curve=False)
+        plain_final, *_ = review(y_true, group_b, plain.pred, plain.score - plain.cutoff,
+                                 reviewer, c.human_review_share, curve=False)
         out.without_fix = Outcome(y_true, plain_final, s_test, terms=TERMS[ai_key])
     return out
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from simulators.call_text import bank, texts
+from simulators.call_text import bank
 from simulators.mitigation import FairModel
 
 #: Inverse strength of the regularisation of the model that routes calls that can wait.
@@ -28,28 +28,32 @@ def decide(fast: np.ndarray, route_model: Any, X: Any) -> np.ndarray:
     return np.where(fast == 1, "fast_track", np.where(sign, "signpost", "advise"))
 
 
-def calls_table(w: Any, shown: slice, heard: np.ndarray, status: np.ndarray, X_past: Any,
-                y_past: np.ndarray, route_past: np.ndarray, X_shown: Any, pred: np.ndarray,
-                score: np.ndarray, cutoff: np.ndarray, chance: np.ndarray,
-                reviewed: np.ndarray, final: np.ndarray, people_pred: np.ndarray | None,
-                tossed: np.ndarray) -> tuple[pd.DataFrame, Any, dict[str, np.ndarray]]:
-    """The table of the new calls ``shown`` (the first of the test calls: row ``i`` is
-    the ``i``-th of the arrays), with what each caller said and the AI heard; the model
-    that says where a call that can wait should go (learned from past calls graded
-    "can wait"); and the heard words of each shown call (small integers: an outcome is
-    kept for the room). ``people_pred``: what call handlers decided, when they decide."""
-    b = bank()
-    m = shown.stop - shown.start
-    t0 = int(w.call_start[shown][0])
-    t1 = int(w.call_start[shown][-1] + w.call_len[shown][-1])
-    said, heard_text = texts(w.tok[t0:t1], heard[t0:t1], status[t0:t1],
-                             w.call_start[shown] - t0, w.call_len[shown])
-    can_wait = np.where(w.route[shown] == 1, "signpost", "advise")
+def route_model(X_past: Any, y_past: np.ndarray, route_past: np.ndarray) -> Any:
+    """The model that says where a call that can wait should go, learned from past calls
+    graded "can wait" (None if they all went one way)."""
     not_urgent = y_past == 0
-    route_model = (LogisticRegression(C=ROUTE_C, solver="liblinear").fit(
+    if len(np.unique(route_past[not_urgent])) != 2:
+        return None
+    return LogisticRegression(C=ROUTE_C, solver="liblinear").fit(
         X_past[np.flatnonzero(not_urgent)], route_past[not_urgent])
-        if len(np.unique(route_past[not_urgent])) == 2 else None)
-    ai_decision = decide(pred[:m], route_model, X_shown)
+
+
+def calls_table(group_b: np.ndarray, kind: np.ndarray, y_true: np.ndarray,
+                route: np.ndarray, said: list[str], heard_text: list[str],
+                signpost: np.ndarray, pred: np.ndarray, score: np.ndarray,
+                cutoff: np.ndarray, chance: np.ndarray, reviewed: np.ndarray,
+                final: np.ndarray, people_pred: np.ndarray | None,
+                tossed: np.ndarray) -> pd.DataFrame:
+    """The table of the new calls shown (the first of the test calls: row ``i`` is the
+    ``i``-th of the arrays; ``group_b`` to ``route`` and the texts are theirs), with
+    what each caller said and the AI heard; ``signpost``: where the route model sends
+    each one that can wait. ``people_pred``: what call handlers decided, when they
+    decide."""
+    b = bank()
+    m = len(said)
+    can_wait = np.where(route == 1, "signpost", "advise")
+    ai_decision = np.where(pred[:m] == 1, "fast_track",
+                           np.where(signpost, "signpost", "advise"))
     # A person who decides a call also knows where a call that can wait should go.
     final_decision = (np.where(people_pred[:m] == 1, "fast_track", can_wait)
                       if people_pred is not None
@@ -57,20 +61,15 @@ def calls_table(w: Any, shown: slice, heard: np.ndarray, status: np.ndarray, X_p
                                                            can_wait), ai_decision))
     keys = np.array([k["key"] for k in b.kinds])
     calls = pd.DataFrame({
-        "group": np.where(w.group_b[shown], "B", "A"), "kind": keys[w.kind[shown]],
+        "group": np.where(group_b, "B", "A"), "kind": keys[kind],
         "said": said, "heard": heard_text,
-        "true_need": np.where(w.y_true[shown] == 1, "fast_track", can_wait),
+        "true_need": np.where(y_true == 1, "fast_track", can_wait),
         "ai_decision": ai_decision, "urgency": score[:m].round(3),
         "cutoff": cutoff[:m].round(3), "chance": chance[:m].round(3),
         "coin_toss": tossed[:m], "reviewed": reviewed[:m], "final_decision": final_decision,
     })
     calls.index.name = "call"
-    heard_tokens = {"start": (w.call_start[shown] - t0).astype(np.int32),
-                    "len": w.call_len[shown].astype(np.int16),
-                    "said": b.tok_word[w.tok[t0:t1]].astype(np.int16),
-                    "heard": heard[t0:t1].astype(np.int16),
-                    "status": status[t0:t1].astype(np.int8)}
-    return calls, route_model, heard_tokens
+    return calls
 
 
 def heard_counts(heard: np.ndarray, call: np.ndarray, first_test: int) -> np.ndarray:

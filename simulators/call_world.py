@@ -26,13 +26,13 @@ measured from their decisions, never set.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from simulators.call_text import bank
+from simulators.stages import staged
 
 #: Chance a caller mentions a factor, by its level (none, some, serious).
 CUE_SAID = (0.45, 0.8, 0.9)
@@ -148,10 +148,10 @@ def _pick(rng: np.random.Generator, ids: np.ndarray, rows: np.ndarray) -> np.nda
     return ids[rng.integers(0, len(ids), size=len(rows))]
 
 
-@functools.lru_cache(maxsize=16)
+@staged(max_entries=4)
 def world(seed: int, n: int, share: float) -> World:
-    """The calls of one made-up town (cached: the sliders that only change the AI,
-    the grades or the speech-to-text reuse the same calls)."""
+    """The calls of one made-up town (about 16 MB, most of it per word; the stages of
+    ``simulators/call_stages.py`` keep what they need of it, so a few are kept)."""
     b = bank()
     streams = np.random.SeedSequence([seed, 101]).spawn(4)
     who, text, asr, fate = (np.random.default_rng(s) for s in streams)

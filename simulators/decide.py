@@ -49,6 +49,7 @@ import pandas as pd
 
 from simulators import call_triage, evidence, registry, reoffending
 from simulators.messages import N_
+from simulators.stages import StageCache
 
 GROUPS = ("A", "B")
 #: How many different draws a room's participants are spread over: each case of a
@@ -143,10 +144,33 @@ def config_of(use_case: str, config: Any) -> Any:
 # -- every case of an outcome, as the participant would see it -------------------------
 
 
+#: Tables of cases and hands dealt, kept for the outcomes asked about most recently
+#: (each entry holds its outcome, so the outcome's id names it while it is kept).
+_TABLES = StageCache("simulators.decide.table", 32)
+_HANDS = StageCache("simulators.decide.cases_of", 96)
+
+
 def table(use_case: str, outcome: Any, config: Any) -> pd.DataFrame:
     """Every case of ``outcome`` (the simulation of ``config``) a participant could
     decide: ``case_id``, ``group``, ``truth``, ``ai``, ``shown``, and what else the
-    role shows, indexed by the row."""
+    role shows, indexed by the row. Worked out once per outcome (every tap of every
+    participant deciding reads it): read-only."""
+    return _tables(use_case, outcome, config)[1]
+
+
+def _tables(use_case: str, outcome: Any, config: Any) -> tuple[Any, pd.DataFrame,
+                                                               pd.DataFrame]:
+    """(outcome, its table, the table indexed by case id), kept."""
+    key = (use_case, id(outcome), town(use_case, config))
+
+    def work() -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+        out = _table(use_case, outcome, config)
+        return outcome, out, out.set_index("case_id")
+
+    return _TABLES.get(key, work)
+
+
+def _table(use_case: str, outcome: Any, config: Any) -> pd.DataFrame:
     r = _role(use_case)
     if r.key == "call_handler":
         calls = outcome.calls  # the first of the test calls, words and all: row i is call i
@@ -198,7 +222,7 @@ def _count(n: int, thing: str) -> str:
 
 def cases_of(use_case: str, outcome: Any, config: Any, n: int = 8, draw: int = 0
              ) -> pd.DataFrame:
-    """:func:`cases` from an outcome already worked out for ``config``."""
+    """:func:`cases` from an outcome already worked out for ``config`` (kept: read-only)."""
     r = _role(use_case)
     if not r.draws:
         raise ValueError(f"{use_case!r} has no draws of cases: people see them all")
@@ -206,6 +230,11 @@ def cases_of(use_case: str, outcome: Any, config: Any, n: int = 8, draw: int = 0
         raise ValueError(f"n must be an even number from {N_MIN} to {N_MAX}, got {n!r}")
     if isinstance(draw, bool) or not isinstance(draw, int) or draw < 0:
         raise ValueError(f"draw must be a whole number from 0, got {draw!r}")
+    key = (use_case, id(outcome), town(use_case, config), n, draw)
+    return _HANDS.get(key, lambda: (outcome, _deal(use_case, outcome, config, n, draw)))[1]
+
+
+def _deal(use_case: str, outcome: Any, config: Any, n: int, draw: int) -> pd.DataFrame:
     everyone = table(use_case, outcome, config)
     per_group = n // 2
     seed = int(getattr(config, "seed", 0))
@@ -240,7 +269,7 @@ def facts(use_case: str, outcome: Any, config: Any, case_ids: Iterable[str]) -> 
     ``ai`` under ``config`` (whose outcome is ``outcome``). Raises ``ValueError``
     naming the ids that are not cases of this town."""
     ids = [str(c) for c in case_ids]
-    everyone = table(use_case, outcome, config).set_index("case_id")
+    everyone = _tables(use_case, outcome, config)[2]
     unknown = [c for c in ids if c not in everyone.index]
     if unknown:
         raise ValueError(f"not cases of this town: {', '.join(unknown[:5])}")

@@ -69,7 +69,6 @@ from simulators.evidence_summaries import (
     GROUPS,
     HISTORY_CASES,
     Comparison,
-    centrality_scores,
     compare,
     files_to_summarise,
     group_labels,
@@ -334,8 +333,7 @@ def simulate(config: EvidenceConfig, *, lean: bool = False) -> EvidenceOutcome:
     """Summarise ``config.n_cases`` made-up case files and audit whose key facts were kept.
     (``lean`` is accepted for ``simulators/chance.py``; nothing here is worth skipping.)"""
     validate(config)
-    files = files_to_summarise(np.random.default_rng([config.seed, 1]), config.n_cases, config)
-    centrality = centrality_scores(files)
+    files, centrality = files_to_summarise(config)
     learned = learned_summariser(config) if config.method == "learned" else None
     model = learned.model if learned else None
     score = sentence_scores(files, centrality, model)

@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 
 from simulators.evidence_files import CCTV, NOTES, Files, bank, make_files
 from simulators.mitigation import fit_mitigation
+from simulators.stages import staged
 
 GROUPS = ("A", "B")
 
@@ -39,6 +40,7 @@ class Settings(Protocol):
     """What the summarisers read of a summary's settings (``EvidenceConfig`` has them)."""
 
     seed: int
+    n_cases: int
     group_b_share: float
     dialect_strength: float
     order: str
@@ -54,9 +56,21 @@ class Comparison:
     left_out: dict[str, float]  # by witness group: share of its key facts left out
     summary_share: float  # share of all sentences (records too) put in the summaries
 
-def files_to_summarise(rng: np.random.Generator, n_cases: int, cfg: Settings) -> Files:
-    return make_files(rng, n_cases, bank().test, group_b_share=cfg.group_b_share,
-                      dialect_strength=cfg.dialect_strength, order=cfg.order)
+def files_to_summarise(cfg: Settings) -> tuple[Files, np.ndarray]:
+    """The case files to summarise for ``cfg`` (``EvidenceConfig``), and each sentence's
+    centrality: kept on what they depend on (:func:`case_files`), so moving the
+    summary's length, the method, the old summaries' bias or a fix reuses them."""
+    return case_files(cfg.seed, cfg.n_cases, cfg.group_b_share, cfg.dialect_strength,
+                      cfg.order)
+
+
+@staged(max_entries=16)
+def case_files(seed: int, n_cases: int, group_b_share: float, dialect_strength: float,
+               order: str) -> tuple[Files, np.ndarray]:
+    files = make_files(np.random.default_rng([seed, 1]), n_cases, bank().test,
+                       group_b_share=group_b_share, dialect_strength=dialect_strength,
+                       order=order)
+    return files, centrality_scores(files)
 
 
 def centrality_scores(files: Files) -> np.ndarray:

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import subprocess
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +64,90 @@ def outcome(use_case: UseCase, config: Any) -> Any:
 
 # -- work over many made-up towns, beside a result --------------------------------------
 
-_TOWNS_LOCK = threading.Lock()
-_pending: dict[str, Future[Any]] = {}
+#: Pieces of work over towns waiting for the worker, at most: past it, the one asked
+#: about longest ago is dropped (a page still showing "Working out..." asks again).
+TOWNS_WAITING = 16
+#: A waiting piece nobody has asked about for this long is dropped unstarted: whoever
+#: asked has moved on (a page waiting for it asks every ``ui.strip.WATCH_SECONDS``).
+TOWNS_STALE_SECONDS = 10.0
+
+
+@dataclass
+class _Job:
+    name: str
+    kind: str
+    config: Any
+    memory: outcome_cache.OutcomeCache
+    first_asked: float
+    last_asked: float
+
+
+class _TownsQueue:
+    """The work over towns this process has asked its worker for: one piece in the
+    worker at a time, and a bounded queue of the rest, longest-waiting first, so a
+    room exploring under load never piles up work that nobody is waiting for."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.waiting: dict[str, _Job] = {}
+        self.running: str | None = None
+        self.done = self.dropped = self.failed = 0
+
+    def ask(self, key: str, job: _Job) -> None:
+        with self.lock:
+            if key == self.running:
+                return
+            if key in self.waiting:
+                self.waiting[key].last_asked = job.last_asked
+                return
+            self.waiting[key] = job
+            while len(self.waiting) > TOWNS_WAITING:
+                stalest = min(self.waiting, key=lambda k: self.waiting[k].last_asked)
+                del self.waiting[stalest]
+                self.dropped += 1
+        self._next()
+
+    def __contains__(self, key: str) -> bool:
+        with self.lock:
+            return key == self.running or key in self.waiting
+
+    def _next(self) -> None:
+        with self.lock:
+            if self.running is not None:
+                return
+            now = time.monotonic()
+            for key in [k for k, j in self.waiting.items()
+                        if now - j.last_asked > TOWNS_STALE_SECONDS]:
+                del self.waiting[key]
+                self.dropped += 1
+            if not self.waiting:
+                return
+            key = min(self.waiting, key=lambda k: self.waiting[k].first_asked)
+            job = self.waiting.pop(key)
+            try:
+                future = _worker().submit(outcome_cache.work_over_towns, job.name, job.kind,
+                                          job.config)
+            except RuntimeError:  # the worker is shutting down with the server
+                self.waiting.clear()
+                return
+            self.running = key
+        future.add_done_callback(lambda f: self._finished(key, job, f))
+
+    def _finished(self, key: str, job: _Job, f: Future[Any]) -> None:
+        with self.lock:
+            self.running = None
+        if f.cancelled() or f.exception() is not None:
+            if not f.cancelled():
+                self.failed += 1
+                log.error("work over towns failed for %s", key, exc_info=f.exception())
+        else:
+            self.done += 1
+            job.memory.put(key, f.result())
+            outcome_cache.save_towns(job.name, job.kind, job.config, f.result())
+        self._next()
+
+
+_towns = _TownsQueue()
 
 
 @functools.cache
@@ -103,39 +186,22 @@ def over_towns(use_case: UseCase, kind: str, config: Any, *, wait: bool = False)
         outcome_cache.save_towns(name, kind, config, value)
         return value
     if in_background():
-        _start(name, kind, config, key, memory)
+        now = time.monotonic()
+        _towns.ask(key, _Job(name, kind, config, memory, now, now))
     return None
 
 
 def pending(use_case: UseCase, kind: str, config: Any) -> bool:
-    """Whether ``kind``'s work for ``config`` is being worked out in the background."""
-    key = outcome_cache.towns_key(use_case.name, kind, config)
-    with _TOWNS_LOCK:
-        return key in _pending
+    """Whether ``kind``'s work for ``config`` is waiting for, or in, the background worker."""
+    return outcome_cache.towns_key(use_case.name, kind, config) in _towns
 
 
-def _start(name: str, kind: str, config: Any, key: str,
-           memory: outcome_cache.OutcomeCache) -> None:
-    with _TOWNS_LOCK:
-        if key in _pending:
-            return
-        try:
-            future = _worker().submit(outcome_cache.work_over_towns, name, kind, config)
-        except RuntimeError:  # the worker is shutting down with the server
-            return
-        _pending[key] = future
-
-    def done(f: Future[Any]) -> None:
-        with _TOWNS_LOCK:
-            _pending.pop(key, None)
-        if f.cancelled() or f.exception() is not None:
-            if not f.cancelled():
-                log.error("work over towns failed for %s", key, exc_info=f.exception())
-            return
-        memory.put(key, f.result())
-        outcome_cache.save_towns(name, kind, config, f.result())
-
-    future.add_done_callback(done)
+def towns_queue() -> dict[str, int]:
+    """The background work over towns: waiting, running (0 or 1), done, dropped, failed."""
+    q = _towns
+    with q.lock:
+        return {"waiting": len(q.waiting), "running": int(q.running is not None),
+                "done": q.done, "dropped": q.dropped, "failed": q.failed}
 
 
 def pages_dir() -> Path:

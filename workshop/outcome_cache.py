@@ -488,6 +488,8 @@ def work_over_towns(use_case: str, kind: str, config: Any) -> Any:
 def saved_towns(use_case: str, kind: str, config: Any) -> Any | None:
     """``kind``'s work for ``config`` from disk, if the warm-up saved it."""
     key = towns_key(use_case, kind, config)
+    if key not in _warm_town_keys(use_case):
+        return None  # only the warm-up set is ever saved: no need to look
     where = _path(use_case, key)
     return None if where is None else _load(where, key)
 

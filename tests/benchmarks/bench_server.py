@@ -13,11 +13,15 @@ and, on each use-case page, answers the before question, then moves a bias slide
   outcome from the disk cache, or simulates it);
 - fragment: ``--moves`` moves among those values, each rerunning only the page's
   ``st.fragment``, as a phone does;
-- whole page: the same moves as full reruns (as if the page had no fragment).
+- whole page: the same moves as full reruns (as if the page had no fragment);
+- exploring: another setting (not bias: the cut-off, a share, a size) moved to
+  values nobody has asked for, each a new outcome (or stage of one) and a new band
+  of what chance alone makes, which the page's worker works out in the background.
 
 For each it reads the server processes' CPU time from /proc before and after
 (the Streamlit processes and the proxy; 10 ms ticks) and reports CPU ms per move
-and the wall time of each move (send to ``script_finished``). Then ``--polls``
+(the bands' worker, busy in the background meanwhile, apart) and the wall time of
+each move (send to ``script_finished``). Then ``--polls``
 requests to ``/api/room`` (what each phone asks every second), CPU ms per request.
 Figures, not verdicts: nothing is asserted.
 """
@@ -35,6 +39,7 @@ from urllib.parse import urlsplit
 from tests.benchmarks.timing import stats
 from tests.browser.harness import app_server
 from tests.load.load_test import (
+    Participant,
     ServerWatch,
     bias_settings,
     http_get,
@@ -56,8 +61,10 @@ async def _measure(watch: ServerWatch, n: int,
     before = watch.cpu()
     wall = [1000 * await action(i) for i in range(n)]
     after = watch.cpu()
-    cpu = sum(after.get(r, 0.0) - before.get(r, 0.0) for r in after)
-    return {**stats(wall), "cpu_ms": round(1000 * cpu / n, 1)}
+    cpu = {r: after.get(r, 0.0) - before.get(r, 0.0) for r in after}
+    towns = cpu.pop("towns", 0.0)  # the bands' worker, in the background meanwhile
+    return {**stats(wall), "cpu_ms": round(1000 * sum(cpu.values()) / n, 1),
+            "towns_ms": round(1000 * towns / n, 1)}
 
 
 def _values(s: Session, w: Widget) -> list[str]:
@@ -73,7 +80,13 @@ async def bench_page(s: Session, watch: ServerWatch, page: str, use_case: str,
     assert not run.errors, run.errors
     q = question(s.widgets, use_case, "before")
     if q is not None and q.skip is not None:
-        run = await s.click(q.skip)  # on to step 2, "Try it"
+        run = await s.click(q.skip)  # on to step 2, "Try it" (or deciding cases first)
+        assert not run.errors, run.errors
+    while taps := Participant.cases_to_decide(s, use_case):
+        run = await s.click(taps[0])
+        assert not run.errors, run.errors
+    if f"decide.{use_case}.to_try" in {w.key for w in s.widgets.values()}:
+        run = await s.click(s.widget(f"decide.{use_case}.to_try"))
         assert not run.errors, run.errors
     slider = next(w for w in sorted(s.widgets.values(), key=lambda w: w.key or "")
                   if w.kind == "select_slider" and not w.form_id and w.field in bias)
@@ -91,12 +104,30 @@ async def bench_page(s: Session, watch: ServerWatch, page: str, use_case: str,
             return run.seconds
         return one
 
-    return {
+    moved = {
         f"{slider.field}, new value": await _measure(watch, len(values),
                                                      move(False, values[1:] + values[:1])),
         "fragment": await _measure(watch, moves, move(False, values)),
         "whole page": await _measure(watch, moves, move(True, values)),
     }
+    # Exploring: another setting (the cut-off, the share of group B, ...) moved to
+    # values nobody has asked for: a simulation, or a stage of one, and a new band.
+    other = next((w for w in sorted(s.widgets.values(), key=lambda w: w.key or "")
+                  if w.kind in ("select_slider", "slider") and not w.form_id
+                  and w.field not in bias), None)
+    explored = {}
+    if other is not None:
+        grid = other.options if other.kind == "select_slider" else other.grid()
+        fresh = [v for v in grid if v != s.current(other)][-VALUES:]
+
+        async def explore(i: int) -> float:
+            run = await s.set(other, fresh[i])
+            assert run is not None and not run.errors, run and run.errors
+            return run.seconds
+
+        explored = {f"{other.field}, new value (exploring)":
+                    await _measure(watch, len(fresh), explore)}
+    return {**moved, **explored}
 
 
 async def bench(url: str, database_url: str, moves: int, polls: int) -> None:
@@ -112,15 +143,16 @@ async def bench(url: str, database_url: str, moves: int, polls: int) -> None:
     bias = bias_settings()
     print(f"one device on {url}, {watch.app_processes()} app processes; "
           f"{moves} moves each\n")
-    print("| use case | what | wall median ms | wall p95 ms | moves | server CPU ms per move |")
-    print("|---|---|---|---|---|---|")
+    print("| use case | what | wall median ms | wall p95 ms | moves | server CPU ms per move "
+          "| bands' worker CPU ms per move (background) |")
+    print("|---|---|---|---|---|---|---|")
     async with Session(url, query_string=f"p={pid}", timeout=120) as s:
         await s.open()
         for page, use_case in use_case_pages().items():
             for what, f in (await bench_page(s, watch, page, use_case, bias[use_case],
                                              moves)).items():
                 print(f"| {use_case} | {what} | {f['median_ms']:.0f} | {f['p95_ms']:.0f} | "
-                      f"{f['n']} | {f['cpu_ms']:.0f} |", flush=True)
+                      f"{f['n']} | {f['cpu_ms']:.0f} | {f['towns_ms']:.0f} |", flush=True)
 
     async def poll(_i: int) -> float:
         started = time.perf_counter()

@@ -310,7 +310,8 @@ def machine_busy_seconds() -> float:
 
 def role(pid: int) -> str | None:
     """What a process of the server is: "app" (a Streamlit process), "warm-up" (the
-    background ``workshop.warm_up``), "nginx" (the hosted set-up's), or "proxy" (the
+    background ``workshop.warm_up``), "towns" (an app's worker for bands), "nginx" (the
+    hosted set-up's), or "proxy" (the
     launcher: ``workshop.serve`` or ``deploy/run``); None once it has gone."""
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -322,6 +323,8 @@ def role(pid: int) -> str | None:
         return "app"
     if b"workshop.warm_up" in cmd:
         return "warm-up"
+    if any(b"multiprocessing" in part for part in cmd):
+        return "towns"  # a Streamlit process's worker for work over towns (ui/cache.py)
     return "nginx" if cmd[0].startswith(b"nginx") or b"nginx" in cmd[0] else "proxy"
 
 
