@@ -24,6 +24,7 @@ read-only.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -97,16 +98,19 @@ class StageCache:
 
 def staged(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Keep a stage function's last ``max_entries`` results, keyed on its (hashable)
-    positional arguments. The wrapper has ``.cache`` (its :class:`StageCache`) and
-    ``.cache_clear()``, as ``functools.lru_cache`` has."""
+    arguments, however they are passed. The wrapper has ``.cache`` (its
+    :class:`StageCache`) and ``.cache_clear()``, as ``functools.lru_cache`` has."""
 
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         cache = StageCache(f"{fn.__module__}.{fn.__qualname__}", max_entries)
+        signature = inspect.signature(fn)
 
         @functools.wraps(fn)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
-            if kwargs:
-                raise TypeError(f"{cache.name}: a stage takes its key as positional arguments")
+            if kwargs:  # one key whether an argument is named or not
+                bound = signature.bind(*args, **kwargs)
+                bound.apply_defaults()
+                args = bound.args
             return cache.get(args, lambda: fn(*args))
 
         call.cache = cache  # type: ignore[attr-defined]

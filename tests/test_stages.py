@@ -125,3 +125,12 @@ def test_a_failed_stage_is_not_kept_and_can_be_asked_again():
     with pytest.raises(ValueError):
         StageCache("test.empty", 0)
     del stages.CACHES[cache.name]
+
+
+def test_a_stage_is_kept_once_however_its_arguments_are_passed():
+    @staged(max_entries=4)
+    def town(seed: int, size: int = 10) -> tuple[int, int]:
+        return seed, size
+
+    assert town(1) == town(1, 10) == town(seed=1) == town(1, size=10) == (1, 10)
+    assert town.cache.misses == 1 and town.cache.hits == 3 and len(town.cache) == 1
