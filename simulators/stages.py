@@ -104,10 +104,11 @@ def staged(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         cache = StageCache(f"{fn.__module__}.{fn.__qualname__}", max_entries)
         signature = inspect.signature(fn)
+        arity = len(signature.parameters)
 
         @functools.wraps(fn)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
-            if kwargs:  # one key whether an argument is named or not
+            if kwargs or len(args) < arity:  # one key, named or not, defaults or not
                 bound = signature.bind(*args, **kwargs)
                 bound.apply_defaults()
                 args = bound.args
