@@ -15,9 +15,11 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from simulators import registry
 from workshop.outcome_cache import (
@@ -29,6 +31,7 @@ from workshop.outcome_cache import (
     save,
     save_towns,
     saved_towns,
+    starting_configs,
     warm_town_configs,
     warm_up_configs,
     work_over_towns,
@@ -51,6 +54,20 @@ def lower_priority() -> None:
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
+def background_worker(server: int, check_seconds: float = 1.0) -> None:
+    """Start a worker process for the background work of the server whose process id
+    is ``server``: at the lowest priority, and gone within ``check_seconds`` of that
+    server (a job in hand is not worth finishing for nobody)."""
+    lower_priority()
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(check_seconds)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
+
+
 @contextlib.contextmanager
 def _only_one(where: Path) -> Iterator[bool]:
     """True if this process holds the warm-up lock (released when it exits)."""
@@ -70,6 +87,22 @@ def _only_one(where: Path) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _in_order(use_cases: list[str], limit: int | None) -> Iterator[tuple[str, str | None, Any]]:
+    """The warm-up's work, what a room sees first first: every page's starting
+    settings (``kind`` None: a simulation), then what the pages show beside them (the
+    spread in fair towns, the hotspots' monitor over many cities; only without
+    ``limit``), then each bias slider moved. ``limit``: configs per use case."""
+    configs = {u: warm_up_configs(u)[:limit] for u in use_cases}
+    starts = {u: len(starting_configs(u)) for u in use_cases}
+    for u in use_cases:
+        yield from ((u, None, c) for c in configs[u][:starts[u]])
+    for u in use_cases if limit is None else ():
+        yield from ((u, kind, c) for kind in kinds_of_work(u)
+                    for c in warm_town_configs(u, kind))
+    for u in use_cases:
+        yield from ((u, None, c) for c in configs[u][starts[u]:])
 
 
 def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
@@ -95,29 +128,23 @@ def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
             return 0  # another process is on it
         prune()
         start, done, saved = time.monotonic(), 0, 0
-        for use_case in use_cases or list(registry.USE_CASES):
-            simulate_one = registry.module(use_case).simulate
-            for config in warm_up_configs(use_case)[:limit]:
-                if background and os.getppid() != parent:
-                    return 0  # the server stopped
+        names = use_cases or list(registry.USE_CASES)
+        for use_case, kind, config in _in_order(names, limit):
+            if background and os.getppid() != parent:
+                return 0  # the server stopped
+            if kind is None:
                 if is_saved(use_case, config):
                     saved += 1
                     continue
-                save(use_case, config, simulate_one(config))
-                done += 1
-            # What the pages show beside the results: the spread in fair towns (and, for
-            # the hotspots, the monitor over many cities); a few pieces per use case.
-            for kind in kinds_of_work(use_case) if limit is None else ():
-                for config in warm_town_configs(use_case, kind):
-                    if background and os.getppid() != parent:
-                        return 0
-                    if saved_towns(use_case, kind, config) is not None:
-                        saved += 1
-                        continue
-                    save_towns(use_case, kind, config, work_over_towns(use_case, kind, config))
-                    done += 1
-            if not background:
-                print(f"{use_case}: ready", flush=True)
+                save(use_case, config, registry.module(use_case).simulate(config))
+            else:
+                if saved_towns(use_case, kind, config) is not None:
+                    saved += 1
+                    continue
+                save_towns(use_case, kind, config, work_over_towns(use_case, kind, config))
+            done += 1
+        if not background:
+            print(f"{', '.join(names)}: ready", flush=True)
         print(f"{'Warm-up: ' if background else ''}{done} simulations worked out, "
               f"{saved} already saved, in {time.monotonic() - start:.0f} s "
               f"(kept in {where})", flush=True)
