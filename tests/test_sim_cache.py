@@ -228,6 +228,34 @@ def test_the_warm_up_runs_at_the_lowest_priority():
         assert int(out[1]) == os.SCHED_IDLE
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_background_worker_goes_with_its_server():
+    """A server's worker (busy with a long job) stops within a second or so of the
+    server stopping, rather than finishing work for nobody."""
+    worker = ("import sys, time; from workshop.warm_up import background_worker;"
+              "background_worker(int(sys.argv[1]), 0.1); time.sleep(120)")
+    server = ("import os, subprocess, sys, time;"
+              f"w = subprocess.Popen([sys.executable, '-c', {worker!r}, str(os.getpid())]);"
+              "print(w.pid, flush=True); time.sleep(120)")
+    with subprocess.Popen([sys.executable, "-c", server], cwd=ROOT, text=True,
+                          stdout=subprocess.PIPE) as parent:
+        pid = int(parent.stdout.readline())
+        time.sleep(1.0)
+        os.kill(pid, 0)  # alive while its server is
+        parent.kill()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+        assert time.monotonic() < deadline, "the worker outlived its server"
+        time.sleep(0.1)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"
+
+
 def test_one_warm_up_at_a_time_and_none_when_switched_off(on_disk, monkeypatch):
     import fcntl
 

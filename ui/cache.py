@@ -111,6 +111,16 @@ class _TownsQueue:
         with self.lock:
             return key == self.running or key in self.waiting
 
+    def place(self, key: str) -> int | None:
+        """0 if ``key`` is being worked out, n if n-th in line, None if not in line."""
+        with self.lock:
+            if key == self.running:
+                return 0
+            job = self.waiting.get(key)
+            if job is None:
+                return None
+            return 1 + sum(j.first_asked < job.first_asked for j in self.waiting.values())
+
     def _next(self) -> None:
         with self.lock:
             if self.running is not None:
@@ -152,11 +162,12 @@ _towns = _TownsQueue()
 
 @functools.cache
 def _worker() -> ProcessPoolExecutor:
-    """One process at the lowest priority (``workshop.warm_up.lower_priority``) for
+    """One process at the lowest priority (``workshop.warm_up.background_worker``) for
     this server process's work over towns: seconds of CPU that must never hold up a
     slider move in the room (a thread here would share the room's GIL)."""
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=warm_up.lower_priority)
+                               initializer=warm_up.background_worker,
+                               initargs=(os.getpid(),))
 
 
 def in_background() -> bool:
@@ -194,6 +205,12 @@ def over_towns(use_case: UseCase, kind: str, config: Any, *, wait: bool = False)
 def pending(use_case: UseCase, kind: str, config: Any) -> bool:
     """Whether ``kind``'s work for ``config`` is waiting for, or in, the background worker."""
     return outcome_cache.towns_key(use_case.name, kind, config) in _towns
+
+
+def place_in_line(use_case: UseCase, kind: str, config: Any) -> int | None:
+    """Where ``kind``'s work for ``config`` is in the background worker's line: 0 being
+    worked out, 1 next, ...; None if it is not in the line."""
+    return _towns.place(outcome_cache.towns_key(use_case.name, kind, config))
 
 
 def towns_queue() -> dict[str, int]:
