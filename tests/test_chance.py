@@ -12,7 +12,7 @@ from simulators import chance, registry
 from simulators.call_triage import TriageConfig
 from simulators.config import settings_of
 from simulators.reoffending import RiskConfig
-from ui import cache
+from ui import cache, strip
 from ui.claims import chance_line, versus_chance
 from workshop import outcome_cache
 from workshop.i18n import translator
@@ -88,6 +88,23 @@ def test_a_page_never_waits_for_a_band_it_works_out_in_the_background(monkeypatc
     assert ready == chance.chance_bands("reoffending", config)
 
 
+def test_only_pages_near_the_front_of_the_line_look_again_by_themselves(monkeypatch):
+    """In a busy room the worker's line grows: pages whose work is far back draw no
+    timer (it would cost the room more than it gives) and look on their next move."""
+    monkeypatch.setenv("WORKSHOP_TOWNS_IN_BACKGROUND", "1")
+    use_case = registry.get("reoffending")
+    configs = [SMALL.replace(group_b_share=s) for s in (0.31, 0.33, 0.37, 0.39, 0.41)]
+    watched = []
+    monkeypatch.setattr(strip, "_watch", lambda u, kind, config: watched.append(config))
+    places = []
+    for config in configs:  # asked at once: each joins the line behind the last
+        assert strip.bands_for(use_case, config) is None
+        places.append(cache.place_in_line(use_case, "bands", config))
+    assert places == [0, 1, 2, 3, 4]
+    assert watched == configs[:strip.WATCH_PLACES + 1]
+    assert cache.place_in_line(use_case, "bands", SMALL.replace(group_b_share=0.49)) is None
+
+
 def test_the_warm_up_works_out_the_bands_the_scenarios_need():
     for name in registry.USE_CASES:
         needed = outcome_cache.warm_town_configs(name, "bands")
@@ -102,7 +119,6 @@ def test_the_warm_up_works_out_the_bands_the_scenarios_need():
 
 def test_a_band_on_disk_is_loaded_not_worked_out_again(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path))
-    outcome_cache._warm_town_keys.cache_clear()
     config = outcome_cache.warm_town_configs("reoffending", "bands")[0]
     value = chance.Bands("reoffending", 1, {"gap:false_positive_rate": (0.01,)},
                          "false_positive_rate")

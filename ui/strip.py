@@ -4,7 +4,8 @@ below it move.
 
 What chance alone makes (``simulators.chance``) is worked out once for the room, in the
 background the first time: the strip shows the result at once and the chance line
-when it is ready (:func:`bands_for` reruns the page then), never a claim before it."""
+when it is ready (:func:`bands_for` reruns the page then while its work is near the front
+of the line; in a busy room, its next move shows it), never a claim before it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import streamlit as st
 
 from simulators.chance import Bands
 from simulators.registry import UseCase
-from ui.cache import in_background, over_towns
+from ui.cache import in_background, over_towns, place_in_line
 from ui.claims import chance_line
 from ui.figures import Figures
 from ui.i18n import _, lang
@@ -25,6 +26,10 @@ from workshop.i18n import translator
 
 #: How often a page waiting for work over towns looks again, in seconds.
 WATCH_SECONDS = 2.0
+#: A page looks again by itself only while its work is this near the front of the
+#: worker's line; further back (a busy room exploring many settings), the timers would
+#: cost the room more than they give, and the page's next move looks again instead.
+WATCH_PLACES = 2
 
 _OPEN = threading.local()  # the places being filled in this script run's thread
 
@@ -61,10 +66,13 @@ def strip_container() -> StripPlace:
 
 def towns_for(use_case: UseCase, kind: str, config: Any) -> Any:
     """``kind``'s work over many towns for ``config`` (``ui.cache.over_towns``) if it is
-    known; else None, with a small timer that reruns the page once it is ready."""
+    known; else None, with a small timer that reruns the page once it is ready, if it
+is near the front of the worker's line (``WATCH_PLACES``)."""
     value = over_towns(use_case, kind, config)
     if value is None and in_background():
-        _watch(use_case, kind, config)
+        place = place_in_line(use_case, kind, config)
+        if place is not None and place <= WATCH_PLACES:
+            _watch(use_case, kind, config)
     return value
 
 
