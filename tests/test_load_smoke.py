@@ -25,7 +25,7 @@ from tests.load.load_test import (
     question,
     use_case_pages,
 )
-from tests.load.ws_client import Session, Widget, _widget, state_for
+from tests.load.ws_client import Session, Widget, state_for, widget_of
 
 
 def test_widgets_are_read_from_the_proto_and_sent_back_in_the_right_field():
@@ -33,7 +33,7 @@ def test_widgets_are_read_from_the_proto_and_sent_back_in_the_right_field():
     el.slider.id = "$$ID-abc-reoffending.label_bias"
     el.slider.min, el.slider.max, el.slider.step = 0.0, 1.0, 0.25
     el.slider.default[:] = [0.5]
-    w = _widget("slider", el.slider)
+    w = widget_of("slider", el.slider)
     assert (w.key, w.field, w.value, w.grid()) == (
         "reoffending.label_bias", "label_bias", [0.5], [0.0, 0.25, 0.5, 0.75, 1.0])
     assert list(state_for(w, 0.75).double_array_value.data) == [0.75]
@@ -42,17 +42,17 @@ def test_widgets_are_read_from_the_proto_and_sent_back_in_the_right_field():
     el.radio.id = "$$ID-def-reaction.x.before.comfort"
     el.radio.form_id = "reaction.x.before"
     el.radio.options[:] = ["1: Very uncomfortable", "2: Uncomfortable"]
-    r = _widget("radio", el.radio)
+    r = widget_of("radio", el.radio)
     assert r.value is None and r.form_id == "reaction.x.before"
     assert state_for(r, 1).string_value == "2: Uncomfortable"
 
     unkeyed = Element()
     unkeyed.button.id = "$$ID-123-None"
     unkeyed.button.type = "primary"
-    assert _widget("button", unkeyed.button).key is None
-    assert _widget("button", unkeyed.button).primary
+    assert widget_of("button", unkeyed.button).key is None
+    assert widget_of("button", unkeyed.button).primary
     assert state_for(Widget("$$ID-1-b", "button", "b"), True).trigger_value is True
-    assert _widget("markdown", Element().markdown) is None
+    assert widget_of("markdown", Element().markdown) is None
 
 
 def test_a_select_slider_is_read_by_its_labels_and_sent_as_one():
@@ -63,11 +63,11 @@ def test_a_select_slider_is_read_by_its_labels_and_sent_as_one():
     s.options[:] = ["0 in 100", "5 in 100", "10 in 100"]
     s.min, s.max, s.step = 0, 2, 1
     s.default[:] = [0]
-    w = _widget("slider", s, "frag-1")
+    w = widget_of("slider", s, "frag-1")
     assert (w.kind, w.value, w.fragment_id) == ("select_slider", "0 in 100", "frag-1")
     s.raw_value[:] = ["10 in 100"]
     s.set_value = True
-    assert _widget("slider", s).value == "10 in 100"
+    assert widget_of("slider", s).value == "10 in 100"
     # The browser sends the option's label, in string_array_value (streamlit 1.67).
     assert list(state_for(w, "5 in 100").string_array_value.data) == ["5 in 100"]
     assert list(state_for(w, 2).string_array_value.data) == ["10 in 100"]
@@ -97,26 +97,26 @@ def _select_slider(key: str, value: str | None = None):
 
 def test_a_widget_keeps_the_value_the_page_set_and_knows_its_fragment():
     s = Session("http://127.0.0.1:1")
-    s._handle(_delta([0, 1], "", _select_slider("outside", "c")))
-    s._handle(_delta([0, 2], "f1", _select_slider("inside", "b")))
+    s.receive(_delta([0, 1], "", _select_slider("outside", "c")))
+    s.receive(_delta([0, 2], "f1", _select_slider("inside", "b")))
     finished = ForwardMsg()
     finished.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
-    s._handle(finished)
+    s.receive(finished)
     assert s.widget("inside").fragment_id == "f1" and s.widget("outside").fragment_id == ""
     # Drawn again without set_value (its default is only the value= argument):
     # the browser keeps the value it has, and so does this client.
-    s._handle(_delta([0, 2], "f1", _select_slider("inside")))
-    s._handle(finished)
+    s.receive(_delta([0, 2], "f1", _select_slider("inside")))
+    s.receive(finished)
     assert s.current(s.widget("inside")) == "b"
     # A fragment run drops that fragment's elements it did not draw again, only those.
     started = ForwardMsg()
     started.new_session.page_script_hash = "page"
     started.metadata.run.fragment_ids[:] = ["f1"]
-    s._handle(started)
+    s.receive(started)
     done = ForwardMsg()
     done.script_finished = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     done.metadata.run.fragment_ids[:] = ["f1"]
-    s._handle(done)
+    s.receive(done)
     assert [w.key for w in s.widgets.values()] == ["outside"]
 
 

@@ -160,7 +160,8 @@ class Run:
         return out
 
 
-def _widget(kind: str, el: Any, fragment_id: str = "") -> Widget | None:
+def widget_of(kind: str, el: Any, fragment_id: str = "") -> Widget | None:
+    """The widget a page element is, if it is one (with the fragment that drew it)."""
     wid = getattr(el, "id", "")
     if not isinstance(wid, str) or not wid.startswith(_ID_PREFIX):
         return None
@@ -436,7 +437,7 @@ class Session:
             async for data in self._ws:
                 msg = ForwardMsg()
                 msg.ParseFromString(data if isinstance(data, bytes) else data.encode())
-                self._handle(msg)
+                self.receive(msg)
         except ConnectionClosed as err:
             self._fail(f"connection closed: {err}")
         except Exception as err:  # a message we can't read is a protocol error
@@ -454,7 +455,8 @@ class Session:
     def _waiting(self) -> bool:
         return self._done is not None and not self._done.done()
 
-    def _handle(self, msg: ForwardMsg) -> None:
+    def receive(self, msg: ForwardMsg) -> None:
+        """Take in one message from the server, as the browser would."""
         kind = msg.WhichOneof("type")
         if kind in ("script_finished", "new_session"):
             run = "fragment" if msg.metadata.run.fragment_ids else "full"
@@ -568,7 +570,7 @@ class Session:
             if self._ours:
                 self._texts.append(el.body)
         elif el_kind is not None:
-            w = _widget(el_kind, el, d.fragment_id)
+            w = widget_of(el_kind, el, d.fragment_id)
             if w is not None:
                 if _sets_value(el) or w.id not in self._values:
                     self._values[w.id] = w.value
