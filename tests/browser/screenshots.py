@@ -6,7 +6,8 @@ Starts the app as ``make run`` does on a fresh database, starts a workshop in th
 Console, opens the Screen, joins from a phone and walks every page and step:
 ``<page>-<step>-<phone|projector>.png``. Once people have tried the uses of AI, the
 room fills up as it would in an hour (8 more people, 8 approved comments, 8 pieces
-of advice voted on, the record's tally, the ethics panel), and each of the Screen's
+of advice voted on, their decisions on the reoffending cases, the record's tally, the
+ethics panel), and each of the Screen's
 slides is taken at 1920 x 1080 (``screen-<slide>-projector.png``) and at 1280 x 720
 (``screen-<slide>-720.png``), with a later turn of a list where it matters
 (``-record``, ``-themes``; the room against the AI).
@@ -26,9 +27,19 @@ from tests.browser import flows
 from tests.browser.harness import PHONE, PROJECTOR, PROJECTOR_720, app_server, browser
 from workshop.store import Store
 
+#: The walk's parts, in order: the start (joining, first views), each use case's page
+#: at phone and projector size, and the room an hour in (the Screen, the Console). Each
+#: part starts its own workshop when walked alone, so the tests walk them side by side.
+PARTS = ("start", *registry.USE_CASES, "room")
 
-def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
-    """Walk the room in ``browser`` (a Playwright browser) and write the screenshots."""
+
+def take_all(browser, base: str, out: Path, database_url: str,
+             parts: tuple[str, ...] = PARTS) -> list[Path]:
+    """Walk the room in ``browser`` (a Playwright browser) and write the screenshots
+    of ``parts`` (all of them by default, one after the other)."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"no such part of the walk: {sorted(unknown)}")
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
@@ -49,37 +60,40 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
     try:
         console = laptop.new_page()
         code = flows.start_workshop(console, base)
-        screen = projector.new_page()
-        screen.goto(flows.screen_url(console, base))
-        shot(screen, "screen-join-projector")
-        screen_720 = small.new_page()
-        screen_720.goto(flows.screen_url(console, base))
+        store = Store(database_url)
+        screen, screen_720 = projector.new_page(), small.new_page()
+        if {"start", "room"} & set(parts):  # the Screen, at both sizes
+            screen.goto(flows.screen_url(console, base))
+            screen_720.goto(flows.screen_url(console, base))
 
         def slide(name: str) -> None:
             shot(screen, f"screen-{name}-projector")
             shot(screen_720, f"screen-{name}-720")
 
         visitor = wide.new_page()
-        visitor.goto(base)
-        shot(visitor, "welcome-visitor-projector")
         me = phone.new_page()
-        me.goto(f"{base}/?code={code}")
-        shot(me, "welcome-visitor-phone")
+        if "start" in parts:
+            shot(screen, "screen-join-projector")
+            visitor.goto(base)
+            shot(visitor, "welcome-visitor-projector")
+            me.goto(f"{base}/?code={code}")
+            shot(me, "welcome-visitor-phone")
         pid = flows.join(me, base, code)
-        shot(me, "welcome-joined-phone")
         query = f"p={pid}"
         # A second participant on a laptop: each step at projector size too.
         mine = seated.new_page()
         mine_pid = flows.join(mine, base, code)
+        if "start" in parts:
+            shot(me, "welcome-joined-phone")
+            me.goto(f"{base}/first_views?{query}")
+            shot(me, "first_views-phone")
+            flows.answer(me, 2, "I am not sure the police would use it fairly.")
+            shot(screen, "screen-first_views-projector")
 
-        me.goto(f"{base}/first_views?{query}")
-        shot(me, "first_views-phone")
-        flows.answer(me, 2, "I am not sure the police would use it fairly.")
-        shot(screen, "screen-first_views-projector")
-
-        store = Store(database_url)
         store.set_stage(code, "use_cases")
         for use_case in registry.USE_CASES.values():
+            if use_case.name not in parts:
+                continue
             path = re.sub(r"\.py$", "", use_case.page.split("/")[-1])
             visitor.goto(f"{base}/{path}")
             shot(visitor, f"{path}-visitor-projector")
@@ -96,53 +110,62 @@ def take_all(browser, base: str, out: Path, database_url: str) -> list[Path]:
                 tab.get_by_role("button", name=re.compile("I have tried it")).click()
                 shot(tab, f"{path}-3-after-{size}")
                 flows.answer(tab, 3, "A person should check what it decides.")
-        # An hour in: 8 more people, their comments approved, 8 pieces of advice, what
-        # they said of the record and as the ethics panel.
-        people = flows.fill_room(store, code)
-        flows.fill_panel(store, code, people)
-        preset = registry.presets("call_triage")[1]
-        store.set_preset(code, "call_triage", preset.key, preset.config.to_dict())
-        slide("use_cases")
-        for tab in (screen, screen_720):
-            flows.turn_to(tab, "must the public be told")
-        slide("use_cases-record")
-        present = wide.new_page()  # "Open it large": the room's scenario, large
-        present.goto(screen_url_for(flows.screen_url(console, base), "call_triage"))
-        shot(present, "present-call_triage-projector")
-        store.set_preset(code, "reoffending", None, None)
-        for tab in (screen, screen_720):
-            flows.settle(tab, 1500)
-            flows.turn_to(tab, "The AI, same cases")
-        slide("room_against_ai")
-        store.set_stage(code, "panel")
-        slide("panel")
-
-        store.set_stage(code, "questions")
-        me.goto(f"{base}/questions?{query}")
-        shot(me, "questions-phone")
-        slide("questions")
-        for tab in (screen, screen_720):
-            flows.turn_to(tab, "What people's words are about")
-        slide("questions-themes")
-        store.set_stage(code, "advice")
-        me.goto(f"{base}/advice?{query}")
-        flows.settle(me)
-        me.get_by_test_id("stButtonGroup").first.get_by_text("Agree", exact=True).click()
-        shot(me, "advice-phone")
-        slide("advice")
-        console.bring_to_front()
-        # The room moved on (through the store, above) since the Console was drawn:
-        # its facilitator puts it on the stage it is on, as they would have.
-        console.get_by_role("radio", name="Stage 5: advice and final views").click()
-        shot(console, "console-projector")
-        console.set_viewport_size(PHONE)
-        shot(console, "console-phone")
-        store.close_workshop(code)
-        slide("results")
+        if "room" in parts:
+            _the_room_an_hour_in(store, code, base, console, screen, screen_720, me, query,
+                                 wide, shot, slide)
     finally:
         for ctx in (laptop, projector, small, phone, wide, seated):
             ctx.close()
     return written
+
+
+def _the_room_an_hour_in(store, code, base, console, screen, screen_720, me, query, wide,
+                         shot, slide) -> None:
+    """8 more people, their comments approved, 8 pieces of advice, their own decisions
+    on the reoffending cases, what they said of the record and as the ethics panel;
+    then each of the Screen's slides, the phone's last pages and the Console."""
+    people = flows.fill_room(store, code)
+    flows.decide_room(store, code, people, "reoffending")
+    flows.fill_panel(store, code, people)
+    preset = registry.presets("call_triage")[1]
+    store.set_preset(code, "call_triage", preset.key, preset.config.to_dict())
+    slide("use_cases")
+    for tab in (screen, screen_720):
+        flows.turn_to(tab, "must the public be told")
+    slide("use_cases-record")
+    present = wide.new_page()  # "Open it large": the room's scenario, large
+    present.goto(screen_url_for(flows.screen_url(console, base), "call_triage"))
+    shot(present, "present-call_triage-projector")
+    store.set_preset(code, "reoffending", None, None)
+    for tab in (screen, screen_720):
+        flows.settle(tab, 1500)
+        flows.turn_to(tab, "The AI, same cases")
+    slide("room_against_ai")
+    store.set_stage(code, "panel")
+    slide("panel")
+
+    store.set_stage(code, "questions")
+    me.goto(f"{base}/questions?{query}")
+    shot(me, "questions-phone")
+    slide("questions")
+    for tab in (screen, screen_720):
+        flows.turn_to(tab, "What people's words are about")
+    slide("questions-themes")
+    store.set_stage(code, "advice")
+    me.goto(f"{base}/advice?{query}")
+    flows.settle(me)
+    me.get_by_test_id("stButtonGroup").first.get_by_text("Agree", exact=True).click()
+    shot(me, "advice-phone")
+    slide("advice")
+    console.bring_to_front()
+    # The room moved on (through the store, above) since the Console was drawn:
+    # its facilitator puts it on the stage it is on, as they would have.
+    console.get_by_role("radio", name="Stage 5: advice and final views").click()
+    shot(console, "console-projector")
+    console.set_viewport_size(PHONE)
+    shot(console, "console-phone")
+    store.close_workshop(code)
+    slide("results")
 
 
 def screen_url_for(screen_url: str, use_case: str) -> str:
