@@ -4,6 +4,9 @@ VENV   ?= .venv
 PORT   ?= 8501
 BIN    := $(VENV)/bin
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
+# Test processes: three a core, as most tests wait on a browser or a server; idle
+# ones take over waiting tests (worksteal)
+WORKERS ?= $(shell $(PYTHON) -c "import os; print(3 * (os.cpu_count() or 1))")
 
 .PHONY: run prepare test translations screenshots clean
 
@@ -20,7 +23,7 @@ prepare: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 # Every message people see, extracted into locales/messages.pot and merged into each
 # language's catalogue (translate the new entries in locales/cy/LC_MESSAGES/messages.po)
