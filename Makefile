@@ -4,9 +4,9 @@ VENV   ?= .venv
 PORT   ?= 8501
 BIN    := $(VENV)/bin
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
-# Test processes: three a core, as most tests wait on a browser or a server; idle
-# ones take over waiting tests (worksteal)
-WORKERS ?= $(shell $(PYTHON) -c "import os; print(3 * (os.cpu_count() or 1))")
+# Test processes: two a core, as most tests wait on a browser or a server; idle ones
+# take over waiting tests (worksteal)
+WORKERS ?= $(shell $(PYTHON) -c "import os; print(2 * (os.cpu_count() or 1))")
 
 .PHONY: run prepare test translations screenshots clean
 
