@@ -20,9 +20,11 @@ def live_app(live_database):
             pytest.fail("Chromium must be installed in CI (.ci/run installs it)")
         pytest.skip("Chromium is not installed here (apt-get install chromium)")
     # Every phone of every browser test joins from this machine's one address, as a
-    # whole venue behind one router would: its joins are not limited (README, Security).
+    # whole venue behind one router would: its joins are not limited (README, Security),
+    # nor the workshops its tests start side by side.
     with app_server(live_database, processes=2,
-                    env={"WORKSHOP_JOINS_PER_ADDRESS": "100000"}) as url:
+                    env={"WORKSHOP_JOINS_PER_ADDRESS": "100000",
+                         "WORKSHOP_CREATES_PER_ADDRESS": "100000"}) as url:
         yield url
 
 
