@@ -38,6 +38,41 @@ R = TypeVar("R")
 CACHES: dict[str, StageCache] = {}
 
 
+class Flights:
+    """Work being done for a cache, by key, so that threads asking for the same key at
+    once wait for the first one's answer instead of working it out again. The cache's
+    own lock guards both: call :meth:`join` holding it, :meth:`run` without."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        self._lock = lock
+        self._pending: dict[Hashable, Future[Any]] = {}
+
+    def join(self, key: Hashable) -> Future[Any] | None:
+        """The work already under way for ``key`` (wait for its ``result()``), or None:
+        the caller is now the one to :meth:`run` it."""
+        waiting = self._pending.get(key)
+        if waiting is None:
+            self._pending[key] = Future()
+        return waiting
+
+    def run(self, key: Hashable, compute: Callable[[], Any], keep: Callable[[Any], None]) -> Any:
+        """Work out ``key`` with ``compute()``, ``keep`` the value (called holding the
+        lock, as the key stops being pending) and hand it to whoever waits; a failure
+        is kept by nobody and raised to all."""
+        try:
+            value = compute()
+        except BaseException as err:
+            with self._lock:
+                mine = self._pending.pop(key)
+            mine.set_exception(err)
+            raise
+        with self._lock:
+            mine = self._pending.pop(key)
+            keep(value)
+        mine.set_result(value)
+        return value
+
+
 class StageCache:
     """The most recent ``max_entries`` results of one stage, by key."""
 
@@ -48,7 +83,7 @@ class StageCache:
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
-        self._pending: dict[Hashable, Future[Any]] = {}
+        self._flights = Flights(self._lock)
         self.hits = self.misses = self.evicted = 0
         CACHES[name] = self
 
@@ -63,29 +98,20 @@ class StageCache:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return self._entries[key]
-            waiting = self._pending.get(key)
+            waiting = self._flights.join(key)
             if waiting is None:
-                self._pending[key] = mine = Future()
                 self.misses += 1
             else:  # another thread is working it out: wait for that
                 self.hits += 1
         if waiting is not None:
             return waiting.result()
-        try:
-            value = compute()
-        except BaseException as err:
-            with self._lock:
-                del self._pending[key]
-            mine.set_exception(err)
-            raise
-        with self._lock:
-            del self._pending[key]
-            self._entries[key] = value
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-                self.evicted += 1
-        mine.set_result(value)
-        return value
+        return self._flights.run(key, compute, lambda value: self._keep(key, value))
+
+    def _keep(self, key: Hashable, value: Any) -> None:
+        self._entries[key] = value
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+            self.evicted += 1
 
     def clear(self) -> None:
         with self._lock:

@@ -41,13 +41,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import Future
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Any
 
 from simulators import registry
 from simulators.config import settings_of
+from simulators.stages import Flights
 from workshop.environment import env_int
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ class OutcomeCache:
         self.attached = attached
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, list[Any]] = OrderedDict()  # [value, base, memo]
-        self._pending: dict[Hashable, Future[Any]] = {}
+        self._flights = Flights(self._lock)
         self._bytes = 0
         self.hits = self.misses = self.evicted = 0
         self.measured = 0  # bytes of every result computed so far, kept or not
@@ -227,30 +227,27 @@ class OutcomeCache:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return entry[0]
-            waiting = self._pending.get(key)
+            waiting = self._flights.join(key)
             if waiting is None:
-                self._pending[key] = mine = Future()
                 self.misses += 1
         if waiting is not None:
             return waiting.result()
-        try:
+        sized: list[int] = []
+
+        def work() -> Any:  # measured before the lock is taken to keep it
             value = compute()
-        except BaseException as err:
-            with self._lock:
-                del self._pending[key]
-            mine.set_exception(err)
-            raise
-        base = size_of(value)
-        with self._lock:
-            self.measured += base
-            del self._pending[key]
-            self._remeasure()
-            if base <= self.max_bytes:
-                self._entries[key] = [value, base, 0]
-                self._bytes += base
-                self._evict()
-        mine.set_result(value)
-        return value
+            sized.append(size_of(value))
+            return value
+
+        return self._flights.run(key, work, lambda value: self._keep(key, value, sized[0]))
+
+    def _keep(self, key: Hashable, value: Any, base: int) -> None:
+        self.measured += base
+        self._remeasure()
+        if base <= self.max_bytes:
+            self._entries[key] = [value, base, 0]
+            self._bytes += base
+            self._evict()
 
     def _remeasure(self) -> None:
         for key in list(reversed(self._entries))[: self.REMEASURE]:
