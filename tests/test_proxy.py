@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -378,10 +379,13 @@ def _idle_connections(port: int, n: int) -> list[socket.socket]:
 
 
 def _health_through(port: int) -> str | None:
+    """``ok``, else the status the proxy answered (None: no answer at all)."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
                                     timeout=30) as r:
             return r.read().decode()
+    except urllib.error.HTTPError as err:
+        return str(err.code)
     except OSError:
         return None
 

@@ -101,6 +101,23 @@ def test_a_connection_that_sends_nothing_gives_way_before_anyone_else():
     assert conn is not None and victim is silent
 
 
+def test_a_request_in_hand_beats_a_connection_that_has_sent_nothing_yet():
+    # A flood of silent connections from many addresses, all just opened: a newcomer
+    # with nothing to show waits its turn, one whose request has arrived goes first.
+    clock = Clock()
+    slots = Slots(Limits(total=8, per_address=64), clock=clock)
+    silent = [slots.take(f"10.0.1.{i}")[0] for i in range(8)]
+    clock.t += 0.1
+    assert slots.take("10.0.0.1")[2] == "busy"
+    conn, victim, _ = slots.take("10.0.0.1", ready=True)
+    assert conn is not None and victim in silent
+    conn.head = True
+    for c in silent:
+        if c is not victim:
+            c.head = True  # now everyone has spoken: nobody gives way to a newcomer
+    assert slots.take("10.0.0.2", ready=True)[2] == "busy"
+
+
 def test_a_streamlit_process_is_counted_as_its_sessions_hold_descriptors():
     clock = Clock()
     files = ChildFiles(256, ttl=120, clock=clock)

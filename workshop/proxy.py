@@ -15,10 +15,11 @@ nobody on the Wi-Fi can knock it over or take the room offline:
   (``WORKSHOP_PROXY_PER_ADDRESS``, default 64, at most an eighth of the rest; more are
   answered 503) and an eighth is kept for addresses that hold none. When the slots
   are all taken, a newcomer takes the slot of a connection that has not sent its
-  request within a second, or else the longest-idle connection of the address
-  holding the most (at least two more than the newcomer): someone holding hundreds
-  of websockets loses theirs, a phone does not. A phone uses one
-  websocket and at most six requests at once (a browser's limit per host);
+  request within a second (at once, if the newcomer's request is in hand), or else
+  the longest-idle connection of the address holding the most (at least two more
+  than the newcomer): someone holding hundreds of websockets loses theirs, a phone
+  does not. A phone uses one websocket and at most six requests at once (a
+  browser's limit per host);
 - a few spare descriptors beyond the slots answer ``/healthz`` and say "busy" (503)
   when nothing can be freed, so the proxy and its health check answer whatever
   happens;
@@ -312,7 +313,8 @@ class Proxy:
         if request.path == "/healthz":
             return await self._healthz(writer, request)
         if slot is None:
-            slot, victim, why = self.slots.take(peer)  # room may have been made since
+            # Room may have been made since, and a request in hand beats a silence.
+            slot, victim, why = self.slots.take(peer, ready=True)
             if slot is None:
                 if why == "address":
                     return await self._say(writer, 503, "Too many connections from your "

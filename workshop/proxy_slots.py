@@ -176,14 +176,16 @@ class Slots:
     def holding(self, address: str) -> int:
         return len(self.by_address.get(address, ()))
 
-    def take(self, address: str) -> tuple[Conn | None, Conn | None, str]:
+    def take(self, address: str, ready: bool = False) -> tuple[Conn | None, Conn | None, str]:
+        """A slot for ``address``; ``ready``: its request head has already arrived,
+        so any connection that has sent nothing yet gives way to it, however new."""
         mine = self.holding(address)
         if mine >= self.share:
             return None, None, "address"
         now = self.clock()
         victim = None
         if self.open >= self.total - self.reserve:
-            victim = self._victim(mine, now)
+            victim = self._victim(mine, now, 0.0 if ready else self.grace)
             if victim is not None:
                 self.give_back(victim)
                 victim.gone = True
@@ -194,12 +196,12 @@ class Slots:
         self.open += 1
         return conn, victim, ""
 
-    def _victim(self, mine: int, now: float) -> Conn | None:
-        """Who makes room: a connection that has not sent its request within the
-        grace (the longest idle), else the longest-idle one of the address holding
+    def _victim(self, mine: int, now: float, grace: float) -> Conn | None:
+        """Who makes room: a connection that has not sent its request within
+        ``grace`` (the longest idle), else the longest-idle one of the address holding
         the most, if it holds at least two more than the newcomer."""
         silent = [c for held in self.by_address.values() for c in held
-                  if not c.head and now - c.opened >= self.grace]
+                  if not c.head and now - c.opened >= grace]
         if silent:
             return min(silent, key=lambda c: c.last)
         heaviest = max(self.by_address.values(), key=len, default=set())
