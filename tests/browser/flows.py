@@ -11,9 +11,18 @@ PASSPHRASE = "a long workshop passphrase"
 
 
 def settle(tab, ms: int = 500) -> None:
+    """The run the last action asked for is over, ``ms`` have passed (for charts to
+    draw and timers to fire) and any run started meanwhile is over too."""
     wait_for_app(tab)
     tab.wait_for_timeout(ms)
-    wait_for_app(tab)
+    wait_for_app(tab, start=None)
+
+
+def after_room_change(tab, ms: int = 800) -> None:
+    """A page following the room (the Screen, a phone's banner) asks for it once a
+    second and reruns when it changed: wait for that run (up to 3 s), then settle."""
+    wait_for_app(tab, start=3000)
+    settle(tab, ms)
 
 
 def start_workshop(tab, base: str, title: str = "Leeds library, 3 March") -> str:
@@ -70,7 +79,7 @@ def decide_cases(tab, n: int = 8) -> None:
     other, in turn), then go on to try the AI."""
     for i in range(n):
         tab.locator(".st-key-decide-buttons").get_by_role("button").nth(i % 2).click()
-        settle(tab, 200)
+        wait_for_app(tab)
     settle(tab)
 
 

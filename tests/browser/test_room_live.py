@@ -362,8 +362,7 @@ def test_every_slide_fits_the_projector_in_large_type(live_app, chromium, store,
         flows.settle(tab, 800)
         for slide in SLIDES:
             put(store, w.code, slide, people)
-            tab.wait_for_timeout(1500)
-            flows.settle(tab, 1500)
+            flows.after_room_change(tab)
             shown = ""
             for turn in range(flows.turns_taken(tab)):
                 where = f"{slide}, turn {turn + 1}"
@@ -457,12 +456,12 @@ def test_the_screen_asks_for_the_room_once_a_second_however_often_it_reruns(
         for n in range(6):  # six answers arrive: six reruns with new data
             store.vote(people[n].id, int(store.advice(w.code)["advice_id"].iloc[-1]),
                        "pass")
-            tab.wait_for_timeout(1500)
-            flows.settle(tab)
+            flows.after_room_change(tab, 500)
         before = len(asked)
         tab.wait_for_timeout(5000)
         print(f"{len(asked) - before} requests for the room in 5 s")
         assert len(asked) - before <= 7
+        flows.next_turn(tab)  # a turn has just begun: the next is 10 s away
         first = tab.evaluate(_VISIBLE_ITEMS)
         tab.wait_for_timeout(1000)
         assert tab.evaluate(_VISIBLE_ITEMS) == first  # not flickering between turns
