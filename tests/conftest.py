@@ -1,9 +1,18 @@
 import os
 
-import pytest
-import streamlit as st
+# One thread for numpy's and scikit-learn's pools in each test process, as the server
+# gives its processes (workshop.serve.one_thread_each), set before numpy loads: the
+# tests run two processes a core, and pools a core each made them wait on each other.
+for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_pool, "1")
 
-from tests.postgres import postgres_server
+import pytest  # noqa: E402
+import streamlit as st  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from tests.postgres import postgres_server  # noqa: E402
+
+threadpool_limits(1)  # and the pools of any library a plugin loaded before this file
 
 # Nothing on disk between tests (or in the repo's var/cache), servers the tests start
 # included: tests/test_sim_cache.py gives the disk cache its own folder.
