@@ -6,6 +6,7 @@ question, slider moves that rerun only the page's fragment, the after question),
 with zero errors and every reaction sent found in the database, once.
 """
 
+import asyncio
 import os
 import random
 import socket
@@ -186,3 +187,57 @@ def test_three_rooms_exploring_through_nginx_and_postgresql_nothing_lost_or_cros
     assert report.missing == [] and report.duplicated == 0 and report.crossed == 0
     assert report.stored == len(report.sent) > 0
     assert {"nginx", "app"} <= set(report.server_cpu)  # it really went through nginx
+
+
+
+def _run_message(kind: str, *fragments: str, status=None) -> ForwardMsg:
+    msg = ForwardMsg()
+    if kind == "start":
+        msg.new_session.page_script_hash = "page"
+    else:
+        msg.script_finished = status
+    msg.metadata.run.fragment_ids[:] = list(fragments)
+    return msg
+
+
+_EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+_OURS = [_run_message("start", "f1"), _delta([0, 2], "f1", _select_slider("inside", "c")),
+         _run_message("end", "f1", status=_EARLY)]
+
+
+@pytest.mark.parametrize("then, relabelled", [
+    # a tick of another fragment starts before ours left the server: ours stands
+    ([_run_message("start", "tick"),
+      _run_message("end", "tick", status=ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)], 1),
+    # our fragment again, or the whole page: that run draws it, and ends it
+    ([_run_message("start", "f1"), _delta([0, 2], "f1", _select_slider("inside", "c")),
+      _run_message("end", "f1", status=ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)], 0),
+    ([_run_message("start"), _delta([0, 2], "f1", _select_slider("inside", "c")),
+      _run_message("end", status=ForwardMsg.FINISHED_SUCCESSFULLY)], 0),
+], ids=["a tick after it", "ours again", "the whole page"])
+def test_a_slider_run_relabelled_early_counts_as_drawn_when_its_output_stands(
+        then, relabelled):
+    """Under load Streamlit relabels a finished fragment run FINISHED_EARLY_FOR_RERUN
+    when the next run starts before its messages left: a run of another fragment
+    keeps what ours drew, so the move is drawn (the load test counted it lost)."""
+    import websockets
+
+    async def server(ws) -> None:
+        await ws.recv()  # the slider's rerun request
+        for msg in [*_OURS, *then]:
+            await ws.send(msg.SerializeToString())
+        await ws.wait_closed()
+
+    async def go() -> tuple[str, int]:
+        async with websockets.serve(server, "127.0.0.1", 0,
+                                    subprotocols=["streamlit"]) as srv:
+            port = srv.sockets[0].getsockname()[1]
+            s = Session(f"http://127.0.0.1:{port}", timeout=5)
+            await s.connect()
+            try:
+                run = await s.rerun(fragment_id="f1")
+            finally:
+                await s.close()
+            return s.current(run.widgets["$$ID-x-inside"]), s.relabelled_runs
+
+    assert asyncio.run(go()) == ("c", relabelled)

@@ -119,6 +119,7 @@ class Report:
     fragment_runs: int = 0
     fragment_requests: int = 0
     lost_runs: int = 0  # full runs whose end the server never sent (see ws_client.LostRun)
+    relabelled_runs: int = 0  # slider runs drawn, their end relabelled early (ws_client)
     # (participant, use case, stage, comment): a skip has no comment
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
     stored: int = 0
@@ -205,6 +206,10 @@ class Report:
         ]
         if self.fragment_requests:
             lines.append(f"run_every ticks:       {self.fragment_requests} sent")
+        if self.relabelled_runs:
+            lines.append(f"relabelled ends:       {self.relabelled_runs} fragment runs drawn "
+                         "whose end Streamlit relabelled 'early' as a tick's run started "
+                         "(tests/load/ws_client.py)")
         if self.server_cpu_s is not None and self.wall_s:
             by_role = ", ".join(f"{r} {t:.0f} s" for r, t in sorted(self.server_cpu.items()))
             lines.append(f"server CPU:            {self.server_cpu_s:.0f} s in {self.wall_s:.0f} s "
@@ -524,6 +529,7 @@ class Participant:
                 poller.cancel()
                 await asyncio.gather(poller, return_exceptions=True)
             self.report.fragment_runs += s.fragment_runs
+            self.report.relabelled_runs += s.relabelled_runs
             self.report.fragment_requests += s.fragment_requests
             for e in s.fragment_errors:
                 self.report.errors.append(f"session {self.n}, a fragment run: {e}")

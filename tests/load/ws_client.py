@@ -40,7 +40,14 @@ What is sent, as the browser would (streamlit 1.67):
   send fragment reruns, as phones left on a page do; like the frontend, a timer
   keeps running when the same fragment and interval come again, fires whether or
   not a run is going on, and all timers stop when a full run starts or the page
-  changes.
+  changes;
+- a fragment run whose end Streamlit relabels ``FINISHED_EARLY_FOR_RERUN`` because
+  the next run (another fragment, such as a ``run_every`` tick) started before its
+  messages left the server: Streamlit clears only the next run's own fragments'
+  unsent output, so what ours drew reaches the browser all the same, and the move
+  counts as drawn when that next run starts (``relabelled_runs``). This app asks
+  for no fragment-scoped rerun, the one other way a fragment run ends early with
+  a fragment run after it.
 
 Messages cached by the browser (``cached_message_hashes``) are not claimed, so
 the server sends every message in full: a little more work than real phones.
@@ -257,6 +264,7 @@ class Session:
         self.widgets: dict[str, Widget] = {}  # by id, as of the last finished run
         self.fragment_runs = 0  # finished, ours and run_every ticks
         self.fragment_requests = 0  # run_every ticks sent
+        self.relabelled_runs = 0  # our fragment runs drawn, their end relabelled early
         self.fragment_errors: list[str] = []  # exceptions in runs nobody was waiting for
         self.problems: list[str] = []  # protocol trouble, seen by the reader
         self._ws: ClientConnection | None = None
@@ -270,6 +278,7 @@ class Session:
         self._run_paths: set[tuple[int, ...]] = set()  # drawn by the current run
         self._run_fragments: list[str] = []  # what the current run reruns ([]: everything)
         self._ours = False  # the current run is the one we wait for
+        self._relabelled = False  # ... and its end came as FINISHED_EARLY_FOR_RERUN
         self._want = ""  # the fragment our pending request reruns ("": the whole page)
         self._full_started = False  # our full run's new_session has arrived
         self._exceptions: list[str] = []
@@ -392,7 +401,7 @@ class Session:
             self._done = asyncio.get_running_loop().create_future()
             self._want = fragment_id
             self._seen = []
-            self._full_started = False
+            self._full_started = self._relabelled = False
             started = time.perf_counter()
             await self._send(msg)
             try:
@@ -500,6 +509,13 @@ class Session:
     def _started(self, msg: ForwardMsg) -> None:
         """A run starts: the whole page, or the fragments it names."""
         self._run_fragments = list(msg.metadata.run.fragment_ids)
+        relabelled, self._relabelled = self._relabelled, False
+        if (relabelled and self._run_fragments and self._waiting()
+                and self._want not in self._run_fragments):
+            # Our fragment's output was kept, only its end relabelled (module doc).
+            self.relabelled_runs += 1
+            self._collect_widgets()
+            self._done.set_result("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
         self._run_paths = set()
         if not self._run_fragments:
             self._stop_timers()  # the page's auto_rerun messages start them again
@@ -519,7 +535,10 @@ class Session:
     def _finished(self, msg: ForwardMsg) -> None:
         status = _STATUS.get(msg.script_finished, str(msg.script_finished))
         if status == "FINISHED_EARLY_FOR_RERUN":
-            return  # st.rerun() or a newer request: another run follows
+            # st.rerun() or a newer request: another run follows (for our fragment
+            # run, it says whether what ours drew stands: see _started)
+            self._relabelled = self._ours and bool(self._want)
+            return
         if status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY":
             self.fragment_runs += 1
             # As the browser does: drop what these fragments drew before and not now.
