@@ -1,18 +1,17 @@
 import os
 
-# One thread for numpy's and scikit-learn's pools in each test process, as the server
-# gives its processes (workshop.serve.one_thread_each), set before numpy loads: the
-# tests run two processes a core, and pools a core each made them wait on each other.
-for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_pool, "1")
+import pytest
+import streamlit as st
+from threadpoolctl import threadpool_limits
 
-import pytest  # noqa: E402
-import streamlit as st  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
+from tests.postgres import postgres_server
+from workshop.serve import one_thread_each
 
-from tests.postgres import postgres_server  # noqa: E402
-
-threadpool_limits(1)  # and the pools of any library a plugin loaded before this file
+# One thread for numpy's and scikit-learn's pools, as the server gives its processes:
+# the tests run two processes a core, and pools a core each made them wait on each
+# other. In this process (its libraries are loaded by now) and in those it starts.
+threadpool_limits(1)
+one_thread_each(os.environ)
 
 # Nothing on disk between tests (or in the repo's var/cache), servers the tests start
 # included: tests/test_sim_cache.py gives the disk cache its own folder.

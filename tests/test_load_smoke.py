@@ -12,6 +12,7 @@ import random
 import socket
 
 import pytest
+import websockets
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
@@ -189,7 +190,6 @@ def test_three_rooms_exploring_through_nginx_and_postgresql_nothing_lost_or_cros
     assert {"nginx", "app"} <= set(report.server_cpu)  # it really went through nginx
 
 
-
 def _run_message(kind: str, *fragments: str, status=None) -> ForwardMsg:
     msg = ForwardMsg()
     if kind == "start":
@@ -220,7 +220,6 @@ def test_a_slider_run_relabelled_early_counts_as_drawn_when_its_output_stands(
     """Under load Streamlit relabels a finished fragment run FINISHED_EARLY_FOR_RERUN
     when the next run starts before its messages left: a run of another fragment
     keeps what ours drew, so the move is drawn (the load test counted it lost)."""
-    import websockets
 
     async def server(ws) -> None:
         await ws.recv()  # the slider's rerun request

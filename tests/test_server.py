@@ -19,7 +19,7 @@ import pytest
 from tests.load.load_test import children_of
 from tests.load.ws_client import Session
 from workshop import health
-from workshop.serve import Balancer, Cluster, default_processes, free_port
+from workshop.serve import THREAD_POOLS, Balancer, Cluster, default_processes, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -224,10 +224,10 @@ def test_the_health_command_exits_non_zero_when_a_process_does_not_answer(capsys
 def test_each_streamlit_process_keeps_numpys_pools_to_one_thread(monkeypatch):
     # A process a core fills the machine; pools a core in each made them wait on each
     # other (the opinion groups took five times as long with two test processes a core).
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    assert set(THREAD_POOLS) == {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
+    for var in THREAD_POOLS:
         monkeypatch.delenv(var, raising=False)
     env = Cluster(2, free_port()).env
-    assert [env[v] for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                             "MKL_NUM_THREADS")] == ["1", "1", "1"]
+    assert [env[v] for v in THREAD_POOLS] == ["1", "1", "1"]
     monkeypatch.setenv("OMP_NUM_THREADS", "4")  # what the host sets is kept
     assert Cluster(2, free_port()).env["OMP_NUM_THREADS"] == "4"

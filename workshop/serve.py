@@ -42,7 +42,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -125,13 +125,16 @@ def _first_run(port: int) -> bool:
         return False
 
 
-def one_thread_each(env: dict[str, str]) -> dict[str, str]:
-    """``env`` with numpy's and scikit-learn's thread pools (OpenBLAS, OpenMP, MKL) at
-    one thread unless set: a process a core already fills the machine, and a pool a
-    core in each process only makes them wait on each other."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+#: The settings of numpy's and scikit-learn's thread pools (OpenMP, OpenBLAS, MKL).
+THREAD_POOLS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_thread_each(env: MutableMapping[str, str]) -> None:
+    """Set each of ``THREAD_POOLS`` in ``env`` to one thread unless it is set: a process
+    a core already fills the machine, and a pool a core in each process only makes
+    them wait on each other."""
+    for var in THREAD_POOLS:
         env.setdefault(var, "1")
-    return env
 
 
 class Cluster:
@@ -145,8 +148,9 @@ class Cluster:
         self.extra = list(extra)
         self.app = app
         # One cookie secret for all, so a cookie one process set is good in another.
-        self.env = one_thread_each(dict(os.environ, WORKSHOP_PORT=str(public_port),
-                                        FORWARDED_ALLOW_IPS="127.0.0.1,::1"))
+        self.env = dict(os.environ, WORKSHOP_PORT=str(public_port),
+                        FORWARDED_ALLOW_IPS="127.0.0.1,::1")
+        one_thread_each(self.env)
         self.env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
         if warm_up_elsewhere:
             self.env["WORKSHOP_WARM_UP_STARTED"] = "1"  # ui/cache.py: don't start another
@@ -234,8 +238,10 @@ def start_warm_up() -> subprocess.Popen[bytes]:
     (it lowers its own priority, and exits at once if there is nothing to do or
     another one is running). Started as a command, so this process never loads the
     simulators (200 MB)."""
+    env = dict(os.environ)
+    one_thread_each(env)
     return subprocess.Popen([sys.executable, "-m", "workshop.warm_up", "--background"],
-                            cwd=ROOT, env=one_thread_each(dict(os.environ)))
+                            cwd=ROOT, env=env)
 
 
 async def _serve(cluster: Cluster, sock: socket.socket, limits: Limits) -> None:
