@@ -19,6 +19,7 @@ from streamlit.proto.Slider_pb2 import Slider
 
 from tests.load.load_test import (
     Options,
+    awaiting,
     bias_settings,
     device_address,
     listening_pid,
@@ -150,6 +151,25 @@ def test_every_session_is_its_own_device_on_this_machine():
 
 
 @pytest.mark.server
+def test_a_stuck_session_is_reported_with_the_line_it_waits_on():
+    async def deepest(never: asyncio.Event) -> None:
+        await never.wait()
+
+    async def session(never: asyncio.Event) -> None:
+        await deepest(never)
+
+    async def main() -> str:
+        task = asyncio.create_task(session(asyncio.Event()))
+        await asyncio.sleep(0)
+        where = awaiting(task)
+        task.cancel()
+        return where
+
+    where = asyncio.run(main())
+    assert where.startswith("test_load_smoke.py:") and " session > " in where
+    assert " deepest > " in where and where.endswith(" wait")  # down into asyncio's Event
+
+
 def test_ten_devices_for_twenty_seconds_through_every_step_nothing_lost():
     report = load_test(Options(sessions=10, duration=20, interval=2, ramp=2, timeout=60,
                                processes=2))

@@ -502,6 +502,8 @@ class Participant:
             self.report.lost_runs += 1
             self._error(where, f"{what}: {err}")
             return None
+        finally:
+            self.doing = f"after {what}"
 
     async def run(self) -> None:
         await asyncio.sleep(self.rng.uniform(0, self.opts.ramp))
@@ -666,6 +668,18 @@ class Participant:
             await asyncio.sleep(due - time.monotonic())
 
 
+def awaiting(task: asyncio.Task) -> str:
+    """Where a task waits: the chain of awaits from its coroutine down, innermost last."""
+    where, obj = [], task.get_coro()
+    while obj is not None:
+        frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
+        if frame is not None:
+            where.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} "
+                         f"{frame.f_code.co_name}")
+        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None)
+    return " > ".join(where) or "nothing (finished)"
+
+
 async def http_get(url: str, path: str, local_host: str | None = None) -> int:
     """``GET path`` from ``local_host`` on a new connection, as a browser's ``fetch``
     reaches the app through ``workshop.serve`` (one request per connection); the status."""
@@ -723,10 +737,12 @@ async def run_room(opts: Options, url: str, database_url: str,
     hard_stop = opts.ramp + opts.duration + (opts.moves_per_page + 6) * opts.timeout + 30
     tasks = [asyncio.create_task(p.run()) for p in people]
     done, pending = await asyncio.wait(tasks, timeout=hard_stop)
-    for t in pending:
-        t.cancel()
     if pending:
         report.errors.append(f"{len(pending)} sessions still running after {hard_stop:.0f} s")
+        for p, t in zip(people, tasks, strict=True):
+            if t in pending:
+                report.errors.append(f"session {p.n} stuck {p.doing}, at {awaiting(t)}")
+                t.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
     for t in done:
         if t.exception() is not None:

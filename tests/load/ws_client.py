@@ -312,7 +312,8 @@ class Session:
         self._closing = True
         self._stop_timers()
         if self._ws is not None:
-            await self._ws.close()
+            with contextlib.suppress(TimeoutError):  # the socket is dropped regardless
+                await asyncio.wait_for(self._ws.close(), self.timeout)
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -436,9 +437,11 @@ class Session:
         if self._ws is None:
             raise ProtocolError("not connected")
         try:
-            await self._ws.send(msg.SerializeToString())
+            await asyncio.wait_for(self._ws.send(msg.SerializeToString()), self.timeout)
         except ConnectionClosed as err:
             raise ProtocolError(f"connection closed: {err}") from None
+        except TimeoutError:
+            raise ProtocolError(f"could not send within {self.timeout:.0f} s") from None
 
     async def _read(self) -> None:
         assert self._ws is not None
