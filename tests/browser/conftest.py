@@ -18,7 +18,8 @@ def live_app(live_database):
     if not chromium_available():
         if os.environ.get("CI"):
             pytest.fail("Chromium must be installed in CI (.ci/run installs it)")
-        pytest.skip("Chromium is not installed here (apt-get install chromium)")
+        pytest.skip("Chromium is not installed here "
+                    "(apt-get install chromium-headless-shell)")
     # Every phone of every browser test joins from this machine's one address, as a
     # whole venue behind one router would: its joins are not limited (README, Security),
     # nor the workshops its tests start side by side.

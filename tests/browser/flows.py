@@ -9,6 +9,13 @@ from tests.browser.harness import wait_for_app
 
 PASSPHRASE = "a long workshop passphrase"
 
+# How long a page following the room may take to show a change: it asks once a second
+# (tests/browser/test_room_live.py counts its requests) and then reruns, about 2 s in
+# a room (the load test's figures, README, Speed). The bound tells "follows by itself"
+# from "only on a reload"; it is not a speed test: this machine runs four browsers and
+# their servers at once while testing.
+FOLLOW_S = 5.0
+
 
 def settle(tab, ms: int = 500) -> None:
     """The run the last action asked for is over, ``ms`` have passed (for charts to

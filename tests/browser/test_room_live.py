@@ -14,7 +14,7 @@ from tests.browser.harness import PHONE, PROJECTOR, PROJECTOR_720
 from workshop.live import screen_key
 from workshop.store import Store
 
-FOLLOW_S = 2.5  # "within about 2 s": the poll is 1 s, a rerun well under 1 s
+FOLLOW_S = flows.FOLLOW_S
 
 
 @pytest.fixture(scope="module")
