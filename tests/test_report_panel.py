@@ -34,6 +34,13 @@ def downloads(at):
     return {d.proto.label for d in at.get("download_button")}
 
 
+def make(at, key):
+    """Press a "make the files" button (ui/downloads.py)."""
+    at.button(key=f"files.{key}.make").click().run()
+    assert not at.exception
+    return at
+
+
 def everything(at) -> str:
     parts = [captions(at), " ".join(m.value for m in at.markdown),
              " ".join(s.value for s in at.subheader)]
@@ -49,11 +56,43 @@ def test_every_workshop_offers_the_report_and_the_exports_for_people(store):
     w = store.create_workshop("Hall", PASS)
     at = console(w.code)
     assert not at.exception
-    assert {"Download the report (PDF)", "Answers as people saw them (CSV)",
-            "What each column means (CSV)"} <= downloads(at)
+    assert not downloads(at) & {"Download the report (PDF)", "Download answers (CSV)"}
     names = at.checkbox(key="report.names")
     assert names.label == "Show nicknames in the report" and names.value is False
     assert not any(s.value == "Series" for s in at.subheader)
+    assert {"Download the report (PDF)", "Answers as people saw them (CSV)",
+            "What each column means (CSV)"} <= downloads(make(at, "report"))
+    assert {"Download answers (CSV)", "Download everything (JSON)"} <= downloads(
+        make(at, "console"))
+
+
+def test_made_files_are_held_say_when_the_workshop_changed_and_go_with_their_settings(
+        store):
+    """The files are handed over as data, which the Console's session holds (a file
+    made on the click itself is swept by the next runs of any phone); made before a new
+    answer they say so; made with or without nicknames, never offered for the other."""
+    w = store.create_workshop("Hall", PASS)
+    p = store.join(w.code)
+    record(store, p.id, "call_triage", "before", 2)
+    at = make(console(w.code), "report")
+    pdf = next(d for d in at.get("download_button")
+               if d.proto.label == "Download the report (PDF)")
+    assert pdf.proto.url and not pdf.proto.deferred_file_id
+    changed = "The workshop has changed since these files were made"
+    assert changed not in captions(at)
+    record(store, p.id, "call_triage", "after", 4)
+    at.run()
+    assert "Download the report (PDF)" in downloads(at) and changed in captions(at)
+    at.checkbox(key="report.names").check().run()
+    assert "Download the report (PDF)" not in downloads(at)
+    assert at.button(key="files.report.make").label == "Make the report and its files"
+    assert "Download the report (PDF)" in downloads(make(at, "report"))
+    assert changed not in captions(at)
+    assert any(str(k).startswith("files.") for k in at.session_state)
+    at.text_input(key="facilitator.confirm_delete").input(w.code).run()
+    at.button(key="files.console.make").click().run()  # files of both kinds held
+    next(b for b in at.button if b.label == "Delete everything").click().run()
+    assert not any(str(k).startswith("files.") for k in at.session_state)
 
 
 def test_the_report_is_made_once_per_revision_and_names_only_when_asked(store, monkeypatch):
@@ -101,6 +140,6 @@ def test_a_series_shows_each_person_by_number_across_its_workshops(store):
     assert table.loc["Person 1"].tolist() == ["1", "3", "3", "5"]
     assert table.loc["Person 2"].tolist() == ["1", "3", "–", "–"]
     assert {"Download the whole series (CSV)",
-            "What each column of the series means (CSV)"} <= downloads(at)
+            "What each column of the series means (CSV)"} <= downloads(make(at, "series"))
     for p in [*people, back]:
         assert p.pseudonym not in shown and p.id not in shown and p.person_id not in shown

@@ -19,6 +19,7 @@ from streamlit.delta_generator import DeltaGenerator
 from simulators import registry
 from simulators.messages import N_
 from ui import report_panel, theme_tags
+from ui.downloads import File, forget_files, offer
 from ui.i18n import _, lang, ngettext, say
 from ui.navigation import CONSOLE_COOKIE, FACILITATOR_KEY, SCREEN
 from ui.participant import device_token, grouped
@@ -68,6 +69,7 @@ def sign_out() -> None:
     """Sign this device out: the session and its cookie."""
     st.session_state.pop(FACILITATOR_KEY, None)
     st.session_state[FORGET_KEY] = True
+    forget_files()  # no copy of the workshop's words held for this device
 
 
 def keep_cookie() -> None:
@@ -457,32 +459,27 @@ def live(code: str) -> None:
 
 
 def downloads(code: str) -> None:
-    """Each file is made when it is clicked, from the database as it is then (deleted
-    words are not in it), and its link lasts only as long as this Console's session."""
+    """The workshop's files, made from the database as it is when the facilitator asks
+    (deleted words are not in them), held by this Console's session (ui/downloads.py)."""
     store = get_store()
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(_("Download answers (CSV)"), lambda: export.reactions_csv(store, code),
-                       file_name=f"workshop-{code}.csv", mime="text/csv",
-                       key="download.answers", on_click="ignore")
-    c2.download_button(_("Download advice (CSV)"), lambda: export.advice_csv(store, code),
-                       file_name=f"workshop-{code}-advice.csv", mime="text/csv",
-                       key="download.advice", on_click="ignore")
-    c3.download_button(_("Download everything (JSON)"),
-                       lambda: export.workshop_json(store, code),
-                       file_name=f"workshop-{code}.json", mime="application/json",
-                       key="download.json", on_click="ignore")
-    c4, c5 = st.columns(2)
-    c4.download_button(_("Download the ethics panel's advice (CSV)"),
-                       lambda: export.panel_csv(store, code),
-                       file_name=f"workshop-{code}-panel.csv", mime="text/csv",
-                       key="download.panel", on_click="ignore")
-    c5.download_button(_("Download the decisions people made themselves (CSV)"),
-                       lambda: export.decisions_csv(store, code),
-                       file_name=f"workshop-{code}-decisions.csv", mime="text/csv",
-                       key="download.decisions", on_click="ignore",
-                       help=_("Each person's latest decision on each case they decided "
-                              "before seeing the AI, beside the truth and the AI's decision, "
-                              "with the draw of cases and the seconds it took."))
+    offer("console", [
+        File(_("Download answers (CSV)"), lambda: export.reactions_csv(store, code),
+             f"workshop-{code}.csv", "text/csv", "download.answers"),
+        File(_("Download advice (CSV)"), lambda: export.advice_csv(store, code),
+             f"workshop-{code}-advice.csv", "text/csv", "download.advice"),
+        File(_("Download everything (JSON)"), lambda: export.workshop_json(store, code),
+             f"workshop-{code}.json", "application/json", "download.json"),
+        File(_("Download the ethics panel's advice (CSV)"),
+             lambda: export.panel_csv(store, code), f"workshop-{code}-panel.csv",
+             "text/csv", "download.panel"),
+        File(_("Download the decisions people made themselves (CSV)"),
+             lambda: export.decisions_csv(store, code), f"workshop-{code}-decisions.csv",
+             "text/csv", "download.decisions",
+             help=_("Each person's latest decision on each case they decided "
+                    "before seeing the AI, beside the truth and the AI's decision, "
+                    "with the draw of cases and the seconds it took.")),
+    ], _("Make the files to download"), revision=(code, store.revision(code)),
+        settings=code)
     n = store.counts(code)["reactions"]
     st.caption(ngettext(
         "Each row is one answer with the settings and numbers the person was looking at "

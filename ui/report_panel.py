@@ -1,9 +1,9 @@
 """After the room, on the Console: the report to print, the exports in people's words,
 and, for a workshop in a series, each person's comfort across its workshops.
 
-Files are made when the facilitator clicks (``st.download_button`` with a callable),
-and kept per workshop revision and language, so nothing is made twice for the same
-data and nothing slows the live Console.
+Files are made when the facilitator asks (ui/downloads.py), and kept per workshop
+revision and language, so nothing is made twice for the same data and nothing slows the
+live Console.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from simulators import registry
+from ui.downloads import File, offer
 from ui.i18n import _, lang, ngettext, num
 from ui.store import get_store
 from workshop import analysis, export
@@ -59,23 +60,20 @@ def after_the_room(code: str) -> None:
                  "nicknames."))
     names = st.checkbox(_("Show nicknames in the report"), value=False, key="report.names")
     revision, language = store.revision(code), lang()
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(_("Download the report (PDF)"),
-                       lambda: report_pdf(code, revision, language, names),
-                       file_name=f"workshop-{code}-report.pdf", mime="application/pdf",
-                       type="primary", key="report.pdf", on_click="ignore")
-    c2.download_button(_("Answers as people saw them (CSV)"),
-                       lambda: people_files(code, revision, language)[0],
-                       file_name=f"workshop-{code}-answers.csv", mime="text/csv",
-                       key="report.people", on_click="ignore")
-    c3.download_button(_("What each column means (CSV)"),
-                       lambda: people_files(code, revision, language)[1],
-                       file_name=f"workshop-{code}-dictionary.csv", mime="text/csv",
-                       key="report.dictionary", on_click="ignore")
-    st.download_button(_("Decisions as people saw them (CSV)"),
-                       lambda: people_files(code, revision, language)[2],
-                       file_name=f"workshop-{code}-decisions-readable.csv", mime="text/csv",
-                       key="report.decisions", on_click="ignore")
+    offer("report", [
+        File(_("Download the report (PDF)"), lambda: report_pdf(code, revision, language, names),
+             f"workshop-{code}-report.pdf", "application/pdf", "report.pdf"),
+        File(_("Answers as people saw them (CSV)"),
+             lambda: people_files(code, revision, language)[0],
+             f"workshop-{code}-answers.csv", "text/csv", "report.people"),
+        File(_("What each column means (CSV)"),
+             lambda: people_files(code, revision, language)[1],
+             f"workshop-{code}-dictionary.csv", "text/csv", "report.dictionary"),
+        File(_("Decisions as people saw them (CSV)"),
+             lambda: people_files(code, revision, language)[2],
+             f"workshop-{code}-decisions-readable.csv", "text/csv", "report.decisions"),
+    ], _("Make the report and its files"), revision=revision,
+        settings=(code, language, names), columns=2)
     st.caption(_("“Answers as people saw them” uses the titles, labels and comfort levels "
                  "on people's screens; the answers download above has the same answers "
                  "with machine names, for analysis."))
@@ -116,15 +114,15 @@ def series_view(code: str, info: dict) -> None:
                      "from 1 (very uncomfortable) to 5 (very comfortable); “–”: not "
                      "answered, or skipped. No names."))
     revisions, language = tuple(store.revision(c) for c in codes), lang()
-    c1, c2 = st.columns(2)
-    c1.download_button(_("Download the whole series (CSV)"),
-                       lambda: series_files(code, revisions, language)[0],
-                       file_name="series-answers.csv", mime="text/csv", key="report.series",
-                       on_click="ignore")
-    c2.download_button(_("What each column of the series means (CSV)"),
-                       lambda: series_files(code, revisions, language)[1],
-                       file_name="series-dictionary.csv", mime="text/csv",
-                       key="report.series.dictionary", on_click="ignore")
+    offer("series", [
+        File(_("Download the whole series (CSV)"),
+             lambda: series_files(code, revisions, language)[0],
+             "series-answers.csv", "text/csv", "report.series"),
+        File(_("What each column of the series means (CSV)"),
+             lambda: series_files(code, revisions, language)[1],
+             "series-dictionary.csv", "text/csv", "report.series.dictionary"),
+    ], _("Make the series' files"), revision=revisions, settings=(code, language),
+        columns=2)
 
 
 def journeys(rows: pd.DataFrame, use_case: str) -> pd.DataFrame:

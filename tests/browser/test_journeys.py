@@ -104,6 +104,8 @@ def test_the_room_journey(live_app, chromium):
         screen.get_by_text("=After: worse than I thought").wait_for(timeout=15_000)
 
         # The CSV holds both answers, with the settings each was given under.
+        console.get_by_role("button", name="Make the files to download").click()
+        flows.settle(console)
         with console.expect_download() as dl:
             console.get_by_role("button", name="Download answers (CSV)").click()
         rows = list(csv.DictReader(io.StringIO(open(dl.value.path()).read())))

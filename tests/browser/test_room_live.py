@@ -566,6 +566,8 @@ def test_the_downloads_read_as_people_would(live_app, chromium, store, tmp_path)
         tab.get_by_label("Passphrase", exact=True).fill(flows.PASSPHRASE)
         tab.get_by_role("button", name="Open", exact=True).click()
         flows.settle(tab)
+        tab.get_by_role("button", name="Make the report and its files").click()
+        flows.settle(tab)
         with tab.expect_download() as dl:
             tab.get_by_role("button", name="Answers as people saw them (CSV)").click()
         rows = list(csv.reader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))

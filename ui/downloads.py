@@ -1,0 +1,64 @@
+"""The Console's downloads: made when the facilitator asks, then held by their session.
+
+A file Streamlit makes on the click itself (``st.download_button`` given a callable) is
+kept by no session, and each script run that ends in the server process sweeps such
+files (marked by one run, deleted by the next). In a room, phones' runs end many times
+a second, so the browser's fetch that follows the click often found the file gone and
+the download failed. Here a button makes the files, and ``st.download_button`` gets
+them as data, which this session holds while the buttons are on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.i18n import _
+
+
+@dataclass(frozen=True)
+class File:
+    label: str
+    make: Callable[[], str | bytes]
+    file_name: str
+    mime: str
+    key: str
+    help: str | None = None
+
+
+KEYS = "files."  # session-state keys of the files held, e.g. "files.report"
+
+
+def forget_files() -> None:
+    """Drop every file this session holds (signing out, deleting the workshop)."""
+    for key in [k for k in st.session_state if str(k).startswith(KEYS)]:
+        del st.session_state[key]
+
+
+def offer(key: str, files: Sequence[File], make_label: str, *, revision: Hashable,
+          settings: Hashable = (), columns: int = 3) -> None:
+    """A button that makes ``files``, then their download buttons. Files made under
+    other ``settings`` (a language, nicknames shown or not) are never offered; files
+    made before the workshop changed (``revision``) are, saying so."""
+    key = KEYS + key
+    held = st.session_state.get(key)
+    if held is not None and held["settings"] != settings:
+        held = None
+    again = held is not None
+    if st.button(_("Make them again") if again else make_label, key=f"{key}.make",
+                 type="secondary" if again else "primary"):
+        with st.spinner(_("Making the files…")):
+            held = {"settings": settings, "revision": revision,
+                    "data": [f.make() for f in files]}
+        st.session_state[key] = held
+    if held is None:
+        return
+    cols = st.columns(min(columns, len(files)))
+    for i, (f, data) in enumerate(zip(files, held["data"], strict=True)):
+        cols[i % len(cols)].download_button(f.label, data, file_name=f.file_name, mime=f.mime,
+                                            key=f.key, on_click="ignore", help=f.help)
+    if held["revision"] != revision:
+        st.caption(_("The workshop has changed since these files were made: make them "
+                     "again for the latest."))
