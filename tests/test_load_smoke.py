@@ -17,8 +17,11 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
 
+from tests.load import load_test as load_module
 from tests.load.load_test import (
     Options,
+    Participant,
+    Report,
     awaiting,
     bias_settings,
     device_address,
@@ -168,6 +171,39 @@ def test_a_stuck_session_is_reported_with_the_line_it_waits_on():
     where = asyncio.run(main())
     assert where.startswith("test_load_smoke.py:") and " session > " in where
     assert " deepest > " in where and where.endswith(" wait")  # down into asyncio's Event
+
+
+def test_a_sessions_room_poll_stops_even_when_its_cancel_meets_an_answer(monkeypatch):
+    """Python 3.11's asyncio.wait_for returns the answer, swallowing the cancel, when
+    both land together: a session's poll then went on asking for ten minutes and held
+    up the load test (seen in CI). Cancelled at every step of a request, it stops."""
+    asked = []
+
+    async def answered_at_once(url, path, local_host=None):
+        asked.append(path)
+        return 200
+
+    monkeypatch.setattr(load_module, "http_get", answered_at_once)
+    opts = Options(poll=0.01, timeout=5)
+
+    async def stop_after(steps: int) -> bool:
+        p = Participant(0, "pid", "CODE", "http://127.0.0.1:9", {}, {}, opts,
+                        Report(options={}, url="", server_pid=None, pages=[]), 0.0, 0.0)
+        poller = asyncio.create_task(p.poll_room())
+        while not asked:
+            await asyncio.sleep(0)
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        p.polling = False  # as Participant.run does, before it cancels
+        poller.cancel()
+        done, _ = await asyncio.wait([poller], timeout=1)
+        while not poller.done():  # one that went on: cancelled until a cancel lands
+            poller.cancel()
+            await asyncio.sleep(0.05)
+        asked.clear()
+        return bool(done)
+
+    assert all(asyncio.run(stop_after(steps)) for steps in range(6))
 
 
 def test_ten_devices_for_twenty_seconds_through_every_step_nothing_lost():

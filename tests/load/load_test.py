@@ -473,6 +473,7 @@ class Participant:
         self.started = started
         self.sent = 0
         self.doing = "connecting"
+        self.polling = True
 
     def _error(self, where: str, problem: str) -> None:
         self.report.errors.append(f"session {self.n} on {where}: {problem}")
@@ -528,6 +529,9 @@ class Participant:
             s.problems.clear()  # the same trouble, already counted
         finally:
             if poller is not None:
+                # Python 3.11's wait_for can swallow a cancel that lands as the request
+                # ends: the loop then stops at its next turn instead of polling on.
+                self.polling = False
                 poller.cancel()
                 await asyncio.gather(poller, return_exceptions=True)
             self.report.fragment_runs += s.fragment_runs
@@ -653,7 +657,7 @@ class Participant:
         path = f"/api/room?code={self.code}"
         await asyncio.sleep(self.rng.uniform(0, self.opts.poll))
         due = time.monotonic()
-        while True:
+        while self.polling:
             started = time.perf_counter()
             try:
                 status = await asyncio.wait_for(

@@ -610,7 +610,7 @@ class Session:
         """Rerun a ``run_every`` fragment every ``interval`` seconds, as the browser does."""
         while True:
             await asyncio.sleep(interval)
-            if self._ws is None:
+            if self._ws is None or self._closing:  # a cancel wait_for swallowed
                 return
             self.fragment_requests += 1
             states = list(self._touched.values())
