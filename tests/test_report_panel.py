@@ -75,6 +75,7 @@ def test_made_files_are_held_say_when_the_workshop_changed_and_go_with_their_set
     p = store.join(w.code)
     record(store, p.id, "call_triage", "before", 2)
     at = make(console(w.code), "report")
+    assert at.button(key="files.report.make").label == "Make them again"
     pdf = next(d for d in at.get("download_button")
                if d.proto.label == "Download the report (PDF)")
     assert pdf.proto.url and not pdf.proto.deferred_file_id

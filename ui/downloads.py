@@ -50,9 +50,9 @@ def offer(key: str, files: Sequence[File], make_label: str, *, revision: Hashabl
     if st.button(_("Make them again") if again else make_label, key=f"{key}.make",
                  type="secondary" if again else "primary"):
         with st.spinner(_("Making the files…")):
-            held = {"settings": settings, "revision": revision,
-                    "data": [f.make() for f in files]}
-        st.session_state[key] = held
+            st.session_state[key] = {"settings": settings, "revision": revision,
+                                     "data": [f.make() for f in files]}
+        st.rerun()  # drawn again as made: "Make them again" above the files
     if held is None:
         return
     cols = st.columns(min(columns, len(files)))
