@@ -14,8 +14,6 @@ from tests.browser.harness import PHONE, PROJECTOR, PROJECTOR_720
 from workshop.live import screen_key
 from workshop.store import Store
 
-FOLLOW_S = flows.FOLLOW_S
-
 
 @pytest.fixture(scope="module")
 def store(live_database):
@@ -41,7 +39,7 @@ def joined(ctx, base, code, path=""):
     return tab, pid
 
 
-def wait_for(tab, locator, seconds: float = FOLLOW_S) -> float:
+def wait_for(tab, locator, seconds: float = flows.FOLLOW_S) -> float:
     """How long ``locator`` took to appear (it must, within ``seconds``)."""
     start = time.monotonic()
     locator.first.wait_for(timeout=seconds * 1000)
@@ -84,7 +82,7 @@ def test_advice_and_vote_totals_reach_phones_by_themselves(live_app, chromium, s
         store.vote(others[1].id, int(item), "pass")
         start = time.monotonic()
         while tally.inner_text() != "1 agree, 1 disagree, 1 pass":
-            assert time.monotonic() - start < FOLLOW_S, tally.inner_text()
+            assert time.monotonic() - start < flows.FOLLOW_S, tally.inner_text()
             a.wait_for_timeout(100)
     finally:
         a_ctx.close()
@@ -107,7 +105,7 @@ def test_time_up_and_closing_reach_phones_and_go_with_their_stage(live_app, chro
         store.set_stage(w.code, "questions")
         start = time.monotonic()
         while "Time is up" in tab.locator(".st-key-room-banner").inner_text():
-            assert time.monotonic() - start < FOLLOW_S
+            assert time.monotonic() - start < flows.FOLLOW_S
             tab.wait_for_timeout(100)
         assert store.room(w.code)["timer_ends_at"] is None
         # The room moved on: said in view, wherever the phone has scrolled to.
