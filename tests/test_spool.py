@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.spool import Spool
+from workshop.spool import STRIPES, Spool
 from workshop.store import AnswersLocked, Store, StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +76,36 @@ def test_threads_adding_and_removing_at_once_lose_nothing(tmp_path):
     for t in threads:
         t.join(30)
     assert sorted(e["id"] for e in spool.pending(PID)) == sorted(added)
+
+
+def test_one_participants_write_does_not_wait_on_anothers(tmp_path):
+    spool = Spool(tmp_path)
+    mine = "a" * 36
+    others = ["b" * 35 + str(n) for n in range(STRIPES * 4)]
+    done: dict[str, threading.Event] = {}
+
+    def add(pid):
+        spool.add(pid, "vote", {"participant_id": pid, "advice_id": 1, "vote": "agree"})
+        done[pid].set()
+
+    with spool.locked(mine):  # as while a slow disk holds one write
+        started = []
+        for pid in [mine, *others]:
+            done[pid] = threading.Event()
+            started.append(threading.Thread(target=add, args=(pid,), daemon=True))
+            started[-1].start()
+        enough, deadline, settled = len(others) - len(others) // 4, time.monotonic() + 10, 0
+        while time.monotonic() < deadline and settled < 10:  # until the others have written
+            before = sum(done[p].is_set() for p in others)
+            time.sleep(0.05)
+            after = sum(done[p].is_set() for p in others)
+            settled = settled + 1 if after >= enough and after == before else 0
+        assert after >= enough  # all but the few that share its lock
+        assert not done[mine].is_set()  # its own waits, and loses nothing
+    assert done[mine].wait(10)
+    for pid in [mine, *others]:
+        assert len(spool.pending(pid)) == 1
+    assert sorted(spool.participants()) == sorted([mine, *others])
 
 
 def test_two_processes_adding_while_one_removes_lose_nothing(tmp_path):

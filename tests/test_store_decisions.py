@@ -174,3 +174,27 @@ def test_a_database_of_the_previous_release_gains_the_decisions(db_url):  # noqa
         assert c.exec_driver_sql("SELECT version FROM schema_version").scalar() == \
             SCHEMA_VERSION == 5
     upgraded.engine.dispose()
+
+
+def test_the_room_against_the_ai_is_worked_out_again_only_when_decisions_change(store):
+    from workshop.live import RoomAgainstAI
+
+    w = store.create_workshop("Hall", PASS)
+    reads = []
+    real = store.decisions
+    store.decisions = lambda *a: reads.append(a) or real(*a)  # counts the full reads
+    room = RoomAgainstAI()
+    assert room.get(store, w.code, CALLS) is None  # nobody has decided yet
+    a, b, c = (store.join(w.code) for _ in range(3))
+    store.record_decisions(a.id, CALLS, dict.fromkeys(dealt(0)["case_id"], 1), cid())
+    first = room.get(store, w.code, CALLS)
+    assert first["people"]["n"] == 8
+    assert all(room.get(store, w.code, CALLS) is first for _ in range(5))  # 200 phones
+    assert len(reads) == 2
+    store.record_decisions(b.id, CALLS, dict.fromkeys(dealt(1)["case_id"], 0), cid())
+    assert room.get(store, w.code, CALLS)["people"]["n"] == 16
+    assert room.get(store, w.code, "reoffending") is None  # each use case its own
+    store.record_decisions(c.id, CALLS, dict.fromkeys(dealt(2)["case_id"], 1), cid())
+    store.merge_participants(w.code, a.id, [c.id])  # c's decisions go with c
+    assert room.get(store, w.code, CALLS)["people"]["n"] == 16
+    assert room.get(store, w.code, CALLS) == people_vs_ai(real(w.code, CALLS))

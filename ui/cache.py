@@ -30,6 +30,7 @@ from typing import Any
 import streamlit as st
 
 from simulators.registry import UseCase
+from ui.derived import kept_size
 from workshop import outcome_cache, warm_up
 from workshop.environment import env_int
 
@@ -43,10 +44,7 @@ STARTED_ELSEWHERE = "WORKSHOP_WARM_UP_STARTED"
 def derived_size(outcome: Any) -> int:
     """What pages have derived from an outcome and keep while it lives
     (``ui/derived.py``: charts, figures), in bytes: counted against the cap."""
-    from ui.derived import kept_for
-
-    memo = kept_for(outcome)
-    return outcome_cache.size_of(memo) if memo else 0
+    return kept_size(outcome)
 
 
 @functools.cache

@@ -11,6 +11,7 @@ the seconds each took. The facilitator can switch it off per use case on the Con
 
 from __future__ import annotations
 
+import functools
 import html
 import time
 from collections.abc import Callable
@@ -26,8 +27,9 @@ from ui.cache import outcome
 from ui.i18n import _, lang, num
 from ui.room import room_state
 from ui.store import get_store
-from workshop import analysis, room_vs_ai
+from workshop import room_vs_ai
 from workshop.i18n import translator
+from workshop.live import RoomAgainstAI
 from workshop.store import StoreUnavailable, WorkshopNotFound
 
 N_CASES = 8
@@ -302,6 +304,11 @@ def html_table(head: list[str], rows: list[list[str]], css: str = "decide-table"
             f"<tbody>{body}</tbody></table>")
 
 
+@functools.cache
+def _room_against_ai() -> RoomAgainstAI:
+    return RoomAgainstAI()
+
+
 def room(use_case: str, role: str) -> None:
     """The whole room's decisions against the AI's, on the same cases, with counts and
     what chance could make."""
@@ -309,15 +316,14 @@ def room(use_case: str, role: str) -> None:
     if me is None:
         return
     try:
-        decisions = get_store().decisions(me.code, use_case)
+        result = _room_against_ai().get(get_store(), me.code, use_case)
     except (StoreUnavailable, WorkshopNotFound):
         st.info(_("The room's decisions can't be read just now."))
         return
-    if decisions.empty:
+    if result is None:
         st.info(_("Nobody's decisions have reached the room yet."))
         return
     t = translator(lang())
-    result = analysis.people_vs_ai(decisions)
     st.caption(room_vs_ai.counts_line(t, result, role))
     st.html(html_table(*room_vs_ai.table(t, result, role)))
     for line in room_vs_ai.chance_lines(t, result, role):

@@ -14,8 +14,16 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from workshop.outcome_cache import size_of
+
 _DERIVED: dict[int, dict[Hashable, Any]] = {}
+_SIZES: dict[int, int] = {}  # estimated bytes of each outcome's memo, added as it grows
 _LOCK = threading.Lock()
+
+
+def _forget(key: int) -> None:
+    _DERIVED.pop(key, None)
+    _SIZES.pop(key, None)
 
 
 def derived(outcome: Any, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -26,12 +34,19 @@ def derived(outcome: Any, key: Hashable, build: Callable[[], Any]) -> Any:
             memo = _DERIVED.get(id(outcome))
             if memo is None:
                 memo = _DERIVED[id(outcome)] = {}
-                weakref.finalize(outcome, _DERIVED.pop, id(outcome), None)
+                _SIZES[id(outcome)] = 0
+                weakref.finalize(outcome, _forget, id(outcome))
     if key not in memo:
-        memo[key] = build()
+        value = build()
+        size = size_of(value)  # once, as it is made: the cache asks often
+        with _LOCK:
+            if key not in memo:  # another session may have built it meanwhile
+                memo[key] = value
+                _SIZES[id(outcome)] = _SIZES.get(id(outcome), 0) + size
     return memo[key]
 
 
-def kept_for(outcome: Any) -> dict[Hashable, Any]:
-    """Everything derived from ``outcome`` so far (read-only; for measuring its size)."""
-    return dict(_DERIVED.get(id(outcome), {}))
+def kept_size(outcome: Any) -> int:
+    """The estimated bytes of everything derived from ``outcome`` so far (measured as
+    each piece was made)."""
+    return _SIZES.get(id(outcome), 0)

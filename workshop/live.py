@@ -23,6 +23,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from workshop import analysis
 from workshop.store import Store, StoreUnavailable, WorkshopNotFound
 
 
@@ -149,3 +150,32 @@ class RoomCache:
         tallies = self._read(self._tallies, code, self.store.approved_tallies) \
             if advice else None
         return room_view(room, live=live, tallies=tallies)
+
+
+class RoomAgainstAI:
+    """The room's decisions scored against the AI's (``analysis.people_vs_ai`` of
+    ``Store.decisions``), worked out once per change in them for every phone that
+    shows it: each asks only whether they changed (``Store.decisions_version``), so
+    a room of 200 does not read 200 times what 200 people decided."""
+
+    def __init__(self, most: int = 256) -> None:
+        self.most = most
+        self._kept: dict[tuple[str, str, str], tuple[tuple[int, int], Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, code: str, use_case: str) -> dict[str, Any] | None:
+        """``people_vs_ai`` of the room's latest decisions of ``use_case``, or None
+        while nobody has decided. Raises what the store raises (``StoreUnavailable``,
+        ``WorkshopNotFound``). Shared: treat it as read-only."""
+        key = (store.url, code, use_case)
+        version = store.decisions_version(code, use_case)
+        hit = self._kept.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        decisions = store.decisions(code, use_case)
+        result = None if decisions.empty else analysis.people_vs_ai(decisions)
+        with self._lock:
+            if len(self._kept) >= self.most:
+                self._kept.clear()
+            self._kept[key] = (version, result)  # read after the version: never staler
+        return result

@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workshop.database import Database
-from workshop.models import DecideFirst, Decision, Participant
+from workshop.models import DecideFirst, Decision, Participant, Workshop
+from workshop.security import normalise_code
 
 #: The most cases one set of decisions may hold, and the longest a case may take.
 MAX_CASES = 64
@@ -166,6 +167,20 @@ class Decisions(Database):
             df[col] = df[col].astype(int)
         df["seconds"] = df["seconds"].astype(float)
         return df
+
+    def decisions_version(self, code: str, use_case: str | None = None) -> tuple[int, int]:
+        """Changes whenever a decision of ``decisions(code, use_case)`` is stored or
+        deleted: (how many are stored, the newest one's id); (0, 0) for none or an
+        unknown workshop. One read of an index, for keeping what is worked out from
+        the decisions until they change."""
+        query = (select(func.count(Decision.id), func.max(Decision.id))
+                 .join(Workshop, Workshop.id == Decision.workshop_id)
+                 .where(Workshop.code == normalise_code(code)))
+        if use_case is not None:
+            query = query.where(Decision.use_case == use_case)
+        with self._session() as s:
+            n, newest = s.execute(query).one()
+        return int(n or 0), int(newest or 0)
 
     def decided(self, participant_id: str) -> set[str]:
         """The use cases this participant has decided cases of."""
