@@ -42,7 +42,9 @@ async def room(request: Request) -> JSONResponse:
     code = normalise_code(request.query_params.get("code", ""))[:12]
     live = request.query_params.get("live") == "1"
     advice = request.query_params.get("advice") == "1"
-    view = await asyncio.to_thread(_rooms().get, code, live, advice) if code else None
+    held, view = _rooms().held(code, live, advice) if code else (True, None)
+    if not held:  # read from the database in a thread, at most once per workshop per 0.5 s
+        view = await asyncio.to_thread(_rooms().get, code, live, advice)
     if view is None:
         if await asyncio.to_thread(_rooms().store.ping):  # not a database that is down
             _guesses.note(who)

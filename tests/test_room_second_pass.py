@@ -6,6 +6,7 @@ in a real browser.)"""
 import csv
 import io
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -82,6 +83,27 @@ def test_closing_ends_the_timer_and_the_pause_and_every_phone_hears(store, room)
     view = cache.get(w.code)
     assert view["fp"] != before and view["open"] is False
     assert view["remaining"] is None and view["locked"] is False
+
+
+def test_a_poll_is_answered_from_memory_while_the_room_is_fresh_and_never_after(store, room):
+    w, (a, *_) = room
+    cache = RoomCache(store, ttl=0.5)
+    reads = []
+    real = store.room
+    store.room = lambda code: reads.append(code) or real(code)
+    assert cache.held(w.code) == (False, None)  # nothing read yet: the caller reads
+    first = cache.get(w.code)
+    assert cache.held(w.code) == (True, first) and len(reads) == 1
+    assert cache.held(w.code, advice=True) == (False, None)  # advice not read yet
+    cache.get(w.code, advice=True)
+    assert cache.held(w.code, advice=True)[0]
+    assert cache.held("NOSUCH") == (False, None)
+    cache.get("NOSUCH")
+    assert cache.held("NOSUCH") == (True, None)  # an unknown code, remembered as such
+    store.set_timer(w.code, 60)
+    time.sleep(0.6)  # past its freshness: a changed room is never answered stale
+    assert cache.held(w.code) == (False, None)
+    assert cache.get(w.code)["fp"] != first["fp"] and reads.count(w.code) == 2
 
 
 def test_phones_weighing_advice_follow_approvals_and_totals_not_every_answer(store, room):

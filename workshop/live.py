@@ -151,6 +151,19 @@ class RoomCache:
             if advice else None
         return room_view(room, live=live, tallies=tallies)
 
+    def held(self, code: str, live: bool = False, advice: bool = False
+             ) -> tuple[bool, dict[str, Any] | None]:
+        """(True, what ``get`` would say) if it can be said from memory, without
+        waiting on the database; else (False, None). For answering on an event loop."""
+        now = time.monotonic()
+        room = self._rooms.get(code)
+        tallies = self._tallies.get(code) if advice else (now, None)
+        if room is None or tallies is None or max(now - room[0], now - tallies[0]) > self.ttl:
+            return False, None
+        if room[1] is None:
+            return True, None
+        return True, room_view(room[1], live=live, tallies=tallies[1])
+
 
 class RoomAgainstAI:
     """The room's decisions scored against the AI's (``analysis.people_vs_ai`` of
