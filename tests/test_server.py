@@ -231,3 +231,25 @@ def test_each_streamlit_process_keeps_numpys_pools_to_one_thread(monkeypatch):
     assert [env[v] for v in THREAD_POOLS] == ["1", "1", "1"]
     monkeypatch.setenv("OMP_NUM_THREADS", "4")  # what the host sets is kept
     assert Cluster(2, free_port()).env["OMP_NUM_THREADS"] == "4"
+
+
+def test_a_server_process_loads_the_core_and_sets_it_aside_before_the_first_request():
+    # In its own process: constructing the app pins Streamlit's settings for a process.
+    code = (
+        "import asyncio, gc, sys\n"
+        "import asgi\n"
+        "assert 'simulators.call_triage' not in sys.modules and gc.get_freeze_count() == 0\n"
+        "async def first_request():\n"
+        "    async with asgi.settled(asgi.app):\n"
+        "        return gc.get_freeze_count(), sorted(sys.modules)\n"
+        "frozen, loaded = asyncio.run(first_request())\n"
+        "print(frozen, ' '.join(loaded))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    frozen, loaded = done.stdout.split(" ", 1)
+    assert int(frozen) > 50_000  # the libraries and the core, never walked by a collection
+    for module in ("simulators.call_triage", "simulators.evidence", "workshop.report",
+                   "altair", "segno"):
+        assert module in loaded.split()
