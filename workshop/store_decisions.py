@@ -153,16 +153,19 @@ class Decisions(Database):
             order_by=(Decision.created_at.desc(), Decision.id.desc())) == 1).label("latest")
         with self._session() as s:
             w = self._workshop(s, code)
-            query = (select(Decision, Participant.person_id, Participant.pseudonym, latest)
+            # Columns, not ORM objects: a room's decisions are read whenever they change
+            query = (select(Decision.participant_id, Participant.person_id,
+                            Participant.pseudonym, Decision.use_case, Decision.case_id,
+                            Decision.group, Decision.truth, Decision.ai, Decision.person,
+                            Decision.draw, Decision.seconds, Decision.created_at,
+                            Decision.config, latest)
                      .join(Participant, Participant.id == Decision.participant_id)
                      .where(Decision.workshop_id == w.id))
             if use_case is not None:
                 query = query.where(Decision.use_case == use_case)
             rows = s.execute(query.order_by(Decision.created_at, Decision.id)).all()
-        df = pd.DataFrame([
-            (d.participant_id, person_id, name, d.use_case, d.case_id, d.group, d.truth, d.ai,
-             d.person, d.draw, d.seconds, d.created_at, dict(d.config or {}))
-            for d, person_id, name, is_latest in rows if is_latest], columns=COLUMNS)
+        df = pd.DataFrame([(*row[:12], dict(row[12] or {})) for row in rows if row[13]],
+                          columns=COLUMNS)
         for col in ("truth", "ai", "person", "draw"):
             df[col] = df[col].astype(int)
         df["seconds"] = df["seconds"].astype(float)
