@@ -3,6 +3,7 @@ truth and the AI's decision come from the simulation (not the phone), bad input 
 refused with nothing stored, and a database of the previous release gains the new
 tables (SQLite and PostgreSQL)."""
 
+import time
 import uuid
 
 import pytest
@@ -183,7 +184,7 @@ def test_the_room_against_the_ai_is_worked_out_again_only_when_decisions_change(
     reads = []
     real = store.decisions
     store.decisions = lambda *a: reads.append(a) or real(*a)  # counts the full reads
-    room = RoomAgainstAI()
+    room = RoomAgainstAI(fresh_for=0)  # asks the database every time
     assert room.get(store, w.code, CALLS) is None  # nobody has decided yet
     a, b, c = (store.join(w.code) for _ in range(3))
     store.record_decisions(a.id, CALLS, dict.fromkeys(dealt(0)["case_id"], 1), cid())
@@ -198,3 +199,20 @@ def test_the_room_against_the_ai_is_worked_out_again_only_when_decisions_change(
     store.merge_participants(w.code, a.id, [c.id])  # c's decisions go with c
     assert room.get(store, w.code, CALLS)["people"]["n"] == 16
     assert room.get(store, w.code, CALLS) == people_vs_ai(real(w.code, CALLS))
+
+
+def test_others_decisions_reach_the_room_within_a_second_and_ones_own_at_once(store):
+    from workshop.live import RoomAgainstAI
+
+    w = store.create_workshop("Hall", PASS)
+    a, b = store.join(w.code), store.join(w.code)
+    room = RoomAgainstAI(fresh_for=0.5)
+    store.record_decisions(a.id, CALLS, dict.fromkeys(dealt(0)["case_id"], 1), cid())
+    assert room.get(store, w.code, CALLS)["people"]["n"] == 8
+    store.record_decisions(b.id, CALLS, dict.fromkeys(dealt(1)["case_id"], 1), cid())
+    assert room.get(store, w.code, CALLS)["people"]["n"] == 8  # another phone's, just now
+    time.sleep(0.6)
+    assert room.get(store, w.code, CALLS)["people"]["n"] == 16  # within the half second
+    store.record_decisions(a.id, CALLS, dict.fromkeys(dealt(2)["case_id"], 0), cid())
+    room.changed(store, w.code, CALLS)  # as the phone that stored them says
+    assert room.get(store, w.code, CALLS)["people"]["n"] == 24

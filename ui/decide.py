@@ -164,16 +164,24 @@ def _skip(use_case: str, then: Callable[[], None]) -> None:
     then()
 
 
+def _record(me: Any, use_case: str, decisions: dict[str, int], **kw: Any) -> str | None:
+    """Send decisions (through the outbox: nothing is lost); the room's table shows
+    them on this person's next look."""
+    problem = outbox.send("record_decisions", participant_id=me.id, use_case=use_case,
+                          decisions=decisions, **kw)
+    _room_against_ai().changed(get_store(), me.code, use_case)
+    return problem
+
+
 def _send(use_case: str, config: Any, draw: int) -> str | None:
     """Send the decisions (through the outbox: nothing is lost)."""
     ss = st.session_state
     me = participant.current()
     answers = dict(ss[_key(use_case, "answers")])
-    problem = outbox.send(
-        "record_decisions", participant_id=me.id, use_case=use_case, decisions=answers,
-        client_id=ss.setdefault(_key(use_case, "client"), outbox.new_client_id()),
-        config=config.to_dict(), draw=draw,
-        seconds=dict(ss.get(_key(use_case, "seconds"), {})))
+    problem = _record(me, use_case, answers,
+                      client_id=ss.setdefault(_key(use_case, "client"), outbox.new_client_id()),
+                      config=config.to_dict(), draw=draw,
+                      seconds=dict(ss.get(_key(use_case, "seconds"), {})))
     ss.setdefault(DECIDED, set()).add(use_case)
     ss[_key(use_case, "sent")] = True
     return problem
@@ -363,9 +371,8 @@ def officer_room(use_case: str, config: Any, result: Any, ticked: list[int]) -> 
     sent = st.session_state.setdefault(_key(use_case, "checks"), set())
     mark = (repr(sorted(config.to_dict().items())), tuple(sorted(ticked)))
     if kept and mark not in sent:
-        problem = outbox.send("record_decisions", participant_id=me.id, use_case=use_case,
-                              decisions=kept, client_id=outbox.new_client_id(),
-                              config=config.to_dict())
+        problem = _record(me, use_case, kept, client_id=outbox.new_client_id(),
+                          config=config.to_dict())
         sent.add(mark)
         if problem:
             st.warning(problem)

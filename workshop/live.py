@@ -168,12 +168,16 @@ class RoomCache:
 class RoomAgainstAI:
     """The room's decisions scored against the AI's (``analysis.people_vs_ai`` of
     ``Store.decisions``), worked out once per change in them for every phone that
-    shows it: each asks only whether they changed (``Store.decisions_version``), so
-    a room of 200 does not read 200 times what 200 people decided."""
+    shows it: a room of 200 does not read 200 times what 200 people decided. Within
+    ``fresh_for`` seconds of the last look it is answered from memory; after that it
+    asks whether the decisions changed (``Store.decisions_version``, an index read)
+    and reads them again only if so. So others' decisions reach it within about a
+    second, and a person's own at once: whoever stores decisions calls ``changed``."""
 
-    def __init__(self, most: int = 256) -> None:
-        self.most = most
-        self._kept: dict[tuple[str, str, str], tuple[tuple[int, int], Any]] = {}
+    def __init__(self, fresh_for: float = 1.0, most: int = 256) -> None:
+        self.fresh_for, self.most = fresh_for, most
+        # (url, code, use case) -> [version, result, when last checked]
+        self._kept: dict[tuple[str, str, str], list[Any]] = {}
         self._lock = threading.Lock()
 
     def get(self, store: Store, code: str, use_case: str) -> dict[str, Any] | None:
@@ -181,14 +185,23 @@ class RoomAgainstAI:
         while nobody has decided. Raises what the store raises (``StoreUnavailable``,
         ``WorkshopNotFound``). Shared: treat it as read-only."""
         key = (store.url, code, use_case)
-        version = store.decisions_version(code, use_case)
         hit = self._kept.get(key)
+        now = time.monotonic()
+        if hit is not None and now - hit[2] < self.fresh_for:
+            return hit[1]
+        version = store.decisions_version(code, use_case)
         if hit is not None and hit[0] == version:
+            hit[2] = now
             return hit[1]
         decisions = store.decisions(code, use_case)
         result = None if decisions.empty else analysis.people_vs_ai(decisions)
         with self._lock:
             if len(self._kept) >= self.most:
                 self._kept.clear()
-            self._kept[key] = (version, result)  # read after the version: never staler
+            self._kept[key] = [version, result, now]  # read after the version: never staler
         return result
+
+    def changed(self, store: Store, code: str, use_case: str) -> None:
+        """Decisions of ``use_case`` were just stored here: the next ``get`` reads them."""
+        with self._lock:
+            self._kept.pop((store.url, code, use_case), None)
