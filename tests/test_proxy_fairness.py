@@ -290,7 +290,8 @@ def _get(port: int, path: str, source: str | None = None) -> tuple[int, str]:
 def test_the_real_server_with_one_process_holds_against_the_room(tmp_path):
     """``WORKSHOP_PROCESSES=1`` still puts the proxy in front; eight addresses holding
     websockets to Streamlit past its slots leave /healthz, a new phone and the room
-    poll working; an address guessing join codes is answered 429; others are not."""
+    poll working; an address guessing join codes is answered 429, even for a code the
+    room is asking about; others are not."""
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/w.db", WORKSHOP_PROCESSES="1",
                WORKSHOP_PROXY_MAX_CONNECTIONS="48", WORKSHOP_SPOOL_DIR=str(tmp_path / "out"))
     proc = subprocess.Popen(
@@ -309,6 +310,7 @@ def test_the_real_server_with_one_process_holds_against_the_room(tmp_path):
 
         store = Store(env["DATABASE_URL"])
         code = store.create_workshop("Hall", "correct horse battery").code
+        other = store.create_workshop("Annexe", "correct horse battery").code
         store.engine.dispose()
 
         async def attack_and_use() -> None:
@@ -332,7 +334,10 @@ def test_the_real_server_with_one_process_holds_against_the_room(tmp_path):
         statuses = [_get(port, f"/api/room?code=GUESS{i:02d}", "127.0.8.1")[0]
                     for i in range(40)]
         assert statuses[:30] == [404] * 30 and set(statuses[30:]) == {429}
-        assert _get(port, f"/api/room?code={code}", "127.0.8.1")[0] == 429
+        # The room's polls are shared (workshop.proxy_shared), never with a guesser:
+        # a code the room is asking about this moment is refused it all the same.
+        assert _get(port, f"/api/room?code={other}", "127.0.8.2")[0] == 200
+        assert _get(port, f"/api/room?code={other}", "127.0.8.1")[0] == 429
         assert _get(port, f"/api/room?code={code}", "127.0.8.2")[0] == 200
     finally:
         proc.terminate()

@@ -43,6 +43,11 @@ nobody on the Wi-Fi can knock it over or take the room offline:
   websocket upgrade is piped both ways after its head. (Reading the head:
   ``workshop.http_head``.)
 
+``GET /api/room`` (each phone's poll, about once a second) is answered from an answer
+the proxy shares for a quarter of a second between everyone the app has already
+answered the same (``workshop.proxy_shared``): a room costs its Streamlit processes
+about four such requests a second per workshop, not one per phone.
+
 ``GET /healthz`` is answered by the proxy itself (``HealthCheck``, which runs
 ``workshop.health``): 200 ``ok`` when every Streamlit process answers, the store can
 write and no process is near its open-file limit (``Proxy.strain``: eight tenths of
@@ -64,6 +69,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from workshop.http_head import BadRequest, Request, parse_head, plain_response
+from workshop.proxy_shared import SharedAnswers
 from workshop.proxy_slots import (
     STRAINED,
     ChildFiles,
@@ -76,6 +82,7 @@ from workshop.proxy_slots import (
 log = logging.getLogger("workshop.serve")
 
 CHUNK = 1 << 16
+SHARED_MOST = 1 << 16  # bytes of an answer shared between phones, at most
 _OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
 
@@ -180,6 +187,7 @@ class Proxy:
         self.upstream_host = upstream_host
         self.pids = pids
         self.slots = Slots(limits)
+        self.shared = SharedAnswers()
         self.children: dict[int, ChildFiles] = {}
         self._spare = limits.spare
         self._room = asyncio.Event()
@@ -334,6 +342,8 @@ class Proxy:
     async def _proxied(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                        peer: str, request: Request, slot: Conn) -> None:
         slot.head = True
+        if self.shared.wants(request):
+            return await self._shared(writer, peer, request, slot)
         port = self.balancer.port_for(peer)
         files = self.child(port)
         if not files.room_for(request.websocket):
@@ -359,6 +369,50 @@ class Proxy:
         finally:
             up_w.close()
             files.closed(request.websocket)
+
+    async def _shared(self, writer: asyncio.StreamWriter, peer: str, request: Request,
+                      slot: Conn) -> None:
+        """An answer the same for everyone (``workshop.proxy_shared``): from memory,
+        or asked of the asker's process and read whole (it is small)."""
+
+        async def ask() -> bytes:
+            port = self.balancer.port_for(peer)
+            files = self.child(port)
+            if not files.room_for(False):
+                return plain_response(503, "The workshop is busy: try again in a moment.",
+                                      ["Retry-After: 2"])
+            try:
+                up_r, up_w = await asyncio.wait_for(
+                    asyncio.open_connection(self.upstream_host, port),
+                    self.limits.connect_timeout)
+            except (OSError, TimeoutError) as err:
+                if isinstance(err, OSError) and err.errno in _OUT_OF_FILES:
+                    self._note_out_of_files(err)
+                return plain_response(503, "The workshop is starting again: try again in a "
+                                      "moment.", ["Retry-After: 2"])
+            files.opened(False)
+            answer = b""
+            try:
+                up_w.write(request.forwarded(peer))
+                while len(answer) <= SHARED_MOST:
+                    more = await asyncio.wait_for(up_r.read(SHARED_MOST + 1 - len(answer)),
+                                                  self.limits.idle_timeout)
+                    if not more:
+                        break
+                    answer += more
+            except TimeoutError:
+                return plain_response(503, "The workshop is busy: try again in a moment.",
+                                      ["Retry-After: 2"])
+            finally:
+                up_w.close()
+                files.closed(False)
+            if len(answer) > SHARED_MOST:
+                return plain_response(502, "The answer was too large to pass on.")
+            return answer
+
+        slot.last = time.monotonic()
+        writer.write(await self.shared.answer(request.target, peer, ask))
+        await asyncio.wait_for(writer.drain(), self.limits.idle_timeout)
 
     async def _say(self, writer: asyncio.StreamWriter, status: int, text: str,
                    extra: Sequence[str] = ()) -> None:
