@@ -51,7 +51,6 @@ class SharedAnswers:
         self._kept: dict[str, tuple[float, bytes]] = {}
         self._known: dict[str, set[str]] = {}  # target -> addresses the app answered 200
         self._flights: dict[str, asyncio.Future[bytes]] = {}
-        self.shared = self.asked = 0  # answers handed on from memory; sent to the app
 
     def wants(self, request: Request) -> bool:
         return (request.method == "GET" and request.path in PATHS
@@ -64,21 +63,18 @@ class SharedAnswers:
         if who in self._known.get(target, ()):
             kept = self._kept.get(target)
             if kept is not None and self.clock() - kept[0] < self.ttl:
-                self.shared += 1
                 return kept[1]
             flight = self._flights.get(target)
             if flight is not None:
                 answer = await asyncio.shield(flight)
                 if cacheable(answer):
-                    self.shared += 1
                     return answer
         return await self._ask(target, who, ask)  # someone else's refusal is not ours
 
     async def _ask(self, target: str, who: str, ask: Callable[[], Awaitable[bytes]]) -> bytes:
-        self.asked += 1
-        mine = target not in self._flights
-        flight = self._flights[target] = asyncio.get_running_loop().create_future() \
-            if mine else self._flights[target]
+        mine = target not in self._flights  # else another's answer is on its way already
+        if mine:
+            flight = self._flights[target] = asyncio.get_running_loop().create_future()
         try:
             answer = await ask()
         except BaseException:
