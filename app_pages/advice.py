@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from ui import outbox, participant
@@ -54,8 +56,8 @@ def vote(advice_id: int, me_id: str) -> None:
 
 
 def tally(row: dict) -> None:
-    st.caption(tally_html(row["advice_id"], row["agree"], row["disagree"], row["pass"]),
-               unsafe_allow_html=True)
+    st.caption(tally_html(row["advice_id"], row["agree"], row["disagree"], row["pass"],
+                          read_at), unsafe_allow_html=True)
 
 
 open_now = is_open(me.code)
@@ -75,6 +77,7 @@ with st.container(border=True):
                                   args=(me.id,))
 
 try:
+    read_at = time.time()  # the votes below are at least this fresh
     items = get_store().advice(me.code, participant_id=me.id)
 except (StoreUnavailable, WorkshopNotFound):
     st.warning(_("The workshop can't be reached just now. Your advice is kept and will be "

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from simulators import registry
 from tests.test_report import text_of
 from ui.participant import Me
+from ui.room import tally_html
 from workshop import analysis, export, report
 from workshop.live import RoomCache
 from workshop.store import Store
@@ -119,7 +120,11 @@ def test_phones_weighing_advice_follow_approvals_and_totals_not_every_answer(sto
     store.vote(b.id, advice.id, "agree")
     store.vote(c.id, advice.id, "disagree")
     store.record(d.id, "overall", "before", 3, [], "", {}, {}, cid())
-    voted = cache.get(w.code, advice=True)
+    before = time.time()
+    voted = RoomCache(store, ttl=0).get(w.code, advice=True)
+    # When the totals were read, so a phone never writes older ones over its page's
+    assert before * 1000 - 1 <= voted["tallies_at"] <= time.time() * 1000
+    assert 'data-at="1500000000000"' in tally_html(advice.id, 1, 1, 0, 1.5e9)
     assert voted["fp"] == approved["fp"]  # totals are written in place: no rerun
     assert voted["tallies"] == [[advice.id, 1, 1, 0]]
     assert "tallies" not in cache.get(w.code)  # other pages are not sent them

@@ -110,9 +110,11 @@ export default function ({ parentElement, data, setTriggerValue }) {
       hideUp = setTimeout(() => { up.hidden = true; }, 10000);
     }
   }
-  function tallies(list) {  // the advice's vote totals, written in place
+  function tallies(list, at) {  // the advice's vote totals, written in place
     for (const [id, agree, disagree, pass] of list) {
       for (const el of document.querySelectorAll('[data-tally="' + id + '"]')) {
+        if (at < Number(el.dataset.at || 0)) continue;  // older than what the page shows
+        el.dataset.at = at;
         el.textContent = data.tally_text.replace("{agree}", agree)
           .replace("{disagree}", disagree).replace("{passed}", pass);
       }
@@ -124,7 +126,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
       if (!r.ok) return;
       const room = await r.json();
       endsAt = room.remaining === null ? null : performance.now() + room.remaining * 1000;
-      if (room.tallies) tallies(room.tallies);
+      if (room.tallies) tallies(room.tallies, room.tallies_at || 0);
       if (room.fp !== seen) { seen = room.fp; setTriggerValue("changed", room.fp); }
     } catch (e) { /* offline for a moment: ask again next time */ }
   }
@@ -145,9 +147,11 @@ def tally_text(agree: int, disagree: int, passed: int) -> str:
         agree=num(agree), disagree=num(disagree), passed=num(passed))
 
 
-def tally_html(advice_id: int, agree: int, disagree: int, passed: int) -> str:
-    """The votes of one piece of advice, in a place the banner keeps up to date."""
-    return (f'<span data-tally="{int(advice_id)}">'
+def tally_html(advice_id: int, agree: int, disagree: int, passed: int,
+               read_at: float = 0.0) -> str:
+    """The votes of one piece of advice, in a place the banner keeps up to date with
+    totals read after ``read_at`` (seconds since the epoch), never older ones."""
+    return (f'<span data-tally="{int(advice_id)}" data-at="{int(read_at * 1000)}">'
             f"{html.escape(tally_text(agree, disagree, passed))}</span>")
 
 

@@ -147,9 +147,21 @@ class RoomCache:
         room = self._read(self._rooms, code, self.store.room)
         if room is None:
             return None
-        tallies = self._read(self._tallies, code, self.store.approved_tallies) \
-            if advice else None
-        return room_view(room, live=live, tallies=tallies)
+        tallies = self._read(self._tallies, code, self._stamped_tallies) if advice else None
+        return self._view(room, live, tallies)
+
+    def _stamped_tallies(self, code: str) -> tuple[float, Any]:
+        at = time.time()  # before the read: the totals are at least this fresh
+        return at, self.store.approved_tallies(code)
+
+    @staticmethod
+    def _view(room: dict[str, Any], live: bool, stamped: tuple[float, Any] | None
+              ) -> dict[str, Any]:
+        if stamped is None:
+            return room_view(room, live=live)
+        view = room_view(room, live=live, tallies=stamped[1])
+        view["tallies_at"] = int(stamped[0] * 1000)  # a page never shows older totals
+        return view
 
     def held(self, code: str, live: bool = False, advice: bool = False
              ) -> tuple[bool, dict[str, Any] | None]:
@@ -162,7 +174,7 @@ class RoomCache:
             return False, None
         if room[1] is None:
             return True, None
-        return True, room_view(room[1], live=live, tallies=tallies[1])
+        return True, self._view(room[1], live, tallies[1])
 
 
 class RoomAgainstAI:

@@ -10,7 +10,8 @@ to everyone who asks meanwhile, so a room costs its Streamlit processes about fo
 requests a second per workshop, however many phones it holds.
 
 Only what is the same for everyone is shared: a ``200`` with no ``Set-Cookie``, to
-a ``GET`` with no body, at a shared path. Anything else (a ``404`` for an unknown
+a ``GET`` with no body, at a shared path, and not the advice page's poll for vote
+totals (``advice=1``; see ``_live_totals``). Anything else (a ``404`` for an unknown
 code, which the app counts against the asker's address; a ``429``; an error) goes
 to the one who asked, and the next asker asks the app again. And it is shared only
 with an address the app itself has answered ``200`` for that same request: a
@@ -35,6 +36,14 @@ PATHS = frozenset({"/api/room"})
 MOST = 1024  # answers kept at most (one per workshop and kind of poll)
 
 
+def _live_totals(target: str) -> bool:
+    """A poll for the advice's vote totals (``advice=1``), which the phone writes in
+    place over what its page drew: an answer a moment old could put back the totals
+    from before the person's own vote, so each asks the app."""
+    query = target.partition("?")[2]
+    return "advice=1" in query.split("&")
+
+
 def cacheable(answer: bytes) -> bool:
     """A ``200`` that sets no cookie: the same for whoever asks."""
     head = answer.split(b"\r\n\r\n", 1)[0].lower()
@@ -54,7 +63,7 @@ class SharedAnswers:
 
     def wants(self, request: Request) -> bool:
         return (request.method == "GET" and request.path in PATHS
-                and request.body_length == 0)
+                and request.body_length == 0 and not _live_totals(request.target))
 
     async def answer(self, target: str, who: str,
                      ask: Callable[[], Awaitable[bytes]]) -> bytes:
