@@ -65,7 +65,7 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from workshop.http_head import BadRequest, Request, parse_head, plain_response
@@ -344,11 +344,28 @@ class Proxy:
         slot.head = True
         if self.shared.wants(request):
             return await self._shared(writer, peer, request, slot)
+        async with self._upstream(peer, request.websocket) as up:
+            if isinstance(up, bytes):
+                return await self._send(writer, up)
+            up_r, up_w = up
+            up_w.write(request.forwarded(peer))
+            if request.websocket:
+                await self._both_ways(reader, writer, up_r, up_w, slot)
+            else:
+                await self._one_request(reader, up_r, up_w, writer, slot,
+                                        request.body_length)
+
+    @contextlib.asynccontextmanager
+    async def _upstream(self, peer: str, websocket: bool) -> AsyncIterator[
+            tuple[asyncio.StreamReader, asyncio.StreamWriter] | bytes]:
+        """A connection to ``peer``'s process, counted against its descriptors while
+        it is open; or, when none can be had, the answer to give instead."""
         port = self.balancer.port_for(peer)
         files = self.child(port)
-        if not files.room_for(request.websocket):
-            return await self._say(writer, 503, "The workshop is busy: try again in a "
-                                   "moment.", ["Retry-After: 2"])
+        if not files.room_for(websocket):
+            yield plain_response(503, "The workshop is busy: try again in a moment.",
+                                 ["Retry-After: 2"])
+            return
         try:
             up_r, up_w = await asyncio.wait_for(
                 asyncio.open_connection(self.upstream_host, port), self.limits.connect_timeout)
@@ -356,19 +373,15 @@ class Proxy:
             if isinstance(err, OSError) and err.errno in _OUT_OF_FILES:
                 self._note_out_of_files(err)
             # That process is restarting (or we are out of files): the browser retries.
-            return await self._say(writer, 503, "The workshop is starting again: "
-                                   "try again in a moment.", ["Retry-After: 2"])
-        files.opened(request.websocket)
+            yield plain_response(503, "The workshop is starting again: try again in a "
+                                 "moment.", ["Retry-After: 2"])
+            return
+        files.opened(websocket)
         try:
-            up_w.write(request.forwarded(peer))
-            if request.websocket:
-                await self._both_ways(reader, writer, up_r, up_w, slot)
-            else:
-                await self._one_request(reader, up_r, up_w, writer, slot,
-                                        request.body_length)
+            yield up_r, up_w
         finally:
             up_w.close()
-            files.closed(request.websocket)
+            files.closed(websocket)
 
     async def _shared(self, writer: asyncio.StreamWriter, peer: str, request: Request,
                       slot: Conn) -> None:
@@ -376,36 +389,22 @@ class Proxy:
         or asked of the asker's process and read whole (it is small)."""
 
         async def ask() -> bytes:
-            port = self.balancer.port_for(peer)
-            files = self.child(port)
-            if not files.room_for(False):
-                return plain_response(503, "The workshop is busy: try again in a moment.",
-                                      ["Retry-After: 2"])
-            try:
-                up_r, up_w = await asyncio.wait_for(
-                    asyncio.open_connection(self.upstream_host, port),
-                    self.limits.connect_timeout)
-            except (OSError, TimeoutError) as err:
-                if isinstance(err, OSError) and err.errno in _OUT_OF_FILES:
-                    self._note_out_of_files(err)
-                return plain_response(503, "The workshop is starting again: try again in a "
-                                      "moment.", ["Retry-After: 2"])
-            files.opened(False)
-            answer = b""
-            try:
+            async with self._upstream(peer, False) as up:
+                if isinstance(up, bytes):
+                    return up
+                up_r, up_w = up
                 up_w.write(request.forwarded(peer))
-                while len(answer) <= SHARED_MOST:
-                    more = await asyncio.wait_for(up_r.read(SHARED_MOST + 1 - len(answer)),
-                                                  self.limits.idle_timeout)
-                    if not more:
-                        break
-                    answer += more
-            except TimeoutError:
-                return plain_response(503, "The workshop is busy: try again in a moment.",
-                                      ["Retry-After: 2"])
-            finally:
-                up_w.close()
-                files.closed(False)
+                answer = b""
+                try:
+                    while len(answer) <= SHARED_MOST:
+                        more = await asyncio.wait_for(
+                            up_r.read(SHARED_MOST + 1 - len(answer)), self.limits.idle_timeout)
+                        if not more:
+                            break
+                        answer += more
+                except TimeoutError:
+                    return plain_response(503, "The workshop is busy: try again in a "
+                                          "moment.", ["Retry-After: 2"])
             if len(answer) > SHARED_MOST:
                 return plain_response(502, "The answer was too large to pass on.")
             return answer
@@ -416,7 +415,11 @@ class Proxy:
 
     async def _say(self, writer: asyncio.StreamWriter, status: int, text: str,
                    extra: Sequence[str] = ()) -> None:
-        writer.write(plain_response(status, text, extra))
+        await self._send(writer, plain_response(status, text, extra))
+
+    @staticmethod
+    async def _send(writer: asyncio.StreamWriter, answer: bytes) -> None:
+        writer.write(answer)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(writer.drain(), 5.0)
 
