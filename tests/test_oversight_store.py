@@ -50,6 +50,22 @@ def test_a_panel_verdict_counts_once_per_person_the_latest(store, room):
     assert counts.to_dict() == {"approve": 1, "conditions": 0, "pause": 1}
 
 
+def test_merging_one_person_keeps_what_they_said_of_records_and_as_the_panel(store, room):
+    w, p, q = room  # one person, who joined twice
+    store.record_answer(p.id, "hotspots", {"owner": "yes"}, "no", cid())
+    store.now.advance(seconds=1)
+    store.record_answer(q.id, "hotspots", {"owner": "yes"}, "yes", cid())
+    store.panel_verdict(q.id, "reoffending", "pause", ["stop_at_gap"], cid())
+    store.merge_participants(w.code, p.id, [q.id])
+    records = store.record_results(w.code)
+    assert records[["participant_id", "enough"]].to_dict("records") == [
+        {"participant_id": p.id, "enough": "yes"}]  # their latest, now one voice
+    assert len(store.record_results(w.code, history=True)) == 2
+    panel = store.panel_results(w.code)
+    assert panel[["participant_id", "use_case", "verdict"]].to_dict("records") == [
+        {"participant_id": p.id, "use_case": "reoffending", "verdict": "pause"}]
+
+
 def test_conditions_picked_and_written_are_told_apart_and_checked(store, room):
     w, p, _q = room
     store.panel_verdict(p.id, "hotspots", "conditions",

@@ -196,9 +196,28 @@ def test_the_room_against_the_ai_is_worked_out_again_only_when_decisions_change(
     assert room.get(store, w.code, CALLS)["people"]["n"] == 16
     assert room.get(store, w.code, "reoffending") is None  # each use case its own
     store.record_decisions(c.id, CALLS, dict.fromkeys(dealt(2)["case_id"], 1), cid())
-    store.merge_participants(w.code, a.id, [c.id])  # c's decisions go with c
-    assert room.get(store, w.code, CALLS)["people"]["n"] == 16
+    assert room.get(store, w.code, CALLS)["people"]["n"] == 24
+    store.merge_participants(w.code, a.id, [c.id])  # one person: a's latest per case
+    merged = len(set(dealt(0)["case_id"]) | set(dealt(2)["case_id"])) + 8
+    assert room.get(store, w.code, CALLS)["people"]["n"] == merged
     assert room.get(store, w.code, CALLS) == people_vs_ai(real(w.code, CALLS))
+
+
+def test_merging_people_keeps_every_case_they_decided_and_their_latest_counts(store):
+    w = store.create_workshop("Hall", PASS)
+    a, c = store.join(w.code), store.join(w.code)
+    store.record_decisions(a.id, CALLS, dict.fromkeys(dealt(0)["case_id"], 1), cid())
+    store.now.advance(seconds=1)
+    store.record_decisions(c.id, CALLS, dict.fromkeys(dealt(0)["case_id"], 0), cid())
+    store.record_decisions(c.id, CALLS, dict.fromkeys(dealt(1)["case_id"], 1), cid())
+    store.merge_participants(w.code, a.id, [c.id])
+    mine = store.decisions(w.code, CALLS)
+    assert set(mine["participant_id"]) == {a.id}
+    cases = set(dealt(0)["case_id"]) | set(dealt(1)["case_id"])
+    assert sorted(mine["case_id"]) == sorted(cases)  # each case once: the latest
+    later = mine.set_index("case_id")["person"]
+    assert all(later[case] == (1 if case in set(dealt(1)["case_id"]) else 0)
+               for case in dealt(0)["case_id"])  # c decided them after a
 
 
 def test_others_decisions_reach_the_room_within_a_second_and_ones_own_at_once(store):

@@ -295,6 +295,8 @@ def test_joins_from_one_address_are_shown_and_can_be_merged_into_one_voice(
         store.vote(who.id, advice.id, vote)
         store.now.advance(seconds=1)
     store.add_advice(second.id, "transparency", "Publish the audits", cid())
+    store.panel_verdict(third.id, "hotspots", "approve", [], cid())
+    assert [x["answers"] for x in store.suspected_duplicates(w.code)[0]] == [1, 2, 2]
     Spool().add(third.id, "vote", {"participant_id": third.id, "advice_id": advice.id,
                                    "vote": "pass"})
     assert store.advice(w.code).set_index("text").loc["Ask the public first", "agree"] == 2

@@ -171,19 +171,22 @@ class Decisions(Database):
         df["seconds"] = df["seconds"].astype(float)
         return df
 
-    def decisions_version(self, code: str, use_case: str | None = None) -> tuple[int, int]:
+    def decisions_version(self, code: str, use_case: str | None = None
+                          ) -> tuple[int, int, int]:
         """Changes whenever a decision of ``decisions(code, use_case)`` is stored or
-        deleted: (how many are stored, the newest one's id); (0, 0) for none or an
+        deleted, or people who decided are merged into one: (how many are stored, the
+        newest one's id, how many people they are from); (0, 0, 0) for none or an
         unknown workshop. One read of an index, for keeping what is worked out from
         the decisions until they change."""
-        query = (select(func.count(Decision.id), func.max(Decision.id))
+        query = (select(func.count(Decision.id), func.max(Decision.id),
+                        func.count(Decision.participant_id.distinct()))
                  .join(Workshop, Workshop.id == Decision.workshop_id)
                  .where(Workshop.code == normalise_code(code)))
         if use_case is not None:
             query = query.where(Decision.use_case == use_case)
         with self._session() as s:
-            n, newest = s.execute(query).one()
-        return int(n or 0), int(newest or 0)
+            n, newest, people = s.execute(query).one()
+        return int(n or 0), int(newest or 0), int(people or 0)
 
     def decided(self, participant_id: str) -> set[str]:
         """The use cases this participant has decided cases of."""

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy.orm import aliased
 
 from simulators.messages import N_
 from workshop import analysis, spool
@@ -26,14 +27,23 @@ from workshop.models import (
     STATUSES,
     Advice,
     Answer,
+    Decision,
+    PanelVerdict,
     Participant,
     ParticipantText,
     Reaction,
+    RecordAnswer,
     Series,
     Vote,
     Workshop,
     is_latest,
 )
+
+#: Everything a participant sends, each with what makes one sending of it unique
+#: besides its sender: merging people moves all of it (``Review.merge_participants``).
+SENT = ((Reaction, ("client_id",)), (Answer, ("client_id",)), (Advice, ("client_id",)),
+        (RecordAnswer, ("client_id",)), (PanelVerdict, ("client_id",)),
+        (Decision, ("client_id", "case_id")))
 
 
 class Review(Database):
@@ -323,8 +333,9 @@ class Review(Database):
         """Participants who joined this workshop from one network address, in groups
         of two or more (earliest first): possibly one person joining again and again,
         or a shared phone, or a whole venue behind one address. Each: ``participant_id``,
-        ``participant`` (nickname), ``joined_at`` and ``answers`` (reactions, answers
-        and advice sent)."""
+        ``participant`` (nickname), ``joined_at`` and ``answers`` (everything sent:
+        reactions, answers, advice, what they said of a record or as the panel, and each
+        set of cases decided)."""
         with self._session() as s:
             w = self._workshop(s, code)
             shared = (select(Participant.address_hash)
@@ -338,9 +349,9 @@ class Review(Database):
                        Participant.address_hash.in_(shared))
                 .order_by(Participant.joined_at, Participant.id)).all()
             sent: dict[str, int] = {}
-            for model in (Reaction, Answer, Advice):
+            for model, _unique in SENT:
                 for pid, n in s.execute(
-                        select(model.participant_id, func.count())
+                        select(model.participant_id, func.count(model.client_id.distinct()))
                         .where(model.workshop_id == w.id).group_by(model.participant_id)):
                     sent[pid] = sent.get(pid, 0) + int(n)
         groups: dict[str, list[dict[str, Any]]] = {}
@@ -351,20 +362,24 @@ class Review(Database):
         return list(groups.values())
 
     def merge_participants(self, code: str, keep: str, others: Sequence[str]) -> None:
-        """Make ``others`` one voice with ``keep``: their answers, advice and votes
-        become ``keep``'s (where both voted on one piece of advice, the later vote
-        stays; each person's latest answer is the one that counts, as always), then
-        they are deleted, with any answers their phones still had waiting."""
+        """Make ``others`` one voice with ``keep``: everything they sent (``SENT``:
+        answers, advice, what they said of a record or as the panel, the cases they
+        decided) and their votes become ``keep``'s (where both voted on one piece of
+        advice, the later vote stays; each person's latest answer, and latest decision
+        on a case, is the one that counts, as always), then they are deleted, with any
+        answers their phones still had waiting."""
         keep, ids = str(keep), [str(o) for o in dict.fromkeys(others) if str(o) != str(keep)]
         with self._change(code) as (s, w):
             found = set(s.scalars(select(Participant.id).where(
                 Participant.workshop_id == w.id, Participant.id.in_([keep, *ids]))))
             if found != {keep, *ids}:
                 raise Refused(N_("Those people are not all in this workshop."))
-            for model in (Reaction, Answer, Advice):
+            for model, unique in SENT:
                 theirs = model.participant_id.in_(ids)
-                kept = select(model.client_id).where(model.participant_id == keep)
-                s.execute(delete(model).where(theirs, model.client_id.in_(kept)))
+                kept = aliased(model)  # the same sending, kept already (sent twice)
+                s.execute(delete(model).where(theirs, exists().where(and_(
+                    kept.participant_id == keep,
+                    *(getattr(kept, c) == getattr(model, c) for c in unique)))))
                 s.execute(update(model).where(theirs).values(participant_id=keep)
                           .execution_options(synchronize_session=False))
             seen: set[int] = set()
