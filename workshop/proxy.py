@@ -43,7 +43,7 @@ nobody on the Wi-Fi can knock it over or take the room offline:
   websocket upgrade is piped both ways after its head. (Reading the head:
   ``workshop.http_head``.)
 
-``GET /api/room`` (each phone's poll, about once a second; not a poll for vote totals)
+``GET /api/room`` (each phone's poll, about once a second, vote totals included)
 is answered from an answer the proxy shares for a quarter of a second between everyone
 the app has already answered the same (``workshop.proxy_shared``): a room costs its
 Streamlit processes about four such requests a second per workshop, not one per phone.

@@ -9,16 +9,18 @@ proxy (``workshop.proxy``) keeps each such answer for ``TTL`` seconds and hands 
 to everyone who asks meanwhile, so a room costs its Streamlit processes about four
 requests a second per workshop, however many phones it holds.
 
-Only what is the same for everyone is shared: a ``200`` with no ``Set-Cookie``, to
-a ``GET`` with no body, at a shared path, and not the advice page's poll for vote
-totals (``advice=1``; see ``_live_totals``). Anything else (a ``404`` for an unknown
-code, which the app counts against the asker's address; a ``429``; an error) goes
-to the one who asked, and the next asker asks the app again. And it is shared only
-with an address the app itself has answered ``200`` for that same request: a
-newcomer's first poll goes to the app, so someone guessing join codes meets the
-app's limit on guesses (``workshop.security``) whatever the room is asking. Phones
-asking at once while an answer is on its way wait for that one answer instead of
-each asking.
+Only what is the same for everyone is shared: a ``200`` with no ``Set-Cookie``, to a
+``GET`` with no body, at a shared path. The advice page's poll for vote totals
+(``advice=1``) is shared too: each answer says when its totals were read
+(``tallies_at``), and a phone writes only totals newer than those it shows, so an
+answer a moment old never puts back the totals from before its own vote. Anything else
+(a ``404`` for an unknown code, which the app counts against the asker's address; a
+``429``; an error) goes to the one who asked, and the next asker asks the app again.
+And it is shared only with an address the app itself has answered ``200`` for that
+same request: a newcomer's first poll goes to the app, so someone guessing join codes
+meets the app's limit on guesses (``workshop.security``) whatever the room is asking.
+Phones asking at once while an answer is on its way wait for that one answer instead
+of each asking.
 """
 
 from __future__ import annotations
@@ -34,14 +36,6 @@ from workshop.http_head import Request
 TTL = 0.25
 PATHS = frozenset({"/api/room"})
 MOST = 1024  # answers kept at most (one per workshop and kind of poll)
-
-
-def _live_totals(target: str) -> bool:
-    """A poll for the advice's vote totals (``advice=1``), which the phone writes in
-    place over what its page drew: an answer a moment old could put back the totals
-    from before the person's own vote, so each asks the app."""
-    query = target.partition("?")[2]
-    return "advice=1" in query.split("&")
 
 
 def cacheable(answer: bytes) -> bool:
@@ -63,7 +57,7 @@ class SharedAnswers:
 
     def wants(self, request: Request) -> bool:
         return (request.method == "GET" and request.path in PATHS
-                and request.body_length == 0 and not _live_totals(request.target))
+                and request.body_length == 0)
 
     async def answer(self, target: str, who: str,
                      ask: Callable[[], Awaitable[bytes]]) -> bytes:
