@@ -19,6 +19,7 @@ import pkgutil
 from collections.abc import AsyncIterator
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -26,6 +27,7 @@ from starlette.routing import Route
 from workshop.live import RoomCache
 from workshop.network import client_address
 from workshop.security import UNKNOWN_ROOM, Throttle
+from workshop.static_gzip import GzipStatic
 from workshop.store import Store, normalise_code
 
 _guesses = Throttle(UNKNOWN_ROOM)
@@ -77,4 +79,5 @@ async def settled(_app: st.App) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("app.py", routes=[Route("/api/room", room)], lifespan=settled)
+app = st.App("app.py", routes=[Route("/api/room", room)], lifespan=settled,
+             middleware=[Middleware(GzipStatic)])
