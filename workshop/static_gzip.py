@@ -57,10 +57,10 @@ class GzipStatic:
         self._kept: dict[str, tuple[list[tuple[bytes, bytes]], bytes] | None] = {}
 
     def wants(self, scope: Scope) -> bool:
-        headers = list(scope.get("headers", ()))
         return (scope["type"] == "http" and scope.get("method") == "GET"
                 and str(scope.get("path", "")).startswith(PREFIX)
-                and _header(headers, b"range") is None and _accepts_gzip(scope))
+                and _header(list(scope.get("headers", ())), b"range") is None
+                and _accepts_gzip(scope))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.wants(scope):
