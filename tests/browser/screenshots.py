@@ -57,12 +57,16 @@ def take_all(browser, base: str, out: Path, database_url: str,
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     wide = browser.new_context(viewport=PROJECTOR)
     seated = browser.new_context(viewport=PROJECTOR)
+    # The start and the room show the Console and people joining; a use case's pages
+    # alone need only a workshop and two people in it, made in the store.
+    by_hand = bool({"start", "room"} & set(parts))
     try:
         console = laptop.new_page()
-        code = flows.start_workshop(console, base)
         store = Store(database_url)
+        code = (flows.start_workshop(console, base) if by_hand else
+                store.create_workshop("Leeds library, 3 March", flows.PASSPHRASE).code)
         screen, screen_720 = projector.new_page(), small.new_page()
-        if {"start", "room"} & set(parts):  # the Screen, at both sizes
+        if by_hand:  # the Screen, at both sizes
             screen.goto(flows.screen_url(console, base))
             screen_720.goto(flows.screen_url(console, base))
 
@@ -78,11 +82,11 @@ def take_all(browser, base: str, out: Path, database_url: str,
             shot(visitor, "welcome-visitor-projector")
             me.goto(f"{base}/?code={code}")
             shot(me, "welcome-visitor-phone")
-        pid = flows.join(me, base, code)
-        query = f"p={pid}"
-        # A second participant on a laptop: each step at projector size too.
+        # A participant on a phone, and a second on a laptop: each step at both sizes.
         mine = seated.new_page()
-        mine_pid = flows.join(mine, base, code)
+        pid, mine_pid = ((flows.join(me, base, code), flows.join(mine, base, code))
+                         if by_hand else (store.join(code).id, store.join(code).id))
+        query = f"p={pid}"
         if "start" in parts:
             shot(me, "welcome-joined-phone")
             me.goto(f"{base}/first_views?{query}")
