@@ -206,6 +206,7 @@ def test_a_sessions_room_poll_stops_even_when_its_cancel_meets_an_answer(monkeyp
     assert all(asyncio.run(stop_after(steps)) for steps in range(6))
 
 
+@pytest.mark.server
 def test_ten_devices_for_twenty_seconds_through_every_step_nothing_lost():
     report = load_test(Options(sessions=10, duration=20, interval=2, ramp=2, timeout=60,
                                processes=2))

@@ -233,6 +233,7 @@ def test_each_streamlit_process_keeps_numpys_pools_to_one_thread(monkeypatch):
     assert Cluster(2, free_port()).env["OMP_NUM_THREADS"] == "4"
 
 
+@pytest.mark.server
 def test_a_server_process_loads_the_core_and_sets_it_aside_before_the_first_request():
     # In its own process: constructing the app pins Streamlit's settings for a process.
     code = (
