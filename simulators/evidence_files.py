@@ -169,6 +169,10 @@ class Files:
         return self.kind == WITNESS
 
 
+_COLUMNS = ("case", "block", "kind", "group", "tag", "text", "witness", "own", "time", "bkey",
+            "within")
+
+
 def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_share: float,
                dialect_strength: float, order: str) -> Files:
     """Draw ``n_cases`` case files from ``pool``.
@@ -176,13 +180,9 @@ def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_sh
     The random draws do not depend on ``dialect_strength`` or ``order``, so moving those
     changes the same world rather than drawing a new one.
     """
-    cols: dict[str, list] = {k: [] for k in ("case", "block", "kind", "group", "tag", "text",
-                                            "witness", "own", "time", "bkey", "within")}
+    rows: list[tuple] = []  # one a sentence, in the order of _COLUMNS
     incidents = []
-
-    def add(*row) -> None:
-        for k, v in zip(cols, row, strict=True):
-            cols[k].append(v)
+    add = rows.append
 
     for c in range(n_cases):
         i_inc = int(rng.integers(len(pool.incidents)))
@@ -206,9 +206,9 @@ def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_sh
         else:
             wkey, notes_key, cctv_key = u_shuffle[2:], u_shuffle[0], u_shuffle[1]
         for j, (text, tag) in enumerate(inc.notes):
-            add(c, 0, NOTES, -1, tag, text, 0, False, "", notes_key, j)
+            add((c, 0, NOTES, -1, tag, text, 0, False, "", notes_key, j))
         for j, (time, text, tag) in enumerate(inc.cctv):
-            add(c, 1, CCTV, -1, tag, text, 0, False, time, cctv_key, j)
+            add((c, 1, CCTV, -1, tag, text, 0, False, time, cctv_key, j))
         for w in range(n_w):
             mention = rng.random(len(inc.facts)) < inc.p
             if mention.sum() < 2:
@@ -223,10 +223,11 @@ def make_files(rng: np.random.Generator, n_cases: int, pool: Pool, *, group_b_sh
             for j, f in enumerate(items):
                 own = bool(is_b[w] and u_dialect[j] < dialect_strength)
                 text = f.b[style[w]] if own else f.a[variant[j] % len(f.a)]
-                add(c, 2 + w, WITNESS, int(is_b[w]), f.tag, text, number[w], own, "", wkey[w],
-                    j)
+                add((c, 2 + w, WITNESS, int(is_b[w]), f.tag, text, number[w], own, "",
+                     wkey[w], j))
 
-    a = {k: np.asarray(v) for k, v in cols.items()}
+    columns = zip(*rows, strict=True) if rows else ([] for _ in _COLUMNS)
+    a = {k: np.asarray(v) for k, v in zip(_COLUMNS, columns, strict=True)}
     sort = np.lexsort((a["within"], a["bkey"], a["case"]))
     a = {k: v[sort] for k, v in a.items()}
     counts = np.bincount(a["case"], minlength=n_cases)
