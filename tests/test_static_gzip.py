@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 
+from workshop import static_gzip
 from workshop.static_gzip import GzipStatic
 
 SCRIPT = b"function f(){return 'the room against the AI';}\n" * 400
@@ -53,7 +54,7 @@ def test_a_script_is_sent_compressed_and_compressed_once():
     inner = FakeApp()
     app = GzipStatic(inner)
     answers = [get(app) for _ in range(3)]
-    assert inner.calls == 1  # later phones are answered from what was kept
+    assert inner.calls == 1 and len(app) == 1  # later phones: from what was kept
     for status, head, body in answers:
         assert status == 200 and head[b"content-encoding"] == b"gzip"
         assert gzip.decompress(body) == SCRIPT
@@ -63,10 +64,11 @@ def test_a_script_is_sent_compressed_and_compressed_once():
 
 
 @pytest.mark.parametrize("case", ["no gzip", "a range", "a font", "tiny", "not found",
-                                  "not static"])
+                                  "not static", "a page"])
 def test_everything_else_passes_through_as_the_app_sent_it(case):
     inner = FakeApp(
-        kind=b"font/woff2" if case == "a font" else b"application/javascript",
+        kind={"a font": b"font/woff2", "a page": b"text/html; charset=utf-8"}.get(
+            case, b"application/javascript"),
         body=b"x" * 100 if case == "tiny" else SCRIPT,
         status=404 if case == "not found" else 200)
     headers = {"no gzip": {"accept_encoding": "identity"},
@@ -78,6 +80,18 @@ def test_everything_else_passes_through_as_the_app_sent_it(case):
         assert b"content-encoding" not in head and body == inner.body
         assert status == inner.status and head[b"etag"] == b'"abc"'
     assert inner.calls == 2
+
+
+def test_asking_for_ever_new_addresses_keeps_at_most_a_bounded_number_of_files():
+    # Streamlit answers an unknown /static/ address with its page (200, HTML): nothing
+    # kept; and made-up names of scripts fill at most MOST places
+    page, script = GzipStatic(FakeApp(kind=b"text/html")), GzipStatic(FakeApp())
+    for n in range(static_gzip.MOST + 50):
+        assert b"content-encoding" not in get(page, f"/static/js/made-up-{n}.js")[1]
+        get(script, f"/static/js/made-up-{n}.js")
+    assert len(page) == 0 and len(script) == static_gzip.MOST
+    status, head, body = get(script, "/static/js/one-more.js")
+    assert status == 200 and b"content-encoding" not in head and body == SCRIPT
 
 
 def test_a_websocket_is_not_touched():

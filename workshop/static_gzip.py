@@ -9,7 +9,9 @@ largest, 841 KB, becomes 97 KB). Their names carry a hash of their content and t
 never change while the server runs, so each is compressed the first time it is asked
 for and kept: later phones cost no compressing at all. Everything else (the pages'
 websockets, ``/api/room``, a fetch of part of a file, a browser that does not accept
-gzip, a file already compressed such as a font) passes through unchanged.
+gzip, a file already compressed such as a font, and the page Streamlit answers any
+unknown ``/static/`` address with) passes through unchanged, and nothing is kept for
+it: what is kept is at most ``MOST`` files, whatever addresses are asked for.
 
 An ASGI middleware: ``asgi.py`` hands it to ``st.App(middleware=...)``.
 """
@@ -28,9 +30,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PREFIX = "/static/"
-#: What is worth compressing: text (scripts, styles, JSON, SVG) and TrueType fonts.
-COMPRESSIBLE = (b"application/javascript", b"text/", b"application/json", b"image/svg",
-                b"font/ttf", b"application/wasm")
+#: What is worth compressing: scripts, styles, JSON, SVG and TrueType fonts. Not HTML:
+#: the one page Streamlit sends for every unknown address, a few KB.
+COMPRESSIBLE = (b"application/javascript", b"text/javascript", b"text/css",
+                b"application/json", b"image/svg", b"font/ttf", b"application/wasm")
+MOST = 1024  # files kept at most (Streamlit ships about 330)
 MINIMUM = 1024  # bytes: smaller files gain nothing
 LARGEST = 16 * 1024 * 1024  # bytes: anything larger is sent as it is
 LEVEL = 6
@@ -53,8 +57,12 @@ class GzipStatic:
 
     def __init__(self, app: ASGIApp, level: int = LEVEL) -> None:
         self.app, self.level = app, level
-        # path -> (headers, compressed body); None: sent as it is (not worth it)
-        self._kept: dict[str, tuple[list[tuple[bytes, bytes]], bytes] | None] = {}
+        self._kept: dict[str, tuple[list[tuple[bytes, bytes]], bytes]] = {}  # path ->
+        # (headers, compressed body)
+
+    def __len__(self) -> int:
+        """How many files are kept compressed."""
+        return len(self._kept)
 
     def wants(self, scope: Scope) -> bool:
         return (scope["type"] == "http" and scope.get("method") == "GET"
@@ -67,18 +75,13 @@ class GzipStatic:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        if path in self._kept:
-            kept = self._kept[path]
-            if kept is None:
-                await self.app(scope, receive, send)
-            else:
-                await _send(send, 200, *kept)
+        kept = self._kept.get(path)
+        if kept is not None:
+            await _send(send, 200, *kept)
             return
         start, body = await _collect(self.app, scope, receive)
         headers = list(start.get("headers", ()))
-        if not self._worth_it(start, headers, body):
-            if start.get("status") == 200:
-                self._kept[path] = None
+        if not self._worth_it(start, headers, body) or len(self._kept) >= MOST:
             await send(start)  # as the app sent it
             await send({"type": "http.response.body", "body": body})
             return
