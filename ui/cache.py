@@ -41,18 +41,13 @@ ROOT = Path(__file__).resolve().parents[1]
 STARTED_ELSEWHERE = "WORKSHOP_WARM_UP_STARTED"
 
 
-def derived_size(outcome: Any) -> int:
-    """What pages have derived from an outcome and keep while it lives
-    (``ui/derived.py``: charts, figures), in bytes: counted against the cap."""
-    return kept_size(outcome)
-
-
 @functools.cache
 def outcomes() -> outcome_cache.OutcomeCache:
     """This process's memory cache of outcomes, for every session and for as long as the
     process lives (``outcomes.cache_clear()`` starts a new one). Dropping an outcome
-    drops what pages derived from it, so the cap counts both."""
-    return outcome_cache.OutcomeCache.from_env(attached=derived_size)
+    drops what pages derived from it (``ui/derived.py``: charts, figures), so the cap
+    counts both."""
+    return outcome_cache.OutcomeCache.from_env(attached=kept_size)
 
 
 def outcome(use_case: UseCase, config: Any) -> Any:

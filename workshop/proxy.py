@@ -83,6 +83,8 @@ log = logging.getLogger("workshop.serve")
 
 CHUNK = 1 << 16
 SHARED_MOST = 1 << 16  # bytes of an answer shared between phones, at most
+#: The answer when a phone's process can take no more connections just now.
+BUSY = plain_response(503, "The workshop is busy: try again in a moment.", ["Retry-After: 2"])
 _OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
 
@@ -363,8 +365,7 @@ class Proxy:
         port = self.balancer.port_for(peer)
         files = self.child(port)
         if not files.room_for(websocket):
-            yield plain_response(503, "The workshop is busy: try again in a moment.",
-                                 ["Retry-After: 2"])
+            yield BUSY
             return
         try:
             up_r, up_w = await asyncio.wait_for(
@@ -403,8 +404,7 @@ class Proxy:
                             break
                         answer += more
                 except TimeoutError:
-                    return plain_response(503, "The workshop is busy: try again in a "
-                                          "moment.", ["Retry-After: 2"])
+                    return BUSY
             if len(answer) > SHARED_MOST:
                 return plain_response(502, "The answer was too large to pass on.")
             return answer

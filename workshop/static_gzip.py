@@ -77,7 +77,7 @@ class GzipStatic:
         path = scope["path"]
         kept = self._kept.get(path)
         if kept is not None:
-            await _send(send, 200, *kept)
+            await _send(send, *kept)
             return
         start, body = await _collect(self.app, scope, receive)
         headers = list(start.get("headers", ()))
@@ -93,7 +93,7 @@ class GzipStatic:
             out.append((b"etag", etag.rstrip(b'"') + b'-gzip"'))
         out += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
         self._kept[path] = (out, packed)
-        await _send(send, 200, out, packed)
+        await _send(send, out, packed)
 
     @staticmethod
     def _worth_it(start: Message, headers: list[tuple[bytes, bytes]], body: bytes) -> bool:
@@ -121,9 +121,8 @@ async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[Messag
     return start, b"".join(chunks)
 
 
-async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]],
-                body: bytes) -> None:
-    headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
-    headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+async def _send(send: Send, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    """A compressed file: ``headers`` (without its length, added here) and ``body``."""
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
