@@ -188,7 +188,11 @@ def test_two_processes_behind_one_port_serve_devices_and_restart_and_stop(tmp_pa
         proc.terminate()
         proc.wait(timeout=20)
     assert proc.returncode == 0
-    assert not any(_alive(pid) for pid in now)  # no process left behind
+    # No process left behind (one still leaving may take a moment on a busy machine).
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in now) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [_cmdline(pid) or pid for pid in now if _alive(pid)] == []
 
 
 # -- the health check the hosted set-up runs (python -m workshop.health) -------------------
@@ -231,6 +235,33 @@ def test_each_streamlit_process_keeps_numpys_pools_to_one_thread(monkeypatch):
     assert [env[v] for v in THREAD_POOLS] == ["1", "1", "1"]
     monkeypatch.setenv("OMP_NUM_THREADS", "4")  # what the host sets is kept
     assert Cluster(2, free_port()).env["OMP_NUM_THREADS"] == "4"
+
+
+def test_a_process_that_cannot_be_started_again_yet_is_tried_again(monkeypatch):
+    # A restart that fails (no memory for a moment) must not stop the watching: the
+    # next second tries again, and the other processes are still watched.
+    cluster = Cluster(1, free_port())
+    port = cluster.ports[0]
+
+    class Exited:
+        returncode = -9
+
+        def poll(self):
+            return self.returncode
+
+    cluster.procs[port] = Exited()
+    tries = []
+
+    def start(p):
+        tries.append(p)
+        if len(tries) == 1:
+            raise OSError(12, "Cannot allocate memory")
+        cluster.procs[p] = type("Running", (), {"poll": lambda self: None})()
+        cluster.stopping = True
+
+    monkeypatch.setattr(cluster, "start", start)
+    asyncio.run(asyncio.wait_for(cluster.watch(), 10))
+    assert tries == [port, port] and cluster.procs[port].poll() is None
 
 
 @pytest.mark.server

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import errno
 import logging
 import os
@@ -169,11 +168,11 @@ class Cluster:
     def _move(self, old: int) -> int:
         """Start the process of port ``old`` on a new port (``old`` was taken)."""
         new = free_port()
+        self.start(new)  # first: if it cannot start, ``old`` stays to be tried again
         self.procs.pop(old, None)
         self.ports = [new if p == old else p for p in self.ports]
         if self.on_move is not None:
             self.on_move(old, new)
-        self.start(new)
         return new
 
     def start_all(self) -> None:
@@ -214,10 +213,13 @@ class Cluster:
                 if proc.poll() is not None and not self.stopping:
                     log.warning("Streamlit on port %s exited (%s); starting it again",
                                 port, proc.returncode)
-                    if port_free("127.0.0.1", port):
-                        self.start(port)
-                    else:
-                        self._move(port)
+                    try:
+                        if port_free("127.0.0.1", port):
+                            self.start(port)
+                        else:
+                            self._move(port)
+                    except OSError:  # e.g. no memory to start it now: again in a second
+                        log.exception("could not start Streamlit on port %s yet", port)
             await asyncio.sleep(1.0)
 
     def stop(self) -> None:
@@ -311,8 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sock.close()
         if warm_up is not None and warm_up.poll() is None:
             warm_up.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
+            try:
                 warm_up.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # at the lowest priority on a busy machine
+                warm_up.kill()
+                warm_up.wait()
     return 0
 
 
