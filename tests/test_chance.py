@@ -3,7 +3,11 @@ the background (ui/cache.py), and warmed with the scenarios (workshop/warm_up.py
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +21,7 @@ from ui.claims import chance_line, versus_chance
 from workshop import outcome_cache
 from workshop.i18n import translator
 
+ROOT = Path(__file__).resolve().parents[1]
 #: A small town: its bands take a fraction of a second.
 SMALL = RiskConfig(n_people=300)
 
@@ -86,6 +91,49 @@ def test_a_page_never_waits_for_a_band_it_works_out_in_the_background(monkeypatc
         time.sleep(0.2)
     assert ready.towns == chance.TOWNS and not cache.pending(use_case, "bands", config)
     assert ready == chance.chance_bands("reoffending", config)
+
+
+_WORKER_CHECK = """
+import multiprocessing, os, signal, sys, time, types
+from simulators import registry
+from simulators.reoffending import RiskConfig
+from ui import cache
+
+# As Streamlit does while it runs a script: __main__ is that script (here, a page that
+# stops any process running it for want of a workshop).
+page = types.ModuleType("__main__")
+page.__file__ = sys.argv[1]
+sys.modules["__main__"] = page
+use_case = registry.get("reoffending")
+
+def band(share):
+    config = RiskConfig(n_people=300, group_b_share=share)
+    deadline = time.monotonic() + 120
+    while (ready := cache.over_towns(use_case, "bands", config)) is None:
+        assert time.monotonic() < deadline, "the band was never worked out"
+        time.sleep(0.1)
+    return ready
+
+band(0.43)
+for worker in multiprocessing.active_children():  # the worker dies (killed, no memory)
+    os.kill(worker.pid, signal.SIGKILL)
+time.sleep(0.5)
+band(0.47)  # a new worker works it out
+print("ok")
+"""
+
+
+def test_the_background_worker_runs_no_page_and_is_replaced_if_it_dies(tmp_path):
+    # A process started with "spawn" runs the file its parent's __main__ names first;
+    # Streamlit makes that the script it runs. The worker must run the work alone.
+    page = tmp_path / "page.py"
+    ran = tmp_path / "ran"
+    page.write_text(f"open({str(ran)!r}, 'w').close()\nraise SystemExit('no workshop')\n")
+    done = subprocess.run([sys.executable, "-c", _WORKER_CHECK, str(page)], cwd=ROOT,
+                          env={**os.environ, "WORKSHOP_TOWNS_IN_BACKGROUND": "1"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    assert not ran.exists()
 
 
 def test_only_pages_near_the_front_of_the_line_look_again_by_themselves(monkeypatch):

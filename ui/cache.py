@@ -20,9 +20,11 @@ import logging
 import multiprocessing
 import os
 import subprocess
+import sys
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+import types
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,8 +130,8 @@ class _TownsQueue:
             key = min(self.waiting, key=lambda k: self.waiting[k].first_asked)
             job = self.waiting.pop(key)
             try:
-                future = _worker().submit(outcome_cache.work_over_towns, job.name, job.kind,
-                                          job.config)
+                future = _submit(outcome_cache.work_over_towns, job.name, job.kind,
+                                 job.config)
             except RuntimeError:  # the worker is shutting down with the server
                 self.waiting.clear()
                 return
@@ -161,6 +163,32 @@ def _worker() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=warm_up.background_worker,
                                initargs=(os.getpid(),))
+
+
+#: What ``__main__`` is while the worker's process starts: a module naming no file.
+_NO_SCRIPT = types.ModuleType("__main__")
+_starting = threading.Lock()
+
+
+def _submit(fn: Any, *args: Any) -> Future[Any]:
+    """``fn(*args)`` in the worker. A process started with "spawn" first runs the file
+    of its parent's ``__main__``, and Streamlit makes that the script it is running:
+    the app (drawn for nobody, in a process meant for numbers) or, under AppTest, a
+    page that stops the process for want of a workshop. So the worker is started while
+    ``__main__`` names no file, and runs ``fn`` alone. A worker whose process died
+    (killed, out of memory) is replaced by a new one."""
+    with _starting:
+        running = sys.modules.get("__main__")
+        sys.modules["__main__"] = _NO_SCRIPT
+        try:
+            try:
+                return _worker().submit(fn, *args)
+            except BrokenExecutor:
+                _worker.cache_clear()
+                return _worker().submit(fn, *args)
+        finally:
+            if sys.modules.get("__main__") is _NO_SCRIPT and running is not None:
+                sys.modules["__main__"] = running  # a script run meanwhile keeps its own
 
 
 def in_background() -> bool:
