@@ -8,7 +8,7 @@ from tests.postgres import postgres_server
 from workshop.serve import one_thread_each
 
 # One thread for numpy's and scikit-learn's pools, as the server gives its processes:
-# the tests run two processes a core, and pools a core each made them wait on each
+# the tests run more processes than cores, and pools a core each made them wait on each
 # other. In this process (its libraries are loaded by now) and in those it starts.
 threadpool_limits(1)
 one_thread_each(os.environ)
