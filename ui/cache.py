@@ -178,8 +178,7 @@ def _submit(fn: Any, *args: Any) -> Future[Any]:
     ``__main__`` names no file, and runs ``fn`` alone. A worker whose process died
     (killed, out of memory) is replaced by a new one."""
     with _starting:
-        running = sys.modules.get("__main__")
-        sys.modules["__main__"] = _NO_SCRIPT
+        running, sys.modules["__main__"] = sys.modules["__main__"], _NO_SCRIPT
         try:
             try:
                 return _worker().submit(fn, *args)
@@ -187,7 +186,7 @@ def _submit(fn: Any, *args: Any) -> Future[Any]:
                 _worker.cache_clear()
                 return _worker().submit(fn, *args)
         finally:
-            if sys.modules.get("__main__") is _NO_SCRIPT and running is not None:
+            if sys.modules["__main__"] is _NO_SCRIPT:
                 sys.modules["__main__"] = running  # a script run meanwhile keeps its own
 
 
