@@ -16,6 +16,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.i18n import _
+from workshop.store import StoreUnavailable
+
+LIVE_EVERY = "5s"  # how often a held file's note reads the workshop's revision again
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,13 @@ def forget_files() -> None:
 
 
 def offer(key: str, files: Sequence[File], make_label: str, *, revision: Hashable,
-          settings: Hashable = (), columns: int = 3) -> None:
+          settings: Hashable = (), columns: int = 3,
+          latest: Callable[[], Hashable] | None = None) -> None:
     """A button that makes ``files``, then their download buttons. Files made under
     other ``settings`` (a language, nicknames shown or not) are never offered; files
-    made before the workshop changed (``revision``) are, saying so."""
+    made before the workshop changed (``revision``) are, saying so. ``latest`` reads
+    the revision again: given, that is said as soon as the workshop changes (every
+    few seconds), not only when the page next runs (outside a live fragment)."""
     key = KEYS + key
     held = st.session_state.get(key)
     if held is not None and held["settings"] != settings:
@@ -59,6 +65,23 @@ def offer(key: str, files: Sequence[File], make_label: str, *, revision: Hashabl
     for i, (f, data) in enumerate(zip(files, held["data"], strict=True)):
         cols[i % len(cols)].download_button(f.label, data, file_name=f.file_name, mime=f.mime,
                                             key=f.key, on_click="ignore", help=f.help)
-    if held["revision"] != revision:
+    made = held["revision"]
+    if latest is None:
+        _changed_since(made, revision)
+        return
+
+    @st.fragment(run_every=LIVE_EVERY)
+    def live_note() -> None:
+        try:
+            now = latest()
+        except StoreUnavailable:
+            return  # the page above says the store is down
+        _changed_since(made, now)
+
+    live_note()
+
+
+def _changed_since(made: Hashable, now: Hashable) -> None:
+    if made != now:
         st.caption(_("The workshop has changed since these files were made: make them "
                      "again for the latest."))

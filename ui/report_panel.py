@@ -73,7 +73,7 @@ def after_the_room(code: str) -> None:
              lambda: people_files(code, revision, language)[2],
              f"workshop-{code}-decisions-readable.csv", "text/csv", "report.decisions"),
     ], _("Make the report and its files"), revision=revision,
-        settings=(code, language, names), columns=2)
+        settings=(code, language, names), columns=2, latest=lambda: store.revision(code))
     st.caption(_("“Answers as people saw them” uses the titles, labels and comfort levels "
                  "on people's screens; the answers download above has the same answers "
                  "with machine names, for analysis."))
@@ -122,7 +122,7 @@ def series_view(code: str, info: dict) -> None:
              lambda: series_files(code, revisions, language)[1],
              "series-dictionary.csv", "text/csv", "report.series.dictionary"),
     ], _("Make the series' files"), revision=revisions, settings=(code, language),
-        columns=2)
+        columns=2, latest=lambda: tuple(store.revision(c) for c in codes))
 
 
 def journeys(rows: pd.DataFrame, use_case: str) -> pd.DataFrame:

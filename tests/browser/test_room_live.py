@@ -541,7 +541,7 @@ def test_the_console_stays_signed_in_and_opens_the_room_large(live_app, chromium
 def test_the_downloads_read_as_people_would(live_app, chromium, store, tmp_path):
     """11 and 15: the PDF has no empty boxes for emoji, says "1 person was", and has
     every question the room answered; the readable CSV has people's words for its
-    headers and values."""
+    headers and values. Once the room changes, the Console says so of the files."""
     import csv
     import io
     import subprocess
@@ -590,6 +590,13 @@ def test_the_downloads_read_as_people_would(live_app, chromium, store, tmp_path)
         assert "where should that time go" in flat
         assert not re.search(r"\b1 (were|people|votes|pieces|comments|answers)\b", flat)
         assert "0 of its" not in flat
+
+        # A late answer: the Console says the files are out of date by itself, within
+        # a few seconds, with nobody touching it.
+        changed = tab.get_by_text("The workshop has changed since these files were made")
+        assert changed.count() == 0
+        store.record(lone.id, "call_triage", "before", 2, [], "", {}, {}, "client-lone-2")
+        changed.first.wait_for(timeout=15_000)
     finally:
         laptop.close()
 
