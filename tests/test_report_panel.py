@@ -142,5 +142,10 @@ def test_a_series_shows_each_person_by_number_across_its_workshops(store):
     assert table.loc["Person 2"].tolist() == ["1", "3", "–", "–"]
     assert {"Download the whole series (CSV)",
             "What each column of the series means (CSV)"} <= downloads(make(at, "series"))
+    changed = "A workshop in the series has changed since these files were made"
+    assert changed not in captions(at)
+    record(store, people[1].id, "call_triage", "after", 4)  # in the other workshop
+    at.run()
+    assert changed in captions(at)
     for p in [*people, back]:
         assert p.pseudonym not in shown and p.id not in shown and p.person_id not in shown

@@ -42,12 +42,13 @@ def forget_files() -> None:
 
 def offer(key: str, files: Sequence[File], make_label: str, *, revision: Hashable,
           settings: Hashable = (), columns: int = 3,
-          latest: Callable[[], Hashable] | None = None) -> None:
+          latest: Callable[[], Hashable] | None = None, changed: str | None = None) -> None:
     """A button that makes ``files``, then their download buttons. Files made under
     other ``settings`` (a language, nicknames shown or not) are never offered; files
     made before the workshop changed (``revision``) are, saying so. ``latest`` reads
     the revision again: given, that is said as soon as the workshop changes (every
-    few seconds), not only when the page next runs (outside a live fragment)."""
+    few seconds), not only when the page next runs (outside a live fragment).
+    ``changed``: what is said then (by default, that the workshop has changed)."""
     key = KEYS + key
     held = st.session_state.get(key)
     if held is not None and held["settings"] != settings:
@@ -66,8 +67,10 @@ def offer(key: str, files: Sequence[File], make_label: str, *, revision: Hashabl
         cols[i % len(cols)].download_button(f.label, data, file_name=f.file_name, mime=f.mime,
                                             key=f.key, on_click="ignore", help=f.help)
     made = held["revision"]
+    note = changed or _("The workshop has changed since these files were made: make them "
+                        "again for the latest.")
     if latest is None:
-        _changed_since(made, revision)
+        _changed_since(made, revision, note)
         return
 
     @st.fragment(run_every=LIVE_EVERY)
@@ -76,12 +79,11 @@ def offer(key: str, files: Sequence[File], make_label: str, *, revision: Hashabl
             now = latest()
         except StoreUnavailable:
             return  # the page above says the store is down
-        _changed_since(made, now)
+        _changed_since(made, now, note)
 
     live_note()
 
 
-def _changed_since(made: Hashable, now: Hashable) -> None:
+def _changed_since(made: Hashable, now: Hashable, note: str) -> None:
     if made != now:
-        st.caption(_("The workshop has changed since these files were made: make them "
-                     "again for the latest."))
+        st.caption(note)

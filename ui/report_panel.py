@@ -122,7 +122,9 @@ def series_view(code: str, info: dict) -> None:
              lambda: series_files(code, revisions, language)[1],
              "series-dictionary.csv", "text/csv", "report.series.dictionary"),
     ], _("Make the series' files"), revision=revisions, settings=(code, language),
-        columns=2, latest=lambda: tuple(store.revision(c) for c in codes))
+        columns=2, latest=lambda: tuple(store.revision(c) for c in codes),
+        changed=_("A workshop in the series has changed since these files were made: "
+                  "make them again for the latest."))
 
 
 def journeys(rows: pd.DataFrame, use_case: str) -> pd.DataFrame:
