@@ -206,6 +206,28 @@ def test_a_sessions_room_poll_stops_even_when_its_cancel_meets_an_answer(monkeyp
     assert all(asyncio.run(stop_after(steps)) for steps in range(6))
 
 
+def test_a_room_that_reads_longer_pauses_longer_before_each_tap(monkeypatch):
+    """--think sets the pause before each tap and answer (3-8: people who read each
+    case); a range the wrong way round or not in seconds is refused, saying why."""
+    slept = []
+
+    async def sleep(seconds):
+        slept.append(seconds)
+
+    monkeypatch.setattr(load_module.asyncio, "sleep", sleep)
+    opts = Options(think=load_module.think_range("3-8"))
+    p = Participant(0, "pid", "CODE", "http://127.0.0.1:9", {}, {}, opts,
+                    Report(options={}, url="", server_pid=None, pages=[]), 0.0, 0.0)
+    for _ in range(50):
+        asyncio.run(p.think())
+    assert all(3 <= s <= 8 for s in slept) and max(slept) - min(slept) > 2
+    assert load_module.think_range("2") == (2.0, 2.0)
+    with pytest.raises(ValueError, match="the first no larger than the second"):
+        load_module.check_options(Options(think=(8.0, 3.0)))
+    with pytest.raises(SystemExit):
+        load_module.main(["--think", "slow"])
+
+
 @pytest.mark.server
 def test_ten_devices_for_twenty_seconds_through_every_step_nothing_lost():
     report = load_test(Options(sessions=10, duration=20, interval=2, ramp=2, timeout=60,

@@ -32,6 +32,9 @@ By default the simulations are prepared first (``python -m workshop.warm_up``, a
 a server started early has done by itself); ``--cold`` starts the server on an
 empty disk cache instead, so it works them out as the room joins.
 
+``--think 3-8`` makes each pause before a tap of a case, a step button or an answer
+3 to 8 s (default 0.5 to 1.5: brisk), for a room that reads each case and question.
+
 ``--explore`` moves any slider of the page (the AI's cut-off, the share of group B,
 ...), not only the bias sliders, as people exploring on their own do: most moves then
 ask for a simulation nobody has asked for yet. ``--workshops K`` splits the sessions
@@ -72,7 +75,7 @@ from workshop.serve import default_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-LIMITS = {"sessions": 500, "duration": 1800.0}
+LIMITS = {"sessions": 500, "duration": 1800.0, "think": 120.0}
 SKIP_SHARE = 0.1  # of before questions skipped, as some people do
 DEALT = 8  # cases a phone is dealt to decide before trying a use of AI
 
@@ -97,6 +100,10 @@ class Options:
     explore: bool = False  # move any slider of the page, not only the bias sliders
     workshops: int = 1  # rooms at once; the sessions are shared out between them
     hosted: int = 0  # app instances behind nginx (deploy/run) on PostgreSQL; 0: make run's
+    # Seconds a person pauses (reading, deciding) before each tap of a case, step button
+    # or answer, from the first to the second. The default is brisk: half the load
+    # comes from these taps, so a room that reads each case for longer asks less.
+    think: tuple[float, float] = (0.5, 1.5)
 
 
 @dataclass
@@ -151,6 +158,7 @@ class Report:
             + ("any slider" if o["explore"] else "a bias slider")
             + f" every {o['interval']:g} s (±20 %), {o['moves_per_page']} per page between "
             "the before and after questions"
+            + ", {:g} to {:g} s before each tap or answer".format(*o["think"])
             + (f"; /api/room every {o['poll']:g} s" if o["poll"] else ""),
             f"server {self.url} (pid {self.server_pid}"
             + (f"; nginx in front of {o['hosted']} instances, PostgreSQL" if o["hosted"]
@@ -491,8 +499,8 @@ class Participant:
         await asyncio.sleep(max(0.0, due - time.monotonic()))
         return max(due, time.monotonic()) + self.opts.interval * self.rng.uniform(0.8, 1.2)
 
-    async def _think(self) -> None:
-        await asyncio.sleep(self.rng.uniform(0.5, 1.5))  # reading, deciding
+    async def think(self) -> None:
+        await asyncio.sleep(self.rng.uniform(*self.opts.think))  # reading, deciding
 
     async def _act(self, where: str, what: str, action: Awaitable[Run | None]) -> Run | None:
         """Do one thing; a run the server cut short is an error, and the session goes on."""
@@ -593,7 +601,7 @@ class Participant:
                 self._error(where, f"deciding did not move on after {tapped} taps")
                 return
             tapped += 1
-            await self._think()
+            await self.think()
             run = await self._act(where, "deciding a case", s.click(self.rng.choice(taps)))
             if run is None:
                 return
@@ -615,7 +623,7 @@ class Participant:
         except KeyError:
             self._error(where, f"no button {key!r}")
             return False
-        await self._think()
+        await self.think()
         run = await self._act(where, f"pressing {key}", s.click(button))
         if run is None:
             return False
@@ -628,7 +636,7 @@ class Participant:
         if q is None:
             self._error(where, f"no {stage} question")
             return
-        await self._think()
+        await self.think()
         skip = q.skip is not None and stage == "before" and self.rng.random() < SKIP_SHARE
         comment = ""
         if not skip:
@@ -848,6 +856,10 @@ def check_options(opts: Options) -> None:
     if opts.interval <= 0 or opts.moves_per_page < 1 or opts.timeout <= 0 or opts.poll < 0:
         raise ValueError("interval and timeout must be positive, moves_per_page at least 1, "
                          "poll 0 or more")
+    low, high = opts.think
+    if not 0 <= low <= high <= LIMITS["think"]:
+        raise ValueError(f"think is two numbers of seconds, from 0 to {LIMITS['think']:.0f}, "
+                         "the first no larger than the second")
 
 
 def load_test(opts: Options) -> Report:
@@ -873,6 +885,16 @@ def prepare_simulations() -> str | None:
                           capture_output=True, text=True, check=True)
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     return f"before the room joined: {last} ({time.monotonic() - start:.0f} s in all)"
+
+
+def think_range(text: str) -> tuple[float, float]:
+    """``"3-8"`` -> (3.0, 8.0); ``"2"`` -> (2.0, 2.0)."""
+    low, _, high = text.partition("-")
+    try:
+        return float(low), float(high or low)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not seconds, nor two joined by '-': {text!r}") \
+            from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -908,6 +930,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hosted", type=int, default=d.hosted, metavar="N",
                     help="the hosted set-up: nginx in front of N instances (deploy/run), on "
                          "--database-url's PostgreSQL or a throwaway one")
+    ap.add_argument("--think", type=think_range, default=d.think, metavar="LOW-HIGH",
+                    help="seconds a person pauses before each tap of a case, step button "
+                         "or answer (default: 0.5-1.5, brisk; e.g. 3-8 for a room "
+                         "that reads each case)")
     ap.add_argument("--json", help="also write the report here")
     a = ap.parse_args(argv)
     opts = Options(
@@ -916,7 +942,7 @@ def main(argv: list[str] | None = None) -> int:
         pages=[p.strip() for p in a.pages.split(",")] if a.pages else None, poll=a.poll,
         auto_rerun=not a.no_auto_rerun, url=a.url, database_url=a.database_url,
         server_pid=a.server_pid, processes=a.processes, cold=a.cold, explore=a.explore,
-        workshops=a.workshops, hosted=a.hosted,
+        workshops=a.workshops, hosted=a.hosted, think=a.think,
     )
     report = load_test(opts)
     print(report.table())
