@@ -249,6 +249,35 @@ def test_a_background_worker_goes_with_its_server():
         time.sleep(0.1)
 
 
+_TURN = """
+import time
+from workshop.warm_up import background_turn
+with background_turn():
+    start = time.monotonic()
+    time.sleep(0.3)
+    print(start, time.monotonic())
+"""
+
+
+def test_background_work_takes_one_turn_at_a_time_across_processes(on_disk):
+    """Each server process's worker and the warm-up share one turn: however many ask,
+    one piece of background work runs at a time (at most one core of it)."""
+    env = dict(os.environ, WORKSHOP_CACHE_DIR=str(on_disk))
+    asking = [subprocess.Popen([sys.executable, "-c", _TURN], cwd=ROOT, env=env, text=True,
+                               stdout=subprocess.PIPE) for _ in range(3)]
+    turns = sorted(tuple(map(float, p.communicate(timeout=60)[0].split())) for p in asking)
+    assert len(turns) == 3
+    assert all(one[1] <= then[0] for one, then in zip(turns, turns[1:], strict=False)), turns
+
+
+def test_work_over_towns_another_process_saved_meanwhile_is_taken_from_the_disk(
+        on_disk, monkeypatch):
+    config = cache.warm_town_configs("reoffending", "bands")[0]
+    assert cache.save_towns("reoffending", "bands", config, {"saved": "by another"})
+    monkeypatch.setattr(warm_up, "work_over_towns", _never)
+    assert warm_up.towns_in_turn("reoffending", "bands", config) == {"saved": "by another"}
+
+
 def _state(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

@@ -130,8 +130,7 @@ class _TownsQueue:
             key = min(self.waiting, key=lambda k: self.waiting[k].first_asked)
             job = self.waiting.pop(key)
             try:
-                future = _submit(outcome_cache.work_over_towns, job.name, job.kind,
-                                 job.config)
+                future = _submit(warm_up.towns_in_turn, job.name, job.kind, job.config)
             except RuntimeError:  # the worker is shutting down with the server
                 self.waiting.clear()
                 return
@@ -159,7 +158,8 @@ _towns = _TownsQueue()
 def _worker() -> ProcessPoolExecutor:
     """One process at the lowest priority (``workshop.warm_up.background_worker``) for
     this server process's work over towns: seconds of CPU that must never hold up a
-    slider move in the room (a thread here would share the room's GIL)."""
+    slider move in the room (a thread here would share the room's GIL). It takes turns
+    with the other processes' workers and the warm-up (``warm_up.towns_in_turn``)."""
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=warm_up.background_worker,
                                initargs=(os.getpid(),))

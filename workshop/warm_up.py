@@ -5,8 +5,10 @@ it is on disk, until the simulators change) in its own process at the lowest pri
 (``nice`` 19, and ``SCHED_IDLE`` on Linux), so it only ever uses a core nobody in the
 room is using: ``workshop.serve`` starts it (``ui/cache.py`` does when the app runs
 without it); ``WORKSHOP_WARM_UP=0`` skips it. One runs at a time (a lock file in the
-cache folder). ``python -m workshop.warm_up`` (``make prepare``) does it ahead of a
-workshop, in the foreground.
+cache folder), and each of its pieces waits for the one turn at background work it
+shares with the server processes' work over towns (:func:`background_turn`).
+``python -m workshop.warm_up`` (``make prepare``) does it ahead of a workshop, in the
+foreground.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from workshop.outcome_cache import (
 )
 
 LOCK_NAME = "warm-up.lock"
+#: The one turn at background work that every process using a cache folder shares.
+TURN_NAME = "background.lock"
 
 
 def warm_up_enabled() -> bool:
@@ -66,6 +70,40 @@ def background_worker(server: int, check_seconds: float = 1.0) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="server-watch", daemon=True).start()
+
+
+@contextlib.contextmanager
+def background_turn() -> Iterator[None]:
+    """Wait for, then hold, the one turn at background work on this cache folder: a
+    piece of work over towns for any server process, or the warm-up's next piece. Each
+    Streamlit process has its own worker, and the warm-up its process; even at the
+    lowest priority, two or three of them busy at once slowed the room's own runs
+    (README, Speed), so however many ask, one piece runs at a time and background work
+    takes at most one core. Without a cache folder (or off POSIX) every process takes
+    its own turns."""
+    where = location()
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    if where is None or fcntl is None:
+        yield
+        return
+    where.mkdir(parents=True, exist_ok=True)
+    with open(where / TURN_NAME, "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)  # released when this process exits, too
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def towns_in_turn(use_case: str, kind: str, config: Any) -> Any:
+    """``kind``'s work over towns for ``config``, done in :func:`background_turn`, or
+    taken from the disk if another process saved it while this one waited."""
+    with background_turn():
+        saved = saved_towns(use_case, kind, config)
+        return saved if saved is not None else work_over_towns(use_case, kind, config)
 
 
 @contextlib.contextmanager
@@ -132,16 +170,18 @@ def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
         for use_case, kind, config in _in_order(names, limit):
             if background and os.getppid() != parent:
                 return 0  # the server stopped
-            if kind is None:
-                if is_saved(use_case, config):
-                    saved += 1
-                    continue
-                save(use_case, config, registry.module(use_case).simulate(config))
-            else:
-                if saved_towns(use_case, kind, config) is not None:
-                    saved += 1
-                    continue
-                save_towns(use_case, kind, config, work_over_towns(use_case, kind, config))
+            with background_turn() if background else contextlib.nullcontext():
+                if kind is None:
+                    if is_saved(use_case, config):
+                        saved += 1
+                        continue
+                    save(use_case, config, registry.module(use_case).simulate(config))
+                else:
+                    if saved_towns(use_case, kind, config) is not None:
+                        saved += 1
+                        continue
+                    save_towns(use_case, kind, config,
+                               work_over_towns(use_case, kind, config))
             done += 1
         if not background:
             print(f"{', '.join(names)}: ready", flush=True)
