@@ -82,20 +82,11 @@ def background_turn() -> Iterator[None]:
     takes at most one core. Without a cache folder (or off POSIX) every process takes
     its own turns."""
     where = location()
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None  # type: ignore[assignment]
-    if where is None or fcntl is None:
+    if where is None:
         yield
         return
-    where.mkdir(parents=True, exist_ok=True)
-    with open(where / TURN_NAME, "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)  # released when this process exits, too
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    with _lock_file(where / TURN_NAME, wait=True):
+        yield
 
 
 def towns_in_turn(use_case: str, kind: str, config: Any) -> Any:
@@ -107,17 +98,19 @@ def towns_in_turn(use_case: str, kind: str, config: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _only_one(where: Path) -> Iterator[bool]:
-    """True if this process holds the warm-up lock (released when it exits)."""
+def _lock_file(path: Path, *, wait: bool) -> Iterator[bool]:
+    """Hold the lock on ``path`` (its folder made if need be) while in the block: True,
+    or False at once if another process holds it and not ``wait``. Released when this
+    process exits, too. Off POSIX there is no lock: always True."""
     try:
         import fcntl
-    except ImportError:  # not POSIX: no lock
+    except ImportError:
         yield True
         return
-    where.mkdir(parents=True, exist_ok=True)
-    with open(where / LOCK_NAME, "a+") as f:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as f:
         try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(f, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             yield False
             return
@@ -161,7 +154,7 @@ def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
     parent = os.getppid()
     if background:
         lower_priority()
-    with _only_one(where) as mine:
+    with _lock_file(where / LOCK_NAME, wait=False) as mine:
         if background and not mine:
             return 0  # another process is on it
         prune()
@@ -170,16 +163,16 @@ def prepare(use_cases: list[str] | None = None, limit: int | None = None, *,
         for use_case, kind, config in _in_order(names, limit):
             if background and os.getppid() != parent:
                 return 0  # the server stopped
+            if (is_saved(use_case, config) if kind is None
+                    else saved_towns(use_case, kind, config) is not None):
+                saved += 1
+                continue
+            # Only working something out waits for a turn (skipping what is saved
+            # does not). A piece a server's worker saves meanwhile is done again: rare.
             with background_turn() if background else contextlib.nullcontext():
                 if kind is None:
-                    if is_saved(use_case, config):
-                        saved += 1
-                        continue
                     save(use_case, config, registry.module(use_case).simulate(config))
                 else:
-                    if saved_towns(use_case, kind, config) is not None:
-                        saved += 1
-                        continue
                     save_towns(use_case, kind, config,
                                work_over_towns(use_case, kind, config))
             done += 1
