@@ -20,6 +20,7 @@ import hmac
 import json
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -186,8 +187,9 @@ class RoomAgainstAI:
     and reads them again only if so. So others' decisions reach it within about a
     second, and a person's own at once: whoever stores decisions calls ``changed``."""
 
-    def __init__(self, fresh_for: float = 1.0, most: int = 256) -> None:
-        self.fresh_for, self.most = fresh_for, most
+    def __init__(self, fresh_for: float = 1.0, most: int = 256,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.fresh_for, self.most, self.clock = fresh_for, most, clock
         # (url, code, use case) -> [version, result, when last checked]
         self._kept: dict[tuple[str, str, str], list[Any]] = {}
         self._lock = threading.Lock()
@@ -198,7 +200,7 @@ class RoomAgainstAI:
         ``WorkshopNotFound``). Shared: treat it as read-only."""
         key = (store.url, code, use_case)
         hit = self._kept.get(key)
-        now = time.monotonic()
+        now = self.clock()
         if hit is not None and now - hit[2] < self.fresh_for:
             return hit[1]
         version = store.decisions_version(code, use_case)
